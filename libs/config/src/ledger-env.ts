@@ -1,0 +1,47 @@
+import { resolve } from 'node:path';
+
+/** The process environment the ledger reads (API.md, "Running it"), parsed once. */
+export interface LedgerEnv {
+  port: number;
+  configPath: string;
+  /** Unset = start the embedded DynamoDB Local. */
+  dynamoDbEndpoint?: string;
+  /** Unset = start the local bus. */
+  eventBridgeEndpoint?: string;
+  dataDir: string;
+  tablePrefix: string;
+  dynamoDbLocalPort: number;
+  localBusPort: number;
+  sandboxGatewayPort: number;
+  logLevel: string;
+}
+
+function portOf(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new RangeError(`${name} must be a port number (0-65535), got "${raw}"`);
+  }
+  return port;
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+/** Reads the ledger's settings from `env`, with the documented defaults. */
+export function readLedgerEnv(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): LedgerEnv {
+  return {
+    port: portOf(env, 'PORT', 3000),
+    configPath: resolve(cwd, nonEmpty(env.LEDGER_CONFIG) ?? 'ledger.config.yaml'),
+    dynamoDbEndpoint: nonEmpty(env.DYNAMODB_ENDPOINT),
+    eventBridgeEndpoint: nonEmpty(env.EVENTBRIDGE_ENDPOINT),
+    dataDir: resolve(cwd, nonEmpty(env.LEDGER_DATA_DIR) ?? '.data'),
+    tablePrefix: env.TABLE_PREFIX ?? 'ledger-',
+    dynamoDbLocalPort: portOf(env, 'DYNAMODB_LOCAL_PORT', 8000),
+    localBusPort: portOf(env, 'LOCAL_BUS_PORT', 4010),
+    sandboxGatewayPort: portOf(env, 'SANDBOX_GATEWAY_PORT', 4020),
+    logLevel: nonEmpty(env.LOG_LEVEL) ?? 'info',
+  };
+}

@@ -1,0 +1,69 @@
+import type { NewEvent, StoredEvent, StreamHead } from './event';
+
+export interface AppendOptions {
+  /**
+   * A caller-chosen key (Idempotency-Key header, causation id, ...). Written as a marker in the
+   * same transaction as the events: a repeat with the same payload returns the first result.
+   */
+  idempotencyKey?: string;
+  /**
+   * The head the caller read before deciding. Saves the store a read; when it is omitted and
+   * `expectedVersion > 0` the store reads the head itself.
+   */
+  head?: StreamHead;
+}
+
+export interface AppendResult {
+  streamId: string;
+  /** Version of the first event written by this append. */
+  fromVersion: number;
+  /** Version of the last event written: the next expected version. */
+  toVersion: number;
+  eventIds: string[];
+  recordedAt: string;
+  /** True when an earlier append with the same idempotency key is being returned. */
+  duplicate: boolean;
+}
+
+export interface ReadStreamOptions {
+  /** First version to return (default 1). */
+  fromVersion?: number;
+  /** Page size (default 100, at most 1,000). */
+  limit?: number;
+}
+
+export interface StreamPage {
+  events: StoredEvent[];
+  /** Pass as `fromVersion` for the next page; absent on the last page. */
+  nextVersion?: number;
+}
+
+export interface ReadAllOptions {
+  /** Inclusive lower bound on `recordedAt` (ISO-8601). */
+  from?: string;
+  /** Exclusive upper bound on `recordedAt` (ISO-8601); default now. */
+  to?: string;
+  /** Resume strictly after this position (a previous event's `position`). */
+  after?: string;
+  /** Events fetched per shard query (default 250). */
+  pageSize?: number;
+}
+
+/** The one event-store port. There is deliberately no update or delete operation. */
+export interface EventStore {
+  append(
+    streamId: string,
+    expectedVersion: number,
+    events: readonly NewEvent[],
+    options?: AppendOptions,
+  ): Promise<AppendResult>;
+  readStream(streamId: string, options?: ReadStreamOptions): Promise<StreamPage>;
+  /** Every event of the stream from `fromVersion` on, page by page. */
+  readWholeStream(streamId: string, fromVersion?: number): AsyncGenerator<StoredEvent>;
+  readHead(streamId: string): Promise<StreamHead | undefined>;
+  /** Every event in the global order of the time index, consistent with each stream's order. */
+  readAll(options?: ReadAllOptions): AsyncGenerator<StoredEvent>;
+}
+
+/** Nest injection token for the event store port. */
+export const EVENT_STORE = Symbol('EVENT_STORE');

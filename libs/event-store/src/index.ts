@@ -1,0 +1,13 @@
+export * from './event';
+export * from './errors';
+export * from './event-store.port';
+export * from './stream-record';
+export * from './append/retry-on-conflict';
+export * from './time-index/time-index';
+export { mergeSorted } from './time-index/merge';
+export * from './infrastructure/tables';
+export * from './infrastructure/dynamodb-event-store';
+export { isStoreUnavailable, translateStoreError } from './infrastructure/dynamodb-errors';
+export { fromEventItem, toEventItem } from './infrastructure/event-item.mapper';
+export { itemSizeBytes } from './infrastructure/item-size';
+export { createDynamoDbClient } from './infrastructure/dynamodb-client';

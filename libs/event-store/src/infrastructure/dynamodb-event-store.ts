@@ -1,0 +1,441 @@
+import { createHash } from 'node:crypto';
+import {
+  ConditionalCheckFailedException,
+  PutItemCommand,
+  QueryCommand,
+  TransactWriteItemsCommand,
+  TransactionCanceledException,
+  type AttributeValue,
+  type DynamoDBClient,
+  type TransactWriteItem,
+} from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { ExponentialBackoff, handleWhen, retry } from 'cockatiel';
+import stringify from 'safe-stable-stringify';
+import { ulid } from 'ulid';
+import type { NewEvent, StoredEvent, StreamHead } from '../event';
+import {
+  ConcurrencyConflictError,
+  EventTooLargeError,
+  IdempotencyKeyReusedError,
+  InvalidAppendError,
+} from '../errors';
+import type {
+  AppendOptions,
+  AppendResult,
+  EventStore,
+  ReadAllOptions,
+  ReadStreamOptions,
+  StreamPage,
+} from '../event-store.port';
+import { mergeSorted } from '../time-index/merge';
+import {
+  TIME_INDEX_SHARDS,
+  dayOf,
+  monotonicRecordedAt,
+  timeIndexPartition,
+} from '../time-index/time-index';
+import { translateStoreError } from './dynamodb-errors';
+import { fromEventItem, toEventItem } from './event-item.mapper';
+import { itemSizeBytes } from './item-size';
+import { TIME_INDEX_NAME, type LedgerTables } from './tables';
+
+/** Largest event item the store accepts: DynamoDB's 400 KB item limit less headroom. */
+export const MAX_EVENT_BYTES = 350 * 1024;
+/** TransactWriteItems takes 100 items; one may be the idempotency marker. */
+export const MAX_EVENTS_PER_APPEND = 99;
+/** TransactWriteItems takes at most 4 MB in all. */
+export const MAX_APPEND_BYTES = 4_000_000;
+
+const TIME_BUCKETS_PK = 'time-index#buckets';
+
+export interface DynamoDbEventStoreOptions {
+  client: DynamoDBClient;
+  tables: LedgerTables;
+  clock?: () => Date;
+  newEventId?: () => string;
+}
+
+interface IdempotencyMarker {
+  pk: string;
+  payloadHash: string;
+  streamId: string;
+  fromVersion: number;
+  toVersion: number;
+  eventIds: string[];
+  recordedAt: string;
+}
+
+const isTransactionConflict = (error: Error): boolean =>
+  error instanceof TransactionCanceledException &&
+  (error.CancellationReasons ?? []).some((reason) => reason.Code === 'TransactionConflict') &&
+  !(error.CancellationReasons ?? []).some((reason) => reason.Code === 'ConditionalCheckFailed');
+
+/**
+ * The event store on DynamoDB. Appends are conditional writes (`attribute_not_exists`), so two
+ * writers can never both write version n; a single event without an idempotency key is one
+ * PutItem, anything more is one TransactWriteItems.
+ */
+export class DynamoDbEventStore implements EventStore {
+  private readonly client: DynamoDBClient;
+  private readonly tables: LedgerTables;
+  private readonly clock: () => Date;
+  private readonly newEventId: () => string;
+  private readonly knownBuckets = new Map<string, Promise<void>>();
+  // Transactions touching the same items can be cancelled with TransactionConflict: transient.
+  private readonly conflictRetry = retry(handleWhen(isTransactionConflict), {
+    maxAttempts: 12,
+    backoff: new ExponentialBackoff({ initialDelay: 5, maxDelay: 250 }),
+  });
+
+  constructor(options: DynamoDbEventStoreOptions) {
+    this.client = options.client;
+    this.tables = options.tables;
+    this.clock = options.clock ?? (() => new Date());
+    this.newEventId = options.newEventId ?? (() => ulid());
+  }
+
+  async append(
+    streamId: string,
+    expectedVersion: number,
+    events: readonly NewEvent[],
+    options: AppendOptions = {},
+  ): Promise<AppendResult> {
+    this.validateAppend(streamId, expectedVersion, events, options);
+    const previous = await this.previousHead(streamId, expectedVersion, options.head);
+    const recordedAt = monotonicRecordedAt(this.clock(), previous?.recordedAt);
+    const stored = events.map((event, i) => ({
+      streamId,
+      version: expectedVersion + i + 1,
+      eventId: event.eventId ?? this.newEventId(),
+      type: event.type,
+      schemaVersion: event.schemaVersion ?? 1,
+      data: event.data as Record<string, unknown>,
+      metadata: event.metadata ?? {},
+      recordedAt,
+    }));
+    const items = stored.map((event) => toEventItem(event));
+    this.checkSizes(items);
+    const result: AppendResult = {
+      streamId,
+      fromVersion: expectedVersion + 1,
+      toVersion: expectedVersion + events.length,
+      eventIds: stored.map((event) => event.eventId),
+      recordedAt,
+      duplicate: false,
+    };
+
+    await this.registerBucket(dayOf(recordedAt));
+    if (items.length === 1 && options.idempotencyKey === undefined) {
+      await this.putSingle(streamId, expectedVersion, items[0]);
+      return result;
+    }
+    return this.transact(streamId, expectedVersion, items, result, events, options.idempotencyKey);
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<StreamPage> {
+    const fromVersion = options.fromVersion ?? 1;
+    const limit = Math.min(Math.max(options.limit ?? 100, 1), 1000);
+    const output = await this.client
+      .send(
+        new QueryCommand({
+          TableName: this.tables.events,
+          KeyConditionExpression: 'pk = :pk AND sk >= :from',
+          ExpressionAttributeValues: { ':pk': { S: streamId }, ':from': { N: String(fromVersion) } },
+          ConsistentRead: true,
+          Limit: limit,
+        }),
+      )
+      .catch(translateStoreError);
+    const events = (output.Items ?? []).map((item) => fromEventItem(item));
+    const last = events.at(-1);
+    return {
+      events,
+      nextVersion: output.LastEvaluatedKey && last ? last.version + 1 : undefined,
+    };
+  }
+
+  async *readWholeStream(streamId: string, fromVersion = 1): AsyncGenerator<StoredEvent> {
+    let next: number | undefined = fromVersion;
+    while (next !== undefined) {
+      const page: StreamPage = await this.readStream(streamId, { fromVersion: next, limit: 1000 });
+      yield* page.events;
+      next = page.nextVersion;
+    }
+  }
+
+  async readHead(streamId: string): Promise<StreamHead | undefined> {
+    const output = await this.client
+      .send(
+        new QueryCommand({
+          TableName: this.tables.events,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': { S: streamId } },
+          ProjectionExpression: 'sk, recordedAt',
+          ScanIndexForward: false,
+          ConsistentRead: true,
+          Limit: 1,
+        }),
+      )
+      .catch(translateStoreError);
+    const item = output.Items?.[0];
+    return item ? { version: Number(item.sk.N), recordedAt: item.recordedAt.S as string } : undefined;
+  }
+
+  /**
+   * Reads the time index. `to` defaults to now; an event being written at this moment with an
+   * earlier `recordedAt` may still appear later, so a live reader should stay a few seconds
+   * behind the clock (replays of the past are unaffected).
+   */
+  async *readAll(options: ReadAllOptions = {}): AsyncGenerator<StoredEvent> {
+    const to = options.to ?? this.clock().toISOString();
+    const lower = [options.from, options.after].filter((v): v is string => v !== undefined).sort().at(-1);
+    const days = await this.bucketsBetween(lower, to);
+    for (const day of days) {
+      const shards = Array.from({ length: TIME_INDEX_SHARDS }, (_, shard) =>
+        this.readShard(timeIndexPartition(day, shard), lower ?? day, to, options.pageSize ?? 250),
+      );
+      for await (const event of mergeSorted(shards, (e) => e.position)) {
+        if (options.after !== undefined && event.position <= options.after) continue;
+        yield event;
+      }
+    }
+  }
+
+  private async *readShard(
+    partition: string,
+    lower: string,
+    upper: string,
+    pageSize: number,
+  ): AsyncGenerator<StoredEvent> {
+    let startKey: Record<string, AttributeValue> | undefined;
+    do {
+      const output = await this.client
+        .send(
+          new QueryCommand({
+            TableName: this.tables.events,
+            IndexName: TIME_INDEX_NAME,
+            KeyConditionExpression: 'tix = :p AND tsk BETWEEN :lo AND :hi',
+            ExpressionAttributeValues: {
+              ':p': { S: partition },
+              ':lo': { S: lower },
+              ':hi': { S: upper },
+            },
+            Limit: pageSize,
+            ExclusiveStartKey: startKey,
+          }),
+        )
+        .catch(translateStoreError);
+      for (const item of output.Items ?? []) yield fromEventItem(item);
+      startKey = output.LastEvaluatedKey;
+    } while (startKey !== undefined);
+  }
+
+  /** Day buckets that hold events, from the registry each append keeps. */
+  private async bucketsBetween(from: string | undefined, to: string): Promise<string[]> {
+    if (from !== undefined && from >= to) return [];
+    const days: string[] = [];
+    let startKey: Record<string, AttributeValue> | undefined;
+    do {
+      const output = await this.client
+        .send(
+          new QueryCommand({
+            TableName: this.tables.meta,
+            KeyConditionExpression: 'pk = :pk AND sk BETWEEN :lo AND :hi',
+            ExpressionAttributeValues: {
+              ':pk': { S: TIME_BUCKETS_PK },
+              ':lo': { S: from === undefined ? '0000-00-00' : dayOf(from) },
+              ':hi': { S: dayOf(to) },
+            },
+            ConsistentRead: true,
+            ExclusiveStartKey: startKey,
+          }),
+        )
+        .catch(translateStoreError);
+      for (const item of output.Items ?? []) days.push(item.sk.S as string);
+      startKey = output.LastEvaluatedKey;
+    } while (startKey !== undefined);
+    return days;
+  }
+
+  /** Records that a day bucket holds events, once per process and day, before the first write. */
+  private registerBucket(day: string): Promise<void> {
+    let registered = this.knownBuckets.get(day);
+    if (registered === undefined) {
+      registered = this.client
+        .send(
+          new PutItemCommand({
+            TableName: this.tables.meta,
+            Item: { pk: { S: TIME_BUCKETS_PK }, sk: { S: day } },
+          }),
+        )
+        .then(() => undefined)
+        .catch((error: unknown) => {
+          this.knownBuckets.delete(day);
+          return translateStoreError(error);
+        });
+      this.knownBuckets.set(day, registered);
+    }
+    return registered;
+  }
+
+  private async previousHead(
+    streamId: string,
+    expectedVersion: number,
+    head: StreamHead | undefined,
+  ): Promise<StreamHead | undefined> {
+    if (expectedVersion === 0) return undefined;
+    if (head !== undefined && head.version === expectedVersion) return head;
+    const actual = await this.readHead(streamId);
+    if (actual?.version !== expectedVersion) {
+      throw new ConcurrencyConflictError(streamId, expectedVersion, actual?.version ?? 0);
+    }
+    return actual;
+  }
+
+  private async putSingle(
+    streamId: string,
+    expectedVersion: number,
+    item: Record<string, AttributeValue>,
+  ): Promise<void> {
+    try {
+      await this.client.send(
+        new PutItemCommand({
+          TableName: this.tables.events,
+          Item: item,
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) {
+        throw await this.conflict(streamId, expectedVersion, error);
+      }
+      translateStoreError(error);
+    }
+  }
+
+  private async transact(
+    streamId: string,
+    expectedVersion: number,
+    items: Record<string, AttributeValue>[],
+    result: AppendResult,
+    events: readonly NewEvent[],
+    idempotencyKey: string | undefined,
+  ): Promise<AppendResult> {
+    const writes: TransactWriteItem[] = items.map((item) => ({
+      Put: {
+        TableName: this.tables.events,
+        Item: item,
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    }));
+    const payloadHash = idempotencyKey === undefined ? '' : hashPayload(streamId, events);
+    if (idempotencyKey !== undefined) {
+      const marker: IdempotencyMarker = {
+        pk: idempotencyKey,
+        payloadHash,
+        streamId,
+        fromVersion: result.fromVersion,
+        toVersion: result.toVersion,
+        eventIds: result.eventIds,
+        recordedAt: result.recordedAt,
+      };
+      // The marker goes first so its cancellation reason is always at index 0.
+      writes.unshift({
+        Put: {
+          TableName: this.tables.idempotency,
+          Item: marshall(marker),
+          ConditionExpression: 'attribute_not_exists(pk)',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        },
+      });
+    }
+    try {
+      await this.conflictRetry.execute(() =>
+        this.client.send(new TransactWriteItemsCommand({ TransactItems: writes })),
+      );
+      return result;
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) translateStoreError(error);
+      const reasons = error.CancellationReasons ?? [];
+      if (idempotencyKey !== undefined && reasons[0]?.Code === 'ConditionalCheckFailed') {
+        return this.duplicateOf(idempotencyKey, payloadHash, reasons[0].Item);
+      }
+      if (reasons.some((reason) => reason.Code === 'ConditionalCheckFailed')) {
+        throw await this.conflict(streamId, expectedVersion, error);
+      }
+      throw error;
+    }
+  }
+
+  private async duplicateOf(
+    idempotencyKey: string,
+    payloadHash: string,
+    oldItem: Record<string, AttributeValue> | undefined,
+  ): Promise<AppendResult> {
+    if (oldItem === undefined) {
+      throw new Error('The idempotency marker exists but its old image was not returned');
+    }
+    const marker = unmarshall(oldItem) as IdempotencyMarker;
+    if (marker.payloadHash !== payloadHash) throw new IdempotencyKeyReusedError(idempotencyKey);
+    return {
+      streamId: marker.streamId,
+      fromVersion: Number(marker.fromVersion),
+      toVersion: Number(marker.toVersion),
+      eventIds: marker.eventIds,
+      recordedAt: marker.recordedAt,
+      duplicate: true,
+    };
+  }
+
+  private async conflict(
+    streamId: string,
+    expectedVersion: number,
+    cause: unknown,
+  ): Promise<ConcurrencyConflictError> {
+    const head = await this.readHead(streamId);
+    return new ConcurrencyConflictError(streamId, expectedVersion, head?.version ?? 0, { cause });
+  }
+
+  private validateAppend(
+    streamId: string,
+    expectedVersion: number,
+    events: readonly NewEvent[],
+    options: AppendOptions,
+  ): void {
+    if (streamId.length === 0 || streamId.length > 1024) {
+      throw new InvalidAppendError('A stream id is 1 to 1,024 characters long');
+    }
+    if (!Number.isSafeInteger(expectedVersion) || expectedVersion < 0) {
+      throw new InvalidAppendError('The expected version is a non-negative integer');
+    }
+    if (events.length === 0 || events.length > MAX_EVENTS_PER_APPEND) {
+      throw new InvalidAppendError(`An append carries 1 to ${MAX_EVENTS_PER_APPEND} events`);
+    }
+    if (options.idempotencyKey !== undefined && options.idempotencyKey.length === 0) {
+      throw new InvalidAppendError('An idempotency key may not be empty');
+    }
+  }
+
+  private checkSizes(items: Record<string, AttributeValue>[]): void {
+    let total = 0;
+    for (const item of items) {
+      const size = itemSizeBytes(item);
+      if (size > MAX_EVENT_BYTES) throw new EventTooLargeError(size, MAX_EVENT_BYTES);
+      total += size;
+    }
+    if (total > MAX_APPEND_BYTES) throw new EventTooLargeError(total, MAX_APPEND_BYTES, 'append');
+  }
+}
+
+/** What an idempotency key promises stays the same: the stream and each event's type and data. */
+function hashPayload(streamId: string, events: readonly NewEvent[]): string {
+  const payload = events.map((event) => ({
+    type: event.type,
+    schemaVersion: event.schemaVersion ?? 1,
+    data: event.data,
+  }));
+  return createHash('sha256')
+    .update(stringify({ streamId, events: payload }) ?? '')
+    .digest('hex');
+}

@@ -1,0 +1,50 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import type { EventMetadata, StoredEvent } from '../event';
+import { dayOf, positionOf, shardOf, timeIndexPartition } from '../time-index/time-index';
+
+/** An event's item in the events table. */
+export interface EventItem {
+  pk: string;
+  sk: number;
+  eventId: string;
+  type: string;
+  schemaVersion: number;
+  data: Record<string, unknown>;
+  metadata: EventMetadata;
+  recordedAt: string;
+  tix: string;
+  tsk: string;
+}
+
+export function toEventItem(event: Omit<StoredEvent, 'position'>): Record<string, AttributeValue> {
+  const item: EventItem = {
+    pk: event.streamId,
+    sk: event.version,
+    eventId: event.eventId,
+    type: event.type,
+    schemaVersion: event.schemaVersion,
+    data: event.data,
+    metadata: event.metadata,
+    recordedAt: event.recordedAt,
+    tix: timeIndexPartition(dayOf(event.recordedAt), shardOf(event.streamId)),
+    tsk: positionOf(event.recordedAt, event.streamId, event.version),
+  };
+  return marshall(item, { removeUndefinedValues: true, convertEmptyValues: false });
+}
+
+/** Decodes an events-table item, from a read or from a DynamoDB stream record's NewImage. */
+export function fromEventItem(item: Record<string, AttributeValue>): StoredEvent {
+  const plain = unmarshall(item) as EventItem;
+  return {
+    streamId: plain.pk,
+    version: Number(plain.sk),
+    eventId: plain.eventId,
+    type: plain.type,
+    schemaVersion: Number(plain.schemaVersion),
+    data: plain.data ?? {},
+    metadata: plain.metadata ?? {},
+    recordedAt: plain.recordedAt,
+    position: plain.tsk,
+  };
+}

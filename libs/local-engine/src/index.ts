@@ -1,0 +1,4 @@
+export * from './engine.errors';
+export * from './ports';
+export * from './dynamodb-local';
+export * from './tables.setup';
