@@ -48,13 +48,13 @@ module.exports = {
       testMatch: ['<rootDir>/{apps,libs,test}/**/*.int.spec.ts'],
       globalSetup: '<rootDir>/libs/testing/src/global-setup.ts',
       globalTeardown: '<rootDir>/libs/testing/src/global-teardown.ts',
-      testTimeout: 60000,
+      setupFilesAfterEnv: ['<rootDir>/libs/testing/src/slow-tests.setup.ts'],
     },
     {
       ...common,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/**/*.e2e.spec.ts'],
-      testTimeout: 120000,
+      setupFilesAfterEnv: ['<rootDir>/libs/testing/src/slow-tests.setup.ts'],
     },
   ],
 };

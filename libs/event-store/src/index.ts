@@ -10,4 +10,4 @@ export * from './infrastructure/dynamodb-event-store';
 export { isStoreUnavailable, translateStoreError } from './infrastructure/dynamodb-errors';
 export { fromEventItem, toEventItem } from './infrastructure/event-item.mapper';
 export { itemSizeBytes } from './infrastructure/item-size';
-export { createDynamoDbClient } from './infrastructure/dynamodb-client';
+export { createDynamoDbClient, dynamoDbClientConfig } from './infrastructure/dynamodb-client';

@@ -21,5 +21,25 @@ export interface EventStreamRecord {
 export function decodeEventRecord(record: EventStreamRecord): StoredEvent | undefined {
   const image = record.dynamodb?.NewImage;
   if (record.eventName !== 'INSERT' || image === undefined) return undefined;
-  return fromEventItem(image as Record<string, AttributeValue>);
+  return fromEventItem(repairEmptyMaps(image) as Record<string, AttributeValue>);
+}
+
+/**
+ * The DynamoDB Streams client deserialises an empty map (`{"M":{}}`) as a value with no type at
+ * all (`{}`), which unmarshall rejects. Every map-or-list attribute the ledger writes is a map,
+ * so a typeless value is restored as an empty map.
+ */
+function repairEmptyMaps(image: Record<string, unknown>): Record<string, unknown> {
+  const repaired: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(image)) repaired[name] = repairValue(value);
+  return repaired;
+}
+
+function repairValue(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  const attribute = value as { M?: Record<string, unknown>; L?: unknown[] };
+  if (Object.keys(attribute).length === 0) return { M: {} };
+  if (attribute.M !== undefined) return { M: repairEmptyMaps(attribute.M) };
+  if (attribute.L !== undefined) return { L: attribute.L.map(repairValue) };
+  return value;
 }

@@ -3,19 +3,34 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 /** Credentials DynamoDB Local accepts (letters and digits only); never sent to AWS. */
 const LOCAL_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
 
+export interface DynamoDbClientConfig {
+  endpoint?: string;
+  region?: string;
+  credentials?: { accessKeyId: string; secretAccessKey: string };
+  maxAttempts?: number;
+}
+
 /**
- * A DynamoDB client for `endpoint` (DynamoDB Local) or, when it is undefined, for AWS with the
- * default credential chain and region.
+ * Client settings for `endpoint` (DynamoDB Local, with its fixed credentials) or, when it is
+ * undefined, for AWS with the default credential chain and region. Shared by the DynamoDB and
+ * DynamoDB Streams clients.
  */
-export function createDynamoDbClient(
+export function dynamoDbClientConfig(
   endpoint?: string,
   options: { maxAttempts?: number } = {},
-): DynamoDBClient {
-  if (endpoint === undefined) return new DynamoDBClient({ ...options });
-  return new DynamoDBClient({
+): DynamoDbClientConfig {
+  if (endpoint === undefined) return { ...options };
+  return {
     endpoint,
     region: process.env.AWS_REGION ?? 'us-east-1',
     credentials: LOCAL_CREDENTIALS,
     ...options,
-  });
+  };
+}
+
+export function createDynamoDbClient(
+  endpoint?: string,
+  options: { maxAttempts?: number } = {},
+): DynamoDBClient {
+  return new DynamoDBClient(dynamoDbClientConfig(endpoint, options));
 }

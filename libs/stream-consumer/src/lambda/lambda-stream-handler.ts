@@ -1,0 +1,34 @@
+import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import { decodeEventRecord, type EventStreamRecord } from '@ledger/event-store';
+import { BatchProcessor, type BatchProcessorOptions } from '../core/batch-processor';
+import type { ParkingLot } from '../core/parking-lot.port';
+import type { ConsumerRecord, StreamConsumer } from '../core/stream-consumer';
+
+/**
+ * The AWS driver: a handler for a DynamoDB-stream event source mapping with
+ * `FunctionResponseTypes: [ReportBatchItemFailures]`. Records the core could neither handle nor
+ * park are reported from the earliest one on, so Lambda redelivers them in order.
+ */
+export function createLambdaStreamHandler(
+  consumer: StreamConsumer,
+  parkingLot: ParkingLot,
+  options: BatchProcessorOptions = {},
+): (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse> {
+  const processor = new BatchProcessor(consumer, parkingLot, options);
+  return async (event) => {
+    const records: ConsumerRecord[] = [];
+    for (const record of event.Records) {
+      const decoded = decodeEventRecord(record as EventStreamRecord);
+      const sequenceNumber = record.dynamodb?.SequenceNumber;
+      if (decoded !== undefined && sequenceNumber !== undefined) {
+        records.push({ event: decoded, sequenceNumber });
+      }
+    }
+    const outcome = await processor.process(records);
+    return {
+      batchItemFailures: outcome.firstFailure
+        ? [{ itemIdentifier: outcome.firstFailure.sequenceNumber }]
+        : [],
+    };
+  };
+}

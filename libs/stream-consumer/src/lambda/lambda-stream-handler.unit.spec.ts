@@ -1,0 +1,96 @@
+import type { DynamoDBStreamEvent } from 'aws-lambda';
+import { toEventItem, type StoredEvent } from '@ledger/event-store';
+import type { ParkedRecord, ParkingLot } from '../core/parking-lot.port';
+import type { StreamConsumer } from '../core/stream-consumer';
+import { createLambdaStreamHandler } from './lambda-stream-handler';
+
+/** The parking lot port in memory: this test is about the driver, not about storage. */
+class MemoryParkingLot implements ParkingLot {
+  parked: ParkedRecord[] = [];
+  broken = false;
+
+  async park(record: ParkedRecord): Promise<void> {
+    if (this.broken) throw new Error('parking lot unreachable');
+    this.parked.push(record);
+  }
+  async list(): Promise<ParkedRecord[]> {
+    return this.parked;
+  }
+  async release(): Promise<void> {}
+}
+
+function lambdaEvent(events: Array<[string, number]>): DynamoDBStreamEvent {
+  return {
+    Records: events.map(([streamId, version], i) => ({
+      eventName: 'INSERT',
+      dynamodb: {
+        SequenceNumber: String(100 + i),
+        NewImage: toEventItem({
+          streamId,
+          version,
+          eventId: `${streamId}-${version}`,
+          type: 'Tick',
+          schemaVersion: 1,
+          data: {},
+          metadata: {},
+          recordedAt: '2026-01-01T00:00:00.000Z',
+        }) as never,
+      },
+    })),
+  };
+}
+
+describe('createLambdaStreamHandler', () => {
+  const fast = { maxAttempts: 2, initialDelayMs: 1, maxDelayMs: 2 };
+
+  describe('when every record is handled', () => {
+    it('reports no failures and keeps each stream in version order', async () => {
+      const seen: StoredEvent[] = [];
+      const consumer: StreamConsumer = { name: 'c', handle: async (e) => void seen.push(e) };
+      const handler = createLambdaStreamHandler(consumer, new MemoryParkingLot(), fast);
+
+      const response = await handler(lambdaEvent([['a', 1], ['b', 1], ['a', 2], ['b', 2], ['a', 3]]));
+
+      expect(response.batchItemFailures).toEqual([]);
+      expect(seen.filter((e) => e.streamId === 'a').map((e) => e.version)).toEqual([1, 2, 3]);
+      expect(seen.filter((e) => e.streamId === 'b').map((e) => e.version)).toEqual([1, 2]);
+    });
+  });
+
+  describe('when a record keeps failing', () => {
+    it('parks it after the retries and reports success to Lambda', async () => {
+      const parkingLot = new MemoryParkingLot();
+      const consumer: StreamConsumer = {
+        name: 'c',
+        handle: async (e) => {
+          if (e.eventId === 'a-1') throw new Error('boom');
+        },
+      };
+      const handler = createLambdaStreamHandler(consumer, parkingLot, fast);
+
+      const response = await handler(lambdaEvent([['a', 1], ['a', 2]]));
+
+      expect(response.batchItemFailures).toEqual([]);
+      expect(parkingLot.parked.map((p) => [p.event.eventId, p.attempts])).toEqual([['a-1', 2]]);
+    });
+
+    it('reports the earliest unparkable record so Lambda redelivers from there', async () => {
+      const parkingLot = new MemoryParkingLot();
+      parkingLot.broken = true;
+      const handled: string[] = [];
+      const consumer: StreamConsumer = {
+        name: 'c',
+        handle: async (e) => {
+          if (e.streamId === 'b') throw new Error('boom');
+          handled.push(e.eventId);
+        },
+      };
+      const handler = createLambdaStreamHandler(consumer, parkingLot, fast);
+
+      const response = await handler(lambdaEvent([['a', 1], ['b', 1], ['a', 2], ['b', 2]]));
+
+      expect(response.batchItemFailures).toEqual([{ itemIdentifier: '101' }]);
+      expect(handled).toEqual(['a-1', 'a-2']);
+    });
+  });
+});

@@ -1,0 +1,168 @@
+import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import type { StoredEvent } from '@ledger/event-store';
+import { createTestLedger, type TestLedger } from '@ledger/testing';
+import {
+  DynamoDbCheckpointStore,
+  DynamoDbParkingLot,
+  StreamPoller,
+  createDynamoDbStreamsClient,
+  redriveParked,
+  type StreamConsumer,
+} from '../index';
+
+/** Records every event it is handed; can be told to fail on some. */
+class RecordingConsumer implements StreamConsumer {
+  readonly received: StoredEvent[] = [];
+  failOn = new Set<string>();
+
+  constructor(readonly name: string) {}
+
+  async handle(event: StoredEvent): Promise<void> {
+    if (this.failOn.has(event.eventId)) throw new Error(`refusing ${event.eventId}`);
+    this.received.push(event);
+  }
+}
+
+/** A checkpoint store that can be made to fail, as a process that dies before committing. */
+class FlakyCheckpointStore extends DynamoDbCheckpointStore {
+  failSaves = false;
+
+  override async save(...args: Parameters<DynamoDbCheckpointStore['save']>) {
+    if (this.failSaves) throw new Error('process died before the checkpoint was written');
+    return super.save(...args);
+  }
+}
+
+async function waitFor(condition: () => boolean, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out waiting for the consumer');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+function versionsByStream(events: StoredEvent[]): Map<string, number[]> {
+  const map = new Map<string, number[]>();
+  for (const event of events) map.set(event.streamId, [...(map.get(event.streamId) ?? []), event.version]);
+  return map;
+}
+
+describe('StreamPoller on DynamoDB Local streams', () => {
+  let ledger: TestLedger;
+  let streams: DynamoDBStreamsClient;
+  let checkpoints: FlakyCheckpointStore;
+  let parkingLot: DynamoDbParkingLot;
+  const pollers: StreamPoller[] = [];
+
+  function pollerFor(consumer: StreamConsumer, batchSize = 1000): StreamPoller {
+    const poller = new StreamPoller({
+      consumer,
+      dynamoDb: ledger.client,
+      streams,
+      eventsTable: ledger.tables.events,
+      checkpoints,
+      parkingLot,
+      batchSize,
+      idleDelayMs: 20,
+      processor: { maxAttempts: 3, initialDelayMs: 5, maxDelayMs: 20 },
+    });
+    pollers.push(poller);
+    return poller;
+  }
+
+  async function appendMany(streamIds: string[], perStream: number): Promise<void> {
+    for (let v = 0; v < perStream; v++) {
+      await Promise.all(
+        streamIds.map((streamId) => ledger.store.append(streamId, v, [{ type: 'Tick', data: { v } }])),
+      );
+    }
+  }
+
+  beforeAll(async () => {
+    ledger = await createTestLedger('poller');
+    streams = createDynamoDbStreamsClient(process.env.DYNAMODB_ENDPOINT);
+    checkpoints = new FlakyCheckpointStore(ledger.client, ledger.tables.meta);
+    parkingLot = new DynamoDbParkingLot(ledger.client, ledger.tables.meta);
+  });
+
+  afterEach(async () => {
+    await Promise.all(pollers.splice(0).map((p) => p.stop()));
+  });
+
+  afterAll(async () => {
+    streams.destroy();
+    await ledger.close();
+  });
+
+  describe('when events are appended to several streams', () => {
+    it('delivers every event once, in version order within each stream', async () => {
+      const consumer = new RecordingConsumer('order');
+      await appendMany(['s#1', 's#2', 's#3'], 10);
+      await pollerFor(consumer).start();
+
+      await waitFor(() => consumer.received.filter((e) => e.streamId.startsWith('s#')).length >= 30);
+
+      const ours = consumer.received.filter((e) => e.streamId.startsWith('s#'));
+      expect(ours).toHaveLength(30);
+      for (const versions of versionsByStream(ours).values()) {
+        expect(versions).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+      }
+    });
+  });
+
+  describe('when the poller dies before committing a batch', () => {
+    it('resumes from its checkpoint and redelivers only that batch', async () => {
+      const first = new RecordingConsumer('restart');
+      await appendMany(['r#1', 'r#2'], 5);
+      const poller = pollerFor(first, 4);
+      await poller.start();
+      await waitFor(() => first.received.filter((e) => e.streamId.startsWith('r#')).length === 10);
+
+      // The batch is handled, then the process "dies" before its checkpoint is written.
+      checkpoints.failSaves = true;
+      await ledger.store.append('r#1', 5, [{ type: 'Tick', data: {} }]);
+      await ledger.store.append('r#2', 5, [{ type: 'Tick', data: {} }]);
+      await waitFor(() => first.received.filter((e) => e.version === 6).length >= 2);
+      await poller.stop();
+      checkpoints.failSaves = false;
+
+      await ledger.store.append('r#1', 6, [{ type: 'Tick', data: {} }]);
+      const second = new RecordingConsumer('restart');
+      await pollerFor(second).start();
+      await waitFor(() => second.received.some((e) => e.streamId === 'r#1' && e.version === 7));
+      await new Promise((r) => setTimeout(r, 300));
+
+      const resumed = second.received.map((e) => `${e.streamId}@${e.version}`).sort();
+      expect(resumed).toEqual(['r#1@6', 'r#1@7', 'r#2@6']);
+    });
+  });
+
+  describe('when a record keeps failing', () => {
+    it('parks it, carries on with the others, and redrives it once the consumer recovers', async () => {
+      const consumer = new RecordingConsumer('parking');
+      const bad = await ledger.store.append('p#bad', 0, [{ type: 'Poison', data: {} }]);
+      consumer.failOn.add(bad.eventIds[0]);
+      await ledger.store.append('p#bad', 1, [{ type: 'After', data: {} }]);
+      await ledger.store.append('p#good', 0, [{ type: 'Fine', data: {} }]);
+
+      await pollerFor(consumer).start();
+      await waitFor(
+        () =>
+          consumer.received.some((e) => e.streamId === 'p#good') &&
+          consumer.received.some((e) => e.streamId === 'p#bad' && e.version === 2),
+      );
+      const parked = await parkingLot.list('parking');
+
+      expect(parked).toHaveLength(1);
+      expect(parked[0]).toMatchObject({ attempts: 3, event: { eventId: bad.eventIds[0] } });
+      expect(parked[0].error).toContain('refusing');
+
+      consumer.failOn.clear();
+      const result = await redriveParked(consumer, parkingLot);
+
+      expect(result).toEqual({ redriven: 1, stillFailing: [] });
+      expect(await parkingLot.list('parking')).toEqual([]);
+      expect(consumer.received.filter((e) => e.eventId === bad.eventIds[0])).toHaveLength(1);
+    });
+  });
+});

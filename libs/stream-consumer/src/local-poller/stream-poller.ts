@@ -1,0 +1,235 @@
+import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DescribeStreamCommand,
+  ExpiredIteratorException,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  TrimmedDataAccessException,
+  type DynamoDBStreamsClient,
+  type Shard,
+} from '@aws-sdk/client-dynamodb-streams';
+import { decodeEventRecord, type EventStreamRecord } from '@ledger/event-store';
+import { BatchProcessor, type BatchProcessorOptions } from '../core/batch-processor';
+import type { ParkingLot } from '../core/parking-lot.port';
+import type { ConsumerRecord, StreamConsumer } from '../core/stream-consumer';
+import type { DynamoDbCheckpointStore, ShardCheckpoint } from '../infrastructure/dynamodb-checkpoint-store';
+
+export interface StreamPollerOptions {
+  consumer: StreamConsumer;
+  dynamoDb: DynamoDBClient;
+  streams: DynamoDBStreamsClient;
+  eventsTable: string;
+  checkpoints: DynamoDbCheckpointStore;
+  parkingLot: ParkingLot;
+  /** Pause after an empty read (default 100 ms). */
+  idleDelayMs?: number;
+  /** Records per GetRecords call (default 1,000, the API's maximum). */
+  batchSize?: number;
+  /** How often the shard list is refreshed (default 5 s). */
+  shardRefreshMs?: number;
+  processor?: BatchProcessorOptions;
+  log?: (message: string, fields?: Record<string, unknown>) => void;
+}
+
+interface ShardState {
+  shard: Shard;
+  iterator?: string;
+}
+
+/**
+ * The local driver: polls the events table's stream through the DynamoDB Streams API, walks
+ * shards parent-first (so a stream's records keep their order across shard roll-over), and
+ * checkpoints each shard after every handled batch, so a restart resumes where it stopped.
+ */
+export class StreamPoller {
+  private readonly processor: BatchProcessor;
+  private running = false;
+  private loop?: Promise<void>;
+  private wake?: () => void;
+  private checkpoints = new Map<string, ShardCheckpoint>();
+  private readonly shards = new Map<string, ShardState>();
+  private shardsRefreshedAt = 0;
+  private streamArn?: string;
+
+  constructor(private readonly options: StreamPollerOptions) {
+    this.processor = new BatchProcessor(options.consumer, options.parkingLot, options.processor);
+  }
+
+  get consumerName(): string {
+    return this.options.consumer.name;
+  }
+
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.checkpoints = await this.options.checkpoints.load(this.consumerName);
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /** Stops after the batch in hand; its checkpoint is saved only if it was fully handled. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      try {
+        const handled = await this.pollOnce();
+        if (!handled) await this.sleep(this.options.idleDelayMs ?? 100);
+      } catch (error) {
+        this.options.log?.('stream poll failed; retrying', {
+          consumer: this.consumerName,
+          error: error instanceof Error ? error.message : String(error),
+        });
+        this.shards.clear();
+        this.shardsRefreshedAt = 0;
+        await this.sleep(1000);
+      }
+    }
+  }
+
+  /** One pass over every shard that may be read now; true when any records were handled. */
+  private async pollOnce(): Promise<boolean> {
+    await this.refreshShards();
+    let handledAny = false;
+    for (const state of this.readableShards()) {
+      if (!this.running) break;
+      handledAny = (await this.pollShard(state)) || handledAny;
+    }
+    return handledAny;
+  }
+
+  private async refreshShards(): Promise<void> {
+    const now = Date.now();
+    if (now - this.shardsRefreshedAt < (this.options.shardRefreshMs ?? 5000)) return;
+    if (this.streamArn === undefined) {
+      const { Table } = await this.options.dynamoDb.send(
+        new DescribeTableCommand({ TableName: this.options.eventsTable }),
+      );
+      this.streamArn = Table?.LatestStreamArn;
+      if (this.streamArn === undefined) {
+        throw new Error(`Table ${this.options.eventsTable} has no stream enabled`);
+      }
+    }
+    let exclusiveStartShardId: string | undefined;
+    do {
+      const { StreamDescription } = await this.options.streams.send(
+        new DescribeStreamCommand({
+          StreamArn: this.streamArn,
+          ExclusiveStartShardId: exclusiveStartShardId,
+        }),
+      );
+      for (const shard of StreamDescription?.Shards ?? []) {
+        if (shard.ShardId !== undefined && !this.shards.has(shard.ShardId)) {
+          this.shards.set(shard.ShardId, { shard });
+        } else if (shard.ShardId !== undefined) {
+          this.shards.get(shard.ShardId)!.shard = shard;
+        }
+      }
+      exclusiveStartShardId = StreamDescription?.LastEvaluatedShardId;
+    } while (exclusiveStartShardId !== undefined);
+    this.shardsRefreshedAt = now;
+  }
+
+  /** Unfinished shards whose parent (if still listed) is finished: parents go first. */
+  private readableShards(): ShardState[] {
+    return [...this.shards.values()].filter(({ shard }) => {
+      const id = shard.ShardId as string;
+      if (this.checkpoints.get(id)?.finished) return false;
+      const parent = shard.ParentShardId;
+      return parent === undefined || !this.shards.has(parent) || this.checkpoints.get(parent)?.finished === true;
+    });
+  }
+
+  private async pollShard(state: ShardState): Promise<boolean> {
+    const shardId = state.shard.ShardId as string;
+    state.iterator ??= await this.iteratorFor(shardId);
+    let output;
+    try {
+      output = await this.options.streams.send(
+        new GetRecordsCommand({ ShardIterator: state.iterator, Limit: this.options.batchSize ?? 1000 }),
+      );
+    } catch (error) {
+      if (error instanceof ExpiredIteratorException || error instanceof TrimmedDataAccessException) {
+        state.iterator = undefined;
+        return false;
+      }
+      throw error;
+    }
+    const raw = output.Records ?? [];
+    const records: ConsumerRecord[] = [];
+    for (const record of raw) {
+      const event = decodeEventRecord(record as EventStreamRecord);
+      const sequenceNumber = record.dynamodb?.SequenceNumber;
+      if (event !== undefined && sequenceNumber !== undefined) records.push({ event, sequenceNumber });
+    }
+    if (records.length > 0) {
+      const outcome = await this.processor.process(records);
+      if (outcome.firstFailure !== undefined) {
+        // Nothing after the last checkpoint is acknowledged: read again from there.
+        state.iterator = undefined;
+        throw new Error(`consumer ${this.consumerName} could neither handle nor park a record`);
+      }
+    }
+    const lastSequence = raw.at(-1)?.dynamodb?.SequenceNumber;
+    const finished = output.NextShardIterator === undefined || output.NextShardIterator === null;
+    if (lastSequence !== undefined || finished) {
+      const previous = this.checkpoints.get(shardId);
+      this.checkpoints.set(
+        shardId,
+        await this.options.checkpoints.save(this.consumerName, {
+          shardId,
+          sequenceNumber: lastSequence ?? previous?.sequenceNumber,
+          finished,
+        }),
+      );
+    }
+    state.iterator = output.NextShardIterator ?? undefined;
+    if (finished) this.shardsRefreshedAt = 0; // a closed shard has children to pick up
+    return raw.length > 0;
+  }
+
+  private async iteratorFor(shardId: string): Promise<string> {
+    const sequenceNumber = this.checkpoints.get(shardId)?.sequenceNumber;
+    const request =
+      sequenceNumber === undefined
+        ? { ShardIteratorType: 'TRIM_HORIZON' as const }
+        : { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER' as const, SequenceNumber: sequenceNumber };
+    try {
+      const { ShardIterator } = await this.options.streams.send(
+        new GetShardIteratorCommand({ StreamArn: this.streamArn, ShardId: shardId, ...request }),
+      );
+      return ShardIterator as string;
+    } catch (error) {
+      if (!(error instanceof TrimmedDataAccessException)) throw error;
+      this.options.log?.('checkpoint is older than the stream retention; reading from the oldest record', {
+        consumer: this.consumerName,
+        shardId,
+      });
+      const { ShardIterator } = await this.options.streams.send(
+        new GetShardIteratorCommand({
+          StreamArn: this.streamArn,
+          ShardId: shardId,
+          ShardIteratorType: 'TRIM_HORIZON',
+        }),
+      );
+      return ShardIterator as string;
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.wake = undefined;
+        resolve();
+      }, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        this.wake = undefined;
+        resolve();
+      };
+    });
+  }
+}
