@@ -1,1 +1,2 @@
 export * from './ledger-env';
+export * from './ledger-config';

@@ -6,6 +6,8 @@
 export abstract class LedgerError extends Error {
   abstract readonly code: string;
   abstract readonly status: number;
+  /** For 503s: how long the caller should wait before retrying (the Retry-After header). */
+  readonly retryAfterSeconds?: number;
 
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
@@ -50,6 +52,7 @@ export class NotFoundError extends LedgerError {
 export class StoreUnavailableError extends LedgerError {
   readonly code = 'store_unavailable';
   readonly status = 503;
+  override readonly retryAfterSeconds = 2;
 
   constructor(message = 'The event store is unreachable', options?: { cause?: unknown }) {
     super(message, options);

@@ -11,3 +11,4 @@ export { isStoreUnavailable, translateStoreError } from './infrastructure/dynamo
 export { fromEventItem, toEventItem } from './infrastructure/event-item.mapper';
 export { itemSizeBytes } from './infrastructure/item-size';
 export { createDynamoDbClient, dynamoDbClientConfig } from './infrastructure/dynamodb-client';
+export * from './infrastructure/ledger-storage';

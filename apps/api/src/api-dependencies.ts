@@ -1,0 +1,20 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { LedgerConfig } from '@ledger/config';
+import type { EventStore, LedgerTables } from '@ledger/event-store';
+import type { Logger } from '@ledger/observability';
+
+/** What the composition root hands the API: adapters already built, nothing read from globals. */
+export interface ApiDependencies {
+  dynamoDb: DynamoDBClient;
+  tables: LedgerTables;
+  eventStore: EventStore;
+  config: LedgerConfig;
+  logger: Logger;
+  clock: () => Date;
+}
+
+export const DYNAMODB_CLIENT = Symbol('DYNAMODB_CLIENT');
+export const LEDGER_TABLES = Symbol('LEDGER_TABLES');
+export const LEDGER_CONFIG = Symbol('LEDGER_CONFIG');
+export const LOGGER = Symbol('LOGGER');
+export const CLOCK = Symbol('CLOCK');

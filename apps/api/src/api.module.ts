@@ -1,0 +1,30 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { EVENT_STORE } from '@ledger/event-store';
+import {
+  CLOCK,
+  DYNAMODB_CLIENT,
+  LEDGER_CONFIG,
+  LEDGER_TABLES,
+  LOGGER,
+  type ApiDependencies,
+} from './api-dependencies';
+import { HealthController } from './health/health.controller';
+
+/** Wires the adapters the composition root built to the controllers; no business rules here. */
+@Module({})
+export class ApiModule {
+  static register(deps: ApiDependencies): DynamicModule {
+    return {
+      module: ApiModule,
+      controllers: [HealthController],
+      providers: [
+        { provide: DYNAMODB_CLIENT, useValue: deps.dynamoDb },
+        { provide: LEDGER_TABLES, useValue: deps.tables },
+        { provide: EVENT_STORE, useValue: deps.eventStore },
+        { provide: LEDGER_CONFIG, useValue: deps.config },
+        { provide: LOGGER, useValue: deps.logger },
+        { provide: CLOCK, useValue: deps.clock },
+      ],
+    };
+  }
+}

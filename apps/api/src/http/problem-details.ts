@@ -1,0 +1,87 @@
+import { HttpException, HttpStatus } from '@nestjs/common';
+import { LedgerError } from '@ledger/errors';
+
+/** RFC 9457 problem details, with the ledger's stable `code`. */
+export interface ProblemDetails {
+  type: string;
+  title: string;
+  status: number;
+  code: string;
+  detail: string;
+  [extension: string]: unknown;
+}
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+/** Codes for errors raised by Fastify itself (body parsing), before any Nest handler runs. */
+const FASTIFY_CODES: Record<string, string> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'payload_too_large',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'malformed_payload',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'malformed_payload',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'malformed_payload',
+};
+
+const CODES_BY_STATUS: Record<number, string> = {
+  400: 'bad_request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  429: 'too_many_requests',
+};
+
+function problem(status: number, code: string, detail: string, extra: Record<string, unknown> = {}): ProblemDetails {
+  return {
+    type: `urn:problem-type:integration-ledger:${code}`,
+    title: TITLES[status] ?? 'Error',
+    status,
+    code,
+    detail,
+    ...extra,
+  };
+}
+
+/**
+ * The one mapping from anything thrown to a problem document. Unknown errors become a bare 500:
+ * their message may hold internals, so it is logged, never sent.
+ */
+export function toProblem(error: unknown): ProblemDetails {
+  if (error instanceof LedgerError) {
+    return problem(error.status, error.code, error.message, error.details());
+  }
+  if (error instanceof HttpException) {
+    const status = error.getStatus();
+    const response = error.getResponse();
+    const body = typeof response === 'object' && response !== null ? (response as Record<string, unknown>) : {};
+    if (status === HttpStatus.BAD_REQUEST && Array.isArray(body.message)) {
+      return problem(400, 'validation_failed', 'The request is not valid', { errors: body.message });
+    }
+    const detail = typeof body.message === 'string' ? body.message : error.message;
+    return problem(status, CODES_BY_STATUS[status] ?? 'http_error', detail);
+  }
+  const fastifyError = error as { code?: string; statusCode?: number; message?: string };
+  if (typeof fastifyError?.statusCode === 'number' && fastifyError.statusCode < 500) {
+    const status = fastifyError.statusCode;
+    const code = FASTIFY_CODES[fastifyError.code ?? ''] ?? CODES_BY_STATUS[status] ?? 'bad_request';
+    return problem(status, code, fastifyError.message ?? 'The request was rejected');
+  }
+  return problem(500, 'internal_error', 'An unexpected error occurred; it has been logged');
+}

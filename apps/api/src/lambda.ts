@@ -1,0 +1,21 @@
+import awsLambdaFastify, { type PromiseHandler } from '@fastify/aws-lambda';
+import { readLedgerEnv } from '@ledger/config';
+import { createLedgerStorage } from '@ledger/event-store';
+import { createLogger } from '@ledger/observability';
+import { composeApi } from './compose-api';
+
+let proxy: Promise<PromiseHandler> | undefined;
+
+async function createProxy(): Promise<PromiseHandler> {
+  const env = readLedgerEnv();
+  const logger = createLogger(env.logLevel);
+  const storage = createLedgerStorage({ endpoint: env.dynamoDbEndpoint, tablePrefix: env.tablePrefix });
+  const app = await composeApi(env, storage, logger);
+  return awsLambdaFastify(app.getHttpAdapter().getInstance());
+}
+
+/** API Gateway (HTTP API) entry point; the Nest app is built once per execution environment. */
+export const handler: PromiseHandler = async (event, context) => {
+  proxy ??= createProxy();
+  return (await proxy)(event, context);
+};

@@ -1,0 +1,24 @@
+import { readLedgerEnv } from '@ledger/config';
+import { createLedgerStorage } from '@ledger/event-store';
+import { createLogger } from '@ledger/observability';
+import { composeApi } from './compose-api';
+
+/** The API on its own, against an engine that is already running (`ledger start` runs it all). */
+async function main(): Promise<void> {
+  const env = readLedgerEnv();
+  const logger = createLogger(env.logLevel);
+  const storage = createLedgerStorage({ endpoint: env.dynamoDbEndpoint, tablePrefix: env.tablePrefix });
+  const app = await composeApi(env, storage, logger);
+  await app.listen({ port: env.port, host: '0.0.0.0' });
+  logger.info({ port: env.port }, 'api listening');
+  const shutdown = (): void => {
+    void app.close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}
+
+void main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

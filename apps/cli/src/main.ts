@@ -1,0 +1,31 @@
+import { Command } from 'commander';
+import { ConfigError, readLedgerEnv } from '@ledger/config';
+import { LedgerError } from '@ledger/errors';
+import { createLogger } from '@ledger/observability';
+import { registerConsumerCommands } from './consumers/consumer.commands';
+import { registerStartCommand } from './start/start.command';
+
+/** `ledger <command>`: every operator task, with `--help` on each. */
+export function buildProgram(): Command {
+  const program = new Command('ledger')
+    .description('Integration Ledger: run it locally and operate it')
+    .showHelpAfterError();
+  const env = () => readLedgerEnv();
+  const logger = () => createLogger(readLedgerEnv().logLevel);
+  registerStartCommand(program, env, logger);
+  registerConsumerCommands(program, env, logger);
+  return program;
+}
+
+/** Runs the CLI; known failures print one line and set exit code 1. */
+export async function runCli(argv: string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (error) {
+    const known = error instanceof LedgerError || error instanceof ConfigError || error instanceof RangeError;
+    console.error(known ? `ledger: ${(error as Error).message}` : error);
+    process.exitCode = 1;
+  }
+}
+
+if (require.main === module) void runCli(process.argv);

@@ -1,0 +1,72 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { loadLedgerConfig, type LedgerEnv } from '@ledger/config';
+import { createLedgerStorage, tableDefinitions, type LedgerStorage } from '@ledger/event-store';
+import { assertPortFree, ensureTables, startDynamoDbLocal, type RunningDynamoDbLocal } from '@ledger/local-engine';
+import type { Logger } from '@ledger/observability';
+import { createDynamoDbStreamsClient } from '@ledger/stream-consumer';
+import { composeApi } from '@ledger/api-app';
+import {
+  buildConsumers,
+  startLocalStreamProcessor,
+  type LocalStreamProcessor,
+} from '@ledger/stream-processor-app';
+
+export interface LocalStack {
+  apiUrl: string;
+  dynamoDbEndpoint: string;
+  storage: LedgerStorage;
+  /** Stops everything, in reverse order of start. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Everything `npm start` runs, in one process: DynamoDB Local (unless DYNAMODB_ENDPOINT is set),
+ * the tables, the API and the stream processor.
+ */
+export async function startLocalStack(env: LedgerEnv, logger: Logger): Promise<LocalStack> {
+  // Fail on a bad configuration before starting any engine.
+  loadLedgerConfig(env.configPath);
+  await assertPortFree(env.port, 'PORT');
+  const stops: Array<() => Promise<void>> = [];
+  const stop = async (): Promise<void> => {
+    for (const step of stops.splice(0).reverse()) {
+      await step().catch((error: unknown) => logger.error({ err: error }, 'error while stopping'));
+    }
+  };
+  try {
+    let engine: RunningDynamoDbLocal | undefined;
+    if (env.dynamoDbEndpoint === undefined) {
+      engine = await startDynamoDbLocal({
+        port: env.dynamoDbLocalPort === 0 ? undefined : env.dynamoDbLocalPort,
+        dataDir: env.dataDir,
+      });
+      stops.push(engine.stop);
+      logger.info({ endpoint: engine.endpoint, dataDir: env.dataDir }, 'DynamoDB Local started');
+    }
+    const endpoint = env.dynamoDbEndpoint ?? engine?.endpoint;
+    const storage = createLedgerStorage({ endpoint, tablePrefix: env.tablePrefix });
+    stops.push(async () => storage.dynamoDb.destroy());
+    await ensureTables(storage.dynamoDb, tableDefinitions(storage.tables));
+
+    const streams = createDynamoDbStreamsClient(endpoint);
+    stops.push(async () => streams.destroy());
+    const processor: LocalStreamProcessor = await startLocalStreamProcessor({
+      storage,
+      streams,
+      consumers: buildConsumers({ storage, logger }),
+      logger,
+    });
+    stops.push(processor.stop);
+    logger.info({ consumers: processor.consumers }, 'stream processor running');
+
+    const api: NestFastifyApplication = await composeApi(env, storage, logger);
+    stops.push(() => api.close());
+    await api.listen({ port: env.port, host: '0.0.0.0' });
+    const apiUrl = `http://127.0.0.1:${env.port}`;
+    logger.info({ url: apiUrl }, 'api listening');
+    return { apiUrl, dynamoDbEndpoint: endpoint ?? 'aws', storage, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

@@ -1,0 +1,2 @@
+export * from './consumers';
+export * from './local-stream-processor';

@@ -1,0 +1,30 @@
+import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import { readLedgerEnv } from '@ledger/config';
+import { createLedgerStorage } from '@ledger/event-store';
+import { createLogger } from '@ledger/observability';
+import { createLambdaStreamHandler, DynamoDbParkingLot } from '@ledger/stream-consumer';
+import { buildConsumers } from './consumers';
+
+/**
+ * One Lambda function per consumer (template.yaml sets CONSUMER_NAME), each with its own
+ * DynamoDB-stream event source mapping and so its own position in the stream.
+ */
+function createHandler(): (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse> {
+  const env = readLedgerEnv();
+  const logger = createLogger(env.logLevel);
+  const storage = createLedgerStorage({ endpoint: env.dynamoDbEndpoint, tablePrefix: env.tablePrefix });
+  const name = process.env.CONSUMER_NAME;
+  const consumer = buildConsumers({ storage, logger }).find((c) => c.name === name);
+  if (consumer === undefined) throw new Error(`CONSUMER_NAME names no known consumer: ${name}`);
+  return createLambdaStreamHandler(
+    consumer,
+    new DynamoDbParkingLot(storage.dynamoDb, storage.tables.meta),
+  );
+}
+
+let handlerInstance: ReturnType<typeof createHandler> | undefined;
+
+export const handler = (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
+  handlerInstance ??= createHandler();
+  return handlerInstance(event);
+};

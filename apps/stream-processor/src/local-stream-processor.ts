@@ -1,0 +1,52 @@
+import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import type { LedgerStorage } from '@ledger/event-store';
+import type { Logger } from '@ledger/observability';
+import {
+  DynamoDbCheckpointStore,
+  DynamoDbParkingLot,
+  StreamPoller,
+  type StreamConsumer,
+} from '@ledger/stream-consumer';
+
+export interface LocalStreamProcessor {
+  consumers: string[];
+  stop(): Promise<void>;
+}
+
+/** Runs one stream poller per consumer, each with its own checkpoint, until stopped. */
+export async function startLocalStreamProcessor(options: {
+  storage: LedgerStorage;
+  streams: DynamoDBStreamsClient;
+  consumers: StreamConsumer[];
+  logger: Logger;
+}): Promise<LocalStreamProcessor> {
+  const { storage, logger } = options;
+  const checkpoints = new DynamoDbCheckpointStore(storage.dynamoDb, storage.tables.meta);
+  const parkingLot = new DynamoDbParkingLot(storage.dynamoDb, storage.tables.meta);
+  const pollers = options.consumers.map(
+    (consumer) =>
+      new StreamPoller({
+        consumer,
+        dynamoDb: storage.dynamoDb,
+        streams: options.streams,
+        eventsTable: storage.tables.events,
+        checkpoints,
+        parkingLot,
+        log: (message, fields) => logger.warn({ ...fields }, message),
+        processor: {
+          onParked: (record, error) =>
+            logger.error(
+              { consumer: consumer.name, eventId: record.event.eventId, err: error },
+              'record parked after repeated failures',
+            ),
+        },
+      }),
+  );
+  await Promise.all(pollers.map((poller) => poller.start()));
+  return {
+    consumers: pollers.map((poller) => poller.consumerName),
+    stop: async () => {
+      await Promise.all(pollers.map((poller) => poller.stop()));
+    },
+  };
+}

@@ -1,0 +1,34 @@
+import { readLedgerEnv } from '@ledger/config';
+import { createLedgerStorage } from '@ledger/event-store';
+import { createLogger } from '@ledger/observability';
+import { createDynamoDbStreamsClient } from '@ledger/stream-consumer';
+import { buildConsumers } from './consumers';
+import { startLocalStreamProcessor } from './local-stream-processor';
+
+/**
+ * The stream processor on its own, against an engine that is already running
+ * (`ledger start` runs it together with everything else).
+ */
+async function main(): Promise<void> {
+  const env = readLedgerEnv();
+  const logger = createLogger(env.logLevel);
+  const storage = createLedgerStorage({ endpoint: env.dynamoDbEndpoint, tablePrefix: env.tablePrefix });
+  const streams = createDynamoDbStreamsClient(env.dynamoDbEndpoint);
+  const processor = await startLocalStreamProcessor({
+    storage,
+    streams,
+    consumers: buildConsumers({ storage, logger }),
+    logger,
+  });
+  logger.info({ consumers: processor.consumers }, 'stream processor running');
+  const shutdown = (): void => {
+    void processor.stop().then(() => process.exit(0));
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}
+
+void main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
