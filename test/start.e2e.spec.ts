@@ -1,6 +1,12 @@
 import { createServer, type Server } from 'node:net';
 import { createLedgerStorage } from '@ledger/event-store';
-import { engineProcesses, isolatedEnv, spawnLedger, waitForHealthy, type LedgerProcess } from './support/ledger-process';
+import {
+  engineProcesses,
+  isolatedEnv,
+  spawnLedger,
+  waitForHealthy,
+  type LedgerProcess,
+} from './support/ledger-process';
 
 async function waitUntil(condition: () => boolean, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
@@ -46,9 +52,16 @@ describe('ledger start', () => {
       const code = await ledger.stop('SIGINT');
 
       expect(code).toBe(0);
-      expect(await waitUntil(() => engineProcesses(env.DYNAMODB_LOCAL_PORT).length === 0, 10_000)).toBe(true);
-      const logLines = ledger.output().split('\n').filter((line) => line.startsWith('{'));
-      const requestLine = logLines.map((line) => JSON.parse(line)).find((l) => l.url === '/no-such-route');
+      expect(
+        await waitUntil(() => engineProcesses(env.DYNAMODB_LOCAL_PORT).length === 0, 10_000),
+      ).toBe(true);
+      const logLines = ledger
+        .output()
+        .split('\n')
+        .filter((line) => line.startsWith('{'));
+      const requestLine = logLines
+        .map((line) => JSON.parse(line) as Record<string, unknown>)
+        .find((l) => l.url === '/no-such-route');
       expect(requestLine).toMatchObject({ correlationId: 'e2e-corr-1', status: 404 });
     });
   });
@@ -62,7 +75,9 @@ describe('ledger start', () => {
 
       await ledger.stop('SIGKILL');
 
-      expect(await waitUntil(() => engineProcesses(env.DYNAMODB_LOCAL_PORT).length === 0, 10_000)).toBe(true);
+      expect(
+        await waitUntil(() => engineProcesses(env.DYNAMODB_LOCAL_PORT).length === 0, 10_000),
+      ).toBe(true);
     });
   });
 

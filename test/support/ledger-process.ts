@@ -19,7 +19,9 @@ export interface LedgerProcess {
 }
 
 /** Ports, a data dir and a table prefix no other test uses, so instances run side by side. */
-export async function isolatedEnv(overrides: Record<string, string> = {}): Promise<Record<string, string>> {
+export async function isolatedEnv(
+  overrides: Record<string, string> = {},
+): Promise<Record<string, string>> {
   return {
     PORT: String(await freePort()),
     DYNAMODB_LOCAL_PORT: String(await freePort()),
@@ -33,7 +35,10 @@ export async function isolatedEnv(overrides: Record<string, string> = {}): Promi
 }
 
 /** Runs `ledger start` (the built CLI, as `npm start` does) as a child process. */
-export function spawnLedger(env: Record<string, string>, args: string[] = ['start']): LedgerProcess {
+export function spawnLedger(
+  env: Record<string, string>,
+  args: string[] = ['start'],
+): LedgerProcess {
   const processEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
   // The tests' own engine must not leak into the child: it starts its own unless told otherwise.
   if (env.DYNAMODB_ENDPOINT === undefined) delete processEnv.DYNAMODB_ENDPOINT;
@@ -44,7 +49,9 @@ export function spawnLedger(env: Record<string, string>, args: string[] = ['star
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
   return {
     baseUrl: `http://127.0.0.1:${env.PORT}`,
     env,

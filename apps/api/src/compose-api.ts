@@ -5,7 +5,11 @@ import type { Logger } from '@ledger/observability';
 import { createApiApp } from './create-api-app';
 
 /** Builds the API from the environment and already-connected storage. */
-export function composeApi(env: LedgerEnv, storage: LedgerStorage, logger: Logger): Promise<NestFastifyApplication> {
+export function composeApi(
+  env: LedgerEnv,
+  storage: LedgerStorage,
+  logger: Logger,
+): Promise<NestFastifyApplication> {
   return createApiApp({
     dynamoDb: storage.dynamoDb,
     tables: storage.tables,

@@ -9,7 +9,10 @@ let proxy: Promise<PromiseHandler> | undefined;
 async function createProxy(): Promise<PromiseHandler> {
   const env = readLedgerEnv();
   const logger = createLogger(env.logLevel);
-  const storage = createLedgerStorage({ endpoint: env.dynamoDbEndpoint, tablePrefix: env.tablePrefix });
+  const storage = createLedgerStorage({
+    endpoint: env.dynamoDbEndpoint,
+    tablePrefix: env.tablePrefix,
+  });
   const app = await composeApi(env, storage, logger);
   return awsLambdaFastify(app.getHttpAdapter().getInstance());
 }

@@ -7,7 +7,10 @@ import { composeApi } from './compose-api';
 async function main(): Promise<void> {
   const env = readLedgerEnv();
   const logger = createLogger(env.logLevel);
-  const storage = createLedgerStorage({ endpoint: env.dynamoDbEndpoint, tablePrefix: env.tablePrefix });
+  const storage = createLedgerStorage({
+    endpoint: env.dynamoDbEndpoint,
+    tablePrefix: env.tablePrefix,
+  });
   const app = await composeApi(env, storage, logger);
   await app.listen({ port: env.port, host: '0.0.0.0' });
   logger.info({ port: env.port }, 'api listening');

@@ -22,8 +22,9 @@ export async function runCli(argv: string[]): Promise<void> {
   try {
     await buildProgram().parseAsync(argv);
   } catch (error) {
-    const known = error instanceof LedgerError || error instanceof ConfigError || error instanceof RangeError;
-    console.error(known ? `ledger: ${(error as Error).message}` : error);
+    const known =
+      error instanceof LedgerError || error instanceof ConfigError || error instanceof RangeError;
+    console.error(known ? `ledger: ${error.message}` : error);
     process.exitCode = 1;
   }
 }

@@ -12,7 +12,10 @@ import { buildConsumers } from './consumers';
 function createHandler(): (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse> {
   const env = readLedgerEnv();
   const logger = createLogger(env.logLevel);
-  const storage = createLedgerStorage({ endpoint: env.dynamoDbEndpoint, tablePrefix: env.tablePrefix });
+  const storage = createLedgerStorage({
+    endpoint: env.dynamoDbEndpoint,
+    tablePrefix: env.tablePrefix,
+  });
   const name = process.env.CONSUMER_NAME;
   const consumer = buildConsumers({ storage, logger }).find((c) => c.name === name);
   if (consumer === undefined) throw new Error(`CONSUMER_NAME names no known consumer: ${name}`);

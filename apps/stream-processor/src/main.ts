@@ -12,7 +12,10 @@ import { startLocalStreamProcessor } from './local-stream-processor';
 async function main(): Promise<void> {
   const env = readLedgerEnv();
   const logger = createLogger(env.logLevel);
-  const storage = createLedgerStorage({ endpoint: env.dynamoDbEndpoint, tablePrefix: env.tablePrefix });
+  const storage = createLedgerStorage({
+    endpoint: env.dynamoDbEndpoint,
+    tablePrefix: env.tablePrefix,
+  });
   const streams = createDynamoDbStreamsClient(env.dynamoDbEndpoint);
   const processor = await startLocalStreamProcessor({
     storage,

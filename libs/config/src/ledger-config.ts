@@ -104,7 +104,9 @@ export function loadLedgerConfig(path: string, env: NodeJS.ProcessEnv = process.
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new ConfigError(`Cannot read the configuration file ${path}: ${(error as Error).message}`);
+    throw new ConfigError(
+      `Cannot read the configuration file ${path}: ${(error as Error).message}`,
+    );
   }
   let raw: unknown;
   try {
@@ -132,10 +134,12 @@ function crossCheck(config: LedgerConfig): string[] {
     tenantIds.add(tenant.id);
   }
   const keys = (config.tenants ?? []).flatMap((t) => t.apiKeys ?? []);
-  if (new Set(keys).size !== keys.length) problems.push('an API key is given to more than one tenant');
+  if (new Set(keys).size !== keys.length)
+    problems.push('an API key is given to more than one tenant');
   const providerNames = new Set<string>();
   for (const provider of config.providers ?? []) {
-    if (providerNames.has(provider.name)) problems.push(`provider "${provider.name}" is declared twice`);
+    if (providerNames.has(provider.name))
+      problems.push(`provider "${provider.name}" is declared twice`);
     providerNames.add(provider.name);
     if (!tenantIds.has(provider.tenant)) {
       problems.push(`provider "${provider.name}" names unknown tenant "${provider.tenant}"`);
@@ -154,7 +158,8 @@ function resolveEnvReferences(value: unknown, env: NodeJS.ProcessEnv): unknown {
   if (typeof value === 'string' && value.startsWith('env:')) {
     const name = value.slice(4);
     const resolved = env[name];
-    if (resolved === undefined) throw new ConfigError(`The configuration refers to unset env variable ${name}`);
+    if (resolved === undefined)
+      throw new ConfigError(`The configuration refers to unset env variable ${name}`);
     return resolved;
   }
   if (Array.isArray(value)) return value.map((item) => resolveEnvReferences(item, env));

@@ -47,9 +47,9 @@ describe('ledger configuration', () => {
         'tenants: [{ id: acme, apiKeys: ["env:ACME_KEY"] }]\nproviders: []\ngateway: { apiKey: k }\n',
       );
 
-      expect(loadLedgerConfig(path, { ACME_KEY: 'key-from-the-environment' }).tenants[0].apiKeys).toEqual([
-        'key-from-the-environment',
-      ]);
+      expect(
+        loadLedgerConfig(path, { ACME_KEY: 'key-from-the-environment' }).tenants[0].apiKeys,
+      ).toEqual(['key-from-the-environment']);
       expect(() => loadLedgerConfig(path, {})).toThrow(/ACME_KEY/);
     });
   });

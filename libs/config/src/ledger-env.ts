@@ -31,7 +31,10 @@ function nonEmpty(value: string | undefined): string | undefined {
 }
 
 /** Reads the ledger's settings from `env`, with the documented defaults. */
-export function readLedgerEnv(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): LedgerEnv {
+export function readLedgerEnv(
+  env: NodeJS.ProcessEnv = process.env,
+  cwd = process.cwd(),
+): LedgerEnv {
   return {
     port: portOf(env, 'PORT', 3000),
     configPath: resolve(cwd, nonEmpty(env.LEDGER_CONFIG) ?? 'ledger.config.yaml'),

@@ -42,6 +42,6 @@ export async function createTestLedger(
     tables,
     store,
     prefix,
-    close: async () => client.destroy(),
+    close: () => Promise.resolve(client.destroy()),
   };
 }

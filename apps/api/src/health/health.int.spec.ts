@@ -19,7 +19,9 @@ describe('GET /health', () => {
     await ledger.close();
   });
 
-  async function apiOn(storage: Pick<TestLedger, 'client' | 'tables' | 'store'>): Promise<NestFastifyApplication> {
+  async function apiOn(
+    storage: Pick<TestLedger, 'client' | 'tables' | 'store'>,
+  ): Promise<NestFastifyApplication> {
     return createApiApp({
       dynamoDb: storage.client,
       tables: storage.tables,
@@ -45,7 +47,11 @@ describe('GET /health', () => {
   describe('when DynamoDB cannot be reached', () => {
     it('reports the outage with 503', async () => {
       const nowhere = createLedgerStorage({ endpoint: `http://127.0.0.1:${await freePort()}` });
-      const app = await apiOn({ client: nowhere.dynamoDb, tables: nowhere.tables, store: nowhere.eventStore });
+      const app = await apiOn({
+        client: nowhere.dynamoDb,
+        tables: nowhere.tables,
+        store: nowhere.eventStore,
+      });
 
       const response = await app.inject({ method: 'GET', url: '/health' });
       await app.close();

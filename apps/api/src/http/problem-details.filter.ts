@@ -18,7 +18,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const reply = http.getResponse<FastifyReply>();
     const problem = toProblem(exception);
     if (problem.status >= 500) {
-      this.logger.error({ err: exception, method: request.method, url: request.url }, 'request failed');
+      this.logger.error(
+        { err: exception, method: request.method, url: request.url },
+        'request failed',
+      );
     }
     if (problem.status === 503) {
       const retryAfter = exception instanceof LedgerError ? exception.retryAfterSeconds : undefined;

@@ -1,4 +1,4 @@
-import { HttpException, HttpStatus } from '@nestjs/common';
+import { HttpException } from '@nestjs/common';
 import { LedgerError } from '@ledger/errors';
 
 /** RFC 9457 problem details, with the ledger's stable `code`. */
@@ -48,7 +48,12 @@ const CODES_BY_STATUS: Record<number, string> = {
   429: 'too_many_requests',
 };
 
-function problem(status: number, code: string, detail: string, extra: Record<string, unknown> = {}): ProblemDetails {
+function problem(
+  status: number,
+  code: string,
+  detail: string,
+  extra: Record<string, unknown> = {},
+): ProblemDetails {
   return {
     type: `urn:problem-type:integration-ledger:${code}`,
     title: TITLES[status] ?? 'Error',
@@ -70,9 +75,14 @@ export function toProblem(error: unknown): ProblemDetails {
   if (error instanceof HttpException) {
     const status = error.getStatus();
     const response = error.getResponse();
-    const body = typeof response === 'object' && response !== null ? (response as Record<string, unknown>) : {};
-    if (status === HttpStatus.BAD_REQUEST && Array.isArray(body.message)) {
-      return problem(400, 'validation_failed', 'The request is not valid', { errors: body.message });
+    const body =
+      typeof response === 'object' && response !== null
+        ? (response as Record<string, unknown>)
+        : {};
+    if (status === 400 && Array.isArray(body.message)) {
+      return problem(400, 'validation_failed', 'The request is not valid', {
+        errors: body.message,
+      });
     }
     const detail = typeof body.message === 'string' ? body.message : error.message;
     return problem(status, CODES_BY_STATUS[status] ?? 'http_error', detail);

@@ -19,11 +19,16 @@ describe('toProblem', () => {
     });
 
     it('maps an unreachable store to 503 store_unavailable', () => {
-      expect(toProblem(new StoreUnavailableError())).toMatchObject({ status: 503, code: 'store_unavailable' });
+      expect(toProblem(new StoreUnavailableError())).toMatchObject({
+        status: 503,
+        code: 'store_unavailable',
+      });
     });
 
     it('lists validation errors', () => {
-      expect(toProblem(new ValidationFailedError('bad', ['amount must be positive']))).toMatchObject({
+      expect(
+        toProblem(new ValidationFailedError('bad', ['amount must be positive'])),
+      ).toMatchObject({
         status: 400,
         code: 'validation_failed',
         errors: ['amount must be positive'],
@@ -33,13 +38,22 @@ describe('toProblem', () => {
 
   describe('when Nest or Fastify raise their own errors', () => {
     it('turns class-validator messages into validation_failed', () => {
-      const problem = toProblem(new BadRequestException({ message: ['currency must be ISO 4217'] }));
+      const problem = toProblem(
+        new BadRequestException({ message: ['currency must be ISO 4217'] }),
+      );
 
-      expect(problem).toMatchObject({ status: 400, code: 'validation_failed', errors: ['currency must be ISO 4217'] });
+      expect(problem).toMatchObject({
+        status: 400,
+        code: 'validation_failed',
+        errors: ['currency must be ISO 4217'],
+      });
     });
 
     it('names a missing route not_found', () => {
-      expect(toProblem(new NotFoundException('Cannot GET /x'))).toMatchObject({ status: 404, code: 'not_found' });
+      expect(toProblem(new NotFoundException('Cannot GET /x'))).toMatchObject({
+        status: 404,
+        code: 'not_found',
+      });
     });
 
     it('names an oversized body payload_too_large', () => {

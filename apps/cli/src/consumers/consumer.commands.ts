@@ -74,7 +74,10 @@ export function registerConsumerCommands(
         console.log(
           JSON.stringify({
             redriven: result.redriven,
-            stillFailing: result.stillFailing.map((f) => ({ eventId: f.record.event.eventId, error: f.error })),
+            stillFailing: result.stillFailing.map((f) => ({
+              eventId: f.record.event.eventId,
+              error: f.error,
+            })),
           }),
         );
         if (result.stillFailing.length > 0) process.exitCode = 2;

@@ -1,7 +1,12 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { loadLedgerConfig, type LedgerEnv } from '@ledger/config';
 import { createLedgerStorage, tableDefinitions, type LedgerStorage } from '@ledger/event-store';
-import { assertPortFree, ensureTables, startDynamoDbLocal, type RunningDynamoDbLocal } from '@ledger/local-engine';
+import {
+  assertPortFree,
+  ensureTables,
+  startDynamoDbLocal,
+  type RunningDynamoDbLocal,
+} from '@ledger/local-engine';
 import type { Logger } from '@ledger/observability';
 import { createDynamoDbStreamsClient } from '@ledger/stream-consumer';
 import { composeApi } from '@ledger/api-app';
@@ -40,23 +45,23 @@ export async function startLocalStack(env: LedgerEnv, logger: Logger): Promise<L
         port: env.dynamoDbLocalPort === 0 ? undefined : env.dynamoDbLocalPort,
         dataDir: env.dataDir,
       });
-      stops.push(engine.stop);
+      stops.push(() => engine!.stop());
       logger.info({ endpoint: engine.endpoint, dataDir: env.dataDir }, 'DynamoDB Local started');
     }
     const endpoint = env.dynamoDbEndpoint ?? engine?.endpoint;
     const storage = createLedgerStorage({ endpoint, tablePrefix: env.tablePrefix });
-    stops.push(async () => storage.dynamoDb.destroy());
+    stops.push(() => Promise.resolve(storage.dynamoDb.destroy()));
     await ensureTables(storage.dynamoDb, tableDefinitions(storage.tables));
 
     const streams = createDynamoDbStreamsClient(endpoint);
-    stops.push(async () => streams.destroy());
+    stops.push(() => Promise.resolve(streams.destroy()));
     const processor: LocalStreamProcessor = await startLocalStreamProcessor({
       storage,
       streams,
       consumers: buildConsumers({ storage, logger }),
       logger,
     });
-    stops.push(processor.stop);
+    stops.push(() => processor.stop());
     logger.info({ consumers: processor.consumers }, 'stream processor running');
 
     const api: NestFastifyApplication = await composeApi(env, storage, logger);

@@ -3,7 +3,11 @@ import type { LedgerEnv } from '@ledger/config';
 import type { Logger } from '@ledger/observability';
 import { startLocalStack } from './local-stack';
 
-export function registerStartCommand(program: Command, env: () => LedgerEnv, logger: () => Logger): void {
+export function registerStartCommand(
+  program: Command,
+  env: () => LedgerEnv,
+  logger: () => Logger,
+): void {
   program
     .command('start')
     .description(

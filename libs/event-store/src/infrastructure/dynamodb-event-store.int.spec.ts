@@ -79,9 +79,12 @@ describe('DynamoDbEventStore', () => {
         retryOnConflict(
           async () => {
             const head = await ledger.store.readHead(streamId);
-            return ledger.store.append(streamId, head?.version ?? 0, [
-              { type: 'Writer', data: { writer: i } },
-            ], { head });
+            return ledger.store.append(
+              streamId,
+              head?.version ?? 0,
+              [{ type: 'Writer', data: { writer: i } }],
+              { head },
+            );
           },
           { maxAttempts: 20 },
         ),
@@ -100,7 +103,9 @@ describe('DynamoDbEventStore', () => {
       const streamId = 'acme#payment#gap';
       await ledger.store.append(streamId, 0, [{ type: 'A', data: {} }]);
 
-      await expect(ledger.store.append(streamId, 3, [{ type: 'B', data: {} }])).rejects.toMatchObject({
+      await expect(
+        ledger.store.append(streamId, 3, [{ type: 'B', data: {} }]),
+      ).rejects.toMatchObject({
         actualVersion: 1,
         expectedVersion: 3,
       });
@@ -163,10 +168,15 @@ describe('DynamoDbEventStore', () => {
       const before = await countItems(ledger.tables.events);
 
       await expect(
-        ledger.store.append(streamId, 0, [
-          { type: 'Small', data: {} },
-          { type: 'Huge', data: { blob: 'x'.repeat(360 * 1024) } },
-        ], { idempotencyKey: 'k-huge' }),
+        ledger.store.append(
+          streamId,
+          0,
+          [
+            { type: 'Small', data: {} },
+            { type: 'Huge', data: { blob: 'x'.repeat(360 * 1024) } },
+          ],
+          { idempotencyKey: 'k-huge' },
+        ),
       ).rejects.toBeInstanceOf(EventTooLargeError);
 
       expect(await countItems(ledger.tables.events)).toBe(before);

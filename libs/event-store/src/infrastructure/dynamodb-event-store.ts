@@ -110,7 +110,7 @@ export class DynamoDbEventStore implements EventStore {
       eventId: event.eventId ?? this.newEventId(),
       type: event.type,
       schemaVersion: event.schemaVersion ?? 1,
-      data: event.data as Record<string, unknown>,
+      data: event.data,
       metadata: event.metadata ?? {},
       recordedAt,
     }));
@@ -141,7 +141,10 @@ export class DynamoDbEventStore implements EventStore {
         new QueryCommand({
           TableName: this.tables.events,
           KeyConditionExpression: 'pk = :pk AND sk >= :from',
-          ExpressionAttributeValues: { ':pk': { S: streamId }, ':from': { N: String(fromVersion) } },
+          ExpressionAttributeValues: {
+            ':pk': { S: streamId },
+            ':from': { N: String(fromVersion) },
+          },
           ConsistentRead: true,
           Limit: limit,
         }),
@@ -179,7 +182,9 @@ export class DynamoDbEventStore implements EventStore {
       )
       .catch(translateStoreError);
     const item = output.Items?.[0];
-    return item ? { version: Number(item.sk.N), recordedAt: item.recordedAt.S as string } : undefined;
+    return item
+      ? { version: Number(item.sk.N), recordedAt: item.recordedAt.S as string }
+      : undefined;
   }
 
   /**
@@ -189,7 +194,10 @@ export class DynamoDbEventStore implements EventStore {
    */
   async *readAll(options: ReadAllOptions = {}): AsyncGenerator<StoredEvent> {
     const to = options.to ?? this.clock().toISOString();
-    const lower = [options.from, options.after].filter((v): v is string => v !== undefined).sort().at(-1);
+    const lower = [options.from, options.after]
+      .filter((v): v is string => v !== undefined)
+      .sort()
+      .at(-1);
     const days = await this.bucketsBetween(lower, to);
     for (const day of days) {
       const shards = Array.from({ length: TIME_INDEX_SHARDS }, (_, shard) =>
@@ -368,11 +376,11 @@ export class DynamoDbEventStore implements EventStore {
     }
   }
 
-  private async duplicateOf(
+  private duplicateOf(
     idempotencyKey: string,
     payloadHash: string,
     oldItem: Record<string, AttributeValue> | undefined,
-  ): Promise<AppendResult> {
+  ): AppendResult {
     if (oldItem === undefined) {
       throw new Error('The idempotency marker exists but its old image was not returned');
     }

@@ -14,7 +14,11 @@ export function itemSizeBytes(item: Record<string, AttributeValue>): number {
 }
 
 function numberSize(n: string): number {
-  const digits = n.replace(/^-/, '').replace(/[.eE].*$/, '').replace(/^0+/, '').length || 1;
+  const digits =
+    n
+      .replace(/^-/, '')
+      .replace(/[.eE].*$/, '')
+      .replace(/^0+/, '').length || 1;
   return Math.ceil(digits / 2) + 1;
 }
 

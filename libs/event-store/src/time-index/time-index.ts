@@ -43,7 +43,12 @@ export function parsePosition(position: string): ParsedPosition {
   const last = position.lastIndexOf('#');
   const recordedAt = position.slice(0, first);
   const version = Number(position.slice(last + 1));
-  if (first <= 0 || last <= first || !Number.isInteger(version) || Number.isNaN(Date.parse(recordedAt))) {
+  if (
+    first <= 0 ||
+    last <= first ||
+    !Number.isInteger(version) ||
+    Number.isNaN(Date.parse(recordedAt))
+  ) {
     throw new RangeError(`Not an event position: ${position}`);
   }
   return { recordedAt, streamId: position.slice(first + 1, last), version };

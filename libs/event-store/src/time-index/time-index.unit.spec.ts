@@ -66,7 +66,10 @@ describe('time index', () => {
       }
 
       const merged: string[] = [];
-      for await (const v of mergeSorted([from(['a', 'd', 'e']), from([]), from(['b', 'c', 'f'])], (x) => x)) {
+      for await (const v of mergeSorted(
+        [from(['a', 'd', 'e']), from([]), from(['b', 'c', 'f'])],
+        (x) => x,
+      )) {
         merged.push(v);
       }
 

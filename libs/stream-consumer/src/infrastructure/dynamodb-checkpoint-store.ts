@@ -38,7 +38,9 @@ export class DynamoDbCheckpointStore {
         )
         .catch(translateStoreError);
       for (const item of output.Items ?? []) {
-        const { shardId, sequenceNumber, finished, updatedAt } = unmarshall(item) as ShardCheckpoint;
+        const { shardId, sequenceNumber, finished, updatedAt } = unmarshall(
+          item,
+        ) as ShardCheckpoint;
         checkpoints.set(shardId, { shardId, sequenceNumber, finished, updatedAt });
       }
       startKey = output.LastEvaluatedKey;

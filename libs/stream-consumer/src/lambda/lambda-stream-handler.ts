@@ -1,5 +1,5 @@
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
-import { decodeEventRecord, type EventStreamRecord } from '@ledger/event-store';
+import { decodeEventRecord } from '@ledger/event-store';
 import { BatchProcessor, type BatchProcessorOptions } from '../core/batch-processor';
 import type { ParkingLot } from '../core/parking-lot.port';
 import type { ConsumerRecord, StreamConsumer } from '../core/stream-consumer';
@@ -18,7 +18,7 @@ export function createLambdaStreamHandler(
   return async (event) => {
     const records: ConsumerRecord[] = [];
     for (const record of event.Records) {
-      const decoded = decodeEventRecord(record as EventStreamRecord);
+      const decoded = decodeEventRecord(record);
       const sequenceNumber = record.dynamodb?.SequenceNumber;
       if (decoded !== undefined && sequenceNumber !== undefined) {
         records.push({ event: decoded, sequenceNumber });

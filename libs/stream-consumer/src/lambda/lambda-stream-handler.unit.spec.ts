@@ -49,7 +49,15 @@ describe('createLambdaStreamHandler', () => {
       const consumer: StreamConsumer = { name: 'c', handle: async (e) => void seen.push(e) };
       const handler = createLambdaStreamHandler(consumer, new MemoryParkingLot(), fast);
 
-      const response = await handler(lambdaEvent([['a', 1], ['b', 1], ['a', 2], ['b', 2], ['a', 3]]));
+      const response = await handler(
+        lambdaEvent([
+          ['a', 1],
+          ['b', 1],
+          ['a', 2],
+          ['b', 2],
+          ['a', 3],
+        ]),
+      );
 
       expect(response.batchItemFailures).toEqual([]);
       expect(seen.filter((e) => e.streamId === 'a').map((e) => e.version)).toEqual([1, 2, 3]);
@@ -68,7 +76,12 @@ describe('createLambdaStreamHandler', () => {
       };
       const handler = createLambdaStreamHandler(consumer, parkingLot, fast);
 
-      const response = await handler(lambdaEvent([['a', 1], ['a', 2]]));
+      const response = await handler(
+        lambdaEvent([
+          ['a', 1],
+          ['a', 2],
+        ]),
+      );
 
       expect(response.batchItemFailures).toEqual([]);
       expect(parkingLot.parked.map((p) => [p.event.eventId, p.attempts])).toEqual([['a-1', 2]]);
@@ -87,7 +100,14 @@ describe('createLambdaStreamHandler', () => {
       };
       const handler = createLambdaStreamHandler(consumer, parkingLot, fast);
 
-      const response = await handler(lambdaEvent([['a', 1], ['b', 1], ['a', 2], ['b', 2]]));
+      const response = await handler(
+        lambdaEvent([
+          ['a', 1],
+          ['b', 1],
+          ['a', 2],
+          ['b', 2],
+        ]),
+      );
 
       expect(response.batchItemFailures).toEqual([{ itemIdentifier: '101' }]);
       expect(handled).toEqual(['a-1', 'a-2']);

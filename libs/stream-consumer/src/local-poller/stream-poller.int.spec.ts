@@ -43,7 +43,8 @@ async function waitFor(condition: () => boolean, timeoutMs = 20_000): Promise<vo
 
 function versionsByStream(events: StoredEvent[]): Map<string, number[]> {
   const map = new Map<string, number[]>();
-  for (const event of events) map.set(event.streamId, [...(map.get(event.streamId) ?? []), event.version]);
+  for (const event of events)
+    map.set(event.streamId, [...(map.get(event.streamId) ?? []), event.version]);
   return map;
 }
 
@@ -73,7 +74,9 @@ describe('StreamPoller on DynamoDB Local streams', () => {
   async function appendMany(streamIds: string[], perStream: number): Promise<void> {
     for (let v = 0; v < perStream; v++) {
       await Promise.all(
-        streamIds.map((streamId) => ledger.store.append(streamId, v, [{ type: 'Tick', data: { v } }])),
+        streamIds.map((streamId) =>
+          ledger.store.append(streamId, v, [{ type: 'Tick', data: { v } }]),
+        ),
       );
     }
   }
@@ -100,7 +103,9 @@ describe('StreamPoller on DynamoDB Local streams', () => {
       await appendMany(['s#1', 's#2', 's#3'], 10);
       await pollerFor(consumer).start();
 
-      await waitFor(() => consumer.received.filter((e) => e.streamId.startsWith('s#')).length >= 30);
+      await waitFor(
+        () => consumer.received.filter((e) => e.streamId.startsWith('s#')).length >= 30,
+      );
 
       const ours = consumer.received.filter((e) => e.streamId.startsWith('s#'));
       expect(ours).toHaveLength(30);

@@ -8,11 +8,14 @@ import {
   type DynamoDBStreamsClient,
   type Shard,
 } from '@aws-sdk/client-dynamodb-streams';
-import { decodeEventRecord, type EventStreamRecord } from '@ledger/event-store';
+import { decodeEventRecord } from '@ledger/event-store';
 import { BatchProcessor, type BatchProcessorOptions } from '../core/batch-processor';
 import type { ParkingLot } from '../core/parking-lot.port';
 import type { ConsumerRecord, StreamConsumer } from '../core/stream-consumer';
-import type { DynamoDbCheckpointStore, ShardCheckpoint } from '../infrastructure/dynamodb-checkpoint-store';
+import type {
+  DynamoDbCheckpointStore,
+  ShardCheckpoint,
+} from '../infrastructure/dynamodb-checkpoint-store';
 
 export interface StreamPollerOptions {
   consumer: StreamConsumer;
@@ -139,7 +142,11 @@ export class StreamPoller {
       const id = shard.ShardId as string;
       if (this.checkpoints.get(id)?.finished) return false;
       const parent = shard.ParentShardId;
-      return parent === undefined || !this.shards.has(parent) || this.checkpoints.get(parent)?.finished === true;
+      return (
+        parent === undefined ||
+        !this.shards.has(parent) ||
+        this.checkpoints.get(parent)?.finished === true
+      );
     });
   }
 
@@ -149,10 +156,16 @@ export class StreamPoller {
     let output;
     try {
       output = await this.options.streams.send(
-        new GetRecordsCommand({ ShardIterator: state.iterator, Limit: this.options.batchSize ?? 1000 }),
+        new GetRecordsCommand({
+          ShardIterator: state.iterator,
+          Limit: this.options.batchSize ?? 1000,
+        }),
       );
     } catch (error) {
-      if (error instanceof ExpiredIteratorException || error instanceof TrimmedDataAccessException) {
+      if (
+        error instanceof ExpiredIteratorException ||
+        error instanceof TrimmedDataAccessException
+      ) {
         state.iterator = undefined;
         return false;
       }
@@ -161,9 +174,10 @@ export class StreamPoller {
     const raw = output.Records ?? [];
     const records: ConsumerRecord[] = [];
     for (const record of raw) {
-      const event = decodeEventRecord(record as EventStreamRecord);
+      const event = decodeEventRecord(record);
       const sequenceNumber = record.dynamodb?.SequenceNumber;
-      if (event !== undefined && sequenceNumber !== undefined) records.push({ event, sequenceNumber });
+      if (event !== undefined && sequenceNumber !== undefined)
+        records.push({ event, sequenceNumber });
     }
     if (records.length > 0) {
       const outcome = await this.processor.process(records);
@@ -204,10 +218,13 @@ export class StreamPoller {
       return ShardIterator as string;
     } catch (error) {
       if (!(error instanceof TrimmedDataAccessException)) throw error;
-      this.options.log?.('checkpoint is older than the stream retention; reading from the oldest record', {
-        consumer: this.consumerName,
-        shardId,
-      });
+      this.options.log?.(
+        'checkpoint is older than the stream retention; reading from the oldest record',
+        {
+          consumer: this.consumerName,
+          shardId,
+        },
+      );
       const { ShardIterator } = await this.options.streams.send(
         new GetShardIteratorCommand({
           StreamArn: this.streamArn,
