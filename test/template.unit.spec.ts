@@ -1,0 +1,81 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse, type ScalarTag, type CollectionTag } from 'yaml';
+import { ledgerTables, tableDefinitions } from '@ledger/event-store';
+
+// CloudFormation short-form intrinsics, read as plain values: the test compares shapes only.
+const intrinsic = (tag: string): ScalarTag => ({
+  tag,
+  resolve: (value: string) => ({ [tag]: value }),
+});
+const intrinsicSeq = (tag: string): CollectionTag => ({
+  tag,
+  collection: 'seq',
+  resolve: (value) => ({ [tag]: value.toJSON() as unknown }),
+});
+const template = parse(readFileSync(join(__dirname, '..', 'template.yaml'), 'utf8'), {
+  customTags: [intrinsic('!Ref'), intrinsic('!Sub'), intrinsic('!GetAtt'), intrinsicSeq('!GetAtt')],
+}) as { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> };
+
+const resources = Object.values(template.Resources);
+
+describe('template.yaml', () => {
+  describe('when its tables are compared with the ones the code creates locally', () => {
+    it('declares the same keys, indexes and stream for every table', () => {
+      const local = tableDefinitions(ledgerTables('${TablePrefix}'));
+      const deployed = resources
+        .filter((r) => r.Type === 'AWS::DynamoDB::Table')
+        .map((r) => r.Properties);
+
+      for (const definition of local) {
+        const twin = deployed.find(
+          (p) => (p.TableName as Record<string, string>)['!Sub'] === definition.TableName,
+        );
+        expect(twin).toBeDefined();
+        expect(twin?.KeySchema).toEqual(definition.KeySchema);
+        expect(new Set(twin?.AttributeDefinitions as unknown[])).toEqual(
+          new Set(definition.AttributeDefinitions),
+        );
+        expect(
+          (twin?.GlobalSecondaryIndexes as Array<{ IndexName: string }> | undefined)?.map(
+            (i) => i.IndexName,
+          ),
+        ).toEqual(definition.GlobalSecondaryIndexes?.map((i) => i.IndexName));
+        if (definition.StreamSpecification) {
+          expect(twin?.StreamSpecification).toEqual({
+            StreamViewType: definition.StreamSpecification.StreamViewType,
+          });
+        }
+      }
+    });
+  });
+
+  describe('when the IAM policy is read', () => {
+    it('never lets the ledger update or delete an event', () => {
+      const policy = resources.find((r) => r.Type === 'AWS::IAM::ManagedPolicy');
+      const statements = (
+        policy?.Properties.PolicyDocument as { Statement: Array<Record<string, unknown>> }
+      ).Statement;
+      const onEvents = statements.filter((s) => JSON.stringify(s.Resource).includes('EventsTable'));
+
+      expect(onEvents.length).toBeGreaterThan(0);
+      for (const statement of onEvents) {
+        const actions = [statement.Action].flat() as string[];
+        expect(actions).not.toEqual(
+          expect.arrayContaining([
+            expect.stringMatching(/UpdateItem|DeleteItem|BatchWriteItem|\*/),
+          ]),
+        );
+      }
+    });
+  });
+
+  describe('when the runtime is read', () => {
+    it('targets nodejs22.x or newer', () => {
+      const runtime = (template as unknown as { Globals: { Function: { Runtime: string } } })
+        .Globals.Function.Runtime;
+
+      expect(Number(/^nodejs(\d+)\.x$/.exec(runtime)?.[1])).toBeGreaterThanOrEqual(22);
+    });
+  });
+});
