@@ -1,0 +1,51 @@
+import type { LedgerStorage } from '@ledger/event-store';
+
+/** What every scenario gets from the runner: one warmed-up engine with the ledger tables. */
+export interface BenchContext {
+  storage: LedgerStorage;
+  /** Short run: about a tenth of the ops, for checking the bench itself, not for figures. */
+  quick: boolean;
+  log(line: string): void;
+}
+
+/** One line of the results table: the median of several rounds of the same measurement. */
+export interface ResultRow {
+  scenario: string;
+  label: string;
+  inFlight: number;
+  opsPerRound: number;
+  opsPerSec: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** ops/s of each round, in the order they ran, so the noise is visible. */
+  roundsOpsPerSec: number[];
+}
+
+/** A headline figure, with the lower bound it is expected to reach when there is one. */
+export interface Check {
+  label: string;
+  value: number;
+  target?: number;
+  /** Undefined when there is no target. */
+  met?: boolean;
+}
+
+export interface ScenarioResult {
+  rows: ResultRow[];
+  checks: Check[];
+  /** How the figures were obtained (order, rounds, aggregation), printed with the table. */
+  notes: string[];
+  /** Anything else worth keeping in the JSON (item sizes, op counts, ...). */
+  details?: Record<string, unknown>;
+}
+
+export interface Scenario {
+  /** Selection key for `--only`. */
+  name: string;
+  summary: string;
+  run(context: BenchContext): Promise<ScenarioResult>;
+}
+
+export function check(label: string, value: number, target?: number): Check {
+  return { label, value, target, met: target === undefined ? undefined : value >= target };
+}
