@@ -6,7 +6,6 @@ import {
   hmacSha256,
   parseUnixSeconds,
   payloadId,
-  readHeader,
   requireHeaders,
   resolveOptions,
   type ResolvedOptions,
@@ -21,7 +20,6 @@ import type {
 export const HMAC_SHA256_HEADERS = {
   timestamp: 'x-timestamp',
   signature: 'x-signature',
-  delivery: 'x-delivery-id',
 } as const;
 
 /** The hex `x-signature` value of one message: HMAC-SHA256 of `timestamp.body`, UTF-8 secret. */
@@ -50,7 +48,7 @@ export class HmacSha256Verifier implements SignatureVerifier {
 
   /** Checks the signature over `timestamp.body`, then the tolerance. */
   verify(request: WebhookRequest): VerifiedDelivery {
-    const { timestamp, signature, delivery } = HMAC_SHA256_HEADERS;
+    const { timestamp, signature } = HMAC_SHA256_HEADERS;
     const headers = requireHeaders(this.scheme, request.headers, [timestamp, signature]);
     const unixSeconds = parseUnixSeconds(this.scheme, headers[timestamp]);
 
@@ -63,9 +61,9 @@ export class HmacSha256Verifier implements SignatureVerifier {
     // Only after authentication: a forger learns nothing about our clock or window.
     assertWithinTolerance(this.scheme, unixSeconds, this.options);
     return {
-      // x-delivery-id is not covered by the signature, so a replay inside the tolerance window
-      // can carry a fresh one; deduplication should not rely on it alone.
-      deliveryId: readHeader(this.scheme, request.headers, delivery) ?? payloadId(request.rawBody),
+      // Only the signed payload's own id names the delivery: an unsigned header could be swapped
+      // on a replay inside the tolerance window and slip past deduplication.
+      deliveryId: payloadId(request.rawBody),
       timestamp: new Date(unixSeconds * 1000),
     };
   }

@@ -41,21 +41,15 @@ describe('HmacSha256Verifier', () => {
   });
 
   describe('when the signature is valid', () => {
-    it('prefers the x-delivery-id header as the delivery id', () => {
+    it('names the delivery by the signed payload id, ignoring an unsigned id header', () => {
       const request = signedRequest(NEW_SECRET, BODY, NOW_SECONDS, { 'x-delivery-id': 'dlv_9' });
 
       const delivery = verifier.verify(request);
 
-      expect(delivery).toEqual({ deliveryId: 'dlv_9', timestamp: new Date(NOW_SECONDS * 1000) });
+      expect(delivery).toEqual({ deliveryId: 'pay_123', timestamp: new Date(NOW_SECONDS * 1000) });
     });
 
-    it('falls back to the payload id without the header', () => {
-      const delivery = verifier.verify(signedRequest(NEW_SECRET, BODY));
-
-      expect(delivery.deliveryId).toBe('pay_123');
-    });
-
-    it('returns an undefined delivery id when neither is present', () => {
+    it('returns an undefined delivery id when the payload has none', () => {
       const delivery = verifier.verify(signedRequest(NEW_SECRET, 'not json'));
 
       expect(delivery.deliveryId).toBeUndefined();

@@ -52,7 +52,6 @@ export function signFor(
       return {
         [HMAC_SHA256_HEADERS.timestamp]: String(unixSeconds),
         [HMAC_SHA256_HEADERS.signature]: hmacSha256Signature(secret, unixSeconds, rawBody),
-        ...(id !== undefined && { [HMAC_SHA256_HEADERS.delivery]: id }),
       };
     default: {
       const unknown: never = scheme;

@@ -47,7 +47,7 @@ describe('signFor', () => {
       });
     });
 
-    it('builds x-timestamp, x-signature and x-delivery-id', () => {
+    it('builds x-timestamp and x-signature (the delivery id is the signed payload's)', () => {
       const expected = createHmac('sha256', 'shh').update(`${NOW_SECONDS}.${body}`);
 
       const headers = signFor('hmac-sha256', 'shh', Buffer.from(body), {
@@ -58,7 +58,6 @@ describe('signFor', () => {
       expect(headers).toEqual({
         'x-timestamp': String(NOW_SECONDS),
         'x-signature': expected.digest('hex'),
-        'x-delivery-id': 'dlv_1',
       });
     });
   });
