@@ -47,7 +47,7 @@ describe('signFor', () => {
       });
     });
 
-    it('builds x-timestamp and x-signature (the delivery id is the signed payload's)', () => {
+    it('builds x-timestamp and x-signature (the delivery id comes from the signed payload)', () => {
       const expected = createHmac('sha256', 'shh').update(`${NOW_SECONDS}.${body}`);
 
       const headers = signFor('hmac-sha256', 'shh', Buffer.from(body), {
