@@ -2,6 +2,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { LedgerConfig } from '@ledger/config';
 import type { EventStore, LedgerTables } from '@ledger/event-store';
 import type { Logger } from '@ledger/observability';
+import type { RejectionRecorder, WebhookReceiver } from '@ledger/webhooks';
 
 /** What the composition root hands the API: adapters already built, nothing read from globals. */
 export interface ApiDependencies {
@@ -11,6 +12,9 @@ export interface ApiDependencies {
   config: LedgerConfig;
   logger: Logger;
   clock: () => Date;
+  webhookReceiver: WebhookReceiver;
+  /** Flushed and stopped when the API closes. */
+  rejectionRecorder: RejectionRecorder;
 }
 
 export const DYNAMODB_CLIENT = Symbol('DYNAMODB_CLIENT');
@@ -18,3 +22,4 @@ export const LEDGER_TABLES = Symbol('LEDGER_TABLES');
 export const LEDGER_CONFIG = Symbol('LEDGER_CONFIG');
 export const LOGGER = Symbol('LOGGER');
 export const CLOCK = Symbol('CLOCK');
+export const WEBHOOK_RECEIVER = Symbol('WEBHOOK_RECEIVER');

@@ -6,9 +6,11 @@ import {
   LEDGER_CONFIG,
   LEDGER_TABLES,
   LOGGER,
+  WEBHOOK_RECEIVER,
   type ApiDependencies,
 } from './api-dependencies';
 import { HealthController } from './health/health.controller';
+import { WebhooksController } from './webhooks/webhooks.controller';
 
 /** Wires the adapters the composition root built to the controllers; no business rules here. */
 @Module({})
@@ -16,7 +18,7 @@ export class ApiModule {
   static register(deps: ApiDependencies): DynamicModule {
     return {
       module: ApiModule,
-      controllers: [HealthController],
+      controllers: [HealthController, WebhooksController],
       providers: [
         { provide: DYNAMODB_CLIENT, useValue: deps.dynamoDb },
         { provide: LEDGER_TABLES, useValue: deps.tables },
@@ -24,6 +26,7 @@ export class ApiModule {
         { provide: LEDGER_CONFIG, useValue: deps.config },
         { provide: LOGGER, useValue: deps.logger },
         { provide: CLOCK, useValue: deps.clock },
+        { provide: WEBHOOK_RECEIVER, useValue: deps.webhookReceiver },
       ],
     };
   }

@@ -1,21 +1,53 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { loadLedgerConfig, type LedgerEnv } from '@ledger/config';
+import { loadLedgerConfig, type LedgerConfig, type LedgerEnv } from '@ledger/config';
 import type { LedgerStorage } from '@ledger/event-store';
 import type { Logger } from '@ledger/observability';
+import {
+  DynamoDbDeliveryStats,
+  ProviderRegistry,
+  RejectionRecorder,
+  WebhookReceiver,
+} from '@ledger/webhooks';
+import type { ApiDependencies } from './api-dependencies';
 import { createApiApp } from './create-api-app';
 
-/** Builds the API from the environment and already-connected storage. */
+/** Builds the API from the environment and already-connected storage: the composition root. */
 export function composeApi(
   env: LedgerEnv,
   storage: LedgerStorage,
   logger: Logger,
 ): Promise<NestFastifyApplication> {
-  return createApiApp({
+  return createApiApp(buildApiDependencies(loadLedgerConfig(env.configPath), storage, logger));
+}
+
+/** The API's adapters for one configuration and storage. */
+export function buildApiDependencies(
+  config: LedgerConfig,
+  storage: LedgerStorage,
+  logger: Logger,
+  clock: () => Date = () => new Date(),
+): ApiDependencies {
+  const rejectionRecorder = new RejectionRecorder(storage.eventStore, {
+    ratePerSecond: config.webhooks.rejectionAuditPerSecond,
+    burst: config.webhooks.rejectionAuditBurst,
+    clock,
+    onError: (error) => logger.warn({ err: error }, 'could not record a webhook rejection'),
+  });
+  const webhookReceiver = new WebhookReceiver(
+    storage.eventStore,
+    new ProviderRegistry(config.providers, clock),
+    new DynamoDbDeliveryStats(storage.dynamoDb, storage.tables.meta),
+    rejectionRecorder,
+    clock,
+  );
+  return {
     dynamoDb: storage.dynamoDb,
     tables: storage.tables,
     eventStore: storage.eventStore,
-    config: loadLedgerConfig(env.configPath),
+    config,
     logger,
-    clock: () => new Date(),
-  });
+    clock,
+    webhookReceiver,
+    rejectionRecorder,
+  };
 }

@@ -66,6 +66,19 @@ export class GatewayConfig {
   apiKey!: string;
 }
 
+export class WebhooksConfig {
+  /** Rejected deliveries stored one by one per second; past it they are only counted. */
+  @IsInt()
+  @Min(0)
+  @Max(10_000)
+  rejectionAuditPerSecond: number = 10;
+
+  @IsInt()
+  @Min(0)
+  @Max(10_000)
+  rejectionAuditBurst: number = 20;
+}
+
 /** The YAML configuration (API.md, "Configuration"). */
 export class LedgerConfig {
   @IsArray()
@@ -77,6 +90,11 @@ export class LedgerConfig {
   @ValidateNested({ each: true })
   @Type(() => ProviderConfig)
   providers: ProviderConfig[] = [];
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => WebhooksConfig)
+  webhooks: WebhooksConfig = new WebhooksConfig();
 
   @IsOptional()
   @ValidateNested()

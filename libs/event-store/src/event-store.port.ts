@@ -49,8 +49,18 @@ export interface ReadAllOptions {
   pageSize?: number;
 }
 
+/** What `startStream` found: its own event written, or the stream's existing first event. */
+export type StartStreamResult =
+  { created: true; event: StoredEvent } | { created: false; existing: StoredEvent };
+
 /** The one event-store port. There is deliberately no update or delete operation. */
 export interface EventStore {
+  /**
+   * Writes `event` as version 1 of a new stream in one conditional write. When the stream already
+   * exists nothing is written and its first event is returned instead (no extra read): the exact
+   * dedupe for anything that is its own stream, such as an inbound webhook delivery.
+   */
+  startStream(streamId: string, event: NewEvent): Promise<StartStreamResult>;
   append(
     streamId: string,
     expectedVersion: number,

@@ -8,6 +8,7 @@ export interface DynamoDbClientConfig {
   region?: string;
   credentials?: { accessKeyId: string; secretAccessKey: string };
   maxAttempts?: number;
+  requestHandler?: { connectionTimeout: number; requestTimeout: number };
 }
 
 /**
@@ -19,8 +20,11 @@ export function dynamoDbClientConfig(
   endpoint?: string,
   options: { maxAttempts?: number } = {},
 ): DynamoDbClientConfig {
-  if (endpoint === undefined) return { ...options };
+  // Without these the SDK waits on a hung connection indefinitely; a webhook must get its 503.
+  const requestHandler = { connectionTimeout: 1000, requestTimeout: 5000 };
+  if (endpoint === undefined) return { requestHandler, ...options };
   return {
+    requestHandler,
     endpoint,
     region: process.env.AWS_REGION ?? 'us-east-1',
     credentials: LOCAL_CREDENTIALS,

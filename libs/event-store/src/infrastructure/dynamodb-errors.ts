@@ -26,11 +26,14 @@ export function isStoreUnavailable(error: unknown): boolean {
   if (error instanceof StoreUnavailableError) return true;
   if (!(error instanceof Error)) return false;
   const code = (error as { code?: string }).code;
-  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  const metadata = (error as { $metadata?: { httpStatusCode?: number } }).$metadata;
+  const status = metadata?.httpStatusCode;
   return (
     UNAVAILABLE_NAMES.has(error.name) ||
     (code !== undefined && UNAVAILABLE_CODES.has(code)) ||
     (status !== undefined && status >= 500) ||
+    // The SDK ran the request but never got an HTTP answer: the store did not respond at all.
+    (metadata !== undefined && status === undefined) ||
     (error.cause !== undefined && isStoreUnavailable(error.cause))
   );
 }

@@ -26,6 +26,7 @@ import type {
   EventStore,
   ReadAllOptions,
   ReadStreamOptions,
+  StartStreamResult,
   StreamPage,
 } from '../event-store.port';
 import { mergeSorted } from '../time-index/merge';
@@ -104,16 +105,7 @@ export class DynamoDbEventStore implements EventStore {
     this.validateAppend(streamId, expectedVersion, events, options);
     const previous = await this.previousHead(streamId, expectedVersion, options.head);
     const recordedAt = monotonicRecordedAt(this.clock(), previous?.recordedAt);
-    const stored = events.map((event, i) => ({
-      streamId,
-      version: expectedVersion + i + 1,
-      eventId: event.eventId ?? this.newEventId(),
-      type: event.type,
-      schemaVersion: event.schemaVersion ?? 1,
-      data: event.data,
-      metadata: event.metadata ?? {},
-      recordedAt,
-    }));
+    const stored = this.toStored(streamId, expectedVersion, events, recordedAt);
     const items = stored.map((event) => toEventItem(event));
     this.checkSizes(items);
     const result: AppendResult = {
@@ -131,6 +123,30 @@ export class DynamoDbEventStore implements EventStore {
       return result;
     }
     return this.transact(streamId, expectedVersion, items, result, events, options.idempotencyKey);
+  }
+
+  async startStream(streamId: string, event: NewEvent): Promise<StartStreamResult> {
+    this.validateAppend(streamId, 0, [event], {});
+    const stored = this.toStored(streamId, 0, [event], this.clock().toISOString())[0];
+    const item = toEventItem(stored);
+    this.checkSizes([item]);
+    await this.registerBucket(dayOf(stored.recordedAt));
+    try {
+      await this.client.send(
+        new PutItemCommand({
+          TableName: this.tables.events,
+          Item: item,
+          ConditionExpression: 'attribute_not_exists(pk)',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      return { created: true, event: { ...stored, position: String(item.tsk.S) } };
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException && error.Item !== undefined) {
+        return { created: false, existing: fromEventItem(error.Item) };
+      }
+      return translateStoreError(error);
+    }
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<StreamPage> {
@@ -285,6 +301,24 @@ export class DynamoDbEventStore implements EventStore {
       this.knownBuckets.set(day, registered);
     }
     return registered;
+  }
+
+  private toStored(
+    streamId: string,
+    expectedVersion: number,
+    events: readonly NewEvent[],
+    recordedAt: string,
+  ): Omit<StoredEvent, 'position'>[] {
+    return events.map((event, i) => ({
+      streamId,
+      version: expectedVersion + i + 1,
+      eventId: event.eventId ?? this.newEventId(),
+      type: event.type,
+      schemaVersion: event.schemaVersion ?? 1,
+      data: event.data,
+      metadata: event.metadata ?? {},
+      recordedAt,
+    }));
   }
 
   private async previousHead(

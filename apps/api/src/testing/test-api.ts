@@ -1,0 +1,49 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { parseLedgerConfig, type LedgerConfig } from '@ledger/config';
+import type { LedgerStorage } from '@ledger/event-store';
+import { createLogger } from '@ledger/observability';
+import type { TestLedger } from '@ledger/testing';
+import type { ApiDependencies } from '../api-dependencies';
+import { buildApiDependencies } from '../compose-api';
+import { createApiApp } from '../create-api-app';
+
+/** A configuration for API tests; every key and secret in it is a placeholder. */
+export const TEST_CONFIG = {
+  tenants: [
+    { id: 'acme', apiKeys: ['test-key-acme-0000'] },
+    { id: 'globex', apiKeys: ['test-key-globex-000'] },
+  ],
+  providers: [
+    { name: 'sandbox', tenant: 'acme', scheme: 'hmac-sha256', secrets: ['test-secret-not-real'] },
+    {
+      name: 'stdhooks',
+      tenant: 'acme',
+      scheme: 'standard-webhooks',
+      secrets: ['whsec_dGVzdC1zZWNyZXQtbm90LXJlYWw='],
+    },
+    { name: 'gh', tenant: 'globex', scheme: 'github', secrets: ['test-secret-not-real'] },
+  ],
+  gateway: { baseUrl: null, apiKey: 'test-gateway-key' },
+};
+
+export interface TestApi {
+  app: NestFastifyApplication;
+  deps: ApiDependencies;
+  close(): Promise<void>;
+}
+
+/** The API on a test ledger's tables, driven in-process with `app.inject`. */
+export async function createTestApi(
+  ledger: Pick<TestLedger, 'client' | 'tables' | 'store'>,
+  options: { config?: unknown; clock?: () => Date; storage?: LedgerStorage } = {},
+): Promise<TestApi> {
+  const config: LedgerConfig = parseLedgerConfig(options.config ?? TEST_CONFIG);
+  const storage = options.storage ?? {
+    dynamoDb: ledger.client,
+    tables: ledger.tables,
+    eventStore: ledger.store,
+  };
+  const deps = buildApiDependencies(config, storage, createLogger('silent'), options.clock);
+  const app = await createApiApp(deps);
+  return { app, deps, close: () => app.close() };
+}
