@@ -13,3 +13,4 @@ export * from './receive-webhook/delivery-stats.port';
 export * from './receive-webhook/rejection-recorder';
 export * from './receive-webhook/webhook-receiver';
 export * from './infrastructure/dynamodb-delivery-stats';
+export * from './payloads/gateway-payload';

@@ -1,0 +1,98 @@
+/** What a delivery asks of a payment, in the ledger's words rather than a provider's. */
+export type WebhookIntent =
+  'payment_succeeded' | 'payment_failed' | 'refund_succeeded' | 'refund_failed' | 'unknown';
+
+/** The parts of a provider's payload the ledger acts on; anything absent stays undefined. */
+export interface InterpretedPayload {
+  providerEventType: string;
+  intent: WebhookIntent;
+  /** The ledger's own payment id, echoed back by the gateway from the charge's metadata. */
+  paymentId?: string;
+  orderId?: string;
+  gatewayTransactionId?: string;
+  refundId?: string;
+  amount?: number;
+  currency?: string;
+  reason?: string;
+}
+
+/** Provider event names, by intent: the sandbox's own, the common dotted ones, Stripe's. */
+const INTENTS: Record<Exclude<WebhookIntent, 'unknown'>, readonly string[]> = {
+  payment_succeeded: [
+    'payment.completed',
+    'payment.succeeded',
+    'payment.captured',
+    'charge.succeeded',
+    'payment_intent.succeeded',
+  ],
+  payment_failed: [
+    'payment.failed',
+    'payment.declined',
+    'charge.failed',
+    'payment_intent.payment_failed',
+  ],
+  refund_succeeded: ['refund.created', 'refund.succeeded', 'refund.completed', 'charge.refunded'],
+  refund_failed: ['refund.failed'],
+};
+
+const INTENT_BY_TYPE = new Map<string, WebhookIntent>(
+  Object.entries(INTENTS).flatMap(([intent, types]) =>
+    types.map((type) => [type, intent as WebhookIntent] as const),
+  ),
+);
+
+type Json = Record<string, unknown>;
+
+const asObject = (value: unknown): Json | undefined =>
+  value !== null && typeof value === 'object' && !Array.isArray(value)
+    ? (value as Json)
+    : undefined;
+
+const text = (value: unknown): string | undefined =>
+  typeof value === 'string' && value.trim() !== '' ? value : undefined;
+
+function firstText(sources: (Json | undefined)[], names: readonly string[]): string | undefined {
+  for (const source of sources) {
+    for (const name of names) {
+      const value = text(source?.[name]);
+      if (value !== undefined) return value;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Reads a provider payload: the event's type from `type` (or `event`), and the references and
+ * amounts from Stripe's `data.object`, else from `data`, else from the top level, each with its
+ * `metadata`. An event type the ledger does not know maps to intent `unknown`: kept, not acted on.
+ */
+export function interpretPayload(payload: unknown): InterpretedPayload {
+  const root = asObject(payload) ?? {};
+  const data = asObject(root.data);
+  const subject = asObject(data?.object) ?? data ?? root;
+  const sources = [subject, asObject(subject.metadata), data, asObject(data?.metadata), root];
+  const providerEventType = text(root.type) ?? text(root.event) ?? 'unknown';
+  const kind = text(subject.object);
+
+  const amount = subject.amount;
+  const currency = text(subject.currency);
+  const interpreted: InterpretedPayload = {
+    providerEventType,
+    intent: INTENT_BY_TYPE.get(providerEventType) ?? 'unknown',
+    paymentId: firstText(sources, ['paymentId', 'payment_id', 'ledgerPaymentId']),
+    orderId: firstText(sources, ['orderId', 'order_id']),
+    gatewayTransactionId:
+      firstText(sources, ['transactionId', 'transaction_id', 'payment_intent', 'charge']) ??
+      (kind === 'charge' || kind === 'payment_intent' ? text(subject.id) : undefined),
+    refundId:
+      firstText(sources, ['refundId', 'refund_id']) ??
+      (kind === 'refund' ? text(subject.id) : undefined),
+    amount: Number.isSafeInteger(amount) && (amount as number) > 0 ? (amount as number) : undefined,
+    currency: currency?.toUpperCase(),
+    reason: firstText(sources, ['reason', 'failure_reason', 'failure_message', 'declineCode']),
+  };
+  // Absent members are left out, so the result can go into an event as it is.
+  return Object.fromEntries(
+    Object.entries(interpreted).filter(([, value]) => value !== undefined),
+  ) as unknown as InterpretedPayload;
+}
