@@ -1,17 +1,25 @@
 import type { LedgerStorage } from '@ledger/event-store';
 import type { Logger } from '@ledger/observability';
 import type { StreamConsumer } from '@ledger/stream-consumer';
+import { Correlator, DynamoDbCorrelationIndex } from '@ledger/webhooks';
 
 export interface ConsumerDependencies {
   storage: LedgerStorage;
   logger: Logger;
+  clock?: () => Date;
 }
 
 /**
  * Every consumer of the events table's stream. Each runs with its own checkpoint locally and its
- * own event source mapping in AWS (template.yaml); the list grows as consumers are built.
+ * own event source mapping in AWS (template.yaml: CONSUMER_NAME selects one).
  */
 export function buildConsumers(deps: ConsumerDependencies): StreamConsumer[] {
-  void deps;
-  return [];
+  const { storage } = deps;
+  return [
+    new Correlator(
+      storage.eventStore,
+      new DynamoDbCorrelationIndex(storage.dynamoDb, storage.tables.meta),
+      deps.clock,
+    ),
+  ];
 }

@@ -14,3 +14,6 @@ export * from './receive-webhook/rejection-recorder';
 export * from './receive-webhook/webhook-receiver';
 export * from './infrastructure/dynamodb-delivery-stats';
 export * from './payloads/gateway-payload';
+export * from './correlate-delivery/correlation-index.port';
+export * from './correlate-delivery/correlator.consumer';
+export * from './infrastructure/dynamodb-correlation-index';

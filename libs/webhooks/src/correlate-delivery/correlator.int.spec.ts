@@ -1,0 +1,231 @@
+import type { StoredEvent } from '@ledger/event-store';
+import {
+  handleCommand,
+  paymentDecider,
+  paymentStreamId,
+  type PaymentCommand,
+} from '@ledger/ledger';
+import { createTestLedger, type TestLedger } from '@ledger/testing';
+import { DynamoDbCorrelationIndex } from '../infrastructure/dynamodb-correlation-index';
+import { DynamoDbDeliveryStats } from '../infrastructure/dynamodb-delivery-stats';
+import { ProviderRegistry } from '../receive-webhook/provider-registry';
+import { RejectionRecorder } from '../receive-webhook/rejection-recorder';
+import { WebhookReceiver } from '../receive-webhook/webhook-receiver';
+import { signFor } from '../signatures/sign';
+import { Correlator } from './correlator.consumer';
+
+const SECRET = 'test-secret-not-real';
+const NOW = '2026-05-01T10:00:00.000Z';
+
+describe('Correlator', () => {
+  let ledger: TestLedger;
+  let receiver: WebhookReceiver;
+  let recorder: RejectionRecorder;
+  let correlator: Correlator;
+
+  beforeAll(async () => {
+    ledger = await createTestLedger('correlator');
+    recorder = new RejectionRecorder(ledger.store);
+    receiver = new WebhookReceiver(
+      ledger.store,
+      new ProviderRegistry([
+        { name: 'sandbox', tenant: 'acme', scheme: 'hmac-sha256', secrets: [SECRET] },
+        { name: 'other', tenant: 'globex', scheme: 'hmac-sha256', secrets: [SECRET] },
+      ]),
+      new DynamoDbDeliveryStats(ledger.client, ledger.tables.meta),
+      recorder,
+    );
+    correlator = new Correlator(
+      ledger.store,
+      new DynamoDbCorrelationIndex(ledger.client, ledger.tables.meta),
+      () => new Date(NOW),
+    );
+  });
+
+  afterAll(async () => {
+    await recorder.close();
+    await ledger.close();
+  });
+
+  /** Receives a signed delivery through the real receiver and returns its stored event. */
+  async function deliver(payload: object, provider = 'sandbox'): Promise<StoredEvent> {
+    const body = Buffer.from(JSON.stringify(payload));
+    const ack = await receiver.receive({
+      provider,
+      rawBody: body,
+      headers: { 'content-type': 'application/json', ...signFor('hmac-sha256', SECRET, body) },
+      sourceIp: '127.0.0.1',
+    });
+    for await (const event of ledger.store.readAll())
+      if (event.eventId === ack.eventId) return event;
+    throw new Error('delivery not found');
+  }
+
+  async function command(
+    tenantId: string,
+    paymentId: string,
+    type: PaymentCommand['type'],
+    data: object,
+  ) {
+    return handleCommand(ledger.store, paymentDecider, paymentStreamId(tenantId, paymentId), {
+      type,
+      data,
+      metadata: { now: NOW, tenantId },
+    } as PaymentCommand);
+  }
+
+  async function paymentEvents(tenantId: string, paymentId: string): Promise<StoredEvent[]> {
+    return (await ledger.store.readStream(paymentStreamId(tenantId, paymentId))).events;
+  }
+
+  describe('when the delivery names a payment the ledger knows', () => {
+    it('links it and applies it once, however often it is handed over', async () => {
+      await command('acme', 'pay_known', 'RequestPayment', {
+        paymentId: 'pay_known',
+        amount: 1000,
+        currency: 'EUR',
+      });
+      const delivery = await deliver({
+        id: 'evt_k1',
+        type: 'payment.completed',
+        data: { paymentId: 'pay_known', transactionId: 'tx_k' },
+      });
+
+      await correlator.handle(delivery);
+      await correlator.handle(delivery);
+
+      const events = await paymentEvents('acme', 'pay_known');
+      expect(events.map((e) => e.type)).toEqual([
+        'PaymentRequested',
+        'WebhookLinked',
+        'PaymentSucceeded',
+      ]);
+      expect(events[1].data).toMatchObject({
+        deliveryEventId: delivery.eventId,
+        effect: 'applied',
+      });
+      expect(events[1].metadata).toMatchObject({
+        causationId: delivery.eventId,
+        actor: 'correlator',
+      });
+    });
+  });
+
+  describe('when the delivery overtakes the gateway answer that carries its transaction id', () => {
+    it('waits, then lands on the right payment once the answer is recorded', async () => {
+      await command('acme', 'pay_late', 'RequestPayment', {
+        paymentId: 'pay_late',
+        amount: 500,
+        currency: 'EUR',
+      });
+      const delivery = await deliver({
+        id: 'evt_l1',
+        type: 'payment.completed',
+        data: { transactionId: 'tx_late' },
+      });
+
+      await correlator.handle(delivery);
+      expect((await paymentEvents('acme', 'pay_late')).map((e) => e.type)).toEqual([
+        'PaymentRequested',
+      ]);
+
+      const attempt = await command('acme', 'pay_late', 'RecordGatewayAttempt', {
+        operation: 'charge',
+        attempt: 1,
+        idempotencyKey: 'k-late',
+        method: 'POST',
+        path: '/charges',
+        startedAt: NOW,
+        durationMs: 12,
+        outcome: 'succeeded',
+        httpStatus: 201,
+        gatewayTransactionId: 'tx_late',
+        breakerState: 'closed',
+      });
+      const recorded = (await paymentEvents('acme', 'pay_late')).find(
+        (e) => e.version === attempt.version,
+      );
+      await correlator.handle(recorded!);
+
+      const types = (await paymentEvents('acme', 'pay_late')).map((e) => e.type);
+      expect(types).toEqual([
+        'PaymentRequested',
+        'GatewayCallAttempted',
+        'WebhookLinked',
+        'PaymentSucceeded',
+      ]);
+    });
+  });
+
+  describe('when the delivery names a payment that does not exist yet', () => {
+    it('keeps it and links it when the payment is requested', async () => {
+      const delivery = await deliver({
+        id: 'evt_e1',
+        type: 'payment.failed',
+        data: { paymentId: 'pay_early', reason: 'insufficient_funds' },
+      });
+
+      await correlator.handle(delivery);
+      await command('acme', 'pay_early', 'RequestPayment', {
+        paymentId: 'pay_early',
+        amount: 700,
+        currency: 'USD',
+      });
+      const [requested] = await paymentEvents('acme', 'pay_early');
+      await correlator.handle(requested);
+
+      const events = await paymentEvents('acme', 'pay_early');
+      expect(events.map((e) => e.type)).toEqual([
+        'PaymentRequested',
+        'WebhookLinked',
+        'PaymentFailed',
+      ]);
+      expect(events[2].data).toMatchObject({ reason: 'insufficient_funds', source: 'webhook' });
+    });
+  });
+
+  describe('when the event type is unknown to the ledger', () => {
+    it('links the delivery flagged unhandled and leaves the state alone', async () => {
+      await command('acme', 'pay_unk', 'RequestPayment', {
+        paymentId: 'pay_unk',
+        amount: 100,
+        currency: 'EUR',
+      });
+      const delivery = await deliver({
+        id: 'evt_u1',
+        type: 'payment.disputed',
+        data: { paymentId: 'pay_unk' },
+      });
+
+      await correlator.handle(delivery);
+
+      const events = await paymentEvents('acme', 'pay_unk');
+      expect(events.map((e) => e.type)).toEqual(['PaymentRequested', 'WebhookLinked']);
+      expect(events[1].data).toMatchObject({
+        effect: 'unhandled',
+        providerEventType: 'payment.disputed',
+      });
+    });
+  });
+
+  describe("when another tenant's provider names this tenant's payment", () => {
+    it('never links across tenants', async () => {
+      await command('acme', 'pay_private', 'RequestPayment', {
+        paymentId: 'pay_private',
+        amount: 100,
+        currency: 'EUR',
+      });
+      const delivery = await deliver(
+        { id: 'evt_x1', type: 'payment.completed', data: { paymentId: 'pay_private' } },
+        'other',
+      );
+
+      await correlator.handle(delivery);
+
+      expect((await paymentEvents('acme', 'pay_private')).map((e) => e.type)).toEqual([
+        'PaymentRequested',
+      ]);
+      expect(await paymentEvents('globex', 'pay_private')).toEqual([]);
+    });
+  });
+});

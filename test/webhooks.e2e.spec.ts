@@ -1,0 +1,177 @@
+import fc from 'fast-check';
+import { handleCommand, paymentDecider, paymentStreamId } from '@ledger/ledger';
+import type { LedgerStorage } from '@ledger/event-store';
+import { signFor } from '@ledger/webhooks';
+import { engineStorage, eventItems } from './support/engine-client';
+import {
+  isolatedEnv,
+  spawnLedger,
+  waitForHealthy,
+  type LedgerProcess,
+} from './support/ledger-process';
+
+// The committed local example configuration's sandbox provider (a placeholder secret).
+const SANDBOX_SECRET = 'whsec_bG9jYWwtZGV2LW9ubHktbm90LWEtcmVhbC1zZWNyZXQ=';
+
+describe('inbound webhooks, end to end', () => {
+  let ledger: LedgerProcess;
+  let storage: LedgerStorage;
+
+  beforeAll(async () => {
+    const env = await isolatedEnv();
+    ledger = spawnLedger(env);
+    await waitForHealthy(ledger);
+    storage = engineStorage(env);
+  });
+
+  afterAll(async () => {
+    storage?.dynamoDb.destroy();
+    await ledger?.stop();
+  });
+
+  function post(
+    body: string,
+    headers: Record<string, string>,
+    provider = 'sandbox',
+  ): Promise<Response> {
+    return fetch(`${ledger.baseUrl}/webhooks/${provider}`, { method: 'POST', headers, body });
+  }
+
+  function signedPost(payload: object, id: string): Promise<Response> {
+    const body = JSON.stringify(payload);
+    return post(body, {
+      'content-type': 'application/json',
+      ...signFor('standard-webhooks', SANDBOX_SECRET, body, { id }),
+    });
+  }
+
+  describe('when 100 identical deliveries arrive at once over HTTP', () => {
+    it('records exactly one event and gives every caller its id', async () => {
+      const body = JSON.stringify({ id: 'evt_http_burst', type: 'payment.completed', data: {} });
+      const headers = {
+        'content-type': 'application/json',
+        ...signFor('standard-webhooks', SANDBOX_SECRET, body, { id: 'msg_burst_1' }),
+      };
+
+      const responses = await Promise.all(Array.from({ length: 100 }, () => post(body, headers)));
+      const acks = await Promise.all(
+        responses.map((r) => r.json() as Promise<{ eventId: string; duplicate: boolean }>),
+      );
+
+      expect(responses.every((r) => r.status === 200)).toBe(true);
+      expect(acks.filter((a) => !a.duplicate)).toHaveLength(1);
+      expect(new Set(acks.map((a) => a.eventId)).size).toBe(1);
+      expect(await eventItems(storage, '#delivery#sandbox#msg_burst_1')).toHaveLength(1);
+    });
+  });
+
+  describe('when 500 generated malformed requests arrive', () => {
+    it('never answers 5xx and never accepts one', async () => {
+      const before = (await eventItems(storage, '#delivery#')).length;
+      const headerName = fc.constantFrom(
+        'webhook-id',
+        'webhook-timestamp',
+        'webhook-signature',
+        'content-type',
+        'x-signature',
+        'x-timestamp',
+        'stripe-signature',
+        'x-hub-signature-256',
+      );
+      const headerValue = fc.oneof(
+        fc.string({ maxLength: 80 }),
+        fc.constantFrom(
+          'v1,AAAA',
+          'v1,',
+          '',
+          '0',
+          '-1',
+          '99999999999999',
+          'application/json',
+          'text/plain',
+        ),
+        fc.integer().map(String),
+        fc.base64String({ maxLength: 64 }).map((b) => `v1,${b}`),
+      );
+      const request = fc.record({
+        provider: fc.oneof(
+          fc.constant('sandbox'),
+          fc.constant('stripe-test'),
+          fc.string({ minLength: 1, maxLength: 12 }),
+        ),
+        headers: fc.dictionary(headerName, headerValue, { maxKeys: 6 }),
+        body: fc.oneof(
+          fc.string({ maxLength: 300 }),
+          fc.json({ maxDepth: 3 }),
+          fc.uint8Array({ maxLength: 300 }).map((bytes) => Buffer.from(bytes).toString('latin1')),
+        ),
+        contentType: fc.constantFrom(
+          'application/json',
+          'application/json; charset=utf-8',
+          'text/plain',
+          'application/x-www-form-urlencoded',
+          '',
+        ),
+      });
+
+      const statuses: number[] = [];
+      await fc.assert(
+        fc.asyncProperty(request, async ({ provider, headers, body, contentType }) => {
+          const sent: Record<string, string> = { ...headers };
+          if (contentType !== '') sent['content-type'] = contentType;
+          const response = await fetch(
+            `${ledger.baseUrl}/webhooks/${encodeURIComponent(provider)}`,
+            {
+              method: 'POST',
+              headers: sent,
+              body,
+            },
+          );
+          await response.arrayBuffer();
+          statuses.push(response.status);
+          return response.status >= 400 && response.status < 500;
+        }),
+        { numRuns: 500 },
+      );
+
+      expect(statuses).toHaveLength(500);
+      expect((await eventItems(storage, '#delivery#')).length).toBe(before);
+    });
+  });
+
+  describe('when a delivery concerns a payment the ledger knows', () => {
+    it('moves the payment to succeeded through the stream processor', async () => {
+      await handleCommand(
+        storage.eventStore,
+        paymentDecider,
+        paymentStreamId('acme', 'pay_e2e_1'),
+        {
+          type: 'RequestPayment',
+          data: { paymentId: 'pay_e2e_1', amount: 2500, currency: 'EUR' },
+          metadata: { now: new Date().toISOString(), tenantId: 'acme' },
+        },
+      );
+
+      const response = await signedPost(
+        {
+          id: 'evt_e2e_1',
+          type: 'payment.completed',
+          data: { paymentId: 'pay_e2e_1', transactionId: 'tx_e2e_1' },
+        },
+        'msg_e2e_1',
+      );
+      expect(response.status).toBe(200);
+
+      const deadline = Date.now() + 20_000;
+      let types: string[] = [];
+      while (Date.now() < deadline && !types.includes('PaymentSucceeded')) {
+        await new Promise((r) => setTimeout(r, 200));
+        const { events } = await storage.eventStore.readStream(
+          paymentStreamId('acme', 'pay_e2e_1'),
+        );
+        types = events.map((e) => e.type);
+      }
+      expect(types).toEqual(['PaymentRequested', 'WebhookLinked', 'PaymentSucceeded']);
+    });
+  });
+});
