@@ -1,0 +1,125 @@
+import type { Command } from '../decider/decider';
+
+/** Where a gateway outcome was learnt from, when it was not a webhook. */
+export type ConclusionSource = 'gateway_response' | 'reconcile';
+
+/** Opens a payment stream: the intent to charge, before any gateway call. */
+export type RequestPayment = Command<
+  'RequestPayment',
+  {
+    paymentId: string;
+    /** Integer minor units (cents), positive. */
+    amount: number;
+    /** ISO 4217 code, upper case. */
+    currency: string;
+    customerId?: string;
+    orderId?: string;
+    description?: string;
+  }
+>;
+
+/** How one outbound call attempt ended, as the resilience policy saw it. */
+export type GatewayAttemptOutcome =
+  'succeeded' | 'http_error' | 'timeout' | 'network_error' | 'circuit_open' | 'bulkhead_rejected';
+
+/** The circuit breaker's state when the attempt was made. */
+export type BreakerState = 'closed' | 'open' | 'half_open' | 'isolated';
+
+/** What a gateway call attempt records; the data of both the command and its event. */
+export type GatewayAttemptData = {
+  operation: 'charge' | 'refund';
+  /** Required when `operation` is `refund`. */
+  refundId?: string;
+  /** 1 for the first try, 2 for the first retry, ... */
+  attempt: number;
+  idempotencyKey: string;
+  method: string;
+  path: string;
+  startedAt: string;
+  durationMs: number;
+  outcome: GatewayAttemptOutcome;
+  httpStatus?: number;
+  gatewayRequestId?: string;
+  gatewayTransactionId?: string;
+  /** The delay before the next retry, when the policy will retry. */
+  nextDelayMs?: number;
+  breakerState: BreakerState;
+};
+
+/** Records one outbound call attempt, whatever its outcome (timeouts and refusals included). */
+export type RecordGatewayAttempt = Command<'RecordGatewayAttempt', GatewayAttemptData>;
+
+/**
+ * Concludes the charge from the gateway's answer or a reconciliation. `unknown` means the gateway
+ * may have acted but never answered: it is never turned into a failure.
+ */
+export type ConcludeCharge = Command<
+  'ConcludeCharge',
+  {
+    outcome: 'succeeded' | 'declined' | 'unknown';
+    gatewayTransactionId?: string;
+    reason?: string;
+    declineCode?: string;
+    source: ConclusionSource;
+  }
+>;
+
+/** What a provider's webhook says happened, after the provider adapter has mapped it. */
+export type WebhookIntent =
+  'payment_succeeded' | 'payment_failed' | 'refund_succeeded' | 'refund_failed' | 'unknown';
+
+/** Links a received webhook delivery to this payment and applies what it says, if it can. */
+export type ApplyWebhook = Command<
+  'ApplyWebhook',
+  {
+    /** The `WebhookReceived` event's id on the delivery stream: the idempotency key. */
+    deliveryEventId: string;
+    deliveryStreamId: string;
+    provider: string;
+    deliveryId: string;
+    providerEventType: string;
+    intent: WebhookIntent;
+    receivedAt: string;
+    gatewayTransactionId?: string;
+    amount?: number;
+    currency?: string;
+    refundId?: string;
+    gatewayRefundId?: string;
+    reason?: string;
+  }
+>;
+
+/** Asks for (part of) a captured amount back. */
+export type RequestRefund = Command<
+  'RequestRefund',
+  {
+    refundId: string;
+    /** Integer minor units, positive, in the payment's currency. */
+    amount: number;
+    reason?: string;
+  }
+>;
+
+/** Concludes a refund from the gateway's answer or a reconciliation. */
+export type ConcludeRefund = Command<
+  'ConcludeRefund',
+  {
+    refundId: string;
+    outcome: 'succeeded' | 'failed' | 'unknown';
+    gatewayRefundId?: string;
+    reason?: string;
+    source: ConclusionSource;
+  }
+>;
+
+/** Every command the payment decider accepts. */
+export type PaymentCommand =
+  | RequestPayment
+  | RecordGatewayAttempt
+  | ConcludeCharge
+  | ApplyWebhook
+  | RequestRefund
+  | ConcludeRefund;
+
+/** The `type` of a payment command. */
+export type PaymentCommandType = PaymentCommand['type'];

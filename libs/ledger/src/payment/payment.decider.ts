@@ -1,0 +1,415 @@
+/**
+ * The payment decider. Rules worth knowing before changing it:
+ *
+ * - Time: every event's `data.at` is the deciding command's `metadata.now`; `evolve` takes
+ *   `createdAt`/`updatedAt` from it. Optional members are omitted, never `undefined`.
+ * - The first definitive outcome wins, for the charge and for each refund: once succeeded or
+ *   failed, later conclusions decide nothing, and `unknown` never overrides what is known.
+ *   "Unknown" (the gateway may have acted but never answered) is never turned into a failure.
+ * - Refundable balance = captured - refunded - pending refunds (`requested` or
+ *   `outcome_unknown`: an unknown refund may have moved money, so it keeps its reservation).
+ * - `ApplyWebhook` links every delivery once (`WebhookLinked`, then the state event if it
+ *   applied); a delivery already linked decides nothing. Effects, by intent and state:
+ *
+ *   - payment_succeeded: applied from requested/processing/outcome_unknown; no_change once
+ *     succeeded or refunded; conflict when failed, or when the webhook's money does not fit
+ *     (above the requested amount, another currency, not integer minor units).
+ *   - payment_failed: applied from requested/processing/outcome_unknown; no_change when failed;
+ *     conflict once succeeded or refunded.
+ *   - refund_succeeded (refund id = `refundId` or `wh_<deliveryId>`): no_change when that refund
+ *     succeeded; conflict when it failed, when the payment is not refundable, when no amount is
+ *     known, or when the amount exceeds the balance (its own reservation counts as available);
+ *     applied otherwise, also for a refund the ledger never requested.
+ *   - refund_failed: applied when the refund is pending; no_change when it failed or the ledger
+ *     knows no such refund (a failed refund moved no money); conflict when it succeeded.
+ *   - unknown: unhandled (linked and flagged, nothing else).
+ */
+import { ValidationFailedError } from '@ledger/errors';
+import {
+  type CommandMetadata,
+  type Decider,
+  eventMetadataFrom,
+  unhandledCommand,
+  withoutUndefined,
+} from '../decider/decider';
+import type {
+  ApplyWebhook,
+  ConcludeCharge,
+  ConcludeRefund,
+  PaymentCommand,
+  RecordGatewayAttempt,
+  RequestPayment,
+  RequestRefund,
+} from './payment.commands';
+import {
+  PaymentAlreadyExistsError,
+  PaymentNotFoundError,
+  PaymentNotRefundableError,
+  RefundAlreadyExistsError,
+  RefundExceedsBalanceError,
+  RefundNotFoundError,
+} from './payment.errors';
+import type { PaymentEvent, PaymentEventType, WebhookEffect } from './payment.events';
+import {
+  evolvePayment,
+  findRefund,
+  initialPaymentState,
+  isRefundable,
+  isRefundPending,
+  isTerminal,
+  type PaymentState,
+  refundableBalance,
+} from './payment.state';
+
+/** Reason recorded when a decline arrives without one. */
+export const DEFAULT_DECLINE_REASON = 'declined';
+/** Reason recorded when a refund failure arrives without one. */
+export const DEFAULT_REFUND_FAILURE_REASON = 'refund_failed';
+/** Reason recorded when an outcome is unknown and the caller gave none. */
+export const DEFAULT_UNKNOWN_REASON = 'no_definitive_answer';
+
+const CURRENCY = /^[A-Z]{3}$/;
+
+/**
+ * Decides what a payment command changes: the events to append (none when the command changes
+ * nothing), or a `LedgerError` when the command is refused.
+ */
+export function decidePayment(command: PaymentCommand, state: PaymentState): PaymentEvent[] {
+  switch (command.type) {
+    case 'RequestPayment':
+      return requestPayment(command, state);
+    case 'RecordGatewayAttempt':
+      return recordGatewayAttempt(command, state);
+    case 'ConcludeCharge':
+      return concludeCharge(command, state);
+    case 'ApplyWebhook':
+      return applyWebhook(command, state);
+    case 'RequestRefund':
+      return requestRefund(command, state);
+    case 'ConcludeRefund':
+      return concludeRefund(command, state);
+    default:
+      return unhandledCommand(command);
+  }
+}
+
+/** The payment aggregate as a decider. */
+export const paymentDecider: Decider<PaymentCommand, PaymentEvent, PaymentState> = {
+  decide: decidePayment,
+  evolve: evolvePayment,
+  initialState: initialPaymentState,
+};
+
+function requestPayment(command: RequestPayment, state: PaymentState): PaymentEvent[] {
+  const { paymentId, amount, currency, customerId, orderId, description } = command.data;
+  const errors = [
+    ...(typeof paymentId === 'string' && paymentId !== '' ? [] : ['paymentId must not be empty']),
+    ...amountErrors(amount),
+    ...(typeof currency === 'string' && CURRENCY.test(currency)
+      ? []
+      : ['currency must be an ISO 4217 code in upper case, e.g. EUR']),
+  ];
+  if (errors.length > 0) throw new ValidationFailedError('The payment request is invalid', errors);
+  if (state.exists) throw new PaymentAlreadyExistsError(state.paymentId ?? paymentId);
+
+  return [
+    emit(
+      'PaymentRequested',
+      {
+        paymentId,
+        amount,
+        currency,
+        customerId,
+        orderId,
+        description,
+        requestedAt: command.metadata.now,
+      },
+      command.metadata,
+    ),
+  ];
+}
+
+function recordGatewayAttempt(command: RecordGatewayAttempt, state: PaymentState): PaymentEvent[] {
+  requireExisting(state);
+  const attempt = command.data;
+  const errors = [
+    ...(Number.isSafeInteger(attempt.attempt) && attempt.attempt >= 1
+      ? []
+      : ['attempt must be a positive integer']),
+    ...(Number.isFinite(attempt.durationMs) && attempt.durationMs >= 0
+      ? []
+      : ['durationMs must be a non-negative number']),
+    ...(attempt.operation === 'refund' && !attempt.refundId
+      ? ['refundId is required for a refund attempt']
+      : []),
+  ];
+  if (errors.length > 0) throw new ValidationFailedError('The gateway attempt is invalid', errors);
+
+  // Picked member by member so that nothing outside the event's schema is persisted.
+  return [
+    emit(
+      'GatewayCallAttempted',
+      {
+        operation: attempt.operation,
+        refundId: attempt.refundId,
+        attempt: attempt.attempt,
+        idempotencyKey: attempt.idempotencyKey,
+        method: attempt.method,
+        path: attempt.path,
+        startedAt: attempt.startedAt,
+        durationMs: attempt.durationMs,
+        outcome: attempt.outcome,
+        httpStatus: attempt.httpStatus,
+        gatewayRequestId: attempt.gatewayRequestId,
+        gatewayTransactionId: attempt.gatewayTransactionId,
+        nextDelayMs: attempt.nextDelayMs,
+        breakerState: attempt.breakerState,
+      },
+      command.metadata,
+    ),
+  ];
+}
+
+function concludeCharge(command: ConcludeCharge, state: PaymentState): PaymentEvent[] {
+  requireExisting(state);
+  // The first definitive outcome wins: a late answer never rewrites succeeded or failed, and
+  // "unknown" never overrides what is known.
+  if (isTerminal(state)) return [];
+
+  const { outcome, gatewayTransactionId, reason, declineCode, source } = command.data;
+  switch (outcome) {
+    case 'succeeded':
+      return [
+        emit(
+          'PaymentSucceeded',
+          {
+            amount: state.amount,
+            gatewayTransactionId: gatewayTransactionId ?? state.gatewayTransactionId,
+            source,
+          },
+          command.metadata,
+        ),
+      ];
+    case 'declined':
+      return [
+        emit(
+          'PaymentFailed',
+          { reason: reason ?? DEFAULT_DECLINE_REASON, declineCode, source },
+          command.metadata,
+        ),
+      ];
+    case 'unknown':
+      // Honest: the gateway may have charged. Reconciliation or a webhook settles it later.
+      return [
+        emit(
+          'PaymentOutcomeUnknown',
+          { reason: reason ?? DEFAULT_UNKNOWN_REASON, source },
+          command.metadata,
+        ),
+      ];
+  }
+}
+
+function applyWebhook(command: ApplyWebhook, state: PaymentState): PaymentEvent[] {
+  requireExisting(state);
+  const delivery = command.data;
+  // Idempotent on the delivery: the correlator may hand the same delivery over more than once.
+  if (state.linkedDeliveries.includes(delivery.deliveryEventId)) return [];
+
+  const { effect, events } = webhookEffect(command, state);
+  const linked = emit(
+    'WebhookLinked',
+    {
+      deliveryEventId: delivery.deliveryEventId,
+      deliveryStreamId: delivery.deliveryStreamId,
+      provider: delivery.provider,
+      deliveryId: delivery.deliveryId,
+      providerEventType: delivery.providerEventType,
+      intent: delivery.intent,
+      receivedAt: delivery.receivedAt,
+      effect,
+    },
+    command.metadata,
+  );
+  return [linked, ...events];
+}
+
+type WebhookOutcome = { effect: WebhookEffect; events: PaymentEvent[] };
+
+const noChange: WebhookOutcome = { effect: 'no_change', events: [] };
+const conflict: WebhookOutcome = { effect: 'conflict', events: [] };
+
+function webhookEffect(command: ApplyWebhook, state: PaymentState): WebhookOutcome {
+  const delivery = command.data;
+  switch (delivery.intent) {
+    case 'payment_succeeded': {
+      if (state.status === 'failed') return conflict;
+      if (isTerminal(state)) return noChange;
+      const amount = delivery.amount ?? state.amount;
+      // More than was asked for, or another currency, is not silently booked.
+      if (!moneyMatches(state, amount, delivery.currency) || amount > state.amount) {
+        return conflict;
+      }
+      return applied(
+        emit(
+          'PaymentSucceeded',
+          {
+            amount,
+            gatewayTransactionId: delivery.gatewayTransactionId ?? state.gatewayTransactionId,
+            source: 'webhook',
+          },
+          command.metadata,
+        ),
+      );
+    }
+    case 'payment_failed': {
+      if (state.status === 'failed') return noChange;
+      if (isTerminal(state)) return conflict;
+      return applied(
+        emit(
+          'PaymentFailed',
+          { reason: delivery.reason ?? DEFAULT_DECLINE_REASON, source: 'webhook' },
+          command.metadata,
+        ),
+      );
+    }
+    case 'refund_succeeded': {
+      const refundId = webhookRefundId(command);
+      const refund = findRefund(state, refundId);
+      if (refund?.status === 'succeeded') return noChange;
+      if (refund?.status === 'failed' || !isRefundable(state)) return conflict;
+      const amount = delivery.amount ?? refund?.amount;
+      if (amount === undefined || !moneyMatches(state, amount, delivery.currency)) return conflict;
+      // The refund's own reservation is available to it; other pending refunds are not.
+      if (amount > refundableBalance(state, refundId)) return conflict;
+      return applied(
+        emit(
+          'RefundSucceeded',
+          { refundId, amount, gatewayRefundId: delivery.gatewayRefundId, source: 'webhook' },
+          command.metadata,
+        ),
+      );
+    }
+    case 'refund_failed': {
+      const refundId = webhookRefundId(command);
+      const refund = findRefund(state, refundId);
+      // A failure of a refund this ledger never asked for moved no money: nothing to record.
+      if (refund === undefined || refund.status === 'failed') return noChange;
+      if (refund.status === 'succeeded') return conflict;
+      return applied(
+        emit(
+          'RefundFailed',
+          {
+            refundId,
+            reason: delivery.reason ?? DEFAULT_REFUND_FAILURE_REASON,
+            source: 'webhook',
+          },
+          command.metadata,
+        ),
+      );
+    }
+    case 'unknown':
+      return { effect: 'unhandled', events: [] };
+  }
+}
+
+function requestRefund(command: RequestRefund, state: PaymentState): PaymentEvent[] {
+  requireExisting(state);
+  const { refundId, amount, reason } = command.data;
+  const errors = [
+    ...(typeof refundId === 'string' && refundId !== '' ? [] : ['refundId must not be empty']),
+    ...amountErrors(amount),
+  ];
+  if (errors.length > 0) throw new ValidationFailedError('The refund request is invalid', errors);
+  if (findRefund(state, refundId) !== undefined) throw new RefundAlreadyExistsError(refundId);
+  if (!isRefundable(state)) throw new PaymentNotRefundableError(state.status);
+  const refundable = refundableBalance(state);
+  if (amount > refundable) throw new RefundExceedsBalanceError(amount, refundable);
+
+  return [
+    emit(
+      'RefundRequested',
+      { refundId, amount, reason, requestedAt: command.metadata.now },
+      command.metadata,
+    ),
+  ];
+}
+
+function concludeRefund(command: ConcludeRefund, state: PaymentState): PaymentEvent[] {
+  requireExisting(state);
+  const { refundId, outcome, gatewayRefundId, reason, source } = command.data;
+  const refund = findRefund(state, refundId);
+  if (refund === undefined) throw new RefundNotFoundError(refundId);
+  // As for the charge: the first definitive outcome wins.
+  if (!isRefundPending(refund)) return [];
+
+  switch (outcome) {
+    case 'succeeded':
+      return [
+        emit(
+          'RefundSucceeded',
+          { refundId, amount: refund.amount, gatewayRefundId, source },
+          command.metadata,
+        ),
+      ];
+    case 'failed':
+      return [
+        emit(
+          'RefundFailed',
+          { refundId, reason: reason ?? DEFAULT_REFUND_FAILURE_REASON, source },
+          command.metadata,
+        ),
+      ];
+    case 'unknown':
+      return [
+        emit(
+          'RefundOutcomeUnknown',
+          { refundId, reason: reason ?? DEFAULT_UNKNOWN_REASON, source },
+          command.metadata,
+        ),
+      ];
+  }
+}
+
+function requireExisting(state: PaymentState): void {
+  if (!state.exists) throw new PaymentNotFoundError(state.paymentId);
+}
+
+function amountErrors(amount: number): string[] {
+  return Number.isSafeInteger(amount) && amount > 0
+    ? []
+    : ['amount must be a positive integer number of minor units'];
+}
+
+function moneyMatches(state: PaymentState, amount: number, currency?: string): boolean {
+  return (
+    Number.isSafeInteger(amount) &&
+    amount > 0 &&
+    (currency === undefined || currency === state.currency)
+  );
+}
+
+function webhookRefundId(command: ApplyWebhook): string {
+  return command.data.refundId ?? `wh_${command.data.deliveryId}`;
+}
+
+function applied(event: PaymentEvent): WebhookOutcome {
+  return { effect: 'applied', events: [event] };
+}
+
+type EventOfType<T extends PaymentEventType> = Extract<PaymentEvent, { type: T }>;
+
+// Every event gets the command's `now` as `data.at` and the command's tracing metadata; optional
+// members left `undefined` are dropped so the data stays plain JSON.
+function emit<T extends PaymentEventType>(
+  type: T,
+  data: Omit<EventOfType<T>['data'], 'at'>,
+  metadata: CommandMetadata,
+): EventOfType<T> {
+  // TypeScript cannot relate `Omit<...> & { at }` back to the union member it came from.
+  return {
+    type,
+    data: withoutUndefined({ ...data, at: metadata.now }),
+    metadata: eventMetadataFrom(metadata),
+  } as unknown as EventOfType<T>;
+}

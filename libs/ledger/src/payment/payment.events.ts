@@ -1,0 +1,127 @@
+import type { DomainEvent } from '../decider/decider';
+import type { ConclusionSource, GatewayAttemptData, WebhookIntent } from './payment.commands';
+
+/**
+ * Every payment event's `data` carries `at`: the deciding command's `metadata.now`. `evolve` takes
+ * `updatedAt` (and `createdAt`) from it, so folding needs no clock and a replay gives the same
+ * state. (`recordedAt`, added by the store, is when it was written; `at` is when it was decided.)
+ */
+export type Timestamped = { at: string };
+
+/** Where a payment or refund outcome was learnt from. */
+export type OutcomeSource = ConclusionSource | 'webhook';
+
+/** What a webhook delivery did to the payment it was linked to. */
+export type WebhookEffect = 'applied' | 'no_change' | 'unhandled' | 'conflict';
+
+export type PaymentRequested = DomainEvent<
+  'PaymentRequested',
+  Timestamped & {
+    paymentId: string;
+    amount: number;
+    currency: string;
+    customerId?: string;
+    orderId?: string;
+    description?: string;
+    requestedAt: string;
+  }
+>;
+
+export type GatewayCallAttempted = DomainEvent<
+  'GatewayCallAttempted',
+  Timestamped & GatewayAttemptData
+>;
+
+export type PaymentSucceeded = DomainEvent<
+  'PaymentSucceeded',
+  Timestamped & { amount: number; gatewayTransactionId?: string; source: OutcomeSource }
+>;
+
+export type PaymentFailed = DomainEvent<
+  'PaymentFailed',
+  Timestamped & { reason: string; declineCode?: string; source: OutcomeSource }
+>;
+
+/** The gateway may have charged but never said so; reconciliation or a webhook settles it. */
+export type PaymentOutcomeUnknown = DomainEvent<
+  'PaymentOutcomeUnknown',
+  Timestamped & { reason: string; source: ConclusionSource }
+>;
+
+/** A webhook delivery linked to this payment, whatever its effect (one per delivery). */
+export type WebhookLinked = DomainEvent<
+  'WebhookLinked',
+  Timestamped & {
+    deliveryEventId: string;
+    deliveryStreamId: string;
+    provider: string;
+    deliveryId: string;
+    providerEventType: string;
+    intent: WebhookIntent;
+    receivedAt: string;
+    effect: WebhookEffect;
+  }
+>;
+
+export type RefundRequested = DomainEvent<
+  'RefundRequested',
+  Timestamped & { refundId: string; amount: number; reason?: string; requestedAt: string }
+>;
+
+export type RefundSucceeded = DomainEvent<
+  'RefundSucceeded',
+  Timestamped & {
+    refundId: string;
+    amount: number;
+    gatewayRefundId?: string;
+    source: OutcomeSource;
+  }
+>;
+
+export type RefundFailed = DomainEvent<
+  'RefundFailed',
+  Timestamped & { refundId: string; reason: string; source: OutcomeSource }
+>;
+
+export type RefundOutcomeUnknown = DomainEvent<
+  'RefundOutcomeUnknown',
+  Timestamped & { refundId: string; reason: string; source: ConclusionSource }
+>;
+
+/** Every event of a payment stream. */
+export type PaymentEvent =
+  | PaymentRequested
+  | GatewayCallAttempted
+  | PaymentSucceeded
+  | PaymentFailed
+  | PaymentOutcomeUnknown
+  | WebhookLinked
+  | RefundRequested
+  | RefundSucceeded
+  | RefundFailed
+  | RefundOutcomeUnknown;
+
+/** The `type` of a payment event. */
+export type PaymentEventType = PaymentEvent['type'];
+
+// A record, not an array, so adding an event type without listing it here fails to compile.
+const eventTypes: Record<PaymentEventType, true> = {
+  PaymentRequested: true,
+  GatewayCallAttempted: true,
+  PaymentSucceeded: true,
+  PaymentFailed: true,
+  PaymentOutcomeUnknown: true,
+  WebhookLinked: true,
+  RefundRequested: true,
+  RefundSucceeded: true,
+  RefundFailed: true,
+  RefundOutcomeUnknown: true,
+};
+
+/** Every payment event type, e.g. to tell a payment event from another stream's. */
+export const PAYMENT_EVENT_TYPES = Object.freeze(Object.keys(eventTypes) as PaymentEventType[]);
+
+/** True when `type` is the type of a payment event. */
+export function isPaymentEventType(type: string): type is PaymentEventType {
+  return Object.prototype.hasOwnProperty.call(eventTypes, type);
+}

@@ -1,0 +1,399 @@
+import { PaymentNotFoundError } from './payment.errors';
+import {
+  AMOUNT,
+  applyWebhook,
+  failed,
+  outcomeUnknown,
+  partiallyRefunded,
+  paymentFailed,
+  paymentSucceeded,
+  processing,
+  refunded,
+  refundFailed,
+  refundOutcomeUnknown,
+  refundRequested,
+  refundSucceeded,
+  requested,
+  spec,
+  succeeded,
+  webhookLinked,
+} from './payment.spec-helper';
+
+describe('ApplyWebhook', () => {
+  describe('when the payment does not exist', () => {
+    it('refuses with payment_not_found, so the correlator keeps the delivery pending', () => {
+      spec
+        .given([])
+        .when(applyWebhook())
+        .thenThrows(PaymentNotFoundError, { code: 'payment_not_found' });
+    });
+  });
+
+  describe('when the delivery is already linked to the payment', () => {
+    it('changes nothing at all, not even a second link', () => {
+      spec
+        .given([...processing(), webhookLinked(), paymentSucceeded({ source: 'webhook' })])
+        .when(applyWebhook())
+        .then([]);
+    });
+
+    it('changes nothing even when its first link was a no-op', () => {
+      spec
+        .given([...failed(), webhookLinked({ intent: 'payment_failed', effect: 'no_change' })])
+        .when(applyWebhook({ intent: 'payment_failed' }))
+        .then([]);
+    });
+  });
+
+  describe('when another delivery says the same thing', () => {
+    it('links it too, with no effect', () => {
+      spec
+        .given([...processing(), webhookLinked(), paymentSucceeded({ source: 'webhook' })])
+        .when(applyWebhook({ deliveryEventId: 'evt_delivery_2', deliveryId: 'dlv_2' }))
+        .then([
+          webhookLinked({
+            deliveryEventId: 'evt_delivery_2',
+            deliveryId: 'dlv_2',
+            effect: 'no_change',
+          }),
+        ]);
+    });
+  });
+
+  describe('payment_succeeded', () => {
+    describe.each([
+      ['requested', requested],
+      ['processing', processing],
+      ['outcome_unknown', outcomeUnknown],
+    ])('when the payment is %s', (_status, history) => {
+      it('links the delivery, then records the success from the webhook', () => {
+        spec
+          .given(history())
+          .when(applyWebhook({ gatewayTransactionId: 'txn_wh' }))
+          .then([
+            webhookLinked({ effect: 'applied' }),
+            paymentSucceeded({ gatewayTransactionId: 'txn_wh', source: 'webhook' }),
+          ]);
+      });
+    });
+
+    describe('when the payment is processing', () => {
+      it('books the amount the webhook reports when it reports one', () => {
+        spec
+          .given(processing())
+          .when(applyWebhook({ amount: 4000, currency: 'EUR' }))
+          .then([
+            webhookLinked({ effect: 'applied' }),
+            paymentSucceeded({ amount: 4000, source: 'webhook' }),
+          ]);
+      });
+
+      it('flags a conflict when the webhook reports more than was requested', () => {
+        spec
+          .given(processing())
+          .when(applyWebhook({ amount: AMOUNT + 1 }))
+          .then([webhookLinked({ effect: 'conflict' })]);
+      });
+
+      it('flags a conflict when the webhook reports another currency', () => {
+        spec
+          .given(processing())
+          .when(applyWebhook({ currency: 'USD' }))
+          .then([webhookLinked({ effect: 'conflict' })]);
+      });
+
+      it('flags a conflict when the webhook reports an amount that is not minor units', () => {
+        spec
+          .given(processing())
+          .when(applyWebhook({ amount: 12.5 }))
+          .then([webhookLinked({ effect: 'conflict' })]);
+      });
+    });
+
+    describe.each([
+      ['succeeded', succeeded],
+      ['partially_refunded', partiallyRefunded],
+      ['refunded', refunded],
+    ])('when the payment is %s', (_status, history) => {
+      it('links the delivery with no change', () => {
+        spec
+          .given(history())
+          .when(applyWebhook())
+          .then([webhookLinked({ effect: 'no_change' })]);
+      });
+    });
+
+    describe('when the payment already failed', () => {
+      it('links the delivery as a conflict and leaves the failure in place', () => {
+        spec
+          .given(failed())
+          .when(applyWebhook())
+          .then([webhookLinked({ effect: 'conflict' })]);
+      });
+    });
+  });
+
+  describe('payment_failed', () => {
+    describe.each([
+      ['requested', requested],
+      ['processing', processing],
+      ['outcome_unknown', outcomeUnknown],
+    ])('when the payment is %s', (_status, history) => {
+      it('links the delivery, then records the failure with its reason', () => {
+        spec
+          .given(history())
+          .when(applyWebhook({ intent: 'payment_failed', reason: 'expired_card' }))
+          .then([
+            webhookLinked({ intent: 'payment_failed', effect: 'applied' }),
+            paymentFailed({ reason: 'expired_card', source: 'webhook' }),
+          ]);
+      });
+    });
+
+    describe('when the payment is processing and the webhook gives no reason', () => {
+      it('records the failure as "declined"', () => {
+        spec
+          .given(processing())
+          .when(applyWebhook({ intent: 'payment_failed' }))
+          .then([
+            webhookLinked({ intent: 'payment_failed', effect: 'applied' }),
+            paymentFailed({ reason: 'declined', source: 'webhook' }),
+          ]);
+      });
+    });
+
+    describe('when the payment already failed', () => {
+      it('links the delivery with no change', () => {
+        spec
+          .given(failed())
+          .when(applyWebhook({ intent: 'payment_failed' }))
+          .then([webhookLinked({ intent: 'payment_failed', effect: 'no_change' })]);
+      });
+    });
+
+    describe.each([
+      ['succeeded', succeeded],
+      ['partially_refunded', partiallyRefunded],
+      ['refunded', refunded],
+    ])('when the payment is %s', (_status, history) => {
+      it('links the delivery as a conflict and keeps the success', () => {
+        spec
+          .given(history())
+          .when(applyWebhook({ intent: 'payment_failed' }))
+          .then([webhookLinked({ intent: 'payment_failed', effect: 'conflict' })]);
+      });
+    });
+  });
+
+  describe('refund_succeeded', () => {
+    const refundWebhook = { intent: 'refund_succeeded' as const, refundId: 'ref_1' };
+
+    describe('when the refund is pending', () => {
+      it('records the refund for its requested amount', () => {
+        spec
+          .given([...succeeded(), refundRequested()])
+          .when(applyWebhook({ ...refundWebhook, gatewayRefundId: 're_gw_1' }))
+          .then([
+            webhookLinked({ intent: 'refund_succeeded', effect: 'applied' }),
+            refundSucceeded({ amount: 1000, gatewayRefundId: 're_gw_1', source: 'webhook' }),
+          ]);
+      });
+
+      it('settles a refund whose outcome was unknown', () => {
+        spec
+          .given([...succeeded(), refundRequested(), refundOutcomeUnknown()])
+          .when(applyWebhook(refundWebhook))
+          .then([
+            webhookLinked({ intent: 'refund_succeeded', effect: 'applied' }),
+            refundSucceeded({ source: 'webhook' }),
+          ]);
+      });
+
+      it('may use its own reservation but not that of another pending refund', () => {
+        // 5,000 captured; ref_1 holds 1,000 and ref_2 holds 3,000: ref_1 may grow to 2,000.
+        const history = [
+          ...succeeded(),
+          refundRequested(),
+          refundRequested({ refundId: 'ref_2', amount: 3000 }),
+        ];
+
+        spec
+          .given(history)
+          .when(applyWebhook({ ...refundWebhook, amount: 2000 }))
+          .then([
+            webhookLinked({ intent: 'refund_succeeded', effect: 'applied' }),
+            refundSucceeded({ amount: 2000, source: 'webhook' }),
+          ]);
+        spec
+          .given(history)
+          .when(applyWebhook({ ...refundWebhook, amount: 2001 }))
+          .then([webhookLinked({ intent: 'refund_succeeded', effect: 'conflict' })]);
+      });
+    });
+
+    describe('when the refund is unknown to the ledger and the webhook names no refund id', () => {
+      it('records it under an id derived from the delivery', () => {
+        spec
+          .given(succeeded())
+          .when(applyWebhook({ intent: 'refund_succeeded', amount: 700 }))
+          .then([
+            webhookLinked({ intent: 'refund_succeeded', effect: 'applied' }),
+            refundSucceeded({ refundId: 'wh_dlv_1', amount: 700, source: 'webhook' }),
+          ]);
+      });
+
+      it('flags a conflict when the webhook has no amount either', () => {
+        spec
+          .given(succeeded())
+          .when(applyWebhook({ intent: 'refund_succeeded' }))
+          .then([webhookLinked({ intent: 'refund_succeeded', effect: 'conflict' })]);
+      });
+    });
+
+    describe('when the refund already succeeded', () => {
+      it('links the delivery with no change', () => {
+        spec
+          .given(partiallyRefunded())
+          .when(applyWebhook(refundWebhook))
+          .then([webhookLinked({ intent: 'refund_succeeded', effect: 'no_change' })]);
+      });
+
+      it('links it with no change even when the payment is fully refunded', () => {
+        spec
+          .given(refunded())
+          .when(applyWebhook(refundWebhook))
+          .then([webhookLinked({ intent: 'refund_succeeded', effect: 'no_change' })]);
+      });
+    });
+
+    describe('when the refund already failed', () => {
+      it('links the delivery as a conflict', () => {
+        spec
+          .given([...succeeded(), refundRequested(), refundFailed()])
+          .when(applyWebhook(refundWebhook))
+          .then([webhookLinked({ intent: 'refund_succeeded', effect: 'conflict' })]);
+      });
+    });
+
+    describe.each([
+      ['processing', processing],
+      ['failed', failed],
+      ['outcome_unknown', outcomeUnknown],
+    ])('when the payment is %s', (_status, history) => {
+      it('links the delivery as a conflict: there is nothing captured to refund', () => {
+        spec
+          .given(history())
+          .when(applyWebhook({ ...refundWebhook, amount: 100 }))
+          .then([webhookLinked({ intent: 'refund_succeeded', effect: 'conflict' })]);
+      });
+    });
+
+    describe('when the payment is partially refunded', () => {
+      it('flags a conflict when the amount exceeds what is left', () => {
+        spec
+          .given(partiallyRefunded())
+          .when(applyWebhook({ intent: 'refund_succeeded', refundId: 'ref_2', amount: 4001 }))
+          .then([webhookLinked({ intent: 'refund_succeeded', effect: 'conflict' })]);
+      });
+
+      it('applies a refund of exactly what is left', () => {
+        spec
+          .given(partiallyRefunded())
+          .when(applyWebhook({ intent: 'refund_succeeded', refundId: 'ref_2', amount: 4000 }))
+          .then([
+            webhookLinked({ intent: 'refund_succeeded', effect: 'applied' }),
+            refundSucceeded({ refundId: 'ref_2', amount: 4000, source: 'webhook' }),
+          ]);
+      });
+
+      it('flags a conflict when the webhook reports another currency', () => {
+        spec
+          .given(partiallyRefunded())
+          .when(
+            applyWebhook({
+              intent: 'refund_succeeded',
+              refundId: 'ref_2',
+              amount: 100,
+              currency: 'USD',
+            }),
+          )
+          .then([webhookLinked({ intent: 'refund_succeeded', effect: 'conflict' })]);
+      });
+    });
+  });
+
+  describe('refund_failed', () => {
+    const failedRefundWebhook = { intent: 'refund_failed' as const, refundId: 'ref_1' };
+
+    describe.each([
+      ['requested', [refundRequested()]],
+      ['outcome_unknown', [refundRequested(), refundOutcomeUnknown()]],
+    ])('when the refund is %s', (_status, refundHistory) => {
+      it('records the failure with its reason', () => {
+        spec
+          .given([...succeeded(), ...refundHistory])
+          .when(applyWebhook({ ...failedRefundWebhook, reason: 'account_closed' }))
+          .then([
+            webhookLinked({ intent: 'refund_failed', effect: 'applied' }),
+            refundFailed({ reason: 'account_closed', source: 'webhook' }),
+          ]);
+      });
+    });
+
+    describe('when the refund is pending and the webhook gives no reason', () => {
+      it('records the failure as "refund_failed"', () => {
+        spec
+          .given([...succeeded(), refundRequested()])
+          .when(applyWebhook(failedRefundWebhook))
+          .then([
+            webhookLinked({ intent: 'refund_failed', effect: 'applied' }),
+            refundFailed({ reason: 'refund_failed', source: 'webhook' }),
+          ]);
+      });
+    });
+
+    describe('when the refund already failed', () => {
+      it('links the delivery with no change', () => {
+        spec
+          .given([...succeeded(), refundRequested(), refundFailed()])
+          .when(applyWebhook(failedRefundWebhook))
+          .then([webhookLinked({ intent: 'refund_failed', effect: 'no_change' })]);
+      });
+    });
+
+    describe('when the refund already succeeded', () => {
+      it('links the delivery as a conflict and keeps the refund', () => {
+        spec
+          .given(partiallyRefunded())
+          .when(applyWebhook(failedRefundWebhook))
+          .then([webhookLinked({ intent: 'refund_failed', effect: 'conflict' })]);
+      });
+    });
+
+    describe('when the ledger knows no such refund', () => {
+      it('links the delivery with no change: a refund that failed moved no money', () => {
+        spec
+          .given(succeeded())
+          .when(applyWebhook({ intent: 'refund_failed', refundId: 'ref_elsewhere' }))
+          .then([webhookLinked({ intent: 'refund_failed', effect: 'no_change' })]);
+      });
+    });
+  });
+
+  describe('an intent the provider adapter could not map', () => {
+    describe('when the payment is processing', () => {
+      it('links the delivery as unhandled and changes nothing else', () => {
+        spec
+          .given(processing())
+          .when(applyWebhook({ intent: 'unknown', providerEventType: 'charge.dispute.created' }))
+          .then([
+            webhookLinked({
+              intent: 'unknown',
+              providerEventType: 'charge.dispute.created',
+              effect: 'unhandled',
+            }),
+          ]);
+      });
+    });
+  });
+});
