@@ -26,11 +26,18 @@ const transform = {
   ],
 };
 
+// ESM-only packages reached through @fastify/static (the /docs UI): compiled to CommonJS for Jest.
+const ESM_ONLY = ['content-disposition'];
+
 const common = {
   rootDir: __dirname,
   testEnvironment: 'node',
   moduleFileExtensions: ['ts', 'js', 'json'],
-  transform,
+  transform: {
+    ...transform,
+    [`node_modules/(${ESM_ONLY.join('|')})/.+\\.js$`]: transform['^.+\\.ts$'],
+  },
+  transformIgnorePatterns: [`/node_modules/(?!(${ESM_ONLY.join('|')})/)`],
   moduleNameMapper,
   modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/.data/'],
 };

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { handleCommand, paymentDecider, paymentStreamId } from '@ledger/ledger';
-import type { LedgerStorage } from '@ledger/event-store';
+import { handleCommand, type LedgerStorage } from '@ledger/event-store';
+import { paymentDecider, paymentStreamId } from '@ledger/ledger';
 import { signFor } from '@ledger/webhooks';
 import { engineStorage, eventItems } from './support/engine-client';
 import {

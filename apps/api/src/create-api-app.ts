@@ -7,6 +7,7 @@ import type { ApiDependencies } from './api-dependencies';
 import { ApiModule } from './api.module';
 import { registerBodyParsers, WEBHOOK_PATH_PREFIX } from './http/body-parsers';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
+import { mountOpenApi } from './openapi/openapi';
 
 /** Largest request body accepted (webhooks included); larger ones get 413 payload_too_large. */
 export const DEFAULT_BODY_LIMIT_BYTES = 256 * 1024;
@@ -77,6 +78,7 @@ export async function createApiApp(deps: ApiDependencies): Promise<NestFastifyAp
     );
     done();
   });
+  mountOpenApi(app);
   await app.init();
   return app;
 }

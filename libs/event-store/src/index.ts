@@ -3,6 +3,7 @@ export * from './errors';
 export * from './event-store.port';
 export * from './stream-record';
 export * from './append/retry-on-conflict';
+export * from './append/handle-command';
 export * from './time-index/time-index';
 export { mergeSorted } from './time-index/merge';
 export * from './infrastructure/tables';

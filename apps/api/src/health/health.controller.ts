@@ -1,15 +1,25 @@
 import { Controller, Get, Inject, Res } from '@nestjs/common';
+import {
+  ApiOkResponse,
+  ApiProperty,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { FastifyReply } from 'fastify';
 import type { LedgerTables } from '@ledger/event-store';
 import { DYNAMODB_CLIENT, LEDGER_TABLES } from '../api-dependencies';
 import { probeStorage } from './storage-probe';
 
-export interface HealthReport {
-  status: 'ok' | 'unavailable';
-  dynamodb: 'up' | 'down';
+export class HealthReport {
+  @ApiProperty({ enum: ['ok', 'unavailable'] })
+  status!: 'ok' | 'unavailable';
+
+  @ApiProperty({ enum: ['up', 'down'], description: 'Whether the events table answers' })
+  dynamodb!: 'up' | 'down';
 }
 
+@ApiTags('health')
 @Controller('health')
 export class HealthController {
   constructor(
@@ -19,6 +29,8 @@ export class HealthController {
 
   /** 200 when the service can serve; 503 (same body) when storage is unreachable. */
   @Get()
+  @ApiOkResponse({ type: HealthReport, description: 'The service can serve' })
+  @ApiServiceUnavailableResponse({ type: HealthReport, description: 'Storage is unreachable' })
   async health(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthReport> {
     const up = await probeStorage(this.dynamoDb, this.tables.events);
     void reply.status(up ? 200 : 503);

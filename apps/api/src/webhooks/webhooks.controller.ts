@@ -1,15 +1,59 @@
 import { Controller, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiBody,
+  ApiConsumes,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiPayloadTooLargeResponse,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+  ApiUnauthorizedResponse,
+  ApiUnsupportedMediaTypeResponse,
+} from '@nestjs/swagger';
+import { ProblemDto } from '../openapi/problem.dto';
+import { WebhookAckDto } from './webhook-ack.dto';
 import type { FastifyRequest } from 'fastify';
 import type { ReceiveResult, WebhookReceiver } from '@ledger/webhooks';
 import { WEBHOOK_RECEIVER } from '../api-dependencies';
 
 /** Inbound webhooks: authenticated by their signature alone, acknowledged once durably stored. */
+@ApiTags('webhooks')
 @Controller('webhooks')
 export class WebhooksController {
   constructor(@Inject(WEBHOOK_RECEIVER) private readonly receiver: WebhookReceiver) {}
 
   @Post(':provider')
   @HttpCode(200)
+  @ApiOperation({
+    summary: 'Receive a webhook delivery',
+    description:
+      'Verifies the signature over the exact bytes received (scheme per provider: ' +
+      'standard-webhooks, stripe, github, hmac-sha256), then stores the delivery verbatim. ' +
+      'Answers 200 only once it is durably written; a repeat of a delivery id answers 200 with ' +
+      '`duplicate: true` and the first event id. Every refusal is recorded for audit.',
+  })
+  @ApiParam({ name: 'provider', description: 'A provider name from the configuration' })
+  @ApiConsumes('application/json')
+  @ApiBody({ description: 'The provider payload, exactly as signed', schema: { type: 'object' } })
+  @ApiOkResponse({ type: WebhookAckDto })
+  @ApiBadRequestResponse({
+    type: ProblemDto,
+    description: 'missing_signature_headers, malformed_payload',
+  })
+  @ApiUnauthorizedResponse({
+    type: ProblemDto,
+    description: 'invalid_signature, timestamp_out_of_tolerance',
+  })
+  @ApiNotFoundResponse({ type: ProblemDto, description: 'unknown_provider' })
+  @ApiPayloadTooLargeResponse({ type: ProblemDto, description: 'payload_too_large (over 256 KB)' })
+  @ApiUnsupportedMediaTypeResponse({ type: ProblemDto, description: 'unsupported_media_type' })
+  @ApiServiceUnavailableResponse({
+    type: ProblemDto,
+    description: 'store_unavailable; retry after Retry-After',
+  })
   receive(
     @Param('provider') provider: string,
     @Req() request: FastifyRequest,

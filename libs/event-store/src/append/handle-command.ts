@@ -1,11 +1,13 @@
-import {
-  retryOnConflict,
-  type AppendResult,
-  type EventStore,
-  type NewEvent,
-  type StreamHead,
-} from '@ledger/event-store';
-import type { Decider } from '../decider/decider';
+import type { NewEvent, StreamHead } from '../event';
+import type { AppendResult, EventStore } from '../event-store.port';
+import { retryOnConflict } from './retry-on-conflict';
+
+/** A pure aggregate as `handleCommand` needs it (the ledger's deciders have this shape). */
+export interface CommandDecider<TCommand, TEvent, TState> {
+  decide(command: TCommand, state: TState): TEvent[];
+  evolve(state: TState, event: TEvent): TState;
+  initialState(): TState;
+}
 
 export interface HandledCommand<TState> {
   /** The state after the command's events (unchanged when it decided nothing). */
@@ -29,7 +31,7 @@ export interface HandleCommandOptions {
  */
 export function handleCommand<TCommand, TEvent extends NewEvent, TState>(
   store: EventStore,
-  decider: Decider<TCommand, TEvent, TState>,
+  decider: CommandDecider<TCommand, TEvent, TState>,
   streamId: string,
   command: TCommand,
   options: HandleCommandOptions = {},

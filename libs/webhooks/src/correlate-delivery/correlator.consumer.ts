@@ -1,6 +1,5 @@
-import type { EventStore, StoredEvent } from '@ledger/event-store';
+import { handleCommand, type EventStore, type StoredEvent } from '@ledger/event-store';
 import {
-  handleCommand,
   parsePaymentStreamId,
   paymentDecider,
   paymentStreamId,

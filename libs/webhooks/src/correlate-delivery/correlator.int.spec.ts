@@ -1,10 +1,5 @@
-import type { StoredEvent } from '@ledger/event-store';
-import {
-  handleCommand,
-  paymentDecider,
-  paymentStreamId,
-  type PaymentCommand,
-} from '@ledger/ledger';
+import { handleCommand, type StoredEvent } from '@ledger/event-store';
+import { paymentDecider, paymentStreamId, type PaymentCommand } from '@ledger/ledger';
 import { createTestLedger, type TestLedger } from '@ledger/testing';
 import { DynamoDbCorrelationIndex } from '../infrastructure/dynamodb-correlation-index';
 import { DynamoDbDeliveryStats } from '../infrastructure/dynamodb-delivery-stats';
