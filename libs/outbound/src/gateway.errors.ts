@@ -1,0 +1,25 @@
+import { LedgerError } from '@ledger/errors';
+
+/** The gateway adapter was configured with options it cannot work with (a deployment error). */
+export class InvalidGatewayOptionsError extends LedgerError {
+  readonly code = 'invalid_gateway_options';
+  readonly status = 500;
+
+  constructor(readonly problems: readonly string[]) {
+    // Only option names and numbers: the API key is never echoed, even when it is the problem.
+    super(`Invalid payment gateway options: ${problems.join('; ')}`);
+  }
+}
+
+/**
+ * The request could not be sent or its answer could not be read (refused, reset, DNS...).
+ * Internal to the adapter: it becomes a `network_error` attempt and never escapes.
+ */
+export class GatewayNetworkError extends Error {
+  constructor(readonly reason: string) {
+    // The code only (ECONNRESET, ...): the underlying error is not kept, so no request detail
+    // can leak through it.
+    super(`The payment gateway could not be reached (${reason})`);
+    this.name = 'GatewayNetworkError';
+  }
+}

@@ -1,0 +1,483 @@
+import type { GatewayAttemptOutcome } from '@ledger/ledger';
+import { TaskCancelledError, isBrokenCircuitError, isBulkheadRejectedError } from 'cockatiel';
+import { GatewayNetworkError, InvalidGatewayOptionsError } from '../gateway.errors';
+import type {
+  AttemptRecord,
+  CallContext,
+  ChargeRequest,
+  GatewayCharge,
+  GatewayCircuitState,
+  GatewayOutcome,
+  GatewayRefund,
+  PaymentGateway,
+  RefundRequest,
+} from '../payment-gateway.port';
+import {
+  type AttemptProgress,
+  type HttpExchange,
+  type ResilienceOptions,
+  GatewayResilience,
+  RetryScheduledError,
+  planRetry,
+  resolveResilienceOptions,
+} from './resilience.policy';
+import { parseRetryAfter } from './retry-after';
+
+/** Configuration of the HTTP adapter; resilience options default as in `DEFAULT_RESILIENCE_OPTIONS`. */
+export interface HttpPaymentGatewayOptions extends Partial<ResilienceOptions> {
+  /** e.g. `http://127.0.0.1:4020`; a path prefix is kept. */
+  baseUrl: string;
+  /** Sent as `Authorization: Bearer <apiKey>`; never recorded, logged or put in an error. */
+  apiKey: string;
+  /** Epoch milliseconds; injectable so records and deadlines can be made deterministic. */
+  now?: () => number;
+  /** In [0, 1); injectable to make the jitter deterministic. */
+  random?: () => number;
+}
+
+/** Statuses worth another attempt: the gateway did not process it (yet), or failed transiently. */
+const RETRYABLE_STATUSES = new Set([408, 409, 425, 429]);
+
+/** A request as the adapter describes it; `path` is what the attempt record shows. */
+interface HttpCall {
+  method: 'GET' | 'POST';
+  path: string;
+  query?: URLSearchParams;
+  body?: unknown;
+  idempotencyKey?: string;
+}
+
+/** How one attempt ended, before deciding what it means for the operation. */
+type Observation =
+  | { kind: 'response'; exchange: HttpExchange }
+  | { kind: 'timeout' | 'network_error' | 'circuit_open' | 'bulkhead_rejected' };
+
+/** An answer the operation ends on; `transactionId` goes on the attempt record. */
+interface Final<T> {
+  outcome: GatewayOutcome<T>;
+  transactionId?: string;
+}
+
+/** Reads an operation's answer out of a response that is neither retryable nor a server error. */
+type Interpret<T> = (exchange: HttpExchange) => Final<T>;
+
+/**
+ * The sandbox-compatible gateway over HTTP (`/v1/charges`, `/v1/charges/{id}/refunds`), with
+ * timeout, deadline, retry, circuit breaker and bulkhead composed once per instance. Every attempt
+ * of a charge or refund (refused ones included) is handed to `context.onAttempt` before the next.
+ */
+export class HttpPaymentGateway implements PaymentGateway {
+  // A private field: not enumerable, so neither JSON nor a logged instance can show it.
+  readonly #apiKey: string;
+  private readonly baseUrl: URL;
+  private readonly resilience: GatewayResilience;
+  private readonly now: () => number;
+  private readonly random: () => number;
+
+  constructor(options: HttpPaymentGatewayOptions) {
+    const { baseUrl, apiKey, now, random, ...resilience } = options;
+    this.baseUrl = parseBaseUrl(baseUrl);
+    if (typeof apiKey !== 'string' || apiKey.length === 0) {
+      throw new InvalidGatewayOptionsError(['apiKey must be a non-empty string']);
+    }
+    this.#apiKey = apiKey;
+    this.resilience = new GatewayResilience(resolveResilienceOptions(resilience));
+    this.now = now ?? Date.now;
+    this.random = random ?? Math.random;
+  }
+
+  /** Charges once per idempotency key; see {@link PaymentGateway.charge}. */
+  charge(request: ChargeRequest, context: CallContext): Promise<GatewayOutcome<GatewayCharge>> {
+    const body = {
+      paymentId: request.paymentId,
+      amount: request.amount,
+      currency: request.currency,
+      ...(request.orderId === undefined ? {} : { orderId: request.orderId }),
+      ...(request.customerId === undefined ? {} : { customerId: request.customerId }),
+      ...(request.description === undefined ? {} : { description: request.description }),
+    };
+    const call: HttpCall = {
+      method: 'POST',
+      path: '/v1/charges',
+      body,
+      idempotencyKey: context.idempotencyKey,
+    };
+    return this.run(call, context, interpretCharge);
+  }
+
+  /** Refunds (part of) a charge; see {@link PaymentGateway.refund}. */
+  refund(request: RefundRequest, context: CallContext): Promise<GatewayOutcome<GatewayRefund>> {
+    const call: HttpCall = {
+      method: 'POST',
+      path: `/v1/charges/${encodeURIComponent(request.chargeId)}/refunds`,
+      body: { refundId: request.refundId, amount: request.amount, paymentId: request.paymentId },
+      idempotencyKey: context.idempotencyKey,
+    };
+    return this.run(call, context, interpretRefund);
+  }
+
+  /** The newest gateway charge for one of our payment ids; reads retry like writes, unrecorded. */
+  findCharge(paymentId: string): Promise<GatewayOutcome<GatewayCharge | undefined>> {
+    const call: HttpCall = {
+      method: 'GET',
+      path: '/v1/charges',
+      query: new URLSearchParams({ paymentId }),
+    };
+    return this.run(call, undefined, interpretChargeList);
+  }
+
+  /** The circuit breaker's current state. */
+  circuitState(): GatewayCircuitState {
+    return this.resilience.circuitState();
+  }
+
+  /** One operation: attempts under the retry policy, each recorded before the next starts. */
+  private async run<T>(
+    call: HttpCall,
+    context: CallContext | undefined,
+    interpret: Interpret<T>,
+  ): Promise<GatewayOutcome<T>> {
+    const { options } = this.resilience;
+    const operationStart = this.now();
+    const deadline = new AbortController();
+    const deadlineTimer = setTimeout(() => deadline.abort(), options.deadlineMs);
+    // Whether any attempt so far may have reached the gateway: then money may have moved, and a
+    // later refusal can no longer be reported as "not attempted".
+    let sentAny = false;
+    try {
+      return await this.resilience.retry.execute(async ({ attempt: retries }) => {
+        const attempt = retries + 1;
+        const attemptStart = this.now();
+        const progress: AttemptProgress = { admitted: false, sent: false };
+        const observation = await this.attempt(call, deadline.signal, progress);
+        sentAny ||= progress.sent;
+        const durationMs = Math.max(0, Math.round(this.now() - attemptStart));
+        const record = (
+          outcome: GatewayAttemptOutcome,
+          extra: Partial<AttemptRecord> = {},
+        ): Promise<void> =>
+          context === undefined
+            ? Promise.resolve()
+            : context.onAttempt(
+                this.buildRecord(call, context, {
+                  attempt,
+                  startedAt: new Date(attemptStart).toISOString(),
+                  durationMs,
+                  outcome,
+                  ...extra,
+                }),
+              );
+
+        if (observation.kind === 'circuit_open' || observation.kind === 'bulkhead_rejected') {
+          // Refusals are never retried: the breaker or bulkhead would very likely refuse again.
+          await record(observation.kind);
+          return sentAny
+            ? { outcome: 'unknown', reason: observation.kind }
+            : { outcome: 'not_attempted', reason: observation.kind };
+        }
+
+        const exchange = observation.kind === 'response' ? observation.exchange : undefined;
+        const httpFacts = exchange === undefined ? {} : responseFacts(exchange);
+        if (exchange !== undefined && !isRetryableStatus(exchange.status)) {
+          const final: Final<T> = isUnexpectedStatus(exchange.status)
+            ? { outcome: { outcome: 'unknown', reason: `http_${exchange.status}` } }
+            : interpret(exchange);
+          const succeeded = exchange.status >= 200 && exchange.status < 300;
+          await record(succeeded ? 'succeeded' : 'http_error', {
+            ...httpFacts,
+            ...(final.transactionId === undefined
+              ? {}
+              : { gatewayTransactionId: final.transactionId }),
+          });
+          return final.outcome;
+        }
+
+        // A retryable failure: a timeout, a network error, or 408/409/425/429/5xx.
+        const cause = exchange === undefined ? observation.kind : retryCause(exchange.status);
+        const retryAfterMs =
+          exchange === undefined
+            ? undefined
+            : parseRetryAfter(exchange.headers.get('retry-after'), this.now());
+        const plan = planRetry(
+          { attempt, elapsedMs: this.now() - operationStart, retryAfterMs },
+          options,
+          this.random,
+        );
+        const outcome: GatewayAttemptOutcome =
+          exchange === undefined ? (observation.kind as 'timeout' | 'network_error') : 'http_error';
+        await record(outcome, {
+          ...httpFacts,
+          ...(plan.retry ? { nextDelayMs: plan.delayMs } : {}),
+        });
+        if (plan.retry) throw new RetryScheduledError(plan.delayMs);
+        // Never `declined`: something may have reached the gateway, and only it knows what it did.
+        // After 429s only, nothing was charged, and a reconcile will find no charge.
+        return { outcome: 'unknown', reason: cause };
+      });
+    } finally {
+      clearTimeout(deadlineTimer);
+    }
+  }
+
+  /** Runs one attempt through the guards and classifies how it ended; never throws for I/O. */
+  private async attempt(
+    call: HttpCall,
+    deadline: AbortSignal,
+    progress: AttemptProgress,
+  ): Promise<Observation> {
+    // Only possible when recording the previous attempt ate the budget: nothing is sent.
+    if (deadline.aborted) return { kind: 'timeout' };
+    try {
+      const exchange = await this.resilience.guard(
+        (signal) => this.send(call, signal),
+        deadline,
+        progress,
+      );
+      return { kind: 'response', exchange };
+    } catch (error) {
+      if (isBrokenCircuitError(error)) return { kind: 'circuit_open' };
+      if (isBulkheadRejectedError(error)) return { kind: 'bulkhead_rejected' };
+      // instanceof, not cockatiel's isTaskCancelledError: in 3.2.1 that helper tests for the
+      // bulkhead's marker property and never matches a cancellation.
+      if (error instanceof TaskCancelledError) {
+        if (progress.sent) return { kind: 'timeout' };
+        // Cancelled by the deadline before being sent: still queued for a bulkhead slot, or
+        // waiting behind the half-open breaker's probe.
+        return { kind: progress.admitted ? 'circuit_open' : 'bulkhead_rejected' };
+      }
+      if (error instanceof GatewayNetworkError) return { kind: 'network_error' };
+      throw error;
+    }
+  }
+
+  /** The HTTP request itself; the body is read under the same signal, so the timeout covers it. */
+  private async send(call: HttpCall, signal: AbortSignal): Promise<HttpExchange> {
+    const url = new URL(this.baseUrl.pathname.replace(/\/$/, '') + call.path, this.baseUrl);
+    if (call.query !== undefined) url.search = call.query.toString();
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      authorization: `Bearer ${this.#apiKey}`,
+    };
+    if (call.idempotencyKey !== undefined) headers['idempotency-key'] = call.idempotencyKey;
+    if (call.body !== undefined) headers['content-type'] = 'application/json';
+    try {
+      const response = await fetch(url, {
+        method: call.method,
+        headers,
+        body: call.body === undefined ? undefined : JSON.stringify(call.body),
+        signal,
+        // The API has no redirects; following one would replay a POST somewhere else.
+        redirect: 'manual',
+      });
+      const text = await response.text();
+      return { status: response.status, headers: response.headers, body: parseJson(text) };
+    } catch (error) {
+      // An abort is the timeout policy's doing: let it report the timeout.
+      if (signal.aborted) throw error;
+      throw new GatewayNetworkError(networkErrorCode(error));
+    }
+  }
+
+  private buildRecord(
+    call: HttpCall,
+    context: CallContext,
+    facts: Pick<AttemptRecord, 'attempt' | 'startedAt' | 'durationMs' | 'outcome'> &
+      Partial<AttemptRecord>,
+  ): AttemptRecord {
+    // Built member by member: method and path only (no query, no headers, no key, no card data).
+    return {
+      operation: context.operation,
+      ...(context.refundId === undefined ? {} : { refundId: context.refundId }),
+      attempt: facts.attempt,
+      idempotencyKey: context.idempotencyKey,
+      method: call.method,
+      path: call.path,
+      startedAt: facts.startedAt,
+      durationMs: facts.durationMs,
+      outcome: facts.outcome,
+      ...(facts.httpStatus === undefined ? {} : { httpStatus: facts.httpStatus }),
+      ...(facts.gatewayRequestId === undefined ? {} : { gatewayRequestId: facts.gatewayRequestId }),
+      ...(facts.gatewayTransactionId === undefined
+        ? {}
+        : { gatewayTransactionId: facts.gatewayTransactionId }),
+      ...(facts.nextDelayMs === undefined ? {} : { nextDelayMs: facts.nextDelayMs }),
+      // Read after the attempt, so a record shows the failure that opened the circuit as `open`.
+      breakerState: this.resilience.circuitState(),
+    };
+  }
+}
+
+function parseBaseUrl(baseUrl: string): URL {
+  try {
+    const url = new URL(baseUrl);
+    if (url.protocol === 'http:' || url.protocol === 'https:') return url;
+  } catch {
+    // reported below
+  }
+  throw new InvalidGatewayOptionsError(['baseUrl must be an absolute http(s) URL']);
+}
+
+function isRetryableStatus(status: number): boolean {
+  return RETRYABLE_STATUSES.has(status) || status >= 500;
+}
+
+/** 1xx/3xx: no definitive answer, and nothing to retry either. */
+function isUnexpectedStatus(status: number): boolean {
+  return status < 200 || (status >= 300 && status < 400);
+}
+
+function retryCause(status: number): string {
+  return status === 429 ? 'rate_limited' : `http_${status}`;
+}
+
+function responseFacts(exchange: HttpExchange): Partial<AttemptRecord> {
+  const requestId = exchange.headers.get('x-request-id');
+  return {
+    httpStatus: exchange.status,
+    ...(requestId === null || requestId === '' ? {} : { gatewayRequestId: requestId }),
+  };
+}
+
+function parseJson(text: string): unknown {
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The errno-style code of a fetch failure (`ECONNREFUSED`, `UND_ERR_SOCKET`, ...), if any. */
+function networkErrorCode(error: unknown): string {
+  let current: unknown = error;
+  for (let depth = 0; depth < 3 && isRecord(current); depth++) {
+    if (typeof current.code === 'string') return current.code;
+    current = current.cause;
+  }
+  return 'fetch_failed';
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+
+function stringField(value: unknown, key: string): string | undefined {
+  return isRecord(value) && typeof value[key] === 'string' ? value[key] : undefined;
+}
+
+function numberField(value: unknown, key: string): number | undefined {
+  return isRecord(value) && typeof value[key] === 'number' ? value[key] : undefined;
+}
+
+function toCharge(value: unknown): GatewayCharge | undefined {
+  const id = stringField(value, 'id');
+  const status = stringField(value, 'status');
+  const amount = numberField(value, 'amount');
+  const currency = stringField(value, 'currency');
+  const paymentId = stringField(value, 'paymentId');
+  if (
+    id === undefined ||
+    (status !== 'succeeded' && status !== 'declined') ||
+    amount === undefined ||
+    currency === undefined ||
+    paymentId === undefined
+  ) {
+    return undefined;
+  }
+  const declineCode = stringField(value, 'declineCode');
+  return {
+    id,
+    status,
+    amount,
+    currency,
+    paymentId,
+    ...(declineCode === undefined ? {} : { declineCode }),
+  };
+}
+
+function toRefund(value: unknown): GatewayRefund | undefined {
+  const id = stringField(value, 'id');
+  const status = stringField(value, 'status');
+  const amount = numberField(value, 'amount');
+  const chargeId = stringField(value, 'chargeId');
+  if (
+    id === undefined ||
+    (status !== 'succeeded' && status !== 'failed') ||
+    amount === undefined ||
+    chargeId === undefined
+  ) {
+    return undefined;
+  }
+  return { id, status, amount, chargeId };
+}
+
+/**
+ * A definitive refusal (402 and every non-retryable 4xx): the gateway said no and moved no
+ * money. The code is the gateway's (`card_declined`, `idempotency_key_reused`...) or `http_<status>`.
+ */
+function declined(exchange: HttpExchange, transactionId?: string): Final<never> {
+  const error = isRecord(exchange.body) ? exchange.body.error : undefined;
+  const declineCode = isRecord(exchange.body)
+    ? stringField(exchange.body.charge, 'declineCode')
+    : undefined;
+  return {
+    outcome: {
+      outcome: 'declined',
+      code: stringField(error, 'code') ?? declineCode ?? `http_${exchange.status}`,
+      reason: stringField(error, 'message') ?? `The gateway answered ${exchange.status}`,
+      httpStatus: exchange.status,
+    },
+    ...(transactionId === undefined ? {} : { transactionId }),
+  };
+}
+
+/** A 2xx whose body does not say what happened: the gateway acted, we cannot tell how. */
+const UNREADABLE: Final<never> = { outcome: { outcome: 'unknown', reason: 'unreadable_response' } };
+
+function interpretCharge(exchange: HttpExchange): Final<GatewayCharge> {
+  if (exchange.status >= 400) {
+    const charge = isRecord(exchange.body) ? exchange.body.charge : undefined;
+    return declined(exchange, stringField(charge, 'id'));
+  }
+  const charge = toCharge(exchange.body);
+  if (charge === undefined) return UNREADABLE;
+  if (charge.status === 'declined') {
+    return {
+      outcome: {
+        outcome: 'declined',
+        code: charge.declineCode ?? 'card_declined',
+        reason: 'The gateway declined the charge',
+        httpStatus: exchange.status,
+      },
+      transactionId: charge.id,
+    };
+  }
+  return {
+    outcome: { outcome: 'succeeded', value: charge, httpStatus: exchange.status },
+    transactionId: charge.id,
+  };
+}
+
+function interpretRefund(exchange: HttpExchange): Final<GatewayRefund> {
+  if (exchange.status >= 400) return declined(exchange);
+  const refund = toRefund(exchange.body);
+  if (refund === undefined) return UNREADABLE;
+  // The gateway's refund id is the transaction this attempt produced.
+  return {
+    outcome: { outcome: 'succeeded', value: refund, httpStatus: exchange.status },
+    transactionId: refund.id,
+  };
+}
+
+function interpretChargeList(exchange: HttpExchange): Final<GatewayCharge | undefined> {
+  if (exchange.status >= 400) return declined(exchange);
+  const data = isRecord(exchange.body) ? exchange.body.data : undefined;
+  if (!Array.isArray(data)) return UNREADABLE;
+  if (data.length === 0) {
+    return { outcome: { outcome: 'succeeded', value: undefined, httpStatus: exchange.status } };
+  }
+  // Newest first: the latest charge is the one that decides the payment.
+  const charge = toCharge(data[0]);
+  if (charge === undefined) return UNREADABLE;
+  return { outcome: { outcome: 'succeeded', value: charge, httpStatus: exchange.status } };
+}

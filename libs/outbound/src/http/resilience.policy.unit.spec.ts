@@ -1,0 +1,185 @@
+import { CircuitState, TaskCancelledError } from 'cockatiel';
+import { InvalidGatewayOptionsError } from '../gateway.errors';
+import {
+  AttemptDecidedBackoff,
+  type AttemptProgress,
+  DEFAULT_RESILIENCE_OPTIONS,
+  GatewayResilience,
+  type HttpExchange,
+  RetryScheduledError,
+  fullJitterDelayMs,
+  planRetry,
+  resolveResilienceOptions,
+  toBreakerState,
+} from './resilience.policy';
+
+const OPTIONS = { ...DEFAULT_RESILIENCE_OPTIONS, baseDelayMs: 100, capMs: 2_000 };
+
+describe('fullJitterDelayMs', () => {
+  describe('when the exponential ceiling is below the cap', () => {
+    it('draws between 0 and base * 2^n', () => {
+      expect(fullJitterDelayMs(0, OPTIONS, () => 0)).toBe(0);
+      expect(fullJitterDelayMs(0, OPTIONS, () => 0.5)).toBe(50);
+      expect(fullJitterDelayMs(3, OPTIONS, () => 0.5)).toBe(400);
+    });
+  });
+
+  describe('when the exponential ceiling passes the cap', () => {
+    it('draws between 0 and the cap', () => {
+      expect(fullJitterDelayMs(10, OPTIONS, () => 0.5)).toBe(1_000);
+      expect(fullJitterDelayMs(10, OPTIONS, () => 0.9999)).toBeLessThanOrEqual(2_000);
+    });
+  });
+});
+
+describe('planRetry', () => {
+  describe('when attempts and time remain', () => {
+    it('retries after the jittered backoff', () => {
+      expect(planRetry({ attempt: 2, elapsedMs: 0 }, OPTIONS, () => 0.5)).toEqual({
+        retry: true,
+        delayMs: 100,
+      });
+    });
+
+    it('uses the gateway Retry-After instead of the backoff, even above the cap', () => {
+      expect(
+        planRetry({ attempt: 1, elapsedMs: 0, retryAfterMs: 3_000 }, OPTIONS, () => 0.5),
+      ).toEqual({ retry: true, delayMs: 3_000 });
+    });
+  });
+
+  describe('when the last attempt has been made', () => {
+    it('does not retry', () => {
+      expect(planRetry({ attempt: 4, elapsedMs: 0 }, OPTIONS, () => 0.5)).toEqual({
+        retry: false,
+        why: 'max_attempts',
+      });
+    });
+  });
+
+  describe('when the retry could not finish before the deadline', () => {
+    it('does not retry', () => {
+      // 6,000 elapsed + 50 backoff + 2,000 attempt timeout > 8,000.
+      expect(planRetry({ attempt: 1, elapsedMs: 6_000 }, OPTIONS, () => 0.5)).toEqual({
+        retry: false,
+        why: 'deadline',
+      });
+    });
+
+    it('still retries when it fits exactly', () => {
+      expect(planRetry({ attempt: 1, elapsedMs: 5_950 }, OPTIONS, () => 0.5)).toEqual({
+        retry: true,
+        delayMs: 50,
+      });
+    });
+  });
+});
+
+describe('AttemptDecidedBackoff', () => {
+  describe('when the attempt threw a RetryScheduledError', () => {
+    it('waits the delay the attempt decided, on every retry', () => {
+      const signal = new AbortController().signal;
+      const backoff = new AttemptDecidedBackoff();
+
+      const first = backoff.next({
+        attempt: 1,
+        signal,
+        result: { error: new RetryScheduledError(40) },
+      });
+      const second = first.next({
+        attempt: 2,
+        signal,
+        result: { error: new RetryScheduledError(7) },
+      });
+
+      expect([first.duration, second.duration]).toEqual([40, 7]);
+    });
+  });
+
+  describe('when the failure carries no decision', () => {
+    it('waits nothing', () => {
+      const signal = new AbortController().signal;
+
+      expect(
+        new AttemptDecidedBackoff().next({ attempt: 1, signal, result: { value: 1 } }).duration,
+      ).toBe(0);
+    });
+  });
+});
+
+describe('toBreakerState', () => {
+  it('maps every cockatiel circuit state', () => {
+    expect(
+      [CircuitState.Closed, CircuitState.Open, CircuitState.HalfOpen, CircuitState.Isolated].map(
+        toBreakerState,
+      ),
+    ).toEqual(['closed', 'open', 'half_open', 'isolated']);
+  });
+});
+
+describe('resolveResilienceOptions', () => {
+  describe('when nothing is overridden', () => {
+    it('returns the documented defaults', () => {
+      expect(resolveResilienceOptions()).toEqual({
+        attemptTimeoutMs: 2_000,
+        deadlineMs: 8_000,
+        maxAttempts: 4,
+        baseDelayMs: 100,
+        capMs: 2_000,
+        breakerThreshold: 5,
+        halfOpenAfterMs: 5_000,
+        maxConcurrent: 10,
+        maxQueued: 20,
+      });
+    });
+  });
+
+  describe('when an override is undefined', () => {
+    it('keeps the default', () => {
+      expect(resolveResilienceOptions({ deadlineMs: undefined }).deadlineMs).toBe(8_000);
+    });
+  });
+
+  describe('when options contradict each other or are out of range', () => {
+    it('refuses them with every problem listed', () => {
+      const attempt = () =>
+        resolveResilienceOptions({ attemptTimeoutMs: 5_000, deadlineMs: 1_000, maxAttempts: 0 });
+
+      expect(attempt).toThrow(InvalidGatewayOptionsError);
+      expect(attempt).toThrow(
+        /maxAttempts must be a positive integer.*attemptTimeoutMs must not exceed deadlineMs/,
+      );
+    });
+  });
+});
+
+describe('GatewayResilience.guard', () => {
+  describe('when the deadline passes while a call waits for a bulkhead slot', () => {
+    it('gives up the wait without ever sending the queued call', async () => {
+      const resilience = new GatewayResilience(
+        resolveResilienceOptions({ maxConcurrent: 1, maxQueued: 1, attemptTimeoutMs: 1_000 }),
+      );
+      let releaseFirst!: (exchange: HttpExchange) => void;
+      const firstProgress: AttemptProgress = { admitted: false, sent: false };
+      const first = resilience.guard(
+        () => new Promise<HttpExchange>((resolve) => (releaseFirst = resolve)),
+        new AbortController().signal,
+        firstProgress,
+      );
+      const deadline = new AbortController();
+      const queuedProgress: AttemptProgress = { admitted: false, sent: false };
+      const send = jest.fn<Promise<HttpExchange>, [AbortSignal]>();
+      const queued = resilience.guard(send, deadline.signal, queuedProgress);
+
+      deadline.abort();
+      await expect(queued).rejects.toBeInstanceOf(TaskCancelledError);
+      releaseFirst({ status: 201, headers: new Headers(), body: undefined });
+      await first;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+
+      expect(queuedProgress).toEqual({ admitted: false, sent: false });
+      expect(send).not.toHaveBeenCalled();
+      expect(firstProgress).toEqual({ admitted: true, sent: true });
+    });
+  });
+});

@@ -1,0 +1,9 @@
+export * from './payment-gateway.port';
+export { InvalidGatewayOptionsError } from './gateway.errors';
+export { HttpPaymentGateway, type HttpPaymentGatewayOptions } from './http/http-payment-gateway';
+export {
+  DEFAULT_RESILIENCE_OPTIONS,
+  type ResilienceOptions,
+  resolveResilienceOptions,
+} from './http/resilience.policy';
+export { parseRetryAfter } from './http/retry-after';
