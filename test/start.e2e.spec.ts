@@ -42,7 +42,11 @@ describe('ledger start', () => {
       const missing = await fetch(`${ledger.baseUrl}/no-such-route`, {
         headers: { 'x-correlation-id': 'e2e-corr-1' },
       });
-      expect(await health.json()).toEqual({ status: 'ok', dynamodb: 'up' });
+      expect(await health.json()).toEqual({
+        status: 'ok',
+        dynamodb: 'up',
+        gateway: { circuit: 'closed' },
+      });
       expect(missing.status).toBe(404);
       expect(missing.headers.get('content-type')).toContain('application/problem+json');
       expect(missing.headers.get('x-correlation-id')).toBe('e2e-corr-1');

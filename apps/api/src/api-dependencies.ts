@@ -2,6 +2,8 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { LedgerConfig } from '@ledger/config';
 import type { EventStore, LedgerTables } from '@ledger/event-store';
 import type { Logger } from '@ledger/observability';
+import type { PaymentGateway } from '@ledger/outbound';
+import type { PaymentCommands } from '@ledger/payments';
 import type { RejectionRecorder, WebhookReceiver } from '@ledger/webhooks';
 
 /** What the composition root hands the API: adapters already built, nothing read from globals. */
@@ -15,6 +17,9 @@ export interface ApiDependencies {
   webhookReceiver: WebhookReceiver;
   /** Flushed and stopped when the API closes. */
   rejectionRecorder: RejectionRecorder;
+  paymentCommands: PaymentCommands;
+  /** For the circuit state in /health. */
+  gateway: PaymentGateway;
 }
 
 export const DYNAMODB_CLIENT = Symbol('DYNAMODB_CLIENT');
@@ -23,3 +28,6 @@ export const LEDGER_CONFIG = Symbol('LEDGER_CONFIG');
 export const LOGGER = Symbol('LOGGER');
 export const CLOCK = Symbol('CLOCK');
 export const WEBHOOK_RECEIVER = Symbol('WEBHOOK_RECEIVER');
+export const API_KEYS = Symbol('API_KEYS');
+export const PAYMENT_COMMANDS = Symbol('PAYMENT_COMMANDS');
+export const PAYMENT_GATEWAY = Symbol('PAYMENT_GATEWAY');

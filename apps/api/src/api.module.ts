@@ -6,10 +6,15 @@ import {
   LEDGER_CONFIG,
   LEDGER_TABLES,
   LOGGER,
+  PAYMENT_COMMANDS,
+  PAYMENT_GATEWAY,
+  API_KEYS,
   WEBHOOK_RECEIVER,
   type ApiDependencies,
 } from './api-dependencies';
+import { ApiKeyRegistry } from './auth/api-keys';
 import { HealthController } from './health/health.controller';
+import { PaymentsController } from './payments/payments.controller';
 import { WebhooksController } from './webhooks/webhooks.controller';
 
 /** Wires the adapters the composition root built to the controllers; no business rules here. */
@@ -18,7 +23,7 @@ export class ApiModule {
   static register(deps: ApiDependencies): DynamicModule {
     return {
       module: ApiModule,
-      controllers: [HealthController, WebhooksController],
+      controllers: [HealthController, WebhooksController, PaymentsController],
       providers: [
         { provide: DYNAMODB_CLIENT, useValue: deps.dynamoDb },
         { provide: LEDGER_TABLES, useValue: deps.tables },
@@ -27,6 +32,9 @@ export class ApiModule {
         { provide: LOGGER, useValue: deps.logger },
         { provide: CLOCK, useValue: deps.clock },
         { provide: WEBHOOK_RECEIVER, useValue: deps.webhookReceiver },
+        { provide: PAYMENT_COMMANDS, useValue: deps.paymentCommands },
+        { provide: PAYMENT_GATEWAY, useValue: deps.gateway },
+        { provide: API_KEYS, useValue: new ApiKeyRegistry(deps.config.tenants) },
       ],
     };
   }

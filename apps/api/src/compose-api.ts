@@ -1,6 +1,8 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { loadLedgerConfig, type LedgerConfig, type LedgerEnv } from '@ledger/config';
 import type { LedgerStorage } from '@ledger/event-store';
+import { HttpPaymentGateway, type PaymentGateway } from '@ledger/outbound';
+import { DynamoDbRequestIdempotency, PaymentCommands } from '@ledger/payments';
 import type { Logger } from '@ledger/observability';
 import {
   DynamoDbDeliveryStats,
@@ -17,7 +19,16 @@ export function composeApi(
   storage: LedgerStorage,
   logger: Logger,
 ): Promise<NestFastifyApplication> {
-  return createApiApp(buildApiDependencies(loadLedgerConfig(env.configPath), storage, logger));
+  const config = loadLedgerConfig(env.configPath);
+  return createApiApp(buildApiDependencies(config, storage, logger, createGateway(config, env)));
+}
+
+/** The gateway client: the configured gateway, or the sandbox `ledger start` runs. */
+export function createGateway(config: LedgerConfig, env: LedgerEnv): PaymentGateway {
+  return new HttpPaymentGateway({
+    baseUrl: config.gateway.baseUrl ?? `http://127.0.0.1:${env.sandboxGatewayPort}`,
+    apiKey: config.gateway.apiKey,
+  });
 }
 
 /** The API's adapters for one configuration and storage. */
@@ -25,6 +36,7 @@ export function buildApiDependencies(
   config: LedgerConfig,
   storage: LedgerStorage,
   logger: Logger,
+  gateway: PaymentGateway,
   clock: () => Date = () => new Date(),
 ): ApiDependencies {
   const rejectionRecorder = new RejectionRecorder(storage.eventStore, {
@@ -49,5 +61,12 @@ export function buildApiDependencies(
     clock,
     webhookReceiver,
     rejectionRecorder,
+    gateway,
+    paymentCommands: new PaymentCommands(
+      storage.eventStore,
+      gateway,
+      new DynamoDbRequestIdempotency(storage.dynamoDb, storage.tables.idempotency, { clock }),
+      clock,
+    ),
   };
 }

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ulid } from 'ulid';
@@ -34,6 +35,10 @@ export async function createApiApp(deps: ApiDependencies): Promise<NestFastifyAp
     bodyParser: false,
   });
   app.useGlobalFilters(new ProblemDetailsFilter(deps.logger));
+  // Unknown members are refused rather than dropped: a typo in a money field must not pass.
+  app.useGlobalPipes(
+    new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }),
+  );
   const fastify = app.getHttpAdapter().getInstance();
   registerBodyParsers(fastify, DEFAULT_BODY_LIMIT_BYTES);
   fastify.addHook('onError', (request, _reply, error, done) => {

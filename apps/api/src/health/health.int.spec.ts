@@ -22,7 +22,11 @@ describe('GET /health', () => {
       await api.close();
 
       expect(response.statusCode).toBe(200);
-      expect(response.json()).toEqual({ status: 'ok', dynamodb: 'up' });
+      expect(response.json()).toEqual({
+        status: 'ok',
+        dynamodb: 'up',
+        gateway: { circuit: 'closed' },
+      });
     });
   });
 
@@ -36,7 +40,11 @@ describe('GET /health', () => {
       nowhere.dynamoDb.destroy();
 
       expect(response.statusCode).toBe(503);
-      expect(response.json()).toEqual({ status: 'unavailable', dynamodb: 'down' });
+      expect(response.json()).toEqual({
+        status: 'unavailable',
+        dynamodb: 'down',
+        gateway: { circuit: 'closed' },
+      });
     });
   });
 });

@@ -25,7 +25,13 @@ describe('GET /docs', () => {
 
       expect(response.statusCode).toBe(200);
       expect(document.openapi).toMatch(/^3\./);
-      expect(Object.keys(document.paths).sort()).toEqual(['/health', '/webhooks/{provider}']);
+      expect(Object.keys(document.paths).sort()).toEqual([
+        '/health',
+        '/payments',
+        '/payments/{paymentId}/reconcile',
+        '/payments/{paymentId}/refunds',
+        '/webhooks/{provider}',
+      ]);
       expect(Object.keys(document.paths['/webhooks/{provider}'].post.responses).sort()).toEqual([
         '200',
         '400',

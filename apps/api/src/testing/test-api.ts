@@ -1,6 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { parseLedgerConfig, type LedgerConfig } from '@ledger/config';
 import type { LedgerStorage } from '@ledger/event-store';
+import { HttpPaymentGateway, type PaymentGateway } from '@ledger/outbound';
 import { createLogger } from '@ledger/observability';
 import type { TestLedger } from '@ledger/testing';
 import type { ApiDependencies } from '../api-dependencies';
@@ -35,7 +36,13 @@ export interface TestApi {
 /** The API on a test ledger's tables, driven in-process with `app.inject`. */
 export async function createTestApi(
   ledger: Pick<TestLedger, 'client' | 'tables' | 'store'>,
-  options: { config?: unknown; clock?: () => Date; storage?: LedgerStorage } = {},
+  options: {
+    config?: unknown;
+    clock?: () => Date;
+    storage?: LedgerStorage;
+    /** Default: a client of a gateway nobody listens for (tests that never charge). */
+    gateway?: PaymentGateway;
+  } = {},
 ): Promise<TestApi> {
   const config: LedgerConfig = parseLedgerConfig(options.config ?? TEST_CONFIG);
   const storage = options.storage ?? {
@@ -43,7 +50,16 @@ export async function createTestApi(
     tables: ledger.tables,
     eventStore: ledger.store,
   };
-  const deps = buildApiDependencies(config, storage, createLogger('silent'), options.clock);
+  const gateway =
+    options.gateway ??
+    new HttpPaymentGateway({ baseUrl: 'http://127.0.0.1:1', apiKey: 'test-gateway-key' });
+  const deps = buildApiDependencies(
+    config,
+    storage,
+    createLogger('silent'),
+    gateway,
+    options.clock,
+  );
   const app = await createApiApp(deps);
   return { app, deps, close: () => app.close() };
 }

@@ -1,0 +1,141 @@
+import {
+  Body,
+  Controller,
+  Headers,
+  Inject,
+  Param,
+  Post,
+  Req,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+  ApiUnauthorizedResponse,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { PaymentCommandResponse, PaymentCommands } from '@ledger/payments';
+import { PAYMENT_COMMANDS } from '../api-dependencies';
+import { ApiKeyGuard } from '../auth/api-key.guard';
+import { TenantId } from '../auth/tenant.decorator';
+import { ProblemDto } from '../openapi/problem.dto';
+import { requireIdempotencyKey } from './idempotency-key';
+import {
+  CreatePaymentDto,
+  PaymentCommandResultDto,
+  RefundPaymentDto,
+  RefundResultDto,
+} from './payment.dto';
+
+const IDEMPOTENCY_HEADER = {
+  name: 'Idempotency-Key',
+  required: true,
+  description: 'A unique key per command; a repeat with the same body returns the first response',
+};
+
+@ApiTags('payments')
+@ApiBearerAuth()
+@ApiUnauthorizedResponse({ type: ProblemDto, description: 'unauthorized' })
+@ApiServiceUnavailableResponse({ type: ProblemDto, description: 'store_unavailable' })
+@UseGuards(ApiKeyGuard)
+@Controller('payments')
+export class PaymentsController {
+  constructor(@Inject(PAYMENT_COMMANDS) private readonly commands: PaymentCommands) {}
+
+  @Post()
+  @ApiOperation({
+    summary: 'Create a payment and charge it through the gateway',
+    description:
+      'Records the request, calls the gateway (every attempt recorded), and answers with the ' +
+      'outcome: succeeded, failed (a definitive decline) or outcome_unknown (the gateway may have ' +
+      'acted but never answered; settled later by its webhook or by reconcile).',
+  })
+  @ApiHeader(IDEMPOTENCY_HEADER)
+  @ApiCreatedResponse({ type: PaymentCommandResultDto })
+  @ApiBadRequestResponse({
+    type: ProblemDto,
+    description: 'validation_failed, idempotency_key_missing',
+  })
+  @ApiConflictResponse({ type: ProblemDto, description: 'request_in_progress' })
+  @ApiUnprocessableEntityResponse({ type: ProblemDto, description: 'idempotency_key_reused' })
+  async create(
+    @TenantId() tenantId: string,
+    @Headers('idempotency-key') key: string | undefined,
+    @Body() body: CreatePaymentDto,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Record<string, unknown>> {
+    const response = await this.commands.create(
+      tenantId,
+      requireIdempotencyKey(key),
+      { ...body },
+      request.id,
+    );
+    return send(reply, response);
+  }
+
+  @Post(':paymentId/refunds')
+  @ApiOperation({ summary: 'Refund (part of) a captured payment through the gateway' })
+  @ApiHeader(IDEMPOTENCY_HEADER)
+  @ApiCreatedResponse({ type: RefundResultDto })
+  @ApiBadRequestResponse({
+    type: ProblemDto,
+    description: 'validation_failed, idempotency_key_missing',
+  })
+  @ApiNotFoundResponse({ type: ProblemDto, description: 'payment_not_found' })
+  @ApiConflictResponse({
+    type: ProblemDto,
+    description: 'refund_exceeds_balance, payment_not_refundable, request_in_progress',
+  })
+  @ApiUnprocessableEntityResponse({ type: ProblemDto, description: 'idempotency_key_reused' })
+  async refund(
+    @TenantId() tenantId: string,
+    @Param('paymentId') paymentId: string,
+    @Headers('idempotency-key') key: string | undefined,
+    @Body() body: RefundPaymentDto,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Record<string, unknown>> {
+    const response = await this.commands.refund(
+      tenantId,
+      paymentId,
+      requireIdempotencyKey(key),
+      { ...body },
+      request.id,
+    );
+    return send(reply, response);
+  }
+
+  @Post(':paymentId/reconcile')
+  @ApiOperation({
+    summary: 'Ask the gateway what became of a payment whose outcome is unknown',
+    description:
+      "Concludes the payment from the gateway's record of the charge; when the gateway has none, " +
+      'an outcome_unknown payment is charged again with the same gateway Idempotency-Key.',
+  })
+  @ApiOkResponse({ type: PaymentCommandResultDto })
+  @ApiNotFoundResponse({ type: ProblemDto, description: 'payment_not_found' })
+  async reconcile(
+    @TenantId() tenantId: string,
+    @Param('paymentId') paymentId: string,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Record<string, unknown>> {
+    return send(reply, await this.commands.reconcile(tenantId, paymentId, request.id));
+  }
+}
+
+function send(reply: FastifyReply, response: PaymentCommandResponse): Record<string, unknown> {
+  void reply.status(response.statusCode);
+  return response.body;
+}

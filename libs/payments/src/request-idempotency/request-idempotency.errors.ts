@@ -1,0 +1,32 @@
+import { LedgerError } from '@ledger/errors';
+
+/** A command endpoint was called without its Idempotency-Key header. */
+export class IdempotencyKeyMissingError extends LedgerError {
+  readonly code = 'idempotency_key_missing';
+  readonly status = 400;
+
+  constructor() {
+    super('This request needs an Idempotency-Key header (1 to 255 printable characters)');
+  }
+}
+
+/** The first request with this key is still being processed. */
+export class RequestInProgressError extends LedgerError {
+  readonly code = 'request_in_progress';
+  readonly status = 409;
+  override readonly retryAfterSeconds = 1;
+
+  constructor() {
+    super('A request with this Idempotency-Key is still being processed; retry shortly');
+  }
+}
+
+/** The key was used before with a different request body. */
+export class RequestKeyReusedError extends LedgerError {
+  readonly code = 'idempotency_key_reused';
+  readonly status = 422;
+
+  constructor() {
+    super('This Idempotency-Key was already used with a different request');
+  }
+}
