@@ -1,5 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { loadLedgerConfig, type LedgerEnv } from '@ledger/config';
+import { loadLedgerConfig, type LedgerConfig, type LedgerEnv } from '@ledger/config';
+import { startSandboxGateway, type RunningSandboxGateway } from '@ledger/sandbox-gateway';
 import { createLedgerStorage, tableDefinitions, type LedgerStorage } from '@ledger/event-store';
 import {
   assertPortFree,
@@ -16,6 +17,9 @@ import {
   type LocalStreamProcessor,
 } from '@ledger/stream-processor-app';
 
+/** The provider whose webhooks the local sandbox gateway signs and sends. */
+const SANDBOX_PROVIDER = 'sandbox';
+
 export interface LocalStack {
   apiUrl: string;
   dynamoDbEndpoint: string;
@@ -30,7 +34,7 @@ export interface LocalStack {
  */
 export async function startLocalStack(env: LedgerEnv, logger: Logger): Promise<LocalStack> {
   // Fail on a bad configuration before starting any engine.
-  loadLedgerConfig(env.configPath);
+  const config = loadLedgerConfig(env.configPath);
   await assertPortFree(env.port, 'PORT');
   const stops: Array<() => Promise<void>> = [];
   const stop = async (): Promise<void> => {
@@ -64,6 +68,11 @@ export async function startLocalStack(env: LedgerEnv, logger: Logger): Promise<L
     stops.push(() => processor.stop());
     logger.info({ consumers: processor.consumers }, 'stream processor running');
 
+    if (config.gateway.baseUrl === null) {
+      const sandbox = await startLocalSandbox(config, env, logger);
+      stops.push(() => sandbox.stop());
+    }
+
     const api: NestFastifyApplication = await composeApi(env, storage, logger);
     stops.push(() => api.close());
     await api.listen({ port: env.port, host: '0.0.0.0' });
@@ -74,4 +83,39 @@ export async function startLocalStack(env: LedgerEnv, logger: Logger): Promise<L
     await stop();
     throw error;
   }
+}
+
+/**
+ * The sandbox gateway, sending its signed webhooks to this ledger's `sandbox` provider; some are
+ * duplicated and some overtake the HTTP answer, as real gateways' do.
+ */
+async function startLocalSandbox(
+  config: LedgerConfig,
+  env: LedgerEnv,
+  logger: Logger,
+): Promise<RunningSandboxGateway> {
+  await assertPortFree(env.sandboxGatewayPort, 'SANDBOX_GATEWAY_PORT');
+  const provider = config.providers.find(
+    (p) => p.name === SANDBOX_PROVIDER && p.scheme === 'standard-webhooks',
+  );
+  if (provider === undefined) {
+    logger.warn(
+      `no standard-webhooks provider named "${SANDBOX_PROVIDER}" is configured: ` +
+        'the sandbox gateway will send no webhooks',
+    );
+  }
+  const sandbox = await startSandboxGateway({
+    port: env.sandboxGatewayPort,
+    apiKey: config.gateway.apiKey,
+    ...(provider && {
+      webhook: {
+        url: `http://127.0.0.1:${env.port}/webhooks/${SANDBOX_PROVIDER}`,
+        secret: provider.secrets[0],
+      },
+    }),
+    faults: { duplicateWebhookRate: 0.1, earlyWebhookRate: 0.2 },
+    log: (message, fields) => logger.info({ ...fields, component: 'sandbox-gateway' }, message),
+  });
+  logger.info({ url: sandbox.url }, 'sandbox gateway listening');
+  return sandbox;
 }
