@@ -4,6 +4,7 @@ import type { EventStore, LedgerTables } from '@ledger/event-store';
 import type { Logger } from '@ledger/observability';
 import type { PaymentGateway } from '@ledger/outbound';
 import type { PaymentCommands } from '@ledger/payments';
+import type { PaymentQueries } from '@ledger/projections';
 import type { RejectionRecorder, WebhookReceiver } from '@ledger/webhooks';
 
 /** What the composition root hands the API: adapters already built, nothing read from globals. */
@@ -18,6 +19,7 @@ export interface ApiDependencies {
   /** Flushed and stopped when the API closes. */
   rejectionRecorder: RejectionRecorder;
   paymentCommands: PaymentCommands;
+  paymentQueries: PaymentQueries;
   /** For the circuit state in /health. */
   gateway: PaymentGateway;
 }
@@ -31,3 +33,4 @@ export const WEBHOOK_RECEIVER = Symbol('WEBHOOK_RECEIVER');
 export const API_KEYS = Symbol('API_KEYS');
 export const PAYMENT_COMMANDS = Symbol('PAYMENT_COMMANDS');
 export const PAYMENT_GATEWAY = Symbol('PAYMENT_GATEWAY');
+export const PAYMENT_QUERIES = Symbol('PAYMENT_QUERIES');

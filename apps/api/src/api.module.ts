@@ -8,12 +8,14 @@ import {
   LOGGER,
   PAYMENT_COMMANDS,
   PAYMENT_GATEWAY,
+  PAYMENT_QUERIES,
   API_KEYS,
   WEBHOOK_RECEIVER,
   type ApiDependencies,
 } from './api-dependencies';
 import { ApiKeyRegistry } from './auth/api-keys';
 import { HealthController } from './health/health.controller';
+import { PaymentQueriesController } from './payments/payment-queries.controller';
 import { PaymentsController } from './payments/payments.controller';
 import { WebhooksController } from './webhooks/webhooks.controller';
 
@@ -23,7 +25,12 @@ export class ApiModule {
   static register(deps: ApiDependencies): DynamicModule {
     return {
       module: ApiModule,
-      controllers: [HealthController, WebhooksController, PaymentsController],
+      controllers: [
+        HealthController,
+        WebhooksController,
+        PaymentsController,
+        PaymentQueriesController,
+      ],
       providers: [
         { provide: DYNAMODB_CLIENT, useValue: deps.dynamoDb },
         { provide: LEDGER_TABLES, useValue: deps.tables },
@@ -34,6 +41,7 @@ export class ApiModule {
         { provide: WEBHOOK_RECEIVER, useValue: deps.webhookReceiver },
         { provide: PAYMENT_COMMANDS, useValue: deps.paymentCommands },
         { provide: PAYMENT_GATEWAY, useValue: deps.gateway },
+        { provide: PAYMENT_QUERIES, useValue: deps.paymentQueries },
         { provide: API_KEYS, useValue: new ApiKeyRegistry(deps.config.tenants) },
       ],
     };

@@ -3,6 +3,7 @@ import { loadLedgerConfig, type LedgerConfig, type LedgerEnv } from '@ledger/con
 import type { LedgerStorage } from '@ledger/event-store';
 import { HttpPaymentGateway, type PaymentGateway } from '@ledger/outbound';
 import { DynamoDbRequestIdempotency, PaymentCommands } from '@ledger/payments';
+import { DynamoDbPaymentDocuments, PaymentQueries } from '@ledger/projections';
 import type { Logger } from '@ledger/observability';
 import {
   DynamoDbDeliveryStats,
@@ -62,6 +63,10 @@ export function buildApiDependencies(
     webhookReceiver,
     rejectionRecorder,
     gateway,
+    paymentQueries: new PaymentQueries(
+      new DynamoDbPaymentDocuments(storage.dynamoDb, storage.tables.readModels),
+      storage.eventStore,
+    ),
     paymentCommands: new PaymentCommands(
       storage.eventStore,
       gateway,

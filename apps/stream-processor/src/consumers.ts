@@ -1,6 +1,7 @@
 import type { LedgerStorage } from '@ledger/event-store';
 import type { Logger } from '@ledger/observability';
 import type { StreamConsumer } from '@ledger/stream-consumer';
+import { DynamoDbPaymentDocuments, PaymentProjector } from '@ledger/projections';
 import { Correlator, DynamoDbCorrelationIndex } from '@ledger/webhooks';
 
 export interface ConsumerDependencies {
@@ -16,6 +17,10 @@ export interface ConsumerDependencies {
 export function buildConsumers(deps: ConsumerDependencies): StreamConsumer[] {
   const { storage } = deps;
   return [
+    new PaymentProjector(
+      storage.eventStore,
+      new DynamoDbPaymentDocuments(storage.dynamoDb, storage.tables.readModels),
+    ),
     new Correlator(
       storage.eventStore,
       new DynamoDbCorrelationIndex(storage.dynamoDb, storage.tables.meta),

@@ -28,6 +28,8 @@ describe('GET /docs', () => {
       expect(Object.keys(document.paths).sort()).toEqual([
         '/health',
         '/payments',
+        '/payments/{paymentId}',
+        '/payments/{paymentId}/history',
         '/payments/{paymentId}/reconcile',
         '/payments/{paymentId}/refunds',
         '/webhooks/{provider}',

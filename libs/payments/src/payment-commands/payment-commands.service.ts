@@ -20,7 +20,10 @@ import type {
 } from '@ledger/outbound';
 import stringify from 'safe-stable-stringify';
 import { ulid } from 'ulid';
-import type { RequestIdempotency, StoredResponse } from '../request-idempotency/request-idempotency.port';
+import type {
+  RequestIdempotency,
+  StoredResponse,
+} from '../request-idempotency/request-idempotency.port';
 
 export interface CreatePaymentInput {
   amount: number;
@@ -129,13 +132,22 @@ export class PaymentCommands {
       if (refund === undefined) throw new RefundNotFoundError(refundId);
       return {
         statusCode: 201,
-        body: { refundId, status: refund.status, paymentStatus: settled.state.status, version: settled.version },
+        body: {
+          refundId,
+          status: refund.status,
+          paymentStatus: settled.state.status,
+          version: settled.version,
+        },
       };
     });
   }
 
   /** Asks the gateway what became of a charge whose outcome the ledger does not know. */
-  async reconcile(tenantId: string, paymentId: string, correlationId?: string): Promise<PaymentCommandResponse> {
+  async reconcile(
+    tenantId: string,
+    paymentId: string,
+    correlationId?: string,
+  ): Promise<PaymentCommandResponse> {
     const streamId = paymentStreamId(tenantId, paymentId);
     const current = await this.load(streamId);
     if (!current.state.exists) throw new PaymentNotFoundError(paymentId);
@@ -171,7 +183,11 @@ export class PaymentCommands {
     correlationId: string | undefined,
   ): Promise<HandledCommand<PaymentState>> {
     const streamId = paymentStreamId(tenantId, paymentId);
-    if (state.status !== 'requested' && state.status !== 'processing' && state.status !== 'outcome_unknown') {
+    if (
+      state.status !== 'requested' &&
+      state.status !== 'processing' &&
+      state.status !== 'outcome_unknown'
+    ) {
       return this.load(streamId);
     }
     const outcome = await this.gateway.charge(
@@ -203,7 +219,10 @@ export class PaymentCommands {
     return {
       ...call,
       onAttempt: async (record: AttemptRecord): Promise<void> => {
-        await this.run(streamId, tenantId, correlationId, { type: 'RecordGatewayAttempt', data: record });
+        await this.run(streamId, tenantId, correlationId, {
+          type: 'RecordGatewayAttempt',
+          data: record,
+        });
       },
     };
   }
@@ -248,7 +267,9 @@ export class PaymentCommands {
     idPrefix: string,
     work: (resourceId: string) => Promise<PaymentCommandResponse>,
   ): Promise<PaymentCommandResponse> {
-    const hash = createHash('sha256').update(stringify(input) ?? '').digest('hex');
+    const hash = createHash('sha256')
+      .update(stringify(input) ?? '')
+      .digest('hex');
     const begun = await this.idempotency.begin(scope, key, hash, `${idPrefix}_${this.newId()}`);
     if (begun.state === 'completed') return replay(begun.response);
     try {
@@ -308,7 +329,11 @@ function chargeConclusion(outcome: GatewayOutcome<GatewayCharge>) {
     case 'declined':
       return { outcome: 'declined' as const, reason: outcome.reason, declineCode: outcome.code };
     case 'not_attempted':
-      return { outcome: 'declined' as const, reason: `gateway not attempted: ${outcome.reason}`, declineCode: outcome.reason };
+      return {
+        outcome: 'declined' as const,
+        reason: `gateway not attempted: ${outcome.reason}`,
+        declineCode: outcome.reason,
+      };
     case 'unknown':
       return { outcome: 'unknown' as const, reason: outcome.reason };
   }

@@ -22,6 +22,11 @@ export interface RequestIdempotency {
    * Claims the key. Throws RequestKeyReusedError for another request body, RequestInProgressError
    * while the first run holds its lock.
    */
-  begin(scope: string, key: string, requestHash: string, newResourceId: string): Promise<BeginResult>;
+  begin(
+    scope: string,
+    key: string,
+    requestHash: string,
+    newResourceId: string,
+  ): Promise<BeginResult>;
   complete(scope: string, key: string, response: StoredResponse): Promise<void>;
 }

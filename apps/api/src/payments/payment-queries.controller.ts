@@ -1,0 +1,80 @@
+import { Controller, Get, Inject, Param, Query, UseGuards } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import type { PaymentQueries } from '@ledger/projections';
+import { PAYMENT_QUERIES } from '../api-dependencies';
+import { ApiKeyGuard } from '../auth/api-key.guard';
+import { TenantId } from '../auth/tenant.decorator';
+import { ProblemDto } from '../openapi/problem.dto';
+import {
+  GetPaymentQueryDto,
+  HistoryPageDto,
+  HistoryQueryDto,
+  ListPaymentsQueryDto,
+  PaymentListDto,
+  PaymentViewDto,
+} from './payment-query.dto';
+
+@ApiTags('payments')
+@ApiBearerAuth()
+@ApiUnauthorizedResponse({ type: ProblemDto, description: 'unauthorized' })
+@UseGuards(ApiKeyGuard)
+@Controller('payments')
+export class PaymentQueriesController {
+  constructor(@Inject(PAYMENT_QUERIES) private readonly queries: PaymentQueries) {}
+
+  @Get()
+  @ApiOperation({ summary: "List the tenant's payments, newest first" })
+  @ApiOkResponse({ type: PaymentListDto })
+  @ApiBadRequestResponse({ type: ProblemDto, description: 'validation_failed' })
+  list(@TenantId() tenantId: string, @Query() query: ListPaymentsQueryDto) {
+    return this.queries.list({
+      tenantId,
+      status: query.status,
+      customerId: query.customerId,
+      from: query.from,
+      to: query.to,
+      limit: query.limit ?? 20,
+      cursor: query.cursor,
+    });
+  }
+
+  @Get(':paymentId')
+  @ApiOperation({ summary: "A payment's current state and the stream version it reflects" })
+  @ApiOkResponse({ type: PaymentViewDto })
+  @ApiNotFoundResponse({ type: ProblemDto, description: 'payment_not_found' })
+  get(
+    @TenantId() tenantId: string,
+    @Param('paymentId') paymentId: string,
+    @Query() query: GetPaymentQueryDto,
+  ) {
+    return this.queries.get(tenantId, paymentId, query.minVersion);
+  }
+
+  @Get(':paymentId/history')
+  @ApiOperation({
+    summary: 'Every event of the payment, in order',
+    description: 'Requests, each gateway attempt, each webhook delivery linked, refunds.',
+  })
+  @ApiOkResponse({ type: HistoryPageDto })
+  @ApiNotFoundResponse({ type: ProblemDto, description: 'payment_not_found' })
+  @ApiBadRequestResponse({ type: ProblemDto, description: 'validation_failed' })
+  history(
+    @TenantId() tenantId: string,
+    @Param('paymentId') paymentId: string,
+    @Query() query: HistoryQueryDto,
+  ) {
+    return this.queries.history(tenantId, paymentId, {
+      cursor: query.cursor,
+      limit: query.limit ?? 100,
+      types: query.types?.split(','),
+    });
+  }
+}

@@ -1,0 +1,131 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  IsIn,
+  IsISO8601,
+  IsInt,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  Max,
+  Min,
+} from 'class-validator';
+import { PAYMENT_STATUSES, type PaymentStatus } from '@ledger/ledger';
+
+export class GetPaymentQueryDto {
+  @ApiPropertyOptional({
+    description: 'Wait briefly (up to 2 s) until the view reflects at least this stream version',
+  })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  minVersion?: number;
+}
+
+export class ListPaymentsQueryDto {
+  @ApiPropertyOptional({ enum: PAYMENT_STATUSES })
+  @IsOptional()
+  @IsIn(PAYMENT_STATUSES)
+  status?: PaymentStatus;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @Length(1, 64)
+  customerId?: string;
+
+  @ApiPropertyOptional({ description: 'Created at or after (ISO-8601)' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  from?: string;
+
+  @ApiPropertyOptional({ description: 'Created before (ISO-8601)' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  to?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 2048)
+  cursor?: string;
+}
+
+export class HistoryQueryDto {
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
+  @IsOptional()
+  @Matches(/^[1-9][0-9]{0,9}$/, { message: 'cursor must be a nextCursor from a previous page' })
+  cursor?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  limit?: number;
+
+  @ApiPropertyOptional({
+    description: 'Comma-separated event types to keep, e.g. GatewayCallAttempted,WebhookLinked',
+  })
+  @IsOptional()
+  @Matches(/^[A-Za-z]+(,[A-Za-z]+)*$/, {
+    message: 'types is a comma-separated list of event types',
+  })
+  types?: string;
+}
+
+export class PaymentViewDto {
+  @ApiProperty() paymentId!: string;
+  @ApiProperty({ enum: PAYMENT_STATUSES }) status!: string;
+  @ApiProperty() amount!: number;
+  @ApiProperty() currency!: string;
+  @ApiPropertyOptional() customerId?: string;
+  @ApiPropertyOptional() orderId?: string;
+  @ApiPropertyOptional() description?: string;
+  @ApiProperty() capturedAmount!: number;
+  @ApiProperty() refundedAmount!: number;
+  @ApiProperty() refundableAmount!: number;
+  @ApiPropertyOptional() gatewayTransactionId?: string;
+  @ApiPropertyOptional() statusReason?: string;
+  @ApiPropertyOptional() declineCode?: string;
+  @ApiProperty({ description: 'Gateway call attempts of any operation' }) attempts!: number;
+  @ApiPropertyOptional({ example: { outcome: 'timeout', at: '2026-01-01T00:00:00.000Z' } })
+  lastError?: { outcome: string; httpStatus?: number; at: string };
+  @ApiProperty({ description: 'Webhook deliveries linked to this payment' })
+  webhookDeliveries!: number;
+  @ApiProperty({ type: 'array', items: { type: 'object' } })
+  refunds!: Array<{ refundId: string; amount: number; status: string }>;
+  @ApiProperty() createdAt!: string;
+  @ApiProperty() updatedAt!: string;
+  @ApiProperty({ description: 'The payment stream version this view reflects' }) version!: number;
+}
+
+export class PaymentListDto {
+  @ApiProperty({ type: [PaymentViewDto] }) items!: PaymentViewDto[];
+  @ApiPropertyOptional() nextCursor?: string;
+}
+
+export class HistoryEventDto {
+  @ApiProperty() version!: number;
+  @ApiProperty() eventId!: string;
+  @ApiProperty({ example: 'GatewayCallAttempted' }) type!: string;
+  @ApiProperty() recordedAt!: string;
+  @ApiProperty({ type: 'object', additionalProperties: true }) data!: Record<string, unknown>;
+  @ApiProperty({ type: 'object', additionalProperties: true }) metadata!: Record<string, unknown>;
+}
+
+export class HistoryPageDto {
+  @ApiProperty({ type: [HistoryEventDto] }) events!: HistoryEventDto[];
+  @ApiPropertyOptional() nextCursor?: string;
+}

@@ -1,0 +1,185 @@
+import {
+  ConditionalCheckFailedException,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  type AttributeValue,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { ValidationFailedError } from '@ledger/errors';
+import { READ_MODEL_INDEX_NAME, translateStoreError } from '@ledger/event-store';
+import { paymentStreamId } from '@ledger/ledger';
+import type {
+  PaymentDocuments,
+  PaymentListPage,
+  PaymentListQuery,
+} from '../payment-view/payment-documents.port';
+import type { PaymentDocument } from '../payment-view/payment-view.projection';
+
+const SORT_KEY = 'payment';
+const listPartition = (tenantId: string): string => `${tenantId}#payments`;
+
+interface PaymentItem {
+  pk: string;
+  sk: string;
+  gsi1pk: string;
+  gsi1sk: string;
+  tenantId: string;
+  paymentId: string;
+  version: number;
+  status?: string;
+  customerId?: string;
+  createdAt?: string;
+  state: PaymentDocument['state'];
+}
+
+/**
+ * Payment documents in the read-models table. The key is the payment's stream id, so another
+ * tenant's payment is simply not found; GSI `gsi1` lists a tenant's payments newest first
+ * (`<tenant>#payments`, `createdAt#paymentId`). Writes are conditional on the stored version.
+ */
+export class DynamoDbPaymentDocuments implements PaymentDocuments {
+  constructor(
+    private readonly client: DynamoDBClient,
+    private readonly table: string,
+  ) {}
+
+  async get(tenantId: string, paymentId: string): Promise<PaymentDocument | undefined> {
+    const { Item } = await this.client
+      .send(
+        new GetItemCommand({
+          TableName: this.table,
+          Key: { pk: { S: paymentStreamId(tenantId, paymentId) }, sk: { S: SORT_KEY } },
+          ConsistentRead: true,
+        }),
+      )
+      .catch(translateStoreError);
+    return Item === undefined ? undefined : toDocument(Item);
+  }
+
+  async put(document: PaymentDocument, expectedVersion: number): Promise<boolean> {
+    const createdAt = document.state.createdAt ?? '';
+    const item: PaymentItem = {
+      pk: paymentStreamId(document.tenantId, document.paymentId),
+      sk: SORT_KEY,
+      gsi1pk: listPartition(document.tenantId),
+      gsi1sk: `${createdAt}#${document.paymentId}`,
+      tenantId: document.tenantId,
+      paymentId: document.paymentId,
+      version: document.version,
+      status: document.state.status,
+      customerId: document.state.customerId,
+      createdAt,
+      state: document.state,
+    };
+    try {
+      await this.client.send(
+        new PutItemCommand({
+          TableName: this.table,
+          Item: marshall(item, { removeUndefinedValues: true }),
+          ConditionExpression:
+            expectedVersion === 0 ? 'attribute_not_exists(pk)' : 'version = :expected',
+          ...(expectedVersion !== 0 && {
+            ExpressionAttributeValues: { ':expected': { N: String(expectedVersion) } },
+          }),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      return translateStoreError(error);
+    }
+  }
+
+  async list(query: PaymentListQuery): Promise<PaymentListPage> {
+    const filters: string[] = [];
+    const values: Record<string, AttributeValue> = {
+      ':pk': { S: listPartition(query.tenantId) },
+      ':lo': { S: query.from ?? '0' },
+      ':hi': { S: query.to ?? '~' },
+    };
+    if (query.status !== undefined) {
+      filters.push('#status = :status');
+      values[':status'] = { S: query.status };
+    }
+    if (query.customerId !== undefined) {
+      filters.push('customerId = :customer');
+      values[':customer'] = { S: query.customerId };
+    }
+    const items: Record<string, AttributeValue>[] = [];
+    let startKey =
+      query.cursor === undefined ? undefined : decodeCursor(query.cursor, query.tenantId);
+    let exhausted = false;
+    // A filter may drop items from a page: keep reading until the page is full or the end.
+    while (items.length < query.limit && !exhausted) {
+      const output = await this.client
+        .send(
+          new QueryCommand({
+            TableName: this.table,
+            IndexName: READ_MODEL_INDEX_NAME,
+            KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk BETWEEN :lo AND :hi',
+            ...(filters.length > 0 && { FilterExpression: filters.join(' AND ') }),
+            ...(query.status !== undefined && {
+              ExpressionAttributeNames: { '#status': 'status' },
+            }),
+            ExpressionAttributeValues: values,
+            ScanIndexForward: false,
+            Limit: query.limit,
+            ExclusiveStartKey: startKey,
+          }),
+        )
+        .catch(translateStoreError);
+      items.push(...(output.Items ?? []));
+      startKey = output.LastEvaluatedKey;
+      exhausted = startKey === undefined;
+    }
+    const page = items.slice(0, query.limit);
+    const last = page.at(-1);
+    const more = items.length > query.limit || !exhausted;
+    return {
+      items: page.map(toDocument),
+      nextCursor: more && last !== undefined ? encodeCursor(last) : undefined,
+    };
+  }
+}
+
+function toDocument(item: Record<string, AttributeValue>): PaymentDocument {
+  const plain = unmarshall(item) as PaymentItem;
+  return {
+    tenantId: plain.tenantId,
+    paymentId: plain.paymentId,
+    version: Number(plain.version),
+    state: plain.state,
+  };
+}
+
+/** A cursor is the last item's keys; opaque to clients, checked against the tenant on use. */
+function encodeCursor(item: Record<string, AttributeValue>): string {
+  const keys = unmarshall({ pk: item.pk, sk: item.sk, gsi1pk: item.gsi1pk, gsi1sk: item.gsi1sk });
+  return Buffer.from(JSON.stringify(keys)).toString('base64url');
+}
+
+/**
+ * Decodes a cursor and refuses one that points outside the tenant's own partition: a forged cursor
+ * can at most skip within the caller's own payments.
+ */
+function decodeCursor(cursor: string, tenantId: string): Record<string, AttributeValue> {
+  let keys: Record<string, unknown>;
+  try {
+    keys = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
+  } catch {
+    throw new ValidationFailedError('The cursor is not valid', ['cursor is malformed']);
+  }
+  const valid =
+    keys !== null &&
+    typeof keys === 'object' &&
+    keys.gsi1pk === listPartition(tenantId) &&
+    typeof keys.pk === 'string' &&
+    keys.pk.startsWith(`${tenantId}#payment#`) &&
+    keys.sk === SORT_KEY &&
+    typeof keys.gsi1sk === 'string';
+  if (!valid)
+    throw new ValidationFailedError('The cursor is not valid', ['cursor is not valid here']);
+  return marshall({ pk: keys.pk, sk: keys.sk, gsi1pk: keys.gsi1pk, gsi1sk: keys.gsi1sk });
+}

@@ -1,0 +1,30 @@
+import type { PaymentStatus } from '@ledger/ledger';
+import type { PaymentDocument } from './payment-view.projection';
+
+export interface PaymentListQuery {
+  tenantId: string;
+  status?: PaymentStatus;
+  customerId?: string;
+  /** Inclusive lower bound on `createdAt` (ISO-8601). */
+  from?: string;
+  /** Exclusive upper bound on `createdAt` (ISO-8601). */
+  to?: string;
+  limit: number;
+  cursor?: string;
+}
+
+export interface PaymentListPage {
+  items: PaymentDocument[];
+  nextCursor?: string;
+}
+
+/** Where payment documents live: read by queries, written by the projector only. */
+export interface PaymentDocuments {
+  get(tenantId: string, paymentId: string): Promise<PaymentDocument | undefined>;
+  /**
+   * Writes `document` if the stored one is still at `expectedVersion` (0 = none yet); false when
+   * another writer got there first.
+   */
+  put(document: PaymentDocument, expectedVersion: number): Promise<boolean>;
+  list(query: PaymentListQuery): Promise<PaymentListPage>;
+}
