@@ -1,16 +1,17 @@
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { dirname, join, relative } from 'node:path';
+import { join, relative } from 'node:path';
 import { createLedgerStorage, tableDefinitions, type LedgerStorage } from '@ledger/event-store';
 import { ensureTables, startDynamoDbLocal, type RunningDynamoDbLocal } from '@ledger/local-engine';
 import { USAGE, UsageError, parseArgs, type BenchArgs } from './args';
 import { eventStoreScenario } from './event-store.bench';
+import { repoRoot } from './paths';
 import { formatCheck, formatTable, writeReport, type BenchReport } from './report';
 import type { Scenario } from './scenario';
 import { WARM_UP_OPS, warmUp } from './warm-up';
+import { webhookIngestScenario } from './webhook-ingest.bench';
 
 /** Every scenario, run in this order; a new one only needs adding here. */
-const SCENARIOS: readonly Scenario[] = [eventStoreScenario];
+const SCENARIOS: readonly Scenario[] = [eventStoreScenario, webhookIngestScenario];
 
 const TABLE_PREFIX = 'bench-';
 
@@ -67,7 +68,13 @@ async function main(args: BenchArgs): Promise<void> {
     };
     for (const scenario of selected) {
       log(`\nScenario ${scenario.name}: ${scenario.summary}`);
-      const result = await scenario.run({ storage, quick: args.quick, log });
+      const result = await scenario.run({
+        storage,
+        engineEndpoint: engine.endpoint,
+        tablePrefix: TABLE_PREFIX,
+        quick: args.quick,
+        log,
+      });
       report.scenarios.push({ name: scenario.name, summary: scenario.summary, ...result });
     }
     report.finishedAt = new Date().toISOString();
@@ -100,17 +107,6 @@ function selectScenarios(only: readonly string[]): Scenario[] {
     );
   }
   return SCENARIOS.filter((s) => only.includes(s.name));
-}
-
-/** The nearest folder holding package.json: the same from `bench/src` and `dist/bench/src`. */
-function repoRoot(): string {
-  let dir = __dirname;
-  while (!existsSync(join(dir, 'package.json'))) {
-    const parent = dirname(dir);
-    if (parent === dir) return process.cwd();
-    dir = parent;
-  }
-  return dir;
 }
 
 function run(): void {

@@ -3,6 +3,9 @@ import type { LedgerStorage } from '@ledger/event-store';
 /** What every scenario gets from the runner: one warmed-up engine with the ledger tables. */
 export interface BenchContext {
   storage: LedgerStorage;
+  /** Where that engine listens and the tables' prefix, for scenarios that start processes. */
+  engineEndpoint: string;
+  tablePrefix: string;
   /** Short run: about a tenth of the ops, for checking the bench itself, not for figures. */
   quick: boolean;
   log(line: string): void;

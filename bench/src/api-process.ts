@@ -1,0 +1,141 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { freePort } from '@ledger/local-engine';
+import { repoRoot } from './paths';
+
+const HEALTH_TIMEOUT_MS = 30_000;
+const HEALTH_POLL_MS = 100;
+const STOP_GRACE_MS = 5_000;
+/** Enough of the API's output to explain a failed start, without holding a whole run's logs. */
+const OUTPUT_TAIL_CHARS = 8_000;
+/** Linux's USER_HZ: /proc/<pid>/stat reports CPU time in these ticks (100 on every usual arch). */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+export interface ApiProcessOptions {
+  engineEndpoint: string;
+  tablePrefix: string;
+}
+
+export interface RunningApi {
+  baseUrl: string;
+  pid: number;
+  /** The API's CPU time so far (user + system), in ms; undefined where /proc is unavailable. */
+  cpuMs(): number | undefined;
+  /** The last lines it printed (warn and above), for error messages. */
+  outputTail(): string;
+  /** SIGTERM, then SIGKILL if it has not exited within 5 s. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the API alone (`node dist/apps/api/src/main.js`, no stream processor) against the
+ * bench's engine and tables, and resolves once GET /health answers 200.
+ */
+export async function startApiProcess(options: ApiProcessOptions): Promise<RunningApi> {
+  const root = repoRoot();
+  const entry = join(root, 'dist', 'apps', 'api', 'src', 'main.js');
+  if (!existsSync(entry)) throw new Error(`${entry} is missing: run \`npm run build\` first`);
+  const port = await freePort();
+  const child = spawn(process.execPath, [entry], {
+    cwd: root,
+    env: {
+      ...process.env,
+      DYNAMODB_ENDPOINT: options.engineEndpoint,
+      TABLE_PREFIX: options.tablePrefix,
+      PORT: String(port),
+      // Per-request info lines would be part of what is measured; production would not log them.
+      LOG_LEVEL: 'warn',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      // Absolute, so the API reads the committed config whatever the bench's cwd.
+      LEDGER_CONFIG: join(root, 'ledger.config.yaml'),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+
+  let tail = '';
+  const keepTail = (chunk: Buffer): void => {
+    tail = (tail + chunk.toString('utf8')).slice(-OUTPUT_TAIL_CHARS);
+  };
+  // Always drained: a full pipe would block the API mid-run.
+  child.stdout?.on('data', keepTail);
+  child.stderr?.on('data', keepTail);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // Backstop for a bench that exits abruptly (Ctrl-C): never leave the API running.
+  const killOnExit = (): void => {
+    if (isRunning(child)) child.kill('SIGKILL');
+  };
+  process.once('exit', killOnExit);
+
+  const api: RunningApi = {
+    baseUrl: `http://127.0.0.1:${port}`,
+    pid: child.pid ?? -1,
+    cpuMs: () => processCpuMs(child.pid),
+    outputTail: () => tail.trim(),
+    async stop() {
+      process.removeListener('exit', killOnExit);
+      if (!isRunning(child)) return;
+      child.kill('SIGTERM');
+      const timer = sleep(STOP_GRACE_MS).then(() => 'timeout' as const);
+      if ((await Promise.race([exited, timer])) === 'timeout' && isRunning(child)) {
+        child.kill('SIGKILL');
+        await exited;
+      }
+    },
+  };
+  try {
+    await waitForHealth(api.baseUrl, child, () => api.outputTail());
+  } catch (error) {
+    await api.stop();
+    throw error;
+  }
+  return api;
+}
+
+async function waitForHealth(
+  baseUrl: string,
+  child: ChildProcess,
+  output: () => string,
+): Promise<void> {
+  const deadline = Date.now() + HEALTH_TIMEOUT_MS;
+  let last = 'no answer';
+  while (Date.now() < deadline) {
+    if (!isRunning(child)) {
+      throw new Error(
+        `The API exited during start-up (code ${child.exitCode}, signal ${child.signalCode}):\n` +
+          output(),
+      );
+    }
+    try {
+      const response = await fetch(`${baseUrl}/health`, { signal: AbortSignal.timeout(2_000) });
+      if (response.status === 200) return;
+      last = `${response.status} ${await response.text()}`;
+    } catch (error) {
+      last = error instanceof Error ? error.message : String(error);
+    }
+    await sleep(HEALTH_POLL_MS);
+  }
+  throw new Error(
+    `The API did not answer GET /health 200 within ${HEALTH_TIMEOUT_MS} ms (last: ${last}):\n` +
+      output(),
+  );
+}
+
+function isRunning(child: ChildProcess): boolean {
+  return child.exitCode === null && child.signalCode === null;
+}
+
+/** utime + stime from /proc/<pid>/stat; the name field may hold spaces, so parse after its ')'. */
+function processCpuMs(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // Fields 14 and 15 of stat(5), counted from the state field (3) here.
+    const ticks = Number(fields[14 - 3]) + Number(fields[15 - 3]);
+    return Number.isFinite(ticks) ? (ticks * 1000) / CLOCK_TICKS_PER_SECOND : undefined;
+  } catch {
+    return undefined;
+  }
+}
