@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from '@ledger/local-engine';
-import { repoRoot } from './paths';
+import { repoRoot } from '@ledger/config';
 
 const HEALTH_TIMEOUT_MS = 30_000;
 const HEALTH_POLL_MS = 100;

@@ -4,7 +4,7 @@ import { createLedgerStorage, tableDefinitions, type LedgerStorage } from '@ledg
 import { ensureTables, startDynamoDbLocal, type RunningDynamoDbLocal } from '@ledger/local-engine';
 import { USAGE, UsageError, parseArgs, type BenchArgs } from './args';
 import { eventStoreScenario } from './event-store.bench';
-import { repoRoot } from './paths';
+import { repoRoot } from '@ledger/config';
 import { formatCheck, formatTable, writeReport, type BenchReport } from './report';
 import type { Scenario } from './scenario';
 import { WARM_UP_OPS, warmUp } from './warm-up';

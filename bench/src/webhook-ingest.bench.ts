@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { startApiProcess, type RunningApi } from './api-process';
 import { measure, median, type Measurement } from './harness';
-import { repoRoot } from './paths';
+import { repoRoot } from '@ledger/config';
 import {
   check,
   type BenchContext,

@@ -1,4 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { LedgerConfig } from '@ledger/config';
 import type { EventStore, LedgerTables } from '@ledger/event-store';
 import type { Logger } from '@ledger/observability';
@@ -22,6 +23,8 @@ export interface ApiDependencies {
   paymentQueries: PaymentQueries;
   /** For the circuit state in /health. */
   gateway: PaymentGateway;
+  /** For the bus reachability in /health. */
+  eventBridge: EventBridgeClient;
 }
 
 export const DYNAMODB_CLIENT = Symbol('DYNAMODB_CLIENT');
@@ -34,3 +37,4 @@ export const API_KEYS = Symbol('API_KEYS');
 export const PAYMENT_COMMANDS = Symbol('PAYMENT_COMMANDS');
 export const PAYMENT_GATEWAY = Symbol('PAYMENT_GATEWAY');
 export const PAYMENT_QUERIES = Symbol('PAYMENT_QUERIES');
+export const EVENT_BRIDGE = Symbol('EVENT_BRIDGE');

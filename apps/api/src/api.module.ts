@@ -9,6 +9,7 @@ import {
   PAYMENT_COMMANDS,
   PAYMENT_GATEWAY,
   PAYMENT_QUERIES,
+  EVENT_BRIDGE,
   API_KEYS,
   WEBHOOK_RECEIVER,
   type ApiDependencies,
@@ -42,6 +43,7 @@ export class ApiModule {
         { provide: PAYMENT_COMMANDS, useValue: deps.paymentCommands },
         { provide: PAYMENT_GATEWAY, useValue: deps.gateway },
         { provide: PAYMENT_QUERIES, useValue: deps.paymentQueries },
+        { provide: EVENT_BRIDGE, useValue: deps.eventBridge },
         { provide: API_KEYS, useValue: new ApiKeyRegistry(deps.config.tenants) },
       ],
     };

@@ -1,3 +1,4 @@
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { loadLedgerConfig, type LedgerConfig, type LedgerEnv } from '@ledger/config';
 import type { LedgerStorage } from '@ledger/event-store';
@@ -19,9 +20,12 @@ export function composeApi(
   env: LedgerEnv,
   storage: LedgerStorage,
   logger: Logger,
+  eventBridge: EventBridgeClient,
 ): Promise<NestFastifyApplication> {
   const config = loadLedgerConfig(env.configPath);
-  return createApiApp(buildApiDependencies(config, storage, logger, createGateway(config, env)));
+  return createApiApp(
+    buildApiDependencies(config, storage, logger, createGateway(config, env), eventBridge),
+  );
 }
 
 /** The gateway client: the configured gateway, or the sandbox `ledger start` runs. */
@@ -38,6 +42,7 @@ export function buildApiDependencies(
   storage: LedgerStorage,
   logger: Logger,
   gateway: PaymentGateway,
+  eventBridge: EventBridgeClient,
   clock: () => Date = () => new Date(),
 ): ApiDependencies {
   const rejectionRecorder = new RejectionRecorder(storage.eventStore, {
@@ -63,6 +68,7 @@ export function buildApiDependencies(
     webhookReceiver,
     rejectionRecorder,
     gateway,
+    eventBridge,
     paymentQueries: new PaymentQueries(
       new DynamoDbPaymentDocuments(storage.dynamoDb, storage.tables.readModels),
       storage.eventStore,

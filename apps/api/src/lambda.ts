@@ -1,4 +1,5 @@
 import awsLambdaFastify, { type PromiseHandler } from '@fastify/aws-lambda';
+import { createEventBridgeClient } from '@ledger/bus';
 import { readLedgerEnv } from '@ledger/config';
 import { createLedgerStorage } from '@ledger/event-store';
 import { createLogger } from '@ledger/observability';
@@ -13,7 +14,12 @@ async function createProxy(): Promise<PromiseHandler> {
     endpoint: env.dynamoDbEndpoint,
     tablePrefix: env.tablePrefix,
   });
-  const app = await composeApi(env, storage, logger);
+  const app = await composeApi(
+    env,
+    storage,
+    logger,
+    createEventBridgeClient(env.eventBridgeEndpoint),
+  );
   return awsLambdaFastify(app.getHttpAdapter().getInstance());
 }
 

@@ -1,3 +1,4 @@
+import { createEventBridgeClient } from '@ledger/bus';
 import { readLedgerEnv } from '@ledger/config';
 import { createLedgerStorage } from '@ledger/event-store';
 import { createLogger } from '@ledger/observability';
@@ -11,7 +12,12 @@ async function main(): Promise<void> {
     endpoint: env.dynamoDbEndpoint,
     tablePrefix: env.tablePrefix,
   });
-  const app = await composeApi(env, storage, logger);
+  const app = await composeApi(
+    env,
+    storage,
+    logger,
+    createEventBridgeClient(env.eventBridgeEndpoint ?? `http://127.0.0.1:${env.localBusPort}`),
+  );
   await app.listen({ port: env.port, host: '0.0.0.0' });
   logger.info({ port: env.port }, 'api listening');
   const shutdown = (): void => {

@@ -3,6 +3,7 @@ import { ConfigError, readLedgerEnv } from '@ledger/config';
 import { LedgerError } from '@ledger/errors';
 import { createLogger } from '@ledger/observability';
 import { registerConsumerCommands } from './consumers/consumer.commands';
+import { registerEventCommands } from './events/events.commands';
 import { registerStartCommand } from './start/start.command';
 
 /** `ledger <command>`: every operator task, with `--help` on each. */
@@ -14,6 +15,7 @@ export function buildProgram(): Command {
   const logger = () => createLogger(readLedgerEnv().logLevel);
   registerStartCommand(program, env, logger);
   registerConsumerCommands(program, env, logger);
+  registerEventCommands(program, env);
   return program;
 }
 

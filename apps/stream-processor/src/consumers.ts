@@ -1,3 +1,5 @@
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { DynamoDbDeadLetters, IntegrationEventPublisher } from '@ledger/bus';
 import type { LedgerStorage } from '@ledger/event-store';
 import type { Logger } from '@ledger/observability';
 import type { StreamConsumer } from '@ledger/stream-consumer';
@@ -7,6 +9,9 @@ import { Correlator, DynamoDbCorrelationIndex } from '@ledger/webhooks';
 export interface ConsumerDependencies {
   storage: LedgerStorage;
   logger: Logger;
+  /** The bus integration events go to (the local bus, or EventBridge). */
+  eventBridge: EventBridgeClient;
+  eventBusName?: string;
   clock?: () => Date;
 }
 
@@ -20,6 +25,12 @@ export function buildConsumers(deps: ConsumerDependencies): StreamConsumer[] {
     new PaymentProjector(
       storage.eventStore,
       new DynamoDbPaymentDocuments(storage.dynamoDb, storage.tables.readModels),
+    ),
+    new IntegrationEventPublisher(
+      storage.eventStore,
+      deps.eventBridge,
+      new DynamoDbDeadLetters(storage.dynamoDb, storage.tables.meta),
+      { eventBusName: deps.eventBusName, clock: deps.clock },
     ),
     new Correlator(
       storage.eventStore,

@@ -1,4 +1,5 @@
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import { createEventBridgeClient } from '@ledger/bus';
 import { readLedgerEnv } from '@ledger/config';
 import { createLedgerStorage } from '@ledger/event-store';
 import { createLogger } from '@ledger/observability';
@@ -17,7 +18,12 @@ function createHandler(): (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchR
     tablePrefix: env.tablePrefix,
   });
   const name = process.env.CONSUMER_NAME;
-  const consumer = buildConsumers({ storage, logger }).find((c) => c.name === name);
+  const consumer = buildConsumers({
+    storage,
+    logger,
+    eventBridge: createEventBridgeClient(env.eventBridgeEndpoint),
+    eventBusName: env.eventBusName,
+  }).find((c) => c.name === name);
   if (consumer === undefined) throw new Error(`CONSUMER_NAME names no known consumer: ${name}`);
   return createLambdaStreamHandler(
     consumer,

@@ -1,3 +1,4 @@
+import { createEventBridgeClient } from '@ledger/bus';
 import { readLedgerEnv } from '@ledger/config';
 import { createLedgerStorage } from '@ledger/event-store';
 import { createLogger } from '@ledger/observability';
@@ -20,7 +21,12 @@ async function main(): Promise<void> {
   const processor = await startLocalStreamProcessor({
     storage,
     streams,
-    consumers: buildConsumers({ storage, logger }),
+    consumers: buildConsumers({
+      storage,
+      logger,
+      eventBridge: createEventBridgeClient(env.eventBridgeEndpoint),
+      eventBusName: env.eventBusName,
+    }),
     logger,
   });
   logger.info({ consumers: processor.consumers }, 'stream processor running');

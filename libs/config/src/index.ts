@@ -1,2 +1,3 @@
 export * from './ledger-env';
 export * from './ledger-config';
+export * from './repo-root';

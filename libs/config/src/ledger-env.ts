@@ -8,6 +8,8 @@ export interface LedgerEnv {
   dynamoDbEndpoint?: string;
   /** Unset = start the local bus. */
   eventBridgeEndpoint?: string;
+  /** The bus integration events are put on (default `default`). */
+  eventBusName: string;
   dataDir: string;
   tablePrefix: string;
   dynamoDbLocalPort: number;
@@ -40,6 +42,7 @@ export function readLedgerEnv(
     configPath: resolve(cwd, nonEmpty(env.LEDGER_CONFIG) ?? 'ledger.config.yaml'),
     dynamoDbEndpoint: nonEmpty(env.DYNAMODB_ENDPOINT),
     eventBridgeEndpoint: nonEmpty(env.EVENTBRIDGE_ENDPOINT),
+    eventBusName: nonEmpty(env.EVENT_BUS_NAME) ?? 'default',
     dataDir: resolve(cwd, nonEmpty(env.LEDGER_DATA_DIR) ?? '.data'),
     tablePrefix: env.TABLE_PREFIX ?? 'ledger-',
     dynamoDbLocalPort: portOf(env, 'DYNAMODB_LOCAL_PORT', 8000),

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
-/** The nearest folder holding package.json: the same from `bench/src` and `dist/bench/src`. */
+/** The nearest folder up from this file holding package.json: the repository root, from the sources or from dist/. */
 export function repoRoot(): string {
   let dir = __dirname;
   while (!existsSync(join(dir, 'package.json'))) {

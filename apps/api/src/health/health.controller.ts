@@ -6,18 +6,28 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { FastifyReply } from 'fastify';
 import type { LedgerTables } from '@ledger/event-store';
 import type { PaymentGateway } from '@ledger/outbound';
-import { DYNAMODB_CLIENT, LEDGER_TABLES, PAYMENT_GATEWAY } from '../api-dependencies';
-import { probeStorage } from './storage-probe';
+import { DYNAMODB_CLIENT, EVENT_BRIDGE, LEDGER_TABLES, PAYMENT_GATEWAY } from '../api-dependencies';
+import { probeBus, probeStorage } from './storage-probe';
 
 export class HealthReport {
-  @ApiProperty({ enum: ['ok', 'unavailable'] })
-  status!: 'ok' | 'unavailable';
+  @ApiProperty({
+    enum: ['ok', 'degraded', 'unavailable'],
+    description: 'unavailable (503) without storage; degraded when only the bus is unreachable',
+  })
+  status!: 'ok' | 'degraded' | 'unavailable';
 
   @ApiProperty({ enum: ['up', 'down'], description: 'Whether the events table answers' })
   dynamodb!: 'up' | 'down';
+
+  @ApiProperty({
+    enum: ['up', 'down'],
+    description: 'Whether the event bus answers (integration events wait in the stream meanwhile)',
+  })
+  bus!: 'up' | 'down';
 
   @ApiProperty({
     description: "The payment gateway client's circuit breaker",
@@ -33,6 +43,7 @@ export class HealthController {
     @Inject(DYNAMODB_CLIENT) private readonly dynamoDb: DynamoDBClient,
     @Inject(LEDGER_TABLES) private readonly tables: LedgerTables,
     @Inject(PAYMENT_GATEWAY) private readonly gateway: PaymentGateway,
+    @Inject(EVENT_BRIDGE) private readonly eventBridge: EventBridgeClient,
   ) {}
 
   /** 200 when the service can serve; 503 (same body) when storage is unreachable. */
@@ -40,11 +51,15 @@ export class HealthController {
   @ApiOkResponse({ type: HealthReport, description: 'The service can serve' })
   @ApiServiceUnavailableResponse({ type: HealthReport, description: 'Storage is unreachable' })
   async health(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthReport> {
-    const up = await probeStorage(this.dynamoDb, this.tables.events);
+    const [up, busUp] = await Promise.all([
+      probeStorage(this.dynamoDb, this.tables.events),
+      probeBus(this.eventBridge),
+    ]);
     void reply.status(up ? 200 : 503);
     return {
-      status: up ? 'ok' : 'unavailable',
+      status: !up ? 'unavailable' : busUp ? 'ok' : 'degraded',
       dynamodb: up ? 'up' : 'down',
+      bus: busUp ? 'up' : 'down',
       gateway: { circuit: this.gateway.circuitState() },
     };
   }

@@ -72,7 +72,7 @@ describe('payment queries over the projected read model', () => {
     return response.json();
   }
 
-  function get(url: string, headers: object = ACME) {
+  function get(url: string, headers: Record<string, string> = ACME) {
     return api.app.inject({ method: 'GET', url, headers });
   }
 

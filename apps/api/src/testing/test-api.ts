@@ -1,5 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { parseLedgerConfig, type LedgerConfig } from '@ledger/config';
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { createEventBridgeClient } from '@ledger/bus';
 import type { LedgerStorage } from '@ledger/event-store';
 import { HttpPaymentGateway, type PaymentGateway } from '@ledger/outbound';
 import { createLogger } from '@ledger/observability';
@@ -42,6 +44,8 @@ export async function createTestApi(
     storage?: LedgerStorage;
     /** Default: a client of a gateway nobody listens for (tests that never charge). */
     gateway?: PaymentGateway;
+    /** Default: a client of a bus nobody listens for. */
+    eventBridge?: EventBridgeClient;
   } = {},
 ): Promise<TestApi> {
   const config: LedgerConfig = parseLedgerConfig(options.config ?? TEST_CONFIG);
@@ -53,11 +57,13 @@ export async function createTestApi(
   const gateway =
     options.gateway ??
     new HttpPaymentGateway({ baseUrl: 'http://127.0.0.1:1', apiKey: 'test-gateway-key' });
+  const eventBridge = options.eventBridge ?? createEventBridgeClient('http://127.0.0.1:1');
   const deps = buildApiDependencies(
     config,
     storage,
     createLogger('silent'),
     gateway,
+    eventBridge,
     options.clock,
   );
   const app = await createApiApp(deps);

@@ -1,4 +1,6 @@
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { Command } from 'commander';
+import { createEventBridgeClient } from '@ledger/bus';
 import type { LedgerEnv } from '@ledger/config';
 import { createLedgerStorage, type LedgerStorage } from '@ledger/event-store';
 import type { Logger } from '@ledger/observability';
@@ -15,6 +17,15 @@ export function cliStorage(env: LedgerEnv): LedgerStorage {
       ? undefined
       : (env.dynamoDbEndpoint ?? `http://127.0.0.1:${env.dynamoDbLocalPort}`);
   return createLedgerStorage({ endpoint, tablePrefix: env.tablePrefix });
+}
+
+/** The bus the CLI talks to: EVENTBRIDGE_ENDPOINT when set (`aws` for AWS), else the local bus. */
+export function cliEventBridge(env: LedgerEnv): EventBridgeClient {
+  const endpoint =
+    env.eventBridgeEndpoint === 'aws'
+      ? undefined
+      : (env.eventBridgeEndpoint ?? `http://127.0.0.1:${env.localBusPort}`);
+  return createEventBridgeClient(endpoint);
 }
 
 export function registerConsumerCommands(
@@ -64,7 +75,10 @@ export function registerConsumerCommands(
     .action(async (name: string, options: { limit: string }) => {
       const storage = cliStorage(env());
       try {
-        const consumer = buildConsumers({ storage, logger: logger() }).find((c) => c.name === name);
+        const eventBridge = cliEventBridge(env());
+        const consumer = buildConsumers({ storage, logger: logger(), eventBridge }).find(
+          (c) => c.name === name,
+        );
         if (consumer === undefined) throw new RangeError(`No consumer is named "${name}"`);
         const result = await redriveParked(
           consumer,

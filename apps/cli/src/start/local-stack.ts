@@ -1,5 +1,8 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { loadLedgerConfig, type LedgerConfig, type LedgerEnv } from '@ledger/config';
+import { join } from 'node:path';
+import { createEventBridgeClient, rulesFromTemplate, startLocalBus } from '@ledger/bus';
+import { loadLedgerConfig, repoRoot, type LedgerConfig, type LedgerEnv } from '@ledger/config';
+import { createReceiptsHandler, ReceiptStore, type ReceiptEvent } from '@ledger/payment-receipts';
 import { startSandboxGateway, type RunningSandboxGateway } from '@ledger/sandbox-gateway';
 import { createLedgerStorage, tableDefinitions, type LedgerStorage } from '@ledger/event-store';
 import {
@@ -19,6 +22,8 @@ import {
 
 /** The provider whose webhooks the local sandbox gateway signs and sends. */
 const SANDBOX_PROVIDER = 'sandbox';
+/** The example subscriber's function in template.yaml; the local bus delivers to it by this name. */
+const RECEIPTS_FUNCTION = 'PaymentReceiptsFunction';
 
 export interface LocalStack {
   apiUrl: string;
@@ -57,12 +62,17 @@ export async function startLocalStack(env: LedgerEnv, logger: Logger): Promise<L
     stops.push(() => Promise.resolve(storage.dynamoDb.destroy()));
     await ensureTables(storage.dynamoDb, tableDefinitions(storage.tables));
 
+    const busEndpoint =
+      env.eventBridgeEndpoint ?? (await startLocalBusFor(env, storage, logger, stops));
+    const eventBridge = createEventBridgeClient(busEndpoint);
+    stops.push(() => Promise.resolve(eventBridge.destroy()));
+
     const streams = createDynamoDbStreamsClient(endpoint);
     stops.push(() => Promise.resolve(streams.destroy()));
     const processor: LocalStreamProcessor = await startLocalStreamProcessor({
       storage,
       streams,
-      consumers: buildConsumers({ storage, logger }),
+      consumers: buildConsumers({ storage, logger, eventBridge, eventBusName: env.eventBusName }),
       logger,
     });
     stops.push(() => processor.stop());
@@ -73,7 +83,7 @@ export async function startLocalStack(env: LedgerEnv, logger: Logger): Promise<L
       stops.push(() => sandbox.stop());
     }
 
-    const api: NestFastifyApplication = await composeApi(env, storage, logger);
+    const api: NestFastifyApplication = await composeApi(env, storage, logger, eventBridge);
     stops.push(() => api.close());
     await api.listen({ port: env.port, host: '0.0.0.0' });
     const apiUrl = `http://127.0.0.1:${env.port}`;
@@ -83,6 +93,36 @@ export async function startLocalStack(env: LedgerEnv, logger: Logger): Promise<L
     await stop();
     throw error;
   }
+}
+
+/**
+ * The local EventBridge-compatible bus, routing by template.yaml's rules to this process's copy of
+ * the example subscriber. Returns its endpoint.
+ */
+async function startLocalBusFor(
+  env: LedgerEnv,
+  storage: LedgerStorage,
+  logger: Logger,
+  stops: Array<() => Promise<void>>,
+): Promise<string> {
+  await assertPortFree(env.localBusPort, 'LOCAL_BUS_PORT');
+  const receipts = createReceiptsHandler(
+    new ReceiptStore(storage.dynamoDb, storage.tables.readModels),
+    {
+      log: (message, fields) => logger.info({ ...fields, component: 'payment-receipts' }, message),
+    },
+  );
+  const bus = await startLocalBus({
+    port: env.localBusPort,
+    rules: rulesFromTemplate(join(repoRoot(), 'template.yaml')),
+    targets: [
+      { name: RECEIPTS_FUNCTION, handle: (event) => receipts(event as unknown as ReceiptEvent) },
+    ],
+    log: (message, fields) => logger.warn({ ...fields, component: 'local-bus' }, message),
+  });
+  stops.push(() => bus.stop());
+  logger.info({ url: bus.url }, 'local bus listening');
+  return bus.url;
 }
 
 /**

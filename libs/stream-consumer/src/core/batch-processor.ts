@@ -42,7 +42,7 @@ export class BatchProcessor {
       maxAttempts: options.maxAttempts ?? 5,
       initialDelayMs: options.initialDelayMs ?? 100,
       maxDelayMs: options.maxDelayMs ?? 5000,
-      concurrency: options.concurrency ?? 16,
+      concurrency: options.concurrency ?? consumer.concurrency ?? 16,
       clock: options.clock ?? (() => new Date()),
       onParked: options.onParked,
     };

@@ -7,6 +7,8 @@ import type { StoredEvent } from '@ledger/event-store';
 export interface StreamConsumer {
   /** Stable name: it keys the consumer's checkpoints and parked records. */
   readonly name: string;
+  /** Event streams handled at once within a batch, when this consumer wants other than 16. */
+  readonly concurrency?: number;
   handle(event: StoredEvent): Promise<void>;
 }
 

@@ -1,0 +1,3 @@
+export * from './receipt';
+export * from './receipt-store';
+export * from './receipts.handler';

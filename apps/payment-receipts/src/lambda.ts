@@ -1,0 +1,16 @@
+import { createDynamoDbClient } from '@ledger/event-store';
+import { createLogger } from '@ledger/observability';
+import { ReceiptStore } from './receipt-store';
+import { createReceiptsHandler, type ReceiptEvent } from './receipts.handler';
+
+const logger = createLogger(process.env.LOG_LEVEL ?? 'info');
+const handleEvent = createReceiptsHandler(
+  new ReceiptStore(
+    createDynamoDbClient(process.env.DYNAMODB_ENDPOINT),
+    `${process.env.TABLE_PREFIX ?? 'ledger-'}read-models`,
+  ),
+  { log: (message, fields) => logger.info(fields, message) },
+);
+
+/** EventBridge rule target (template.yaml: PaymentReceiptsFunction). A throw makes EventBridge retry. */
+export const handler = (event: ReceiptEvent): Promise<void> => handleEvent(event);

@@ -1,0 +1,63 @@
+import {
+  ConditionalCheckFailedException,
+  PutItemCommand,
+  QueryCommand,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import type { Receipt } from './receipt';
+
+/**
+ * Receipts in a DynamoDB table. The write is conditional on the event id not being there yet:
+ * that one condition is the whole deduplication, so a redelivered event (EventBridge delivers at
+ * least once) is recognised and skipped. A consuming team would use a table of its own; locally
+ * this example uses the ledger's read-models table under its own key prefix.
+ */
+export class ReceiptStore {
+  constructor(
+    private readonly client: DynamoDBClient,
+    private readonly table: string,
+  ) {}
+
+  /** True when the receipt was new, false for a duplicate delivery. */
+  async addOnce(receipt: Receipt): Promise<boolean> {
+    try {
+      await this.client.send(
+        new PutItemCommand({
+          TableName: this.table,
+          Item: marshall(
+            {
+              pk: `receipts#${receipt.tenantId}#${receipt.paymentId}`,
+              sk: receipt.eventId,
+              ...receipt,
+            },
+            { removeUndefinedValues: true },
+          ),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  /** A payment's receipts in the order they were received. */
+  async forPayment(tenantId: string, paymentId: string): Promise<Receipt[]> {
+    const { Items } = await this.client.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': { S: `receipts#${tenantId}#${paymentId}` } },
+        ConsistentRead: true,
+      }),
+    );
+    return (Items ?? [])
+      .map((item) => unmarshall(item) as Receipt)
+      .sort(
+        (a, b) =>
+          a.receivedAt.localeCompare(b.receivedAt) || a.receivedSequence - b.receivedSequence,
+      );
+  }
+}

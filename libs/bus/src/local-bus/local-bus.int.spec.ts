@@ -1,0 +1,145 @@
+import { join } from 'node:path';
+import {
+  PutEventsCommand,
+  TestEventPatternCommand,
+  type EventBridgeClient,
+} from '@aws-sdk/client-eventbridge';
+import { repoRoot } from '@ledger/config';
+import { createEventBridgeClient } from '../infrastructure/event-bridge-client';
+import { startLocalBus, type RunningLocalBus } from './local-bus.server';
+import type { BusEnvelope } from './local-bus.types';
+import { rulesFromTemplate } from './template-rules';
+
+describe('the local bus, through the AWS SDK', () => {
+  let bus: RunningLocalBus;
+  let client: EventBridgeClient;
+  const received: BusEnvelope[] = [];
+
+  beforeAll(async () => {
+    bus = await startLocalBus({
+      rules: rulesFromTemplate(join(repoRoot(), 'template.yaml')),
+      targets: [
+        { name: 'PaymentReceiptsFunction', handle: async (event) => void received.push(event) },
+      ],
+    });
+    client = createEventBridgeClient(bus.url);
+  });
+
+  afterEach(() => {
+    bus.reset();
+    received.length = 0;
+  });
+
+  afterAll(async () => {
+    client.destroy();
+    await bus.stop();
+  });
+
+  function entry(detailType: string, detail: object = { eventId: detailType }) {
+    return { Source: 'integration-ledger', DetailType: detailType, Detail: JSON.stringify(detail) };
+  }
+
+  describe('when events are put', () => {
+    it("routes them by template.yaml's rules to the subscribed function only", async () => {
+      const output = await client.send(
+        new PutEventsCommand({
+          Entries: [
+            entry('payment.succeeded'),
+            entry('gateway.call_attempted'),
+            entry('refund.succeeded'),
+          ],
+        }),
+      );
+      await bus.drain();
+
+      expect(output.FailedEntryCount).toBe(0);
+      expect(output.Entries?.every((e) => typeof e.EventId === 'string')).toBe(true);
+      expect(received.map((e) => e['detail-type'])).toEqual([
+        'payment.succeeded',
+        'refund.succeeded',
+      ]);
+      expect(received[0]).toMatchObject({
+        source: 'integration-ledger',
+        detail: { eventId: 'payment.succeeded' },
+      });
+    });
+
+    it('refuses more than 10 entries in one call', async () => {
+      const entries = Array.from({ length: 11 }, (_, i) =>
+        entry('payment.succeeded', { eventId: `e${i}` }),
+      );
+
+      await expect(client.send(new PutEventsCommand({ Entries: entries }))).rejects.toMatchObject({
+        name: 'ValidationException',
+      });
+    });
+  });
+
+  describe('when told to fail chosen entries', () => {
+    it('answers per-entry error codes and routes the rest', async () => {
+      bus.failEntries({ eventId: 'bad', count: 1 });
+
+      const output = await client.send(
+        new PutEventsCommand({
+          Entries: [
+            entry('payment.succeeded', { eventId: 'good' }),
+            entry('payment.succeeded', { eventId: 'bad' }),
+          ],
+        }),
+      );
+      await bus.drain();
+
+      expect(output.FailedEntryCount).toBe(1);
+      expect(output.Entries?.[1]).toMatchObject({ ErrorCode: 'InternalFailure' });
+      expect(received.map((e) => e.detail.eventId)).toEqual(['good']);
+      expect(bus.stats()).toMatchObject({
+        putEventsCalls: 1,
+        entriesReceived: 2,
+        entriesFailed: 1,
+      });
+    });
+  });
+
+  describe('when a pattern is tested', () => {
+    const event = {
+      id: '1',
+      account: '000000000000',
+      source: 'integration-ledger',
+      time: '2026-01-01T00:00:00Z',
+      region: 'us-east-1',
+      'detail-type': 'payment.succeeded',
+      detail: { data: { amount: 1200 } },
+    };
+
+    it('answers as EventBridge does', async () => {
+      const match = await client.send(
+        new TestEventPatternCommand({
+          EventPattern: JSON.stringify({
+            detail: { data: { amount: [{ numeric: ['>', 1000] }] } },
+          }),
+          Event: JSON.stringify(event),
+        }),
+      );
+      const miss = await client.send(
+        new TestEventPatternCommand({
+          EventPattern: JSON.stringify({ 'detail-type': [{ prefix: 'refund.' }] }),
+          Event: JSON.stringify(event),
+        }),
+      );
+
+      expect(match.Result).toBe(true);
+      expect(miss.Result).toBe(false);
+    });
+
+    it('refuses an invalid pattern', async () => {
+      await expect(
+        client.send(
+          new TestEventPatternCommand({
+            EventPattern: '{"source":"not-an-array"}',
+            Event: JSON.stringify(event),
+          }),
+        ),
+      ).rejects.toMatchObject({ name: 'InvalidEventPatternException' });
+    });
+  });
+});

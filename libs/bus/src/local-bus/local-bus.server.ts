@@ -1,0 +1,293 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import { parseEventPattern, type CompiledPattern } from '../pattern';
+import type { BusRule } from './template-rules';
+import type { BusEnvelope, BusTarget, FailureRule, LocalBusStats } from './local-bus.types';
+
+export interface LocalBusOptions {
+  port?: number;
+  host?: string;
+  rules: BusRule[];
+  targets?: BusTarget[];
+  account?: string;
+  region?: string;
+  /** Delivery attempts per event and target before it is dropped (EventBridge retries too). */
+  deliveryAttempts?: number;
+  log?: (message: string, fields?: Record<string, unknown>) => void;
+}
+
+export interface RunningLocalBus {
+  url: string;
+  port: number;
+  failEntries(rule: FailureRule): void;
+  reset(): void;
+  stats(): LocalBusStats;
+  /** Resolves once every delivery queued so far has been attempted. */
+  drain(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** PutEvents: at most 10 entries and 256 KB per call (EventBridge's limits). */
+const MAX_ENTRIES = 10;
+const MAX_REQUEST_BYTES = 256 * 1024;
+const JSON_1_1 = 'application/x-amz-json-1.1';
+
+class BusError extends Error {
+  constructor(
+    readonly type: string,
+    message: string,
+    readonly status = 400,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * A local EventBridge-compatible bus: PutEvents and TestEventPattern over the AWS JSON 1.1
+ * protocol, so the SDK's EventBridgeClient works against it unchanged. Events are routed by the
+ * rules of template.yaml to in-process targets, one ordered queue per target, retried a few times.
+ * It can be told to refuse chosen entries, and streams what it accepts to `GET /_tail`.
+ */
+export async function startLocalBus(options: LocalBusOptions): Promise<RunningLocalBus> {
+  const account = options.account ?? '000000000000';
+  const region = options.region ?? 'us-east-1';
+  const attempts = options.deliveryAttempts ?? 5;
+  const log = options.log ?? (() => undefined);
+  const compiled = options.rules.map((rule) => ({
+    rule,
+    pattern: parseEventPattern(rule.pattern),
+  }));
+  const targets = new Map((options.targets ?? []).map((t) => [t.name, t]));
+  const queues = new Map<string, Promise<void>>();
+  const failures: FailureRule[] = [];
+  const tails = new Set<{ pattern?: CompiledPattern; reply: FastifyReply }>();
+  let stats = emptyStats();
+
+  const deliver = (target: BusTarget, event: BusEnvelope): void => {
+    const previous = queues.get(target.name) ?? Promise.resolve();
+    const next = previous.then(async () => {
+      for (let attempt = 1; attempt <= attempts; attempt++) {
+        try {
+          await target.handle(event);
+          stats.deliveries[target.name] = (stats.deliveries[target.name] ?? 0) + 1;
+          return;
+        } catch (error) {
+          stats.deliveryFailures[target.name] = (stats.deliveryFailures[target.name] ?? 0) + 1;
+          log('target failed; retrying', {
+            target: target.name,
+            eventId: event.id,
+            attempt,
+            error: error instanceof Error ? error.message : String(error),
+          });
+          await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
+        }
+      }
+      log('event dropped after repeated target failures', {
+        target: target.name,
+        eventId: event.id,
+      });
+    });
+    queues.set(target.name, next);
+  };
+
+  const shouldFail = (detailType: string, detail: Record<string, unknown>): boolean => {
+    const rule = failures.find(
+      (f) =>
+        f.count !== 0 &&
+        (f.detailType === undefined || f.detailType === detailType) &&
+        (f.eventId === undefined || f.eventId === detail.eventId),
+    );
+    if (rule === undefined) return false;
+    if (rule.count > 0) rule.count -= 1;
+    return true;
+  };
+
+  const putEvents = (body: Record<string, unknown>) => {
+    const entries = body.Entries;
+    if (!Array.isArray(entries) || entries.length === 0 || entries.length > MAX_ENTRIES) {
+      throw new BusError('ValidationException', `Entries must hold 1 to ${MAX_ENTRIES} entries`);
+    }
+    stats.putEventsCalls += 1;
+    const results = entries.map((raw: Record<string, unknown>) => {
+      stats.entriesReceived += 1;
+      const detail = parseDetail(raw.Detail);
+      if (
+        typeof raw.Source !== 'string' ||
+        typeof raw.DetailType !== 'string' ||
+        detail === undefined
+      ) {
+        stats.entriesFailed += 1;
+        return {
+          ErrorCode: 'MalformedDetail',
+          ErrorMessage: 'Source, DetailType and a JSON object Detail are required',
+        };
+      }
+      if (shouldFail(raw.DetailType, detail)) {
+        stats.entriesFailed += 1;
+        return {
+          ErrorCode: 'InternalFailure',
+          ErrorMessage: 'Refused on request (local bus failure injection)',
+        };
+      }
+      const envelope: BusEnvelope = {
+        version: '0',
+        id: randomUUID(),
+        'detail-type': raw.DetailType,
+        source: raw.Source,
+        account,
+        time:
+          typeof raw.Time === 'string'
+            ? raw.Time
+            : new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+        region,
+        resources: Array.isArray(raw.Resources) ? (raw.Resources as string[]) : [],
+        detail,
+      };
+      const bus = typeof raw.EventBusName === 'string' ? raw.EventBusName : 'default';
+      for (const { rule, pattern } of compiled) {
+        if (rule.eventBusName !== bus || !pattern.matches(envelope)) continue;
+        for (const name of rule.targets) {
+          const target = targets.get(name);
+          if (target !== undefined) deliver(target, envelope);
+        }
+      }
+      for (const tail of tails) {
+        if (tail.pattern === undefined || tail.pattern.matches(envelope)) {
+          tail.reply.raw.write(`data: ${JSON.stringify(envelope)}\n\n`);
+        }
+      }
+      return { EventId: envelope.id };
+    });
+    return { FailedEntryCount: results.filter((r) => 'ErrorCode' in r).length, Entries: results };
+  };
+
+  const testEventPattern = (body: Record<string, unknown>) => {
+    if (typeof body.EventPattern !== 'string' || typeof body.Event !== 'string') {
+      throw new BusError('ValidationException', 'EventPattern and Event are required strings');
+    }
+    let event: Record<string, unknown>;
+    try {
+      event = JSON.parse(body.Event) as Record<string, unknown>;
+    } catch {
+      throw new BusError('InvalidEventPatternException', 'Event is not valid JSON');
+    }
+    // EventBridge checks the test event carries the envelope fields it always has.
+    for (const field of ['id', 'account', 'source', 'time', 'region', 'detail-type']) {
+      if (!(field in event)) {
+        throw new BusError(
+          'InvalidEventPatternException',
+          `Event is missing the required field "${field}"`,
+        );
+      }
+    }
+    try {
+      return { Result: parseEventPattern(body.EventPattern).matches(event) };
+    } catch (error) {
+      throw new BusError('InvalidEventPatternException', (error as Error).message);
+    }
+  };
+
+  const app: FastifyInstance = Fastify({ bodyLimit: MAX_REQUEST_BYTES + 64 * 1024 });
+  app.addContentTypeParser(JSON_1_1, { parseAs: 'string' }, (_request, body, done) => {
+    if (Buffer.byteLength(body) > MAX_REQUEST_BYTES) {
+      done(new BusError('ValidationException', 'The request is larger than 256 KB'), undefined);
+      return;
+    }
+    try {
+      done(null, JSON.parse(body as string));
+    } catch {
+      done(new BusError('SerializationException', 'The body is not valid JSON'), undefined);
+    }
+  });
+  app.setErrorHandler((error, _request, reply) => {
+    const busError =
+      error instanceof BusError
+        ? error
+        : new BusError(
+            'InternalException',
+            error instanceof Error ? error.message : String(error),
+            500,
+          );
+    void reply
+      .status(busError.status)
+      .header('content-type', JSON_1_1)
+      .send({ __type: busError.type, message: busError.message });
+  });
+  app.post('/', async (request, reply) => {
+    const target = String(request.headers['x-amz-target'] ?? '');
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const result =
+      target === 'AWSEvents.PutEvents'
+        ? putEvents(body)
+        : target === 'AWSEvents.TestEventPattern'
+          ? testEventPattern(body)
+          : undefined;
+    if (result === undefined)
+      throw new BusError('UnknownOperationException', `Unsupported operation ${target}`);
+    return reply.header('content-type', JSON_1_1).send(result);
+  });
+  // Controls for tests and operators of the local stack; the SDK never calls these.
+  app.post('/_control/fail', (request, reply) => {
+    failures.push({ count: 1, ...(request.body as Partial<FailureRule>) });
+    void reply.send({ ok: true });
+  });
+  app.post('/_control/reset', (_request, reply) => {
+    failures.length = 0;
+    stats = emptyStats();
+    void reply.send({ ok: true });
+  });
+  app.get('/_control/stats', (_request, reply) => void reply.send(stats));
+  app.get('/_tail', (request, reply) => {
+    const raw = (request.query as { pattern?: string }).pattern;
+    const pattern = raw === undefined || raw === '' ? undefined : parseEventPattern(raw);
+    reply.raw.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+    reply.raw.write(': tailing\n\n');
+    const tail = { pattern, reply };
+    tails.add(tail);
+    request.raw.on('close', () => tails.delete(tail));
+  });
+
+  await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : 0;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    failEntries: (rule) => failures.push({ ...rule }),
+    reset: () => {
+      failures.length = 0;
+      stats = emptyStats();
+    },
+    stats: () => structuredClone(stats),
+    drain: async () => {
+      await Promise.all([...queues.values()]);
+    },
+    stop: async () => {
+      for (const tail of tails) tail.reply.raw.end();
+      tails.clear();
+      await app.close();
+    },
+  };
+}
+
+function parseDetail(detail: unknown): Record<string, unknown> | undefined {
+  if (typeof detail !== 'string') return undefined;
+  try {
+    const parsed: unknown = JSON.parse(detail);
+    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)
+      ? (parsed as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function emptyStats(): LocalBusStats {
+  return {
+    putEventsCalls: 0,
+    entriesReceived: 0,
+    entriesFailed: 0,
+    deliveries: {},
+    deliveryFailures: {},
+  };
+}
