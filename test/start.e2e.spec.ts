@@ -45,6 +45,7 @@ describe('ledger start', () => {
       expect(await health.json()).toEqual({
         status: 'ok',
         dynamodb: 'up',
+        bus: 'up',
         gateway: { circuit: 'closed' },
       });
       expect(missing.status).toBe(404);

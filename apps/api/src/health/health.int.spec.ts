@@ -1,3 +1,4 @@
+import { createEventBridgeClient, startLocalBus, type RunningLocalBus } from '@ledger/bus';
 import { createLedgerStorage } from '@ledger/event-store';
 import { freePort } from '@ledger/local-engine';
 import { createTestLedger, type TestLedger } from '@ledger/testing';
@@ -5,28 +6,46 @@ import { createTestApi } from '../testing/test-api';
 
 describe('GET /health', () => {
   let ledger: TestLedger;
+  let bus: RunningLocalBus;
 
   beforeAll(async () => {
     ledger = await createTestLedger('health');
+    bus = await startLocalBus({ rules: [] });
   });
 
   afterAll(async () => {
+    await bus.stop();
     await ledger.close();
   });
 
-  describe('when DynamoDB answers', () => {
+  describe('when DynamoDB and the bus answer', () => {
     it('reports ok with 200', async () => {
+      const eventBridge = createEventBridgeClient(bus.url);
+      const api = await createTestApi(ledger, { eventBridge });
+
+      const response = await api.app.inject({ method: 'GET', url: '/health' });
+      await api.close();
+      eventBridge.destroy();
+
+      expect(response.statusCode).toBe(200);
+      expect(response.json()).toEqual({
+        status: 'ok',
+        dynamodb: 'up',
+        bus: 'up',
+        gateway: { circuit: 'closed' },
+      });
+    });
+  });
+
+  describe('when only the bus cannot be reached', () => {
+    it('reports degraded, still with 200: integration events wait in the stream', async () => {
       const api = await createTestApi(ledger);
 
       const response = await api.app.inject({ method: 'GET', url: '/health' });
       await api.close();
 
       expect(response.statusCode).toBe(200);
-      expect(response.json()).toEqual({
-        status: 'ok',
-        dynamodb: 'up',
-        gateway: { circuit: 'closed' },
-      });
+      expect(response.json()).toMatchObject({ status: 'degraded', dynamodb: 'up', bus: 'down' });
     });
   });
 
@@ -40,11 +59,7 @@ describe('GET /health', () => {
       nowhere.dynamoDb.destroy();
 
       expect(response.statusCode).toBe(503);
-      expect(response.json()).toEqual({
-        status: 'unavailable',
-        dynamodb: 'down',
-        gateway: { circuit: 'closed' },
-      });
+      expect(response.json()).toMatchObject({ status: 'unavailable', dynamodb: 'down' });
     });
   });
 });
