@@ -9,6 +9,8 @@ import {
 } from './support/ledger-process';
 
 const ACME_KEY = 'local-dev-key-acme';
+// The committed example configuration's gateway key (a placeholder).
+const GATEWAY_API_KEY = 'sandbox-key-local-only';
 
 describe('payments, end to end through the sandbox gateway', () => {
   let ledger: LedgerProcess;
@@ -69,6 +71,12 @@ describe('payments, end to end through the sandbox gateway', () => {
       });
       const delivery = await storage.eventStore.readStream(String(linked?.data.deliveryStreamId));
       expect(delivery.events[0].type).toBe('WebhookReceived');
+      // Neither the gateway's API key nor a tenant's ever reaches a log line or a stored event.
+      const stored = JSON.stringify([...events, ...delivery.events]);
+      for (const secret of [GATEWAY_API_KEY, ACME_KEY]) {
+        expect(ledger.output()).not.toContain(secret);
+        expect(stored).not.toContain(secret);
+      }
     });
   });
 

@@ -62,13 +62,15 @@ describe('the payments read model, end to end', () => {
       const foreign = await json(`/payments/${paymentId}`, { headers: GLOBEX });
       const foreignList = await json('/payments', { headers: GLOBEX });
 
-      expect(view.body).toMatchObject({ paymentId, status: 'succeeded', version });
-      const types = (history.body.events as StoredEvent[]).map((e) => e.type);
-      expect(types.slice(0, 3)).toEqual([
-        'PaymentRequested',
-        'GatewayCallAttempted',
-        'PaymentSucceeded',
-      ]);
+      // The sandbox's webhook may already be linked (a later version): at least ours is reflected.
+      expect(view.body).toMatchObject({ paymentId, status: 'succeeded' });
+      expect(view.body.version).toBeGreaterThanOrEqual(version);
+      const events = history.body.events as StoredEvent[];
+      const types = events.map((e) => e.type);
+      expect(types[0]).toBe('PaymentRequested');
+      expect(types).toContain('GatewayCallAttempted');
+      expect(types.filter((t) => t === 'PaymentSucceeded')).toHaveLength(1);
+      expect(events.map((e) => e.version)).toEqual(events.map((_, i) => i + 1));
       expect(foreign.status).toBe(404);
       expect(foreignList.body.items).toEqual([]);
     });
