@@ -1,5 +1,5 @@
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { DynamoDbDeadLetters, IntegrationEventPublisher } from '@ledger/bus';
+import { createDeadLetters, IntegrationEventPublisher } from '@ledger/bus';
 import type { LedgerStorage } from '@ledger/event-store';
 import type { Logger } from '@ledger/observability';
 import type { StreamConsumer } from '@ledger/stream-consumer';
@@ -29,7 +29,7 @@ export function buildConsumers(deps: ConsumerDependencies): StreamConsumer[] {
     new IntegrationEventPublisher(
       storage.eventStore,
       deps.eventBridge,
-      new DynamoDbDeadLetters(storage.dynamoDb, storage.tables.meta),
+      createDeadLetters(storage.dynamoDb, storage.tables.meta),
       { eventBusName: deps.eventBusName, clock: deps.clock },
     ),
     new Correlator(

@@ -8,3 +8,5 @@ export * from './infrastructure/event-bridge-client';
 export * from './publisher/put-events.batcher';
 export * from './publisher/publisher.consumer';
 export * from './publisher/redrive-dead-letters';
+export * from './infrastructure/sqs-dead-letters';
+export * from './infrastructure/dead-letters.factory';

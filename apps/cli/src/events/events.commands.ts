@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { DynamoDbDeadLetters, parseEventPattern, redriveDeadLetters } from '@ledger/bus';
+import { createDeadLetters, parseEventPattern, redriveDeadLetters } from '@ledger/bus';
 import type { LedgerEnv } from '@ledger/config';
 import { cliEventBridge, cliStorage } from '../consumers/consumer.commands';
 
@@ -59,7 +59,7 @@ export function registerEventCommands(program: Command, env: () => LedgerEnv): v
     .action(async (options: { limit: string }) => {
       const storage = cliStorage(env());
       try {
-        const letters = await new DynamoDbDeadLetters(storage.dynamoDb, storage.tables.meta).list(
+        const letters = await createDeadLetters(storage.dynamoDb, storage.tables.meta).list(
           Number(options.limit),
         );
         for (const letter of letters) {
@@ -82,7 +82,7 @@ export function registerEventCommands(program: Command, env: () => LedgerEnv): v
       const eventBridge = cliEventBridge(settings);
       try {
         const result = await redriveDeadLetters(
-          new DynamoDbDeadLetters(storage.dynamoDb, storage.tables.meta),
+          createDeadLetters(storage.dynamoDb, storage.tables.meta),
           eventBridge,
           Number(options.limit),
         );
