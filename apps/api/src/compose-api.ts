@@ -4,7 +4,7 @@ import { loadLedgerConfig, type LedgerConfig, type LedgerEnv } from '@ledger/con
 import type { LedgerStorage } from '@ledger/event-store';
 import { HttpPaymentGateway, type PaymentGateway } from '@ledger/outbound';
 import { DynamoDbRequestIdempotency, PaymentCommands } from '@ledger/payments';
-import { DynamoDbPaymentDocuments, PaymentQueries } from '@ledger/projections';
+import { createLivePaymentDocuments, PaymentQueries } from '@ledger/projections';
 import type { Logger } from '@ledger/observability';
 import {
   DynamoDbDeliveryStats,
@@ -70,7 +70,7 @@ export function buildApiDependencies(
     gateway,
     eventBridge,
     paymentQueries: new PaymentQueries(
-      new DynamoDbPaymentDocuments(storage.dynamoDb, storage.tables.readModels),
+      createLivePaymentDocuments(storage.dynamoDb, storage.tables),
       storage.eventStore,
     ),
     paymentCommands: new PaymentCommands(

@@ -4,6 +4,7 @@ import { LedgerError } from '@ledger/errors';
 import { createLogger } from '@ledger/observability';
 import { registerConsumerCommands } from './consumers/consumer.commands';
 import { registerEventCommands } from './events/events.commands';
+import { registerRebuildCommands } from './replay/rebuild.command';
 import { registerStartCommand } from './start/start.command';
 
 /** `ledger <command>`: every operator task, with `--help` on each. */
@@ -16,6 +17,8 @@ export function buildProgram(): Command {
   registerStartCommand(program, env, logger);
   registerConsumerCommands(program, env, logger);
   registerEventCommands(program, env);
+  const replay = program.command('replay').description('Rebuild projections or re-deliver events');
+  registerRebuildCommands(replay, program, env);
   return program;
 }
 

@@ -3,7 +3,7 @@ import { createDeadLetters, IntegrationEventPublisher } from '@ledger/bus';
 import type { LedgerStorage } from '@ledger/event-store';
 import type { Logger } from '@ledger/observability';
 import type { StreamConsumer } from '@ledger/stream-consumer';
-import { DynamoDbPaymentDocuments, PaymentProjector } from '@ledger/projections';
+import { createLivePaymentDocuments, PaymentProjector } from '@ledger/projections';
 import { Correlator, DynamoDbCorrelationIndex } from '@ledger/webhooks';
 
 export interface ConsumerDependencies {
@@ -24,7 +24,7 @@ export function buildConsumers(deps: ConsumerDependencies): StreamConsumer[] {
   return [
     new PaymentProjector(
       storage.eventStore,
-      new DynamoDbPaymentDocuments(storage.dynamoDb, storage.tables.readModels),
+      createLivePaymentDocuments(storage.dynamoDb, storage.tables),
     ),
     new IntegrationEventPublisher(
       storage.eventStore,

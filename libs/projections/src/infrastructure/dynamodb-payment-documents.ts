@@ -17,8 +17,11 @@ import type {
 } from '../payment-view/payment-documents.port';
 import type { PaymentDocument } from '../payment-view/payment-view.projection';
 
-const SORT_KEY = 'payment';
-const listPartition = (tenantId: string): string => `${tenantId}#payments`;
+/** The generation a fresh ledger serves; a blue/green rebuild builds the next one beside it. */
+export const FIRST_GENERATION = 'g1';
+const sortKeyOf = (generation: string): string => `payment#${generation}`;
+const listPartitionOf = (tenantId: string, generation: string): string =>
+  `${tenantId}#payments#${generation}`;
 
 interface PaymentItem {
   pk: string;
@@ -35,22 +38,32 @@ interface PaymentItem {
 }
 
 /**
- * Payment documents in the read-models table. The key is the payment's stream id, so another
- * tenant's payment is simply not found; GSI `gsi1` lists a tenant's payments newest first
- * (`<tenant>#payments`, `createdAt#paymentId`). Writes are conditional on the stored version.
+ * Payment documents of one read-model generation in the read-models table. The key is the
+ * payment's stream id (and `payment#<generation>`), so another tenant's payment is simply not
+ * found; GSI `gsi1` lists a tenant's payments newest first (`<tenant>#payments#<generation>`,
+ * `createdAt#paymentId`). Writes are conditional on the stored version.
  */
 export class DynamoDbPaymentDocuments implements PaymentDocuments {
+  private readonly sortKey: string;
+
   constructor(
     private readonly client: DynamoDBClient,
     private readonly table: string,
-  ) {}
+    readonly generation: string = FIRST_GENERATION,
+  ) {
+    this.sortKey = sortKeyOf(generation);
+  }
+
+  private listPartition(tenantId: string): string {
+    return listPartitionOf(tenantId, this.generation);
+  }
 
   async get(tenantId: string, paymentId: string): Promise<PaymentDocument | undefined> {
     const { Item } = await this.client
       .send(
         new GetItemCommand({
           TableName: this.table,
-          Key: { pk: { S: paymentStreamId(tenantId, paymentId) }, sk: { S: SORT_KEY } },
+          Key: { pk: { S: paymentStreamId(tenantId, paymentId) }, sk: { S: this.sortKey } },
           ConsistentRead: true,
         }),
       )
@@ -62,8 +75,8 @@ export class DynamoDbPaymentDocuments implements PaymentDocuments {
     const createdAt = document.state.createdAt ?? '';
     const item: PaymentItem = {
       pk: paymentStreamId(document.tenantId, document.paymentId),
-      sk: SORT_KEY,
-      gsi1pk: listPartition(document.tenantId),
+      sk: this.sortKey,
+      gsi1pk: this.listPartition(document.tenantId),
       gsi1sk: `${createdAt}#${document.paymentId}`,
       tenantId: document.tenantId,
       paymentId: document.paymentId,
@@ -95,7 +108,7 @@ export class DynamoDbPaymentDocuments implements PaymentDocuments {
   async list(query: PaymentListQuery): Promise<PaymentListPage> {
     const filters: string[] = [];
     const values: Record<string, AttributeValue> = {
-      ':pk': { S: listPartition(query.tenantId) },
+      ':pk': { S: this.listPartition(query.tenantId) },
       ':lo': { S: query.from ?? '0' },
       ':hi': { S: query.to ?? '~' },
     };
@@ -109,7 +122,9 @@ export class DynamoDbPaymentDocuments implements PaymentDocuments {
     }
     const items: Record<string, AttributeValue>[] = [];
     let startKey =
-      query.cursor === undefined ? undefined : decodeCursor(query.cursor, query.tenantId);
+      query.cursor === undefined
+        ? undefined
+        : decodeCursor(query.cursor, this.listPartition(query.tenantId), this.sortKey);
     let exhausted = false;
     // A filter may drop items from a page: keep reading until the page is full or the end.
     while (items.length < query.limit && !exhausted) {
@@ -164,7 +179,12 @@ function encodeCursor(item: Record<string, AttributeValue>): string {
  * Decodes a cursor and refuses one that points outside the tenant's own partition: a forged cursor
  * can at most skip within the caller's own payments.
  */
-function decodeCursor(cursor: string, tenantId: string): Record<string, AttributeValue> {
+function decodeCursor(
+  cursor: string,
+  partition: string,
+  sortKey: string,
+): Record<string, AttributeValue> {
+  const tenantId = partition.slice(0, partition.indexOf('#'));
   let keys: Record<string, unknown>;
   try {
     keys = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
@@ -174,10 +194,10 @@ function decodeCursor(cursor: string, tenantId: string): Record<string, Attribut
   const valid =
     keys !== null &&
     typeof keys === 'object' &&
-    keys.gsi1pk === listPartition(tenantId) &&
+    keys.gsi1pk === partition &&
     typeof keys.pk === 'string' &&
     keys.pk.startsWith(`${tenantId}#payment#`) &&
-    keys.sk === SORT_KEY &&
+    keys.sk === sortKey &&
     typeof keys.gsi1sk === 'string';
   if (!valid)
     throw new ValidationFailedError('The cursor is not valid', ['cursor is not valid here']);

@@ -1,6 +1,7 @@
 import type { EventStore, StoredEvent } from '@ledger/event-store';
 import { parsePaymentStreamId } from '@ledger/ledger';
 import type { StreamConsumer } from '@ledger/stream-consumer';
+import { LivePaymentDocuments } from './live-payment-documents';
 import type { PaymentDocuments } from './payment-documents.port';
 import { catchUp } from './payment-view.projection';
 
@@ -17,21 +18,35 @@ const MAX_RACES = 5;
 export class PaymentProjector implements StreamConsumer {
   readonly name = PROJECTOR;
 
+  /**
+   * `documents` is the read model to keep up to date: one generation, or the live documents,
+   * whose `writeTargets` add the generation a blue/green rebuild is building.
+   */
   constructor(
     private readonly store: EventStore,
-    private readonly documents: PaymentDocuments,
+    private readonly documents: PaymentDocuments | LivePaymentDocuments,
   ) {}
 
   async handle(event: StoredEvent): Promise<void> {
+    if (parsePaymentStreamId(event.streamId) === undefined) return;
+    const targets =
+      this.documents instanceof LivePaymentDocuments
+        ? await this.documents.writeTargets()
+        : [this.documents];
+    for (const target of targets) await this.apply(target, event);
+  }
+
+  /** Brings one generation's document up to `event`, conditional on the version it read. */
+  async apply(documents: PaymentDocuments, event: StoredEvent): Promise<void> {
     const ids = parsePaymentStreamId(event.streamId);
     if (ids === undefined) return;
     for (let race = 0; race < MAX_RACES; race++) {
-      const current = (await this.documents.get(ids.tenantId, ids.paymentId)) ?? null;
+      const current = (await documents.get(ids.tenantId, ids.paymentId)) ?? null;
       const next = await catchUp(current, event, (from, to) =>
         this.readRange(event.streamId, from, to),
       );
       if (next === undefined) return;
-      if (await this.documents.put(next, current?.version ?? 0)) return;
+      if (await documents.put(next, current?.version ?? 0)) return;
     }
     throw new Error(`The read model of ${event.streamId} kept moving; giving up for a retry`);
   }

@@ -1,0 +1,154 @@
+import type { Command } from 'commander';
+import { ulid } from 'ulid';
+import type { LedgerEnv } from '@ledger/config';
+import { DynamoDbPaymentDocuments, DynamoDbReadModelGenerations } from '@ledger/projections';
+import {
+  DynamoDbReplayJobs,
+  ProgressPrinter,
+  runRebuild,
+  verifyReadModel,
+  type ReplayJob,
+  type ReplayScope,
+} from '@ledger/replay';
+import { cliStorage } from '../consumers/consumer.commands';
+import { parseIsoOption } from './replay-options';
+
+interface RebuildOptions {
+  inPlace?: boolean;
+  tenant?: string;
+  payment?: string;
+  from?: string;
+  to?: string;
+  dryRun?: boolean;
+  resume?: string;
+}
+
+/** `ledger replay rebuild` and `ledger projections verify`. */
+export function registerRebuildCommands(
+  replay: Command,
+  program: Command,
+  env: () => LedgerEnv,
+): void {
+  replay
+    .command('rebuild')
+    .description(
+      'Rebuild the payments read model from the event store. Default: blue/green (a new ' +
+        'generation is built beside the live one, verified, then switched to atomically); ' +
+        '--in-place for a tenant, a payment or a time range. Ctrl-C interrupts; --resume continues.',
+    )
+    .option('--in-place', 'overwrite the live documents instead of building a new generation')
+    .option('--tenant <id>', 'only this tenant (in place)')
+    .option('--payment <id>', 'only this payment (in place; needs --tenant)')
+    .option('--from <iso>', 'only payments with events recorded at or after this time (in place)')
+    .option('--to <iso>', 'only payments with events recorded before this time (in place)')
+    .option('--dry-run', 'report what would be processed; write nothing')
+    .option('--resume <replayId>', 'continue an interrupted rebuild from its checkpoint')
+    .action(async (options: RebuildOptions) => {
+      const storage = cliStorage(env());
+      const jobs = new DynamoDbReplayJobs(storage.dynamoDb, storage.tables.meta);
+      const job =
+        options.resume !== undefined
+          ? await resumable(jobs, options.resume)
+          : await create(jobs, options);
+      const printer = new ProgressPrinter();
+      const controller = new AbortController();
+      process.once('SIGINT', () => controller.abort());
+      try {
+        const finished = await runRebuild(
+          {
+            store: storage.eventStore,
+            jobs,
+            generations: new DynamoDbReadModelGenerations(storage.dynamoDb, storage.tables.meta, 0),
+            documentsOf: (generation) =>
+              new DynamoDbPaymentDocuments(storage.dynamoDb, storage.tables.readModels, generation),
+          },
+          job,
+          { signal: controller.signal, onProgress: (progress) => printer.update(progress) },
+        );
+        printer.done(finished);
+        console.log(JSON.stringify(finished));
+        if (finished.status === 'interrupted') {
+          console.error(
+            `interrupted; continue with: ledger replay rebuild --resume ${finished.replayId}`,
+          );
+          process.exitCode = 130;
+        } else if (finished.status !== 'completed') {
+          process.exitCode = 1;
+        }
+      } finally {
+        storage.dynamoDb.destroy();
+      }
+    });
+
+  program
+    .command('projections')
+    .description('The payments read model')
+    .command('verify')
+    .description(
+      'Fold every payment stream from the event store in memory and compare with the read model; ' +
+        'exit 1 when they differ',
+    )
+    .option('--tenant <id>', 'only this tenant')
+    .option('--generation <name>', 'a generation other than the live one')
+    .action(async (options: { tenant?: string; generation?: string }) => {
+      const storage = cliStorage(env());
+      try {
+        const generation =
+          options.generation ??
+          (
+            await new DynamoDbReadModelGenerations(
+              storage.dynamoDb,
+              storage.tables.meta,
+              0,
+            ).current()
+          ).live;
+        const result = await verifyReadModel(
+          storage.eventStore,
+          new DynamoDbPaymentDocuments(storage.dynamoDb, storage.tables.readModels, generation),
+          { tenantId: options.tenant },
+        );
+        console.log(JSON.stringify({ generation, ...result }));
+        console.error(
+          result.identical
+            ? `identical: ${result.payments} payments, ${result.events} events`
+            : `DIFFERENT: ${result.differences.length} payment(s) differ`,
+        );
+        if (!result.identical) process.exitCode = 1;
+      } finally {
+        storage.dynamoDb.destroy();
+      }
+    });
+}
+
+async function create(jobs: DynamoDbReplayJobs, options: RebuildOptions): Promise<ReplayJob> {
+  const scope: ReplayScope = {
+    ...(options.tenant && { tenantId: options.tenant }),
+    ...(options.payment && { paymentId: options.payment }),
+    ...(options.from && { from: parseIsoOption('--from', options.from) }),
+    ...(options.to && { to: parseIsoOption('--to', options.to) }),
+  };
+  const now = new Date().toISOString();
+  const mode = options.inPlace ? 'in-place' : 'blue-green';
+  const job: ReplayJob = {
+    replayId: ulid(),
+    kind: 'rebuild',
+    scope,
+    status: 'running',
+    dryRun: options.dryRun === true,
+    mode,
+    ...(mode === 'blue-green' && { generation: `g${ulid().toLowerCase()}` }),
+    processed: 0,
+    startedAt: now,
+    updatedAt: now,
+  };
+  await jobs.create(job);
+  return job;
+}
+
+async function resumable(jobs: DynamoDbReplayJobs, replayId: string): Promise<ReplayJob> {
+  const job = await jobs.get(replayId);
+  if (job === undefined || job.kind !== 'rebuild')
+    throw new RangeError(`No rebuild ${replayId} was found`);
+  if (job.status === 'completed') throw new RangeError(`Rebuild ${replayId} already completed`);
+  return job;
+}

@@ -1,0 +1,32 @@
+import type { ReplayJob } from './replay-job';
+import { formatProgress } from './progress';
+
+const job = (processed: number, total?: number): ReplayJob => ({
+  replayId: 'r1',
+  kind: 'rebuild',
+  scope: {},
+  status: 'running',
+  dryRun: false,
+  processed,
+  total,
+  startedAt: '2026-01-01T00:00:00.000Z',
+  updatedAt: '2026-01-01T00:00:10.000Z',
+});
+
+describe('formatProgress', () => {
+  describe('when the total is known', () => {
+    it('shows the share, the rate and the time left', () => {
+      expect(formatProgress(job(500, 2000), new Date('2026-01-01T00:00:10.000Z'))).toBe(
+        'rebuild [#####...............] 25% 500/2000 events, 50/s ETA 30s',
+      );
+    });
+  });
+
+  describe('when the total is not known', () => {
+    it('shows the count and the rate only', () => {
+      expect(formatProgress(job(100), new Date('2026-01-01T00:00:10.000Z'))).toBe(
+        'rebuild 100 events, 10/s',
+      );
+    });
+  });
+});

@@ -1,0 +1,49 @@
+/** What a replay covers; every member narrows it, none = everything. */
+export interface ReplayScope {
+  tenantId?: string;
+  paymentId?: string;
+  /** Inclusive lower bound on `recordedAt` (ISO-8601). */
+  from?: string;
+  /** Exclusive upper bound on `recordedAt` (ISO-8601). */
+  to?: string;
+  /** Republish only: these detail-types. */
+  detailTypes?: string[];
+}
+
+export type ReplayKind = 'rebuild' | 'republish';
+export type ReplayStatus = 'running' | 'interrupted' | 'failed' | 'completed';
+
+/** A replay's record: what it does, how far it got, where to resume. */
+export interface ReplayJob {
+  replayId: string;
+  kind: ReplayKind;
+  scope: ReplayScope;
+  status: ReplayStatus;
+  dryRun: boolean;
+  /** Rebuild: 'blue-green' (default) or 'in-place'. Republish: the rule it is aimed at. */
+  mode?: 'blue-green' | 'in-place';
+  target?: string;
+  /** Republish: events per second. */
+  ratePerSecond?: number;
+  /** Rebuild (blue-green): the read-model generation being built. */
+  generation?: string;
+  processed: number;
+  /** Events in scope, counted before the run (absent while counting). */
+  total?: number;
+  /** The global position up to which everything is done: where a resume starts. */
+  checkpoint?: string;
+  startedAt: string;
+  updatedAt: string;
+  finishedAt?: string;
+  error?: string;
+  /** Outcome details (e.g. verification differences, dry-run counts). */
+  result?: Record<string, unknown>;
+}
+
+/** Where replay records live, so progress can be read and a run resumed. */
+export interface ReplayJobs {
+  create(job: ReplayJob): Promise<void>;
+  get(replayId: string): Promise<ReplayJob | undefined>;
+  /** Saves progress; `checkpoint` and counters only move forward. */
+  update(replayId: string, changes: Partial<ReplayJob>): Promise<void>;
+}
