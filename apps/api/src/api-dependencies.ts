@@ -7,6 +7,7 @@ import type { PaymentGateway } from '@ledger/outbound';
 import type { PaymentCommands } from '@ledger/payments';
 import type { PaymentQueries } from '@ledger/projections';
 import type { RejectionRecorder, WebhookReceiver } from '@ledger/webhooks';
+import type { ReplayService } from './admin/replay.service';
 
 /** What the composition root hands the API: adapters already built, nothing read from globals. */
 export interface ApiDependencies {
@@ -25,6 +26,7 @@ export interface ApiDependencies {
   gateway: PaymentGateway;
   /** For the bus reachability in /health. */
   eventBridge: EventBridgeClient;
+  replays: ReplayService;
 }
 
 export const DYNAMODB_CLIENT = Symbol('DYNAMODB_CLIENT');
@@ -38,3 +40,4 @@ export const PAYMENT_COMMANDS = Symbol('PAYMENT_COMMANDS');
 export const PAYMENT_GATEWAY = Symbol('PAYMENT_GATEWAY');
 export const PAYMENT_QUERIES = Symbol('PAYMENT_QUERIES');
 export const EVENT_BRIDGE = Symbol('EVENT_BRIDGE');
+export const REPLAYS = Symbol('REPLAYS');

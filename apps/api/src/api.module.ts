@@ -10,10 +10,12 @@ import {
   PAYMENT_GATEWAY,
   PAYMENT_QUERIES,
   EVENT_BRIDGE,
+  REPLAYS,
   API_KEYS,
   WEBHOOK_RECEIVER,
   type ApiDependencies,
 } from './api-dependencies';
+import { ReplaysController } from './admin/replays.controller';
 import { ApiKeyRegistry } from './auth/api-keys';
 import { HealthController } from './health/health.controller';
 import { PaymentQueriesController } from './payments/payment-queries.controller';
@@ -31,6 +33,7 @@ export class ApiModule {
         WebhooksController,
         PaymentsController,
         PaymentQueriesController,
+        ReplaysController,
       ],
       providers: [
         { provide: DYNAMODB_CLIENT, useValue: deps.dynamoDb },
@@ -44,6 +47,7 @@ export class ApiModule {
         { provide: PAYMENT_GATEWAY, useValue: deps.gateway },
         { provide: PAYMENT_QUERIES, useValue: deps.paymentQueries },
         { provide: EVENT_BRIDGE, useValue: deps.eventBridge },
+        { provide: REPLAYS, useValue: deps.replays },
         { provide: API_KEYS, useValue: new ApiKeyRegistry(deps.config.tenants) },
       ],
     };

@@ -4,7 +4,14 @@ import { loadLedgerConfig, type LedgerConfig, type LedgerEnv } from '@ledger/con
 import type { LedgerStorage } from '@ledger/event-store';
 import { HttpPaymentGateway, type PaymentGateway } from '@ledger/outbound';
 import { DynamoDbRequestIdempotency, PaymentCommands } from '@ledger/payments';
-import { createLivePaymentDocuments, PaymentQueries } from '@ledger/projections';
+import {
+  createLivePaymentDocuments,
+  DynamoDbPaymentDocuments,
+  DynamoDbReadModelGenerations,
+  PaymentQueries,
+} from '@ledger/projections';
+import { DynamoDbReplayJobs } from '@ledger/replay';
+import { ReplayService } from './admin/replay.service';
 import type { Logger } from '@ledger/observability';
 import {
   DynamoDbDeliveryStats,
@@ -69,6 +76,15 @@ export function buildApiDependencies(
     rejectionRecorder,
     gateway,
     eventBridge,
+    replays: new ReplayService({
+      store: storage.eventStore,
+      jobs: new DynamoDbReplayJobs(storage.dynamoDb, storage.tables.meta),
+      generations: new DynamoDbReadModelGenerations(storage.dynamoDb, storage.tables.meta),
+      documentsOf: (generation) =>
+        new DynamoDbPaymentDocuments(storage.dynamoDb, storage.tables.readModels, generation),
+      logger,
+      clock,
+    }),
     paymentQueries: new PaymentQueries(
       createLivePaymentDocuments(storage.dynamoDb, storage.tables),
       storage.eventStore,

@@ -1,7 +1,8 @@
 import awsLambdaFastify, { type PromiseHandler } from '@fastify/aws-lambda';
 import { createEventBridgeClient } from '@ledger/bus';
 import { readLedgerEnv } from '@ledger/config';
-import { createLedgerStorage } from '@ledger/event-store';
+import { createLedgerStorage, UpcasterChain } from '@ledger/event-store';
+import { ledgerUpcasters } from '@ledger/ledger';
 import { createLogger } from '@ledger/observability';
 import { composeApi } from './compose-api';
 
@@ -13,6 +14,7 @@ async function createProxy(): Promise<PromiseHandler> {
   const storage = createLedgerStorage({
     endpoint: env.dynamoDbEndpoint,
     tablePrefix: env.tablePrefix,
+    upcasters: new UpcasterChain(ledgerUpcasters()),
   });
   const app = await composeApi(
     env,

@@ -26,6 +26,8 @@ describe('GET /docs', () => {
       expect(response.statusCode).toBe(200);
       expect(document.openapi).toMatch(/^3\./);
       expect(Object.keys(document.paths).sort()).toEqual([
+        '/admin/replays',
+        '/admin/replays/{replayId}',
         '/health',
         '/payments',
         '/payments/{paymentId}',

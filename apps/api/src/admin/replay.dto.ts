@@ -1,0 +1,96 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+
+export class ReplayScopeDto {
+  @ApiPropertyOptional({ description: 'Only this payment' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 128)
+  paymentId?: string;
+
+  @ApiPropertyOptional({ description: 'Events recorded at or after (ISO-8601)' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  from?: string;
+
+  @ApiPropertyOptional({ description: 'Events recorded before (ISO-8601)' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  to?: string;
+
+  @ApiPropertyOptional({ type: [String], description: 'republish: only these detail-types' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @Matches(/^[a-z_]+\.[a-z_]+$/, { each: true })
+  detailTypes?: string[];
+}
+
+export class StartReplayDto {
+  @ApiProperty({ enum: ['rebuild', 'republish'] })
+  @IsIn(['rebuild', 'republish'])
+  kind!: 'rebuild' | 'republish';
+
+  @ApiPropertyOptional({ type: ReplayScopeDto, description: "Always within the caller's tenant" })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ReplayScopeDto)
+  scope?: ReplayScopeDto;
+
+  @ApiPropertyOptional({
+    description:
+      'republish: the rule to re-deliver to, e.g. PaymentReceiptsFunction.PaymentOutcomes',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 256)
+  rule?: string;
+
+  @ApiPropertyOptional({ description: 'republish: events per second', default: 50 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  ratePerSecond?: number;
+
+  @ApiPropertyOptional({ description: 'Report what would be processed; change nothing' })
+  @IsOptional()
+  @IsBoolean()
+  dryRun?: boolean;
+}
+
+export class ReplayStartedDto {
+  @ApiProperty() replayId!: string;
+}
+
+export class ReplayProgressDto {
+  @ApiProperty() replayId!: string;
+  @ApiProperty({ enum: ['rebuild', 'republish'] }) kind!: string;
+  @ApiProperty({ enum: ['running', 'interrupted', 'failed', 'completed'] }) status!: string;
+  @ApiProperty() processed!: number;
+  @ApiPropertyOptional() total?: number;
+  @ApiProperty() startedAt!: string;
+  @ApiProperty() updatedAt!: string;
+  @ApiPropertyOptional() finishedAt?: string;
+  @ApiPropertyOptional() checkpoint?: string;
+  @ApiPropertyOptional() error?: string;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true }) result?: Record<
+    string,
+    unknown
+  >;
+}

@@ -1,0 +1,114 @@
+import { handleCommand } from '@ledger/event-store';
+import { paymentDecider, paymentStreamId, type PaymentCommand } from '@ledger/ledger';
+import { DynamoDbPaymentDocuments, PaymentProjector } from '@ledger/projections';
+import { createTestLedger, type TestLedger } from '@ledger/testing';
+import { createTestApi, type TestApi } from '../testing/test-api';
+
+const ACME = { authorization: 'Bearer test-key-acme-0000' };
+const GLOBEX = { authorization: 'Bearer test-key-globex-000' };
+const NOW = '2026-03-03T03:03:03.000Z';
+
+describe('/admin/replays', () => {
+  let ledger: TestLedger;
+  let api: TestApi;
+  let documents: DynamoDbPaymentDocuments;
+
+  beforeAll(async () => {
+    ledger = await createTestLedger('admin-replays');
+    api = await createTestApi(ledger);
+    documents = new DynamoDbPaymentDocuments(ledger.client, ledger.tables.readModels);
+    const projector = new PaymentProjector(ledger.store, documents);
+    for (const [type, data] of [
+      ['RequestPayment', { paymentId: 'pay_r1', amount: 800, currency: 'EUR' }],
+      ['ConcludeCharge', { outcome: 'succeeded', source: 'gateway_response' }],
+    ] as const) {
+      await handleCommand(ledger.store, paymentDecider, paymentStreamId('acme', 'pay_r1'), {
+        type,
+        data,
+        metadata: { now: NOW, tenantId: 'acme' },
+      } as PaymentCommand);
+    }
+    for await (const event of ledger.store.readAll()) await projector.handle(event);
+  });
+
+  afterAll(async () => {
+    await api.close();
+    await ledger.close();
+  });
+
+  async function progress(replayId: string, headers = ACME) {
+    return api.app.inject({ method: 'GET', url: `/admin/replays/${replayId}`, headers });
+  }
+
+  describe('when a tenant rebuilds one of its payments', () => {
+    it('answers 202, reports progress, and repairs the document in place', async () => {
+      const good = (await documents.get('acme', 'pay_r1'))!;
+      await documents.put({ ...good, state: { ...good.state, capturedAmount: 1 } }, good.version);
+
+      const started = await api.app.inject({
+        method: 'POST',
+        url: '/admin/replays',
+        headers: ACME,
+        payload: { kind: 'rebuild', scope: { paymentId: 'pay_r1' } },
+      });
+      const { replayId } = started.json<{ replayId: string }>();
+      await api.deps.replays.idle();
+      const done = await progress(replayId);
+
+      expect(started.statusCode).toBe(202);
+      expect(done.statusCode).toBe(200);
+      expect(done.json()).toMatchObject({
+        replayId,
+        kind: 'rebuild',
+        status: 'completed',
+        scope: { tenantId: 'acme' },
+      });
+      expect(await documents.get('acme', 'pay_r1')).toEqual(good);
+    });
+  });
+
+  describe('when another tenant asks for the progress', () => {
+    it('does not find it', async () => {
+      const started = await api.app.inject({
+        method: 'POST',
+        url: '/admin/replays',
+        headers: ACME,
+        payload: { kind: 'rebuild', dryRun: true },
+      });
+      await api.deps.replays.idle();
+
+      const foreign = await progress(started.json<{ replayId: string }>().replayId, GLOBEX);
+
+      expect(foreign.statusCode).toBe(404);
+      expect(foreign.json()).toMatchObject({ code: 'replay_not_found' });
+    });
+  });
+
+  describe('when the request is not valid', () => {
+    it.each([
+      [{ kind: 'rewind' }],
+      [{ kind: 'republish' }],
+      [{ kind: 'rebuild', scope: { from: 'yesterday' } }],
+    ])('refuses %j with 400', async (payload) => {
+      const response = await api.app.inject({
+        method: 'POST',
+        url: '/admin/replays',
+        headers: ACME,
+        payload,
+      });
+
+      expect(response.statusCode).toBe(400);
+      expect(response.json()).toMatchObject({ code: 'validation_failed' });
+    });
+
+    it('needs an API key', async () => {
+      const response = await api.app.inject({
+        method: 'POST',
+        url: '/admin/replays',
+        payload: { kind: 'rebuild' },
+      });
+
+      expect(response.statusCode).toBe(401);
+    });
+  });
+});
