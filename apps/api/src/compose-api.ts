@@ -10,8 +10,16 @@ import {
   DynamoDbReadModelGenerations,
   PaymentQueries,
 } from '@ledger/projections';
-import { DynamoDbReplayJobs } from '@ledger/replay';
-import { ReplayService } from './admin/replay.service';
+import {
+  DynamoDbReplayJobs,
+  LocalBusReplayDelivery,
+  republish,
+  ruleSelector,
+} from '@ledger/replay';
+import { join } from 'node:path';
+import { rulesFromTemplate } from '@ledger/bus';
+import { repoRoot } from '@ledger/config';
+import { ReplayService, type ReplayRunner } from './admin/replay.service';
 import type { Logger } from '@ledger/observability';
 import {
   DynamoDbDeliveryStats,
@@ -28,11 +36,44 @@ export function composeApi(
   storage: LedgerStorage,
   logger: Logger,
   eventBridge: EventBridgeClient,
+  /** The local bus, where republish delivers to one rule's target (the local stack only). */
+  localBusUrl?: string,
 ): Promise<NestFastifyApplication> {
   const config = loadLedgerConfig(env.configPath);
-  return createApiApp(
-    buildApiDependencies(config, storage, logger, createGateway(config, env), eventBridge),
+  const deps = buildApiDependencies(
+    config,
+    storage,
+    logger,
+    createGateway(config, env),
+    eventBridge,
   );
+  if (localBusUrl !== undefined) {
+    deps.replays.enableRepublish(
+      localRepublisher(
+        storage,
+        new LocalBusReplayDelivery(localBusUrl),
+        join(repoRoot(), 'template.yaml'),
+      ),
+    );
+  }
+  return createApiApp(deps);
+}
+
+/** Republish jobs delivered through the local bus, to the rule template.yaml names. */
+function localRepublisher(
+  storage: LedgerStorage,
+  delivery: LocalBusReplayDelivery,
+  templatePath: string,
+): ReplayRunner {
+  const rules = rulesFromTemplate(templatePath);
+  return (job) =>
+    republish({
+      store: storage.eventStore,
+      delivery,
+      jobs: new DynamoDbReplayJobs(storage.dynamoDb, storage.tables.meta),
+      job,
+      selects: ruleSelector(rules, job.target ?? ''),
+    });
 }
 
 /** The gateway client: the configured gateway, or the sandbox `ledger start` runs. */

@@ -5,6 +5,7 @@ import { createLogger } from '@ledger/observability';
 import { registerConsumerCommands } from './consumers/consumer.commands';
 import { registerEventCommands } from './events/events.commands';
 import { registerRebuildCommands } from './replay/rebuild.command';
+import { registerRepublishCommand } from './replay/republish.command';
 import { registerStartCommand } from './start/start.command';
 
 /** `ledger <command>`: every operator task, with `--help` on each. */
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
   registerEventCommands(program, env);
   const replay = program.command('replay').description('Rebuild projections or re-deliver events');
   registerRebuildCommands(replay, program, env);
+  registerRepublishCommand(replay, env, logger);
   return program;
 }
 

@@ -1,7 +1,8 @@
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { createEventBridgeClient } from '@ledger/bus';
 import { readLedgerEnv } from '@ledger/config';
-import { createLedgerStorage } from '@ledger/event-store';
+import { createLedgerStorage, UpcasterChain } from '@ledger/event-store';
+import { ledgerUpcasters } from '@ledger/ledger';
 import { createLogger } from '@ledger/observability';
 import { createLambdaStreamHandler, DynamoDbParkingLot } from '@ledger/stream-consumer';
 import { buildConsumers } from './consumers';
@@ -16,6 +17,7 @@ function createHandler(): (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchR
   const storage = createLedgerStorage({
     endpoint: env.dynamoDbEndpoint,
     tablePrefix: env.tablePrefix,
+    upcasters: new UpcasterChain(ledgerUpcasters()),
   });
   const name = process.env.CONSUMER_NAME;
   const consumer = buildConsumers({
@@ -28,6 +30,7 @@ function createHandler(): (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchR
   return createLambdaStreamHandler(
     consumer,
     new DynamoDbParkingLot(storage.dynamoDb, storage.tables.meta),
+    { upcasters: storage.upcasters },
   );
 }
 

@@ -32,6 +32,7 @@ export async function startLocalStreamProcessor(options: {
         eventsTable: storage.tables.events,
         checkpoints,
         parkingLot,
+        upcasters: storage.upcasters,
         log: (message, fields) => logger.warn({ ...fields }, message),
         processor: {
           onParked: (record, error) =>

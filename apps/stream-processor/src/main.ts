@@ -1,6 +1,7 @@
 import { createEventBridgeClient } from '@ledger/bus';
 import { readLedgerEnv } from '@ledger/config';
-import { createLedgerStorage } from '@ledger/event-store';
+import { createLedgerStorage, UpcasterChain } from '@ledger/event-store';
+import { ledgerUpcasters } from '@ledger/ledger';
 import { createLogger } from '@ledger/observability';
 import { createDynamoDbStreamsClient } from '@ledger/stream-consumer';
 import { buildConsumers } from './consumers';
@@ -16,6 +17,7 @@ async function main(): Promise<void> {
   const storage = createLedgerStorage({
     endpoint: env.dynamoDbEndpoint,
     tablePrefix: env.tablePrefix,
+    upcasters: new UpcasterChain(ledgerUpcasters()),
   });
   const streams = createDynamoDbStreamsClient(env.dynamoDbEndpoint);
   const processor = await startLocalStreamProcessor({

@@ -2,6 +2,7 @@ export * from './event';
 export * from './errors';
 export * from './event-store.port';
 export * from './stream-record';
+export * from './upcasting/upcaster';
 export * from './append/retry-on-conflict';
 export * from './append/handle-command';
 export * from './time-index/time-index';

@@ -1,6 +1,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { StoredEvent } from './event';
 import { fromEventItem } from './infrastructure/event-item.mapper';
+import type { UpcasterChain } from './upcasting/upcaster';
 
 /**
  * The part of a DynamoDB stream record a consumer needs. Lambda's event and the Streams API
@@ -16,12 +17,17 @@ export interface EventStreamRecord {
 
 /**
  * Turns a stream record of the events table into the stored event, or `undefined` for a record
- * that carries no new event (events are only ever inserted; anything else is ignored).
+ * that carries no new event (events are only ever inserted; anything else is ignored). With
+ * `upcasters`, the event arrives in the current shape of its type, as the store's reads give it.
  */
-export function decodeEventRecord(record: EventStreamRecord): StoredEvent | undefined {
+export function decodeEventRecord(
+  record: EventStreamRecord,
+  upcasters?: UpcasterChain,
+): StoredEvent | undefined {
   const image = record.dynamodb?.NewImage;
   if (record.eventName !== 'INSERT' || image === undefined) return undefined;
-  return fromEventItem(repairEmptyMaps(image) as Record<string, AttributeValue>);
+  const event = fromEventItem(repairEmptyMaps(image) as Record<string, AttributeValue>);
+  return upcasters === undefined ? event : upcasters.upcast(event);
 }
 
 /**

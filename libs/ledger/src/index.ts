@@ -5,3 +5,6 @@ export * from './payment/payment.state';
 export * from './payment/payment.errors';
 export * from './payment/payment.decider';
 export * from './payment/payment.stream-id';
+export * from './payment/payment.failure-category';
+export * from './payment/payment.upcasters';
+export * from './ledger.upcasters';

@@ -29,6 +29,11 @@ export class ReplayService {
 
   constructor(private readonly deps: ReplayServiceDependencies) {}
 
+  /** Turns on republish, where a delivery adapter exists (the local stack). */
+  enableRepublish(runner: ReplayRunner): void {
+    this.deps.republish = runner;
+  }
+
   async start(tenantId: string, request: StartReplayDto): Promise<ReplayJob> {
     const now = (this.deps.clock ?? (() => new Date()))().toISOString();
     const job: ReplayJob = {

@@ -2,7 +2,8 @@ import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { Command } from 'commander';
 import { createEventBridgeClient } from '@ledger/bus';
 import type { LedgerEnv } from '@ledger/config';
-import { createLedgerStorage, type LedgerStorage } from '@ledger/event-store';
+import { createLedgerStorage, UpcasterChain, type LedgerStorage } from '@ledger/event-store';
+import { ledgerUpcasters } from '@ledger/ledger';
 import type { Logger } from '@ledger/observability';
 import { buildConsumers } from '@ledger/stream-processor-app';
 import { DynamoDbParkingLot, redriveParked } from '@ledger/stream-consumer';
@@ -16,7 +17,11 @@ export function cliStorage(env: LedgerEnv): LedgerStorage {
     env.dynamoDbEndpoint === 'aws'
       ? undefined
       : (env.dynamoDbEndpoint ?? `http://127.0.0.1:${env.dynamoDbLocalPort}`);
-  return createLedgerStorage({ endpoint, tablePrefix: env.tablePrefix });
+  return createLedgerStorage({
+    endpoint,
+    tablePrefix: env.tablePrefix,
+    upcasters: new UpcasterChain(ledgerUpcasters()),
+  });
 }
 
 /** The bus the CLI talks to: EVENTBRIDGE_ENDPOINT when set (`aws` for AWS), else the local bus. */
@@ -84,6 +89,7 @@ export function registerConsumerCommands(
           consumer,
           new DynamoDbParkingLot(storage.dynamoDb, storage.tables.meta),
           Number(options.limit),
+          storage.upcasters,
         );
         console.log(
           JSON.stringify({

@@ -4,7 +4,13 @@ import { createEventBridgeClient, rulesFromTemplate, startLocalBus } from '@ledg
 import { loadLedgerConfig, repoRoot, type LedgerConfig, type LedgerEnv } from '@ledger/config';
 import { createReceiptsHandler, ReceiptStore, type ReceiptEvent } from '@ledger/payment-receipts';
 import { startSandboxGateway, type RunningSandboxGateway } from '@ledger/sandbox-gateway';
-import { createLedgerStorage, tableDefinitions, type LedgerStorage } from '@ledger/event-store';
+import {
+  createLedgerStorage,
+  tableDefinitions,
+  UpcasterChain,
+  type LedgerStorage,
+} from '@ledger/event-store';
+import { ledgerUpcasters } from '@ledger/ledger';
 import {
   assertPortFree,
   ensureTables,
@@ -58,7 +64,11 @@ export async function startLocalStack(env: LedgerEnv, logger: Logger): Promise<L
       logger.info({ endpoint: engine.endpoint, dataDir: env.dataDir }, 'DynamoDB Local started');
     }
     const endpoint = env.dynamoDbEndpoint ?? engine?.endpoint;
-    const storage = createLedgerStorage({ endpoint, tablePrefix: env.tablePrefix });
+    const storage = createLedgerStorage({
+      endpoint,
+      tablePrefix: env.tablePrefix,
+      upcasters: new UpcasterChain(ledgerUpcasters()),
+    });
     stops.push(() => Promise.resolve(storage.dynamoDb.destroy()));
     await ensureTables(storage.dynamoDb, tableDefinitions(storage.tables));
 
@@ -83,7 +93,13 @@ export async function startLocalStack(env: LedgerEnv, logger: Logger): Promise<L
       stops.push(() => sandbox.stop());
     }
 
-    const api: NestFastifyApplication = await composeApi(env, storage, logger, eventBridge);
+    const api: NestFastifyApplication = await composeApi(
+      env,
+      storage,
+      logger,
+      eventBridge,
+      env.eventBridgeEndpoint === undefined ? busEndpoint : undefined,
+    );
     stops.push(() => api.close());
     await api.listen({ port: env.port, host: '0.0.0.0' });
     const apiUrl = `http://127.0.0.1:${env.port}`;

@@ -24,6 +24,13 @@ export interface RunningLocalBus {
   stats(): LocalBusStats;
   /** Resolves once every delivery queued so far has been attempted. */
   drain(): Promise<void>;
+  /**
+   * Hands `envelope` to one rule's targets only (a replay aimed at one subscriber), through the
+   * same ordered queues as routed events. Resolves once delivered; rejects when the rule is
+   * unknown or has no running target, when its pattern does not select the event, or when a
+   * target still fails after the retries.
+   */
+  deliverTo(ruleName: string, envelope: BusEnvelope): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -58,19 +65,20 @@ export async function startLocalBus(options: LocalBusOptions): Promise<RunningLo
     pattern: parseEventPattern(rule.pattern),
   }));
   const targets = new Map((options.targets ?? []).map((t) => [t.name, t]));
-  const queues = new Map<string, Promise<void>>();
+  const queues = new Map<string, Promise<unknown>>();
   const failures: FailureRule[] = [];
   const tails = new Set<{ pattern?: CompiledPattern; reply: FastifyReply }>();
   let stats = emptyStats();
 
-  const deliver = (target: BusTarget, event: BusEnvelope): void => {
+  // Resolves true once handled, false once dropped after the retries.
+  const deliver = (target: BusTarget, event: BusEnvelope): Promise<boolean> => {
     const previous = queues.get(target.name) ?? Promise.resolve();
     const next = previous.then(async () => {
       for (let attempt = 1; attempt <= attempts; attempt++) {
         try {
           await target.handle(event);
           stats.deliveries[target.name] = (stats.deliveries[target.name] ?? 0) + 1;
-          return;
+          return true;
         } catch (error) {
           stats.deliveryFailures[target.name] = (stats.deliveryFailures[target.name] ?? 0) + 1;
           log('target failed; retrying', {
@@ -86,8 +94,42 @@ export async function startLocalBus(options: LocalBusOptions): Promise<RunningLo
         target: target.name,
         eventId: event.id,
       });
+      return false;
     });
     queues.set(target.name, next);
+    return next;
+  };
+
+  const deliverTo = async (ruleName: string, envelope: BusEnvelope): Promise<void> => {
+    const found = compiled.find(({ rule }) => rule.name === ruleName);
+    if (found === undefined) {
+      throw new BusError('ResourceNotFoundException', `Rule ${ruleName} does not exist`, 404);
+    }
+    // A replay must not hand a subscriber what its rule would never have selected.
+    if (!found.pattern.matches(envelope)) {
+      throw new BusError(
+        'ValidationException',
+        `Rule ${ruleName}'s pattern does not select this ${envelope['detail-type']} event`,
+      );
+    }
+    const running = found.rule.targets
+      .map((name) => targets.get(name))
+      .filter((target): target is BusTarget => target !== undefined);
+    if (running.length === 0) {
+      throw new BusError(
+        'ResourceNotFoundException',
+        `Rule ${ruleName} has no target running on this bus`,
+        404,
+      );
+    }
+    const delivered = await Promise.all(running.map((target) => deliver(target, envelope)));
+    if (delivered.includes(false)) {
+      throw new BusError(
+        'TargetDeliveryFailed',
+        `A target of rule ${ruleName} failed event ${envelope.id} after ${attempts} attempts`,
+        502,
+      );
+    }
   };
 
   const shouldFail = (detailType: string, detail: Record<string, unknown>): boolean => {
@@ -148,7 +190,7 @@ export async function startLocalBus(options: LocalBusOptions): Promise<RunningLo
         if (rule.eventBusName !== bus || !pattern.matches(envelope)) continue;
         for (const name of rule.targets) {
           const target = targets.get(name);
-          if (target !== undefined) deliver(target, envelope);
+          if (target !== undefined) void deliver(target, envelope);
         }
       }
       for (const tail of tails) {
@@ -237,6 +279,19 @@ export async function startLocalBus(options: LocalBusOptions): Promise<RunningLo
     void reply.send({ ok: true });
   });
   app.get('/_control/stats', (_request, reply) => void reply.send(stats));
+  // Replays aimed at one subscriber: `{ rule, event }`, answered once the targets handled it.
+  app.post('/_control/deliver', async (request, reply) => {
+    const body = (request.body ?? {}) as { rule?: unknown; event?: unknown };
+    const envelope = asEnvelope(body.event);
+    if (typeof body.rule !== 'string' || envelope === undefined) {
+      throw new BusError(
+        'ValidationException',
+        'The body must be { rule, event } with an EventBridge-shaped event',
+      );
+    }
+    await deliverTo(body.rule, envelope);
+    return reply.send({ delivered: true });
+  });
   app.get('/_tail', (request, reply) => {
     const raw = (request.query as { pattern?: string }).pattern;
     const pattern = raw === undefined || raw === '' ? undefined : parseEventPattern(raw);
@@ -262,6 +317,7 @@ export async function startLocalBus(options: LocalBusOptions): Promise<RunningLo
     drain: async () => {
       await Promise.all([...queues.values()]);
     },
+    deliverTo,
     stop: async () => {
       for (const tail of tails) tail.reply.raw.end();
       tails.clear();
@@ -280,6 +336,20 @@ function parseDetail(detail: unknown): Record<string, unknown> | undefined {
   } catch {
     return undefined;
   }
+}
+
+function asEnvelope(value: unknown): BusEnvelope | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  const event = value as Record<string, unknown>;
+  const strings = ['id', 'detail-type', 'source', 'account', 'time', 'region'];
+  const valid =
+    event.version === '0' &&
+    strings.every((field) => typeof event[field] === 'string') &&
+    Array.isArray(event.resources) &&
+    event.detail !== null &&
+    typeof event.detail === 'object' &&
+    !Array.isArray(event.detail);
+  return valid ? (event as unknown as BusEnvelope) : undefined;
 }
 
 function emptyStats(): LocalBusStats {

@@ -40,6 +40,7 @@ import { translateStoreError } from './dynamodb-errors';
 import { fromEventItem, toEventItem } from './event-item.mapper';
 import { itemSizeBytes } from './item-size';
 import { TIME_INDEX_NAME, type LedgerTables } from './tables';
+import type { UpcasterChain } from '../upcasting/upcaster';
 
 /** Largest event item the store accepts: DynamoDB's 400 KB item limit less headroom. */
 export const MAX_EVENT_BYTES = 350 * 1024;
@@ -55,6 +56,8 @@ export interface DynamoDbEventStoreOptions {
   tables: LedgerTables;
   clock?: () => Date;
   newEventId?: () => string;
+  /** Applied to every event read (never to what is appended); none: events read as stored. */
+  upcasters?: UpcasterChain;
 }
 
 interface IdempotencyMarker {
@@ -82,6 +85,7 @@ export class DynamoDbEventStore implements EventStore {
   private readonly tables: LedgerTables;
   private readonly clock: () => Date;
   private readonly newEventId: () => string;
+  private readonly upcasters: UpcasterChain | undefined;
   private readonly knownBuckets = new Map<string, Promise<void>>();
   // Transactions touching the same items can be cancelled with TransactionConflict: transient.
   private readonly conflictRetry = retry(handleWhen(isTransactionConflict), {
@@ -94,6 +98,7 @@ export class DynamoDbEventStore implements EventStore {
     this.tables = options.tables;
     this.clock = options.clock ?? (() => new Date());
     this.newEventId = options.newEventId ?? (() => ulid());
+    this.upcasters = options.upcasters;
   }
 
   async append(
@@ -143,7 +148,7 @@ export class DynamoDbEventStore implements EventStore {
       return { created: true, event: { ...stored, position: String(item.tsk.S) } };
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException && error.Item !== undefined) {
-        return { created: false, existing: fromEventItem(error.Item) };
+        return { created: false, existing: this.decode(error.Item) };
       }
       return translateStoreError(error);
     }
@@ -166,7 +171,7 @@ export class DynamoDbEventStore implements EventStore {
         }),
       )
       .catch(translateStoreError);
-    const events = (output.Items ?? []).map((item) => fromEventItem(item));
+    const events = (output.Items ?? []).map((item) => this.decode(item));
     const last = events.at(-1);
     return {
       events,
@@ -250,9 +255,15 @@ export class DynamoDbEventStore implements EventStore {
           }),
         )
         .catch(translateStoreError);
-      for (const item of output.Items ?? []) yield fromEventItem(item);
+      for (const item of output.Items ?? []) yield this.decode(item);
       startKey = output.LastEvaluatedKey;
     } while (startKey !== undefined);
+  }
+
+  /** An events-table item as readers see it: in the current shape of its type. */
+  private decode(item: Record<string, AttributeValue>): StoredEvent {
+    const event = fromEventItem(item);
+    return this.upcasters === undefined ? event : this.upcasters.upcast(event);
   }
 
   /** Day buckets that hold events, from the registry each append keeps. */

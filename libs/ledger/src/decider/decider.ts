@@ -31,11 +31,16 @@ export type Command<TType extends string, TData> = Readonly<{
   metadata: CommandMetadata;
 }>;
 
-/** A domain event: a plain, JSON-able `{ type, data, metadata }` message. */
+/**
+ * A domain event: a plain, JSON-able `{ type, data, metadata }` message. `schemaVersion` is the
+ * version of `data`'s shape: `decide` sets the current one, and events read from a store arrive
+ * upcast to it (see each aggregate's upcasters).
+ */
 export type DomainEvent<TType extends string, TData> = Readonly<{
   type: TType;
   data: Readonly<TData>;
   metadata: DomainEventMetadata;
+  schemaVersion?: number;
 }>;
 
 /** A pure aggregate: decide what happens, and fold what happened into state. */

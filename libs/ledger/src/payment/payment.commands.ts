@@ -1,4 +1,5 @@
 import type { Command } from '../decider/decider';
+import type { PaymentFailureCategory } from './payment.failure-category';
 
 /** Where a gateway outcome was learnt from, when it was not a webhook. */
 export type ConclusionSource = 'gateway_response' | 'reconcile';
@@ -60,6 +61,8 @@ export type ConcludeCharge = Command<
     gatewayTransactionId?: string;
     reason?: string;
     declineCode?: string;
+    /** For a decline: what kind of failure; derived from `reason` and `declineCode` when absent. */
+    category?: PaymentFailureCategory;
     source: ConclusionSource;
   }
 >;

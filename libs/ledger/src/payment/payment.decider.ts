@@ -3,6 +3,9 @@
  *
  * - Time: every event's `data.at` is the deciding command's `metadata.now`; `evolve` takes
  *   `createdAt`/`updatedAt` from it. Optional members are omitted, never `undefined`.
+ * - Every event carries its type's current `schemaVersion` (`PAYMENT_EVENT_VERSIONS`).
+ * - A failed charge has a `category`: the command's, else derived from its reason and decline
+ *   code (`paymentFailureCategory`); a webhook's failure is always `declined`.
  * - The first definitive outcome wins, for the charge and for each refund: once succeeded or
  *   failed, later conclusions decide nothing, and `unknown` never overrides what is known.
  *   "Unknown" (the gateway may have acted but never answered) is never turned into a failure.
@@ -50,6 +53,7 @@ import {
   RefundNotFoundError,
 } from './payment.errors';
 import type { PaymentEvent, PaymentEventType, WebhookEffect } from './payment.events';
+import { paymentFailureCategory } from './payment.failure-category';
 import {
   evolvePayment,
   findRefund,
@@ -60,6 +64,7 @@ import {
   type PaymentState,
   refundableBalance,
 } from './payment.state';
+import { PAYMENT_EVENT_VERSIONS } from './payment.upcasters';
 
 /** Reason recorded when a decline arrives without one. */
 export const DEFAULT_DECLINE_REASON = 'declined';
@@ -176,7 +181,7 @@ function concludeCharge(command: ConcludeCharge, state: PaymentState): PaymentEv
   // "unknown" never overrides what is known.
   if (isTerminal(state)) return [];
 
-  const { outcome, gatewayTransactionId, reason, declineCode, source } = command.data;
+  const { outcome, gatewayTransactionId, reason, declineCode, category, source } = command.data;
   switch (outcome) {
     case 'succeeded':
       return [
@@ -194,7 +199,12 @@ function concludeCharge(command: ConcludeCharge, state: PaymentState): PaymentEv
       return [
         emit(
           'PaymentFailed',
-          { reason: reason ?? DEFAULT_DECLINE_REASON, declineCode, source },
+          {
+            reason: reason ?? DEFAULT_DECLINE_REASON,
+            declineCode,
+            category: category ?? paymentFailureCategory(reason, declineCode),
+            source,
+          },
           command.metadata,
         ),
       ];
@@ -268,7 +278,11 @@ function webhookEffect(command: ApplyWebhook, state: PaymentState): WebhookOutco
       return applied(
         emit(
           'PaymentFailed',
-          { reason: delivery.reason ?? DEFAULT_DECLINE_REASON, source: 'webhook' },
+          {
+            reason: delivery.reason ?? DEFAULT_DECLINE_REASON,
+            category: 'declined',
+            source: 'webhook',
+          },
           command.metadata,
         ),
       );
@@ -399,8 +413,9 @@ function applied(event: PaymentEvent): WebhookOutcome {
 
 type EventOfType<T extends PaymentEventType> = Extract<PaymentEvent, { type: T }>;
 
-// Every event gets the command's `now` as `data.at` and the command's tracing metadata; optional
-// members left `undefined` are dropped so the data stays plain JSON.
+// Every event gets its type's current schema version, the command's `now` as `data.at` and the
+// command's tracing metadata; optional members left `undefined` are dropped so the data stays
+// plain JSON.
 function emit<T extends PaymentEventType>(
   type: T,
   data: Omit<EventOfType<T>['data'], 'at'>,
@@ -411,5 +426,6 @@ function emit<T extends PaymentEventType>(
     type,
     data: withoutUndefined({ ...data, at: metadata.now }),
     metadata: eventMetadataFrom(metadata),
+    schemaVersion: PAYMENT_EVENT_VERSIONS[type],
   } as unknown as EventOfType<T>;
 }

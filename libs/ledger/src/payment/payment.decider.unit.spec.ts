@@ -1,4 +1,5 @@
 import { ValidationFailedError } from '@ledger/errors';
+import { stateAfter } from '../decider/decider.spec-helper';
 import type { PaymentCommand } from './payment.commands';
 import { paymentDecider } from './payment.decider';
 import { PaymentAlreadyExistsError, PaymentNotFoundError } from './payment.errors';
@@ -55,6 +56,7 @@ describe('RequestPayment', () => {
               causationId: 'cause-1',
               actor: 'api-key:acme',
             },
+            schemaVersion: 1,
           },
         ]);
     });
@@ -164,6 +166,7 @@ describe('RecordGatewayAttempt', () => {
               at: NOW,
             },
             metadata: eventMetadata,
+            schemaVersion: 1,
           },
         ]);
     });
@@ -278,6 +281,7 @@ describe('ConcludeCharge', () => {
             type: 'PaymentSucceeded',
             data: { amount: AMOUNT, source: 'gateway_response', at: NOW },
             metadata: eventMetadata,
+            schemaVersion: 1,
           },
         ]);
     });
@@ -289,6 +293,65 @@ describe('ConcludeCharge', () => {
         .given(processing())
         .when(concludeCharge({ outcome: 'succeeded' }))
         .then([paymentSucceeded({ gatewayTransactionId: 'txn_1' })]);
+    });
+  });
+
+  describe('when the payment is processing and the charge is declined', () => {
+    it('writes PaymentFailed v2, with a category', () => {
+      const [event] = paymentDecider.decide(
+        concludeCharge({ outcome: 'declined', reason: 'card_declined' }),
+        stateAfter(paymentDecider, processing()),
+      );
+
+      expect(event).toMatchObject({
+        type: 'PaymentFailed',
+        schemaVersion: 2,
+        data: { reason: 'card_declined', category: 'declined' },
+      });
+    });
+
+    it.each([
+      [
+        'gateway_unavailable for a charge never sent',
+        { reason: 'gateway not attempted: circuit_open', declineCode: 'circuit_open' },
+        'gateway_unavailable',
+      ],
+      [
+        'invalid_request for a 4xx that blames the request',
+        { reason: 'The gateway answered 400', declineCode: 'http_400' },
+        'invalid_request',
+      ],
+      [
+        'invalid_request for the gateway’s own invalid_request code',
+        { reason: 'amount must be positive', declineCode: 'invalid_request' },
+        'invalid_request',
+      ],
+      [
+        'declined for a 402, how gateways say "declined"',
+        { reason: 'The gateway answered 402', declineCode: 'http_402' },
+        'declined',
+      ],
+      ['declined for a card decline', { declineCode: 'insufficient_funds' }, 'declined'],
+    ] as const)('derives %s', (_case, details, category) => {
+      const reason = 'reason' in details ? details.reason : 'declined';
+
+      spec
+        .given(processing())
+        .when(concludeCharge({ outcome: 'declined', ...details }))
+        .then([paymentFailed({ reason, declineCode: details.declineCode, category })]);
+    });
+
+    it('takes the category the command gives over the derived one', () => {
+      spec
+        .given(processing())
+        .when(
+          concludeCharge({
+            outcome: 'declined',
+            reason: 'card_declined',
+            category: 'invalid_request',
+          }),
+        )
+        .then([paymentFailed({ reason: 'card_declined', category: 'invalid_request' })]);
     });
   });
 

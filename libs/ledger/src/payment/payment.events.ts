@@ -1,5 +1,6 @@
 import type { DomainEvent } from '../decider/decider';
 import type { ConclusionSource, GatewayAttemptData, WebhookIntent } from './payment.commands';
+import type { PaymentFailureCategory } from './payment.failure-category';
 
 /**
  * Every payment event's `data` carries `at`: the deciding command's `metadata.now`. `evolve` takes
@@ -37,9 +38,22 @@ export type PaymentSucceeded = DomainEvent<
   Timestamped & { amount: number; gatewayTransactionId?: string; source: OutcomeSource }
 >;
 
+/**
+ * The charge definitively failed; no money moved.
+ *
+ * Schema versions (`PAYMENT_EVENT_VERSIONS`, upcasters in `payment.upcasters.ts`):
+ * - v2: adds the required `category`, so readers stop parsing `reason` to tell a decline from a
+ *   bad request or a gateway that was never called.
+ * - v1: `reason`, optional `declineCode`, `source`.
+ */
 export type PaymentFailed = DomainEvent<
   'PaymentFailed',
-  Timestamped & { reason: string; declineCode?: string; source: OutcomeSource }
+  Timestamped & {
+    reason: string;
+    declineCode?: string;
+    category: PaymentFailureCategory;
+    source: OutcomeSource;
+  }
 >;
 
 /** The gateway may have charged but never said so; reconciliation or a webhook settles it. */

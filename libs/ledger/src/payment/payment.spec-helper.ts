@@ -13,6 +13,7 @@ import type {
   RequestRefund,
 } from './payment.commands';
 import { paymentDecider } from './payment.decider';
+import { PAYMENT_EVENT_VERSIONS } from './payment.upcasters';
 import type {
   GatewayCallAttempted,
   PaymentEvent,
@@ -145,6 +146,7 @@ export function paymentRequested(data: Data<PaymentRequested> = {}): PaymentRequ
       ...data,
     },
     metadata: eventMetadata,
+    schemaVersion: PAYMENT_EVENT_VERSIONS.PaymentRequested,
   };
 }
 
@@ -153,6 +155,7 @@ export function gatewayCallAttempted(data: Data<GatewayCallAttempted> = {}): Gat
     type: 'GatewayCallAttempted',
     data: { ...chargeAttempt, at: NOW, ...data },
     metadata: eventMetadata,
+    schemaVersion: PAYMENT_EVENT_VERSIONS.GatewayCallAttempted,
   };
 }
 
@@ -167,14 +170,22 @@ export function paymentSucceeded(data: Data<PaymentSucceeded> = {}): PaymentSucc
       ...data,
     },
     metadata: eventMetadata,
+    schemaVersion: PAYMENT_EVENT_VERSIONS.PaymentSucceeded,
   };
 }
 
 export function paymentFailed(data: Data<PaymentFailed> = {}): PaymentFailed {
   return {
     type: 'PaymentFailed',
-    data: { reason: 'declined', source: 'gateway_response', at: NOW, ...data },
+    data: {
+      reason: 'declined',
+      category: 'declined',
+      source: 'gateway_response',
+      at: NOW,
+      ...data,
+    },
     metadata: eventMetadata,
+    schemaVersion: PAYMENT_EVENT_VERSIONS.PaymentFailed,
   };
 }
 
@@ -185,6 +196,7 @@ export function paymentOutcomeUnknown(
     type: 'PaymentOutcomeUnknown',
     data: { reason: 'timeout', source: 'gateway_response', at: NOW, ...data },
     metadata: eventMetadata,
+    schemaVersion: PAYMENT_EVENT_VERSIONS.PaymentOutcomeUnknown,
   };
 }
 
@@ -193,6 +205,7 @@ export function webhookLinked(data: Data<WebhookLinked> = {}): WebhookLinked {
     type: 'WebhookLinked',
     data: { ...delivery, intent: 'payment_succeeded', effect: 'applied', at: NOW, ...data },
     metadata: eventMetadata,
+    schemaVersion: PAYMENT_EVENT_VERSIONS.WebhookLinked,
   };
 }
 
@@ -202,6 +215,7 @@ export function refundRequested(data: Data<RefundRequested> = {}): RefundRequest
     type: 'RefundRequested',
     data: { refundId: 'ref_1', amount: 1000, requestedAt: at, at, ...data },
     metadata: eventMetadata,
+    schemaVersion: PAYMENT_EVENT_VERSIONS.RefundRequested,
   };
 }
 
@@ -210,6 +224,7 @@ export function refundSucceeded(data: Data<RefundSucceeded> = {}): RefundSucceed
     type: 'RefundSucceeded',
     data: { refundId: 'ref_1', amount: 1000, source: 'gateway_response', at: NOW, ...data },
     metadata: eventMetadata,
+    schemaVersion: PAYMENT_EVENT_VERSIONS.RefundSucceeded,
   };
 }
 
@@ -224,6 +239,7 @@ export function refundFailed(data: Data<RefundFailed> = {}): RefundFailed {
       ...data,
     },
     metadata: eventMetadata,
+    schemaVersion: PAYMENT_EVENT_VERSIONS.RefundFailed,
   };
 }
 
@@ -232,6 +248,7 @@ export function refundOutcomeUnknown(data: Data<RefundOutcomeUnknown> = {}): Ref
     type: 'RefundOutcomeUnknown',
     data: { refundId: 'ref_1', reason: 'timeout', source: 'gateway_response', at: NOW, ...data },
     metadata: eventMetadata,
+    schemaVersion: PAYMENT_EVENT_VERSIONS.RefundOutcomeUnknown,
   };
 }
 

@@ -1,5 +1,6 @@
 import type { GatewayAttemptOutcome } from './payment.commands';
 import type { OutcomeSource, PaymentEvent } from './payment.events';
+import type { PaymentFailureCategory } from './payment.failure-category';
 
 /** A payment's status, as the API contract names it. */
 export type PaymentStatus =
@@ -73,6 +74,8 @@ export type PaymentState = {
   /** Why the payment failed, or why its outcome is unknown. */
   statusReason?: string;
   declineCode?: string;
+  /** What kind of failure, while the payment is failed. */
+  failureCategory?: PaymentFailureCategory;
   /** Gateway call attempts of any operation. */
   attempts: number;
   lastError?: GatewayError;
@@ -151,10 +154,11 @@ export function evolvePayment(state: PaymentState, event: PaymentEvent): Payment
       // An earlier "unknown" (or a reconciled decline) no longer explains the status.
       delete next.statusReason;
       delete next.declineCode;
+      delete next.failureCategory;
       return next;
     }
     case 'PaymentFailed': {
-      const { reason, declineCode, source, at } = event.data;
+      const { reason, declineCode, category, source, at } = event.data;
       const next: PaymentState = {
         ...state,
         status: 'failed',
@@ -164,6 +168,9 @@ export function evolvePayment(state: PaymentState, event: PaymentEvent): Payment
       };
       if (declineCode === undefined) delete next.declineCode;
       else next.declineCode = declineCode;
+      // Absent only for a v1 event read without the upcasters (a reader wired without them).
+      if (category === undefined) delete next.failureCategory;
+      else next.failureCategory = category;
       return next;
     }
     case 'PaymentOutcomeUnknown':

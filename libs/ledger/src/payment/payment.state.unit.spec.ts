@@ -148,6 +148,17 @@ describe('evolvePayment', () => {
       expect(state.capturedAmount).toBe(0);
     });
 
+    it('records what kind of failure it was, until a reconciled success replaces it', () => {
+      const history = [...processing(), paymentFailed({ category: 'gateway_unavailable' })];
+
+      const failedState = fold(history);
+      const settled = fold([...history, paymentSucceeded({ source: 'reconcile' })]);
+
+      expect(failedState.failureCategory).toBe('gateway_unavailable');
+      expect(settled.status).toBe('succeeded');
+      expect(settled).not.toHaveProperty('failureCategory');
+    });
+
     it('drops the unknown-outcome reason once a success settles it', () => {
       const state = fold([...outcomeUnknown(), paymentSucceeded({ source: 'reconcile' })]);
 

@@ -1,3 +1,4 @@
+import type { UpcasterChain } from '@ledger/event-store';
 import type { ParkingLot, ParkedRecord } from './parking-lot.port';
 import type { StreamConsumer } from './stream-consumer';
 
@@ -14,12 +15,14 @@ export async function redriveParked(
   consumer: StreamConsumer,
   parkingLot: ParkingLot,
   limit = 100,
+  upcasters?: UpcasterChain,
 ): Promise<RedriveResult> {
   const parked = await parkingLot.list(consumer.name, limit);
   const result: RedriveResult = { redriven: 0, stillFailing: [] };
   for (const record of parked) {
     try {
-      await consumer.handle(record.event);
+      // A record parked by an older release is handed over in today's shape, like a fresh one.
+      await consumer.handle(upcasters?.upcast(record.event) ?? record.event);
       await parkingLot.release(consumer.name, record.event);
       result.redriven += 1;
     } catch (error) {

@@ -1,8 +1,13 @@
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
-import { decodeEventRecord } from '@ledger/event-store';
+import { decodeEventRecord, type UpcasterChain } from '@ledger/event-store';
 import { BatchProcessor, type BatchProcessorOptions } from '../core/batch-processor';
 import type { ParkingLot } from '../core/parking-lot.port';
 import type { ConsumerRecord, StreamConsumer } from '../core/stream-consumer';
+
+export interface LambdaStreamHandlerOptions extends BatchProcessorOptions {
+  /** Applied to every decoded record, as the event store applies them to its reads. */
+  upcasters?: UpcasterChain;
+}
 
 /**
  * The AWS driver: a handler for a DynamoDB-stream event source mapping with
@@ -12,13 +17,13 @@ import type { ConsumerRecord, StreamConsumer } from '../core/stream-consumer';
 export function createLambdaStreamHandler(
   consumer: StreamConsumer,
   parkingLot: ParkingLot,
-  options: BatchProcessorOptions = {},
+  options: LambdaStreamHandlerOptions = {},
 ): (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse> {
   const processor = new BatchProcessor(consumer, parkingLot, options);
   return async (event) => {
     const records: ConsumerRecord[] = [];
     for (const record of event.Records) {
-      const decoded = decodeEventRecord(record);
+      const decoded = decodeEventRecord(record, options.upcasters);
       const sequenceNumber = record.dynamodb?.SequenceNumber;
       if (decoded !== undefined && sequenceNumber !== undefined) {
         records.push({ event: decoded, sequenceNumber });

@@ -1,5 +1,5 @@
 import type { DynamoDBStreamEvent } from 'aws-lambda';
-import { toEventItem, type StoredEvent } from '@ledger/event-store';
+import { toEventItem, UpcasterChain, type StoredEvent } from '@ledger/event-store';
 import type { ParkedRecord, ParkingLot } from '../core/parking-lot.port';
 import type { StreamConsumer } from '../core/stream-consumer';
 import { createLambdaStreamHandler } from './lambda-stream-handler';
@@ -62,6 +62,24 @@ describe('createLambdaStreamHandler', () => {
       expect(response.batchItemFailures).toEqual([]);
       expect(seen.filter((e) => e.streamId === 'a').map((e) => e.version)).toEqual([1, 2, 3]);
       expect(seen.filter((e) => e.streamId === 'b').map((e) => e.version)).toEqual([1, 2]);
+    });
+  });
+
+  describe('when it is given upcasters', () => {
+    it('hands the consumer each record in the current shape of its type', async () => {
+      const seen: StoredEvent[] = [];
+      const consumer: StreamConsumer = { name: 'c', handle: async (e) => void seen.push(e) };
+      const upcasters = new UpcasterChain([
+        { type: 'Tick', fromVersion: 1, toVersion: 2, upcast: (data) => ({ ...data, ticks: 1 }) },
+      ]);
+      const handler = createLambdaStreamHandler(consumer, new MemoryParkingLot(), {
+        ...fast,
+        upcasters,
+      });
+
+      await handler(lambdaEvent([['a', 1]]));
+
+      expect(seen.map((e) => [e.schemaVersion, e.data])).toEqual([[2, { ticks: 1 }]]);
     });
   });
 

@@ -8,7 +8,7 @@ import {
   type DynamoDBStreamsClient,
   type Shard,
 } from '@aws-sdk/client-dynamodb-streams';
-import { decodeEventRecord } from '@ledger/event-store';
+import { decodeEventRecord, type UpcasterChain } from '@ledger/event-store';
 import { BatchProcessor, type BatchProcessorOptions } from '../core/batch-processor';
 import type { ParkingLot } from '../core/parking-lot.port';
 import type { ConsumerRecord, StreamConsumer } from '../core/stream-consumer';
@@ -31,6 +31,8 @@ export interface StreamPollerOptions {
   /** How often the shard list is refreshed (default 5 s). */
   shardRefreshMs?: number;
   processor?: BatchProcessorOptions;
+  /** Applied to every decoded record, as the event store applies them to its reads. */
+  upcasters?: UpcasterChain;
   log?: (message: string, fields?: Record<string, unknown>) => void;
 }
 
@@ -174,7 +176,7 @@ export class StreamPoller {
     const raw = output.Records ?? [];
     const records: ConsumerRecord[] = [];
     for (const record of raw) {
-      const event = decodeEventRecord(record);
+      const event = decodeEventRecord(record, this.options.upcasters);
       const sequenceNumber = record.dynamodb?.SequenceNumber;
       if (event !== undefined && sequenceNumber !== undefined)
         records.push({ event, sequenceNumber });

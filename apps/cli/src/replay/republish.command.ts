@@ -1,0 +1,304 @@
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { ulid } from 'ulid';
+import { rulesFromTemplate } from '@ledger/bus';
+import { repoRoot, type LedgerEnv } from '@ledger/config';
+import { ValidationFailedError } from '@ledger/errors';
+import type { Logger } from '@ledger/observability';
+import {
+  DynamoDbReplayJobs,
+  LocalBusReplayDelivery,
+  MAX_REPUBLISH_RATE,
+  newRepublishJob,
+  republish,
+  ruleSelector,
+  type ReplayJob,
+  type RepublishProgress,
+} from '@ledger/replay';
+import { cliStorage } from '../consumers/consumer.commands';
+
+interface RepublishCliOptions {
+  rule?: string;
+  from?: string;
+  to?: string;
+  tenant?: string;
+  payment?: string;
+  types?: string;
+  rate?: string;
+  dryRun?: boolean;
+  resume?: string;
+}
+
+/** Exit codes: completed, failed, interrupted (128 + SIGINT, as shells report Ctrl-C). */
+const EXIT = { completed: 0, failed: 1, interrupted: 130 } as const;
+/** Without a terminal, a progress line this often instead of one line redrawn in place. */
+const PLAIN_PROGRESS_MS = 5_000;
+const TTY_PROGRESS_MS = 100;
+
+/** Adds `republish` under `replay`: re-delivers integration events to one rule's target. */
+export function registerRepublishCommand(
+  parent: Command,
+  env: () => LedgerEnv,
+  logger: () => Logger,
+): void {
+  parent
+    .command('republish')
+    .description(
+      'Send past integration events again, marked replay: true, to the target of ONE rule only ' +
+        '(other subscribers see nothing), at a bounded rate. Progress goes to stderr, a JSON ' +
+        'summary to stdout. Ctrl-C stops after the event in flight; --resume continues from the ' +
+        'checkpoint. Exit code 0 completed, 1 failed, 130 interrupted.',
+    )
+    .option('--rule <name>', 'the rule to deliver to, e.g. PaymentReceiptsFunction.PaymentOutcomes')
+    .option('--from <iso>', 'events recorded at or after this instant (ISO-8601)')
+    .option('--to <iso>', 'events recorded before this instant (ISO-8601; default now)')
+    .option('--tenant <id>', "only this tenant's payments")
+    .option('--payment <id>', 'only this payment (needs --tenant)')
+    .option('--types <list>', 'only these detail-types, comma-separated, e.g. payment.succeeded')
+    .option('--rate <n>', 'at most this many events per second (default 50)')
+    .option('--dry-run', 'deliver nothing; count what would be delivered, by detail-type')
+    .option(
+      '--resume <replayId>',
+      'continue an interrupted or failed republish from its checkpoint',
+    )
+    .action(async (options: RepublishCliOptions) => {
+      const settings = env();
+      const rules = rulesFromTemplate(join(repoRoot(), 'template.yaml'));
+      const storage = cliStorage(settings);
+      const jobs = new DynamoDbReplayJobs(storage.dynamoDb, storage.tables.meta);
+      try {
+        const rate = rateOf(options.rate);
+        const job =
+          options.resume === undefined
+            ? newJob(options, rate)
+            : await resumableJob(jobs, options.resume, options);
+        const target = job.target ?? '';
+        const selects = ruleSelector(rules, target);
+        const busUrl = localBusUrl(settings);
+        if (!job.dryRun) await assertBusReachable(busUrl, settings);
+        if (options.resume === undefined) await jobs.create(job);
+
+        const controller = new AbortController();
+        const stopSignals = onStopSignals(() => {
+          process.stderr.write('\nstopping after the event in flight (Ctrl-C again to quit)\n');
+          controller.abort();
+        });
+        const progress = progressReporter(process.stderr, job);
+        let finished: ReplayJob;
+        try {
+          finished = await republish({
+            store: storage.eventStore,
+            delivery: new LocalBusReplayDelivery(busUrl),
+            jobs,
+            job,
+            ratePerSecond: rate,
+            selects,
+            onProgress: progress.update,
+            signal: controller.signal,
+          });
+        } finally {
+          progress.done();
+          stopSignals();
+        }
+
+        console.log(JSON.stringify(finished));
+        const status = finished.status === 'running' ? 'failed' : finished.status;
+        if (status !== 'completed') {
+          process.stderr.write(
+            `republish ${finished.replayId} ${status}` +
+              (finished.error === undefined ? '' : `: ${finished.error}`) +
+              `\nresume with: ledger replay republish --resume ${finished.replayId}\n`,
+          );
+          if (finished.error !== undefined) {
+            logger().debug(
+              { replayId: finished.replayId, error: finished.error },
+              'republish failed',
+            );
+          }
+        }
+        process.exitCode = EXIT[status];
+      } catch (error) {
+        // The CLI prints a known error's message only: put the individual problems in it.
+        if (error instanceof ValidationFailedError) {
+          throw new RangeError(`${error.message}: ${error.errors.join('; ')}`);
+        }
+        throw error;
+      } finally {
+        storage.dynamoDb.destroy();
+      }
+    });
+}
+
+function newJob(options: RepublishCliOptions, rate: number | undefined): ReplayJob {
+  if (options.rule === undefined) {
+    throw new RangeError('--rule is required (or --resume <replayId> to continue a republish)');
+  }
+  return newRepublishJob(
+    {
+      rule: options.rule,
+      from: options.from,
+      to: options.to,
+      tenantId: options.tenant,
+      paymentId: options.payment,
+      detailTypes: options.types?.split(',').map((type) => type.trim()),
+      ratePerSecond: rate,
+      dryRun: options.dryRun === true,
+    },
+    { replayId: ulid(), now: new Date() },
+  );
+}
+
+async function resumableJob(
+  jobs: DynamoDbReplayJobs,
+  replayId: string,
+  options: RepublishCliOptions,
+): Promise<ReplayJob> {
+  const scoped = (['rule', 'from', 'to', 'tenant', 'payment', 'types', 'dryRun'] as const).filter(
+    (name) => options[name] !== undefined,
+  );
+  if (scoped.length > 0) {
+    throw new RangeError(
+      `--resume keeps the job's own scope; drop ${scoped.map(flagOf).join(', ')} (only --rate may change)`,
+    );
+  }
+  const job = await jobs.get(replayId);
+  if (job === undefined) throw new RangeError(`No replay has the id ${replayId}`);
+  if (job.kind !== 'republish') {
+    throw new RangeError(`Replay ${replayId} is a ${job.kind}, not a republish`);
+  }
+  if (job.status === 'completed') {
+    throw new RangeError(`Replay ${replayId} already completed; there is nothing to resume`);
+  }
+  if (job.status === 'running') {
+    // A crash leaves the mark behind; so does a run still going in another terminal.
+    process.stderr.write(
+      `replay ${replayId} is still marked running (a crashed run?); resuming from its last ` +
+        'checkpoint. Make sure no other run of it is active.\n',
+    );
+  }
+  return job;
+}
+
+function flagOf(name: string): string {
+  return name === 'dryRun' ? '--dry-run' : `--${name}`;
+}
+
+function rateOf(raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const rate = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(rate) || rate <= 0 || rate > MAX_REPUBLISH_RATE) {
+    throw new RangeError(
+      `--rate must be a number of events per second in (0, ${MAX_REPUBLISH_RATE}]`,
+    );
+  }
+  return rate;
+}
+
+/**
+ * The bus that `ledger start` runs (or EVENTBRIDGE_ENDPOINT, when that is another local bus).
+ * @debt Republishing in AWS needs `LambdaReplayDelivery` wired to `@aws-sdk/client-lambda`, which
+ * is not a dependency yet.
+ */
+function localBusUrl(env: LedgerEnv): string {
+  if (env.eventBridgeEndpoint === 'aws') {
+    throw new RangeError(
+      'republish delivers through the local bus; delivery in AWS (invoking the target function) ' +
+        'is not wired yet',
+    );
+  }
+  return env.eventBridgeEndpoint ?? `http://127.0.0.1:${env.localBusPort}`;
+}
+
+// Checked before a job is recorded, so a stopped stack does not leave a failed job behind.
+async function assertBusReachable(url: string, env: LedgerEnv): Promise<void> {
+  const response = await fetch(`${url}/_control/stats`).catch((error: unknown) => {
+    throw new RangeError(
+      `Cannot reach the local bus at ${url} (LOCAL_BUS_PORT ${env.localBusPort}); is \`ledger start\` ` +
+        `running? ${(error as Error).message}`,
+    );
+  });
+  await response.body?.cancel();
+  if (!response.ok) throw new RangeError(`${url} does not answer as the local bus does`);
+}
+
+/** Calls `stop` on the first SIGINT or SIGTERM; a second one quits at once. Returns an unsubscribe. */
+function onStopSignals(stop: () => void): () => void {
+  let stopping = false;
+  const handler = (): void => {
+    if (stopping) process.exit(EXIT.interrupted);
+    stopping = true;
+    stop();
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return () => {
+    process.off('SIGINT', handler);
+    process.off('SIGTERM', handler);
+  };
+}
+
+interface ProgressReporter {
+  update: (progress: RepublishProgress) => void;
+  done: () => void;
+}
+
+/**
+ * One line redrawn in place on a terminal, a line every few seconds otherwise (logs, CI). The
+ * rate is this run's, so a resume does not count what earlier runs did.
+ */
+function progressReporter(stream: NodeJS.WriteStream, job: ReplayJob): ProgressReporter {
+  const tty = stream.isTTY === true;
+  const startedAt = Date.now();
+  const startedWith = job.processed;
+  let shownAt = 0;
+  let last: RepublishProgress | undefined;
+  let drawn = false;
+
+  const line = (p: RepublishProgress): string => {
+    const seconds = (Date.now() - startedAt) / 1000;
+    const rate = seconds > 0 ? (p.processed - startedWith) / seconds : 0;
+    const of = p.total === undefined ? '' : `/${p.total}`;
+    const percent =
+      p.total === undefined || p.total === 0
+        ? ''
+        : ` (${Math.floor((100 * p.processed) / p.total)}%)`;
+    const eta =
+      p.total === undefined || rate <= 0
+        ? ''
+        : `  ETA ${duration(Math.max(0, p.total - p.processed) / rate)}`;
+    const verb = job.dryRun ? 'would deliver' : 'delivered';
+    return (
+      `republish ${p.replayId}  ${p.processed}${of}${percent} processed  ${verb} ${p.delivered}` +
+      `  ${rate.toFixed(1)}/s${eta}`
+    );
+  };
+  const show = (p: RepublishProgress): void => {
+    if (tty) {
+      stream.write(`\r\x1b[2K${line(p)}`);
+      drawn = true;
+    } else {
+      stream.write(`${line(p)}\n`);
+    }
+  };
+
+  return {
+    update: (p) => {
+      last = p;
+      const now = Date.now();
+      if (now - shownAt < (tty ? TTY_PROGRESS_MS : PLAIN_PROGRESS_MS)) return;
+      shownAt = now;
+      show(p);
+    },
+    done: () => {
+      if (last !== undefined) show(last);
+      if (drawn) stream.write('\n');
+    },
+  };
+}
+
+function duration(seconds: number): string {
+  const s = Math.ceil(seconds);
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+}
