@@ -87,7 +87,10 @@ describe('EventBridge fan-out, end to end', () => {
         '--pattern',
         '{"detail-type":["payment.succeeded"]}',
       ]);
-      await new Promise((r) => setTimeout(r, 1000));
+      const connected = Date.now() + 20_000;
+      while (!tail.output().includes('tailing') && Date.now() < connected) {
+        await new Promise((r) => setTimeout(r, 100));
+      }
 
       const paymentId = await payAndRefund('fan-tail');
       const deadline = Date.now() + 20_000;

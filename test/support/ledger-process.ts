@@ -2,7 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '@ledger/local-engine';
+import { freePorts } from '@ledger/local-engine';
 
 const CLI = join(__dirname, '..', '..', 'dist', 'apps', 'cli', 'src', 'main.js');
 
@@ -22,11 +22,13 @@ export interface LedgerProcess {
 export async function isolatedEnv(
   overrides: Record<string, string> = {},
 ): Promise<Record<string, string>> {
+  // Held together while found, so no two of them can be the same port.
+  const [api, engine, bus, sandbox] = await freePorts(4);
   return {
-    PORT: String(await freePort()),
-    DYNAMODB_LOCAL_PORT: String(await freePort()),
-    LOCAL_BUS_PORT: String(await freePort()),
-    SANDBOX_GATEWAY_PORT: String(await freePort()),
+    PORT: String(api),
+    DYNAMODB_LOCAL_PORT: String(engine),
+    LOCAL_BUS_PORT: String(bus),
+    SANDBOX_GATEWAY_PORT: String(sandbox),
     LEDGER_DATA_DIR: mkdtempSync(join(tmpdir(), 'ledger-e2e-')),
     TABLE_PREFIX: 'e2e-',
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',

@@ -32,6 +32,7 @@ export function registerEventCommands(program: Command, env: () => LedgerEnv): v
       if (!response.ok || response.body === null) {
         throw new RangeError(`The local bus refused the tail: HTTP ${response.status}`);
       }
+      console.error(`tailing ${url.origin}${options.pattern ? ` for ${options.pattern}` : ''}`);
       let buffer = '';
       try {
         for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
