@@ -73,6 +73,8 @@ export interface EventStore {
   readHead(streamId: string): Promise<StreamHead | undefined>;
   /** Every event in the global order of the time index, consistent with each stream's order. */
   readAll(options?: ReadAllOptions): AsyncGenerator<StoredEvent>;
+  /** How many events `readAll` would return for the same bounds (counted, not read). */
+  countAll(options?: Pick<ReadAllOptions, 'from' | 'to'>): Promise<number>;
 }
 
 /** Nest injection token for the event store port. */

@@ -61,6 +61,8 @@ export function registerRebuildCommands(
             generations: new DynamoDbReadModelGenerations(storage.dynamoDb, storage.tables.meta, 0),
             documentsOf: (generation) =>
               new DynamoDbPaymentDocuments(storage.dynamoDb, storage.tables.readModels, generation),
+            // Every event in the bounds, payment or not: what the rebuild reads through.
+            count: (scope) => storage.eventStore.countAll({ from: scope.from, to: scope.to }),
           },
           job,
           { signal: controller.signal, onProgress: (progress) => printer.update(progress) },

@@ -208,6 +208,42 @@ export class DynamoDbEventStore implements EventStore {
       : undefined;
   }
 
+  async countAll(options: Pick<ReadAllOptions, 'from' | 'to'> = {}): Promise<number> {
+    const to = options.to ?? this.clock().toISOString();
+    const days = await this.bucketsBetween(options.from, to);
+    const counts = await Promise.all(
+      days.flatMap((day) =>
+        Array.from({ length: TIME_INDEX_SHARDS }, async (_, shard) => {
+          let count = 0;
+          let startKey: Record<string, AttributeValue> | undefined;
+          do {
+            // Select COUNT returns no items: cheap on the wire, the index still reads them.
+            const output = await this.client
+              .send(
+                new QueryCommand({
+                  TableName: this.tables.events,
+                  IndexName: TIME_INDEX_NAME,
+                  KeyConditionExpression: 'tix = :p AND tsk BETWEEN :lo AND :hi',
+                  ExpressionAttributeValues: {
+                    ':p': { S: timeIndexPartition(day, shard) },
+                    ':lo': { S: options.from ?? day },
+                    ':hi': { S: to },
+                  },
+                  Select: 'COUNT',
+                  ExclusiveStartKey: startKey,
+                }),
+              )
+              .catch(translateStoreError);
+            count += output.Count ?? 0;
+            startKey = output.LastEvaluatedKey;
+          } while (startKey !== undefined);
+          return count;
+        }),
+      ),
+    );
+    return counts.reduce((sum, count) => sum + count, 0);
+  }
+
   /**
    * Reads the time index. `to` defaults to now; an event being written at this moment with an
    * earlier `recordedAt` may still appear later, so a live reader should stay a few seconds

@@ -72,6 +72,16 @@ describe('DynamoDbEventStore.readAll', () => {
       expect(rest.map((e) => e.eventId)).toEqual(all.slice(13).map((e) => e.eventId));
     });
 
+    it('counts what it would return, without reading it', async () => {
+      const from = all[5].recordedAt;
+      const to = all[20].recordedAt;
+
+      expect(await ledger.store.countAll()).toBe(all.length);
+      expect(await ledger.store.countAll({ from, to })).toBe(
+        all.filter((e) => e.recordedAt >= from && e.recordedAt < to).length,
+      );
+    });
+
     it('honours from (inclusive) and to (exclusive)', async () => {
       const from = all[5].recordedAt;
       const to = all[20].recordedAt;
