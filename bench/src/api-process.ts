@@ -16,6 +16,8 @@ const CLOCK_TICKS_PER_SECOND = 100;
 export interface ApiProcessOptions {
   engineEndpoint: string;
   tablePrefix: string;
+  /** The configuration file the API reads (LEDGER_CONFIG); the committed one when absent. */
+  configPath?: string;
 }
 
 export interface RunningApi {
@@ -49,7 +51,7 @@ export async function startApiProcess(options: ApiProcessOptions): Promise<Runni
       LOG_LEVEL: 'warn',
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       // Absolute, so the API reads the committed config whatever the bench's cwd.
-      LEDGER_CONFIG: join(root, 'ledger.config.yaml'),
+      LEDGER_CONFIG: options.configPath ?? join(root, 'ledger.config.yaml'),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

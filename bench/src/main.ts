@@ -4,6 +4,10 @@ import { createLedgerStorage, tableDefinitions, type LedgerStorage } from '@ledg
 import { ensureTables, startDynamoDbLocal, type RunningDynamoDbLocal } from '@ledger/local-engine';
 import { USAGE, UsageError, parseArgs, type BenchArgs } from './args';
 import { eventStoreScenario } from './event-store.bench';
+import { gatewayScenario } from './gateway.bench';
+import { projectionScenario } from './projection.bench';
+import { rebuildScenario } from './rebuild.bench';
+import { publisherScenario } from './publisher.bench';
 import { repoRoot } from '@ledger/config';
 import { formatCheck, formatTable, writeReport, type BenchReport } from './report';
 import type { Scenario } from './scenario';
@@ -11,7 +15,14 @@ import { WARM_UP_OPS, warmUp } from './warm-up';
 import { webhookIngestScenario } from './webhook-ingest.bench';
 
 /** Every scenario, run in this order; a new one only needs adding here. */
-const SCENARIOS: readonly Scenario[] = [eventStoreScenario, webhookIngestScenario];
+const SCENARIOS: readonly Scenario[] = [
+  eventStoreScenario,
+  webhookIngestScenario,
+  gatewayScenario,
+  projectionScenario,
+  publisherScenario,
+  rebuildScenario,
+];
 
 const TABLE_PREFIX = 'bench-';
 
