@@ -21,6 +21,9 @@ export function dynamoDbClientConfig(
   options: { maxAttempts?: number } = {},
 ): DynamoDbClientConfig {
   // Without these the SDK waits on a hung connection indefinitely; a webhook must get its 503.
+  // @debt This SDK version only warns when requestTimeout passes unless throwOnRequestTimeout
+  // is set; turning that on made bursts on a loaded DynamoDB Local fail, so a hung (not refused)
+  // connection still waits. Decide the timeout per call path (webhook ack vs replays) first.
   const requestHandler = { connectionTimeout: 1000, requestTimeout: 5000 };
   if (endpoint === undefined) return { requestHandler, ...options };
   return {
