@@ -3,7 +3,7 @@ import { mkdirSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { createDynamoDbClient } from '@ledger/event-store';
-import { EngineStartError, JavaMissingError } from './engine.errors';
+import { EngineStartError, JavaMissingError, PortInUseError } from './engine.errors';
 import { assertPortFree, freePort } from './ports';
 
 export interface DynamoDbLocalOptions {
@@ -66,7 +66,7 @@ export async function startDynamoDbLocal(
   assertJavaAvailable();
   const port = options.port ?? (await freePort());
   if (options.port !== undefined) {
-    await assertPortFree(port, options.portVariable ?? 'DYNAMODB_LOCAL_PORT');
+    await waitForPort(port, options.portVariable ?? 'DYNAMODB_LOCAL_PORT');
   }
   const { jar, libraryPath } = dynamoDbLocalJar();
   const storage =
@@ -96,6 +96,23 @@ export async function startDynamoDbLocal(
     throw error;
   }
   return { endpoint, port, stop };
+}
+
+/**
+ * A just-killed previous run's engine is stopped by its watchdog within a second or so: give the
+ * port a few seconds to come free before calling it taken.
+ */
+async function waitForPort(port: number, variable: string, patienceMs = 5000): Promise<void> {
+  const deadline = Date.now() + patienceMs;
+  for (;;) {
+    try {
+      await assertPortFree(port, variable);
+      return;
+    } catch (error) {
+      if (!(error instanceof PortInUseError) || Date.now() > deadline) throw error;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
 }
 
 function ensureDir(dir: string): string {
