@@ -144,7 +144,13 @@ export async function startLocalBus(options: LocalBusOptions): Promise<RunningLo
     return true;
   };
 
-  const putEvents = (body: Record<string, unknown>) => {
+  /**
+   * Unlike EventBridge, which stores an accepted event durably before delivering it, this bus lives
+   * in the ledger's own process: it answers PutEvents only once the targets had the events, so a
+   * crash never loses an event the publisher already counts as sent (it is sent again instead).
+   */
+  const putEvents = async (body: Record<string, unknown>) => {
+    const deliveries: Promise<boolean>[] = [];
     const entries = body.Entries;
     if (!Array.isArray(entries) || entries.length === 0 || entries.length > MAX_ENTRIES) {
       throw new BusError('ValidationException', `Entries must hold 1 to ${MAX_ENTRIES} entries`);
@@ -190,7 +196,7 @@ export async function startLocalBus(options: LocalBusOptions): Promise<RunningLo
         if (rule.eventBusName !== bus || !pattern.matches(envelope)) continue;
         for (const name of rule.targets) {
           const target = targets.get(name);
-          if (target !== undefined) void deliver(target, envelope);
+          if (target !== undefined) deliveries.push(deliver(target, envelope));
         }
       }
       for (const tail of tails) {
@@ -200,6 +206,7 @@ export async function startLocalBus(options: LocalBusOptions): Promise<RunningLo
       }
       return { EventId: envelope.id };
     });
+    await Promise.all(deliveries);
     return { FailedEntryCount: results.filter((r) => 'ErrorCode' in r).length, Entries: results };
   };
 
@@ -260,7 +267,7 @@ export async function startLocalBus(options: LocalBusOptions): Promise<RunningLo
     const body = (request.body ?? {}) as Record<string, unknown>;
     const result =
       target === 'AWSEvents.PutEvents'
-        ? putEvents(body)
+        ? await putEvents(body)
         : target === 'AWSEvents.TestEventPattern'
           ? testEventPattern(body)
           : undefined;
