@@ -51,6 +51,7 @@ export function registerRebuildCommands(
           ? await resumable(jobs, options.resume)
           : await create(jobs, options);
       const printer = new ProgressPrinter();
+      printer.start(job);
       const controller = new AbortController();
       process.once('SIGINT', () => controller.abort());
       try {

@@ -22,6 +22,16 @@ describe('formatProgress', () => {
     });
   });
 
+  describe('when a resumed run counts from its own start', () => {
+    it('leaves what earlier runs did out of the rate', () => {
+      const baseline = { at: new Date('2026-01-01T00:00:05.000Z'), processed: 400 };
+
+      expect(formatProgress(job(500, 2000), new Date('2026-01-01T00:00:10.000Z'), baseline)).toBe(
+        'rebuild [#####...............] 25% 500/2000 events, 20/s ETA 1m15s',
+      );
+    });
+  });
+
   describe('when the total is not known', () => {
     it('shows the count and the rate only', () => {
       expect(formatProgress(job(100), new Date('2026-01-01T00:00:10.000Z'))).toBe(
