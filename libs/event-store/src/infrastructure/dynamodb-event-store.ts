@@ -3,6 +3,7 @@ import {
   ConditionalCheckFailedException,
   PutItemCommand,
   QueryCommand,
+  type QueryCommandOutput,
   TransactWriteItemsCommand,
   TransactionCanceledException,
   type AttributeValue,
@@ -215,28 +216,16 @@ export class DynamoDbEventStore implements EventStore {
       days.flatMap((day) =>
         Array.from({ length: TIME_INDEX_SHARDS }, async (_, shard) => {
           let count = 0;
-          let startKey: Record<string, AttributeValue> | undefined;
-          do {
-            // Select COUNT returns no items: cheap on the wire, the index still reads them.
-            const output = await this.client
-              .send(
-                new QueryCommand({
-                  TableName: this.tables.events,
-                  IndexName: TIME_INDEX_NAME,
-                  KeyConditionExpression: 'tix = :p AND tsk BETWEEN :lo AND :hi',
-                  ExpressionAttributeValues: {
-                    ':p': { S: timeIndexPartition(day, shard) },
-                    ':lo': { S: options.from ?? day },
-                    ':hi': { S: to },
-                  },
-                  Select: 'COUNT',
-                  ExclusiveStartKey: startKey,
-                }),
-              )
-              .catch(translateStoreError);
-            count += output.Count ?? 0;
-            startKey = output.LastEvaluatedKey;
-          } while (startKey !== undefined);
+          // Select COUNT returns no items: cheap on the wire, the index still reads them.
+          const pages = this.timeIndexPages(
+            timeIndexPartition(day, shard),
+            options.from ?? day,
+            to,
+            {
+              Select: 'COUNT',
+            },
+          );
+          for await (const page of pages) count += page.Count ?? 0;
           return count;
         }),
       ),
@@ -273,6 +262,18 @@ export class DynamoDbEventStore implements EventStore {
     upper: string,
     pageSize: number,
   ): AsyncGenerator<StoredEvent> {
+    for await (const page of this.timeIndexPages(partition, lower, upper, { Limit: pageSize })) {
+      for (const item of page.Items ?? []) yield this.decode(item);
+    }
+  }
+
+  /** The pages of one time-index partition between two positions (both included). */
+  private async *timeIndexPages(
+    partition: string,
+    lower: string,
+    upper: string,
+    page: { Limit?: number; Select?: 'COUNT' },
+  ): AsyncGenerator<QueryCommandOutput> {
     let startKey: Record<string, AttributeValue> | undefined;
     do {
       const output = await this.client
@@ -286,12 +287,12 @@ export class DynamoDbEventStore implements EventStore {
               ':lo': { S: lower },
               ':hi': { S: upper },
             },
-            Limit: pageSize,
+            ...page,
             ExclusiveStartKey: startKey,
           }),
         )
         .catch(translateStoreError);
-      for (const item of output.Items ?? []) yield this.decode(item);
+      yield output;
       startKey = output.LastEvaluatedKey;
     } while (startKey !== undefined);
   }
