@@ -68,19 +68,21 @@ type Interpret<T> = (exchange: HttpExchange) => Final<T>;
  */
 export class HttpPaymentGateway implements PaymentGateway {
   // A private field: not enumerable, so neither JSON nor a logged instance can show it.
-  readonly #apiKey: string;
-  private readonly baseUrl: URL;
+  readonly #authorization: string;
+  /** Origin and path prefix, without a trailing slash; request paths are appended to it. */
+  private readonly base: string;
   private readonly resilience: GatewayResilience;
   private readonly now: () => number;
   private readonly random: () => number;
 
   constructor(options: HttpPaymentGatewayOptions) {
     const { baseUrl, apiKey, now, random, ...resilience } = options;
-    this.baseUrl = parseBaseUrl(baseUrl);
+    const url = parseBaseUrl(baseUrl);
+    this.base = url.origin + url.pathname.replace(/\/$/, '');
     if (typeof apiKey !== 'string' || apiKey.length === 0) {
       throw new InvalidGatewayOptionsError(['apiKey must be a non-empty string']);
     }
-    this.#apiKey = apiKey;
+    this.#authorization = `Bearer ${apiKey}`;
     this.resilience = new GatewayResilience(resolveResilienceOptions(resilience));
     this.now = now ?? Date.now;
     this.random = random ?? Math.random;
@@ -139,98 +141,94 @@ export class HttpPaymentGateway implements PaymentGateway {
   ): Promise<GatewayOutcome<T>> {
     const { options } = this.resilience;
     const operationStart = this.now();
-    const deadline = new AbortController();
-    const deadlineTimer = setTimeout(() => deadline.abort(), options.deadlineMs);
+    const deadlineAt = operationStart + options.deadlineMs;
     // Whether any attempt so far may have reached the gateway: then money may have moved, and a
     // later refusal can no longer be reported as "not attempted".
     let sentAny = false;
-    try {
-      return await this.resilience.retry.execute(async ({ attempt: retries }) => {
-        const attempt = retries + 1;
-        const attemptStart = this.now();
-        const progress: AttemptProgress = { admitted: false, sent: false };
-        const observation = await this.attempt(call, deadline.signal, progress);
-        sentAny ||= progress.sent;
-        const durationMs = Math.max(0, Math.round(this.now() - attemptStart));
-        const record = (
-          outcome: GatewayAttemptOutcome,
-          extra: Partial<AttemptRecord> = {},
-        ): Promise<void> =>
-          context === undefined
-            ? Promise.resolve()
-            : context.onAttempt(
-                this.buildRecord(call, context, {
-                  attempt,
-                  startedAt: new Date(attemptStart).toISOString(),
-                  durationMs,
-                  outcome,
-                  ...extra,
-                }),
-              );
+    return this.resilience.retry.execute(async ({ attempt: retries }) => {
+      const attempt = retries + 1;
+      const attemptStart = this.now();
+      const progress: AttemptProgress = { admitted: false, sent: false };
+      const observation = await this.attempt(call, deadlineAt, progress);
+      sentAny ||= progress.sent;
+      const durationMs = Math.max(0, Math.round(this.now() - attemptStart));
+      const record = (
+        outcome: GatewayAttemptOutcome,
+        extra: Partial<AttemptRecord> = {},
+      ): Promise<void> =>
+        context === undefined
+          ? Promise.resolve()
+          : context.onAttempt(
+              this.buildRecord(call, context, {
+                attempt,
+                startedAt: new Date(attemptStart).toISOString(),
+                durationMs,
+                outcome,
+                ...extra,
+              }),
+            );
 
-        if (observation.kind === 'circuit_open' || observation.kind === 'bulkhead_rejected') {
-          // Refusals are never retried: the breaker or bulkhead would very likely refuse again.
-          await record(observation.kind);
-          return sentAny
-            ? { outcome: 'unknown', reason: observation.kind }
-            : { outcome: 'not_attempted', reason: observation.kind };
-        }
+      if (observation.kind === 'circuit_open' || observation.kind === 'bulkhead_rejected') {
+        // Refusals are never retried: the breaker or bulkhead would very likely refuse again.
+        await record(observation.kind);
+        return sentAny
+          ? { outcome: 'unknown', reason: observation.kind }
+          : { outcome: 'not_attempted', reason: observation.kind };
+      }
 
-        const exchange = observation.kind === 'response' ? observation.exchange : undefined;
-        const httpFacts = exchange === undefined ? {} : responseFacts(exchange);
-        if (exchange !== undefined && !isRetryableStatus(exchange.status)) {
-          const final: Final<T> = isUnexpectedStatus(exchange.status)
-            ? { outcome: { outcome: 'unknown', reason: `http_${exchange.status}` } }
-            : interpret(exchange);
-          const succeeded = exchange.status >= 200 && exchange.status < 300;
-          await record(succeeded ? 'succeeded' : 'http_error', {
-            ...httpFacts,
-            ...(final.transactionId === undefined
-              ? {}
-              : { gatewayTransactionId: final.transactionId }),
-          });
-          return final.outcome;
-        }
-
-        // A retryable failure: a timeout, a network error, or 408/409/425/429/5xx.
-        const cause = exchange === undefined ? observation.kind : retryCause(exchange.status);
-        const retryAfterMs =
-          exchange === undefined
-            ? undefined
-            : parseRetryAfter(exchange.headers.get('retry-after'), this.now());
-        const plan = planRetry(
-          { attempt, elapsedMs: this.now() - operationStart, retryAfterMs },
-          options,
-          this.random,
-        );
-        const outcome: GatewayAttemptOutcome =
-          exchange === undefined ? (observation.kind as 'timeout' | 'network_error') : 'http_error';
-        await record(outcome, {
+      const exchange = observation.kind === 'response' ? observation.exchange : undefined;
+      const httpFacts = exchange === undefined ? {} : responseFacts(exchange);
+      if (exchange !== undefined && !isRetryableStatus(exchange.status)) {
+        const final: Final<T> = isUnexpectedStatus(exchange.status)
+          ? { outcome: { outcome: 'unknown', reason: `http_${exchange.status}` } }
+          : interpret(exchange);
+        const succeeded = exchange.status >= 200 && exchange.status < 300;
+        await record(succeeded ? 'succeeded' : 'http_error', {
           ...httpFacts,
-          ...(plan.retry ? { nextDelayMs: plan.delayMs } : {}),
+          ...(final.transactionId === undefined
+            ? {}
+            : { gatewayTransactionId: final.transactionId }),
         });
-        if (plan.retry) throw new RetryScheduledError(plan.delayMs);
-        // Never `declined`: something may have reached the gateway, and only it knows what it did.
-        // After 429s only, nothing was charged, and a reconcile will find no charge.
-        return { outcome: 'unknown', reason: cause };
+        return final.outcome;
+      }
+
+      // A retryable failure: a timeout, a network error, or 408/409/425/429/5xx.
+      const cause = exchange === undefined ? observation.kind : retryCause(exchange.status);
+      const retryAfterMs =
+        exchange === undefined
+          ? undefined
+          : parseRetryAfter(exchange.headers.get('retry-after'), this.now());
+      const plan = planRetry(
+        { attempt, elapsedMs: this.now() - operationStart, retryAfterMs },
+        options,
+        this.random,
+      );
+      const outcome: GatewayAttemptOutcome =
+        exchange === undefined ? (observation.kind as 'timeout' | 'network_error') : 'http_error';
+      await record(outcome, {
+        ...httpFacts,
+        ...(plan.retry ? { nextDelayMs: plan.delayMs } : {}),
       });
-    } finally {
-      clearTimeout(deadlineTimer);
-    }
+      if (plan.retry) throw new RetryScheduledError(plan.delayMs);
+      // Never `declined`: something may have reached the gateway, and only it knows what it did.
+      // After 429s only, nothing was charged, and a reconcile will find no charge.
+      return { outcome: 'unknown', reason: cause };
+    });
   }
 
   /** Runs one attempt through the guards and classifies how it ended; never throws for I/O. */
   private async attempt(
     call: HttpCall,
-    deadline: AbortSignal,
+    deadlineAt: number,
     progress: AttemptProgress,
   ): Promise<Observation> {
+    const budgetMs = deadlineAt - this.now();
     // Only possible when recording the previous attempt ate the budget: nothing is sent.
-    if (deadline.aborted) return { kind: 'timeout' };
+    if (budgetMs <= 0) return { kind: 'timeout' };
     try {
       const exchange = await this.resilience.guard(
         (signal) => this.send(call, signal),
-        deadline,
+        budgetMs,
         progress,
       );
       return { kind: 'response', exchange };
@@ -252,11 +250,15 @@ export class HttpPaymentGateway implements PaymentGateway {
 
   /** The HTTP request itself; the body is read under the same signal, so the timeout covers it. */
   private async send(call: HttpCall, signal: AbortSignal): Promise<HttpExchange> {
-    const url = new URL(this.baseUrl.pathname.replace(/\/$/, '') + call.path, this.baseUrl);
-    if (call.query !== undefined) url.search = call.query.toString();
+    // Paths are built encoded (see refund), so plain concatenation is the URL; no URL object
+    // per call on this hot path.
+    const url =
+      call.query === undefined
+        ? this.base + call.path
+        : `${this.base}${call.path}?${call.query.toString()}`;
     const headers: Record<string, string> = {
       accept: 'application/json',
-      authorization: `Bearer ${this.#apiKey}`,
+      authorization: this.#authorization,
     };
     if (call.idempotencyKey !== undefined) headers['idempotency-key'] = call.idempotencyKey;
     if (call.body !== undefined) headers['content-type'] = 'application/json';

@@ -163,15 +163,13 @@ describe('GatewayResilience.guard', () => {
       const firstProgress: AttemptProgress = { admitted: false, sent: false };
       const first = resilience.guard(
         () => new Promise<HttpExchange>((resolve) => (releaseFirst = resolve)),
-        new AbortController().signal,
+        5_000,
         firstProgress,
       );
-      const deadline = new AbortController();
       const queuedProgress: AttemptProgress = { admitted: false, sent: false };
       const send = jest.fn<Promise<HttpExchange>, [AbortSignal]>();
-      const queued = resilience.guard(send, deadline.signal, queuedProgress);
+      const queued = resilience.guard(send, 30, queuedProgress);
 
-      deadline.abort();
       await expect(queued).rejects.toBeInstanceOf(TaskCancelledError);
       releaseFirst({ status: 201, headers: new Headers(), body: undefined });
       await first;
@@ -180,6 +178,68 @@ describe('GatewayResilience.guard', () => {
       expect(queuedProgress).toEqual({ admitted: false, sent: false });
       expect(send).not.toHaveBeenCalled();
       expect(firstProgress).toEqual({ admitted: true, sent: true });
+    });
+  });
+
+  describe('when less than an attempt timeout is left of the deadline', () => {
+    it('cancels the running request at the deadline', async () => {
+      const resilience = new GatewayResilience(
+        resolveResilienceOptions({ attemptTimeoutMs: 5_000, deadlineMs: 8_000 }),
+      );
+      let seen: AbortSignal | undefined;
+      const started = Date.now();
+
+      const hanging = resilience.guard(
+        (signal) => {
+          seen = signal;
+          return new Promise<HttpExchange>(() => {});
+        },
+        40,
+        { admitted: false, sent: false },
+      );
+
+      await expect(hanging).rejects.toBeInstanceOf(TaskCancelledError);
+      expect(seen?.aborted).toBe(true);
+      expect(Date.now() - started).toBeLessThan(2_000);
+    });
+  });
+
+  describe('when the attempt answers within its timeout', () => {
+    it('leaves its signal unaborted (the answer is already read)', async () => {
+      const resilience = new GatewayResilience(resolveResilienceOptions());
+      let seen: AbortSignal | undefined;
+
+      await resilience.guard(
+        (signal) => {
+          seen = signal;
+          return Promise.resolve({ status: 201, headers: new Headers(), body: undefined });
+        },
+        8_000,
+        { admitted: false, sent: false },
+      );
+
+      expect(seen?.aborted).toBe(false);
+    });
+  });
+
+  describe('when the attempt outlives its timeout', () => {
+    it('aborts the signal it handed to the request and rejects with a cancellation', async () => {
+      const resilience = new GatewayResilience(
+        resolveResilienceOptions({ attemptTimeoutMs: 20, deadlineMs: 1_000 }),
+      );
+      let seen: AbortSignal | undefined;
+
+      const hanging = resilience.guard(
+        (signal) => {
+          seen = signal;
+          return new Promise<HttpExchange>(() => {});
+        },
+        8_000,
+        { admitted: false, sent: false },
+      );
+
+      await expect(hanging).rejects.toBeInstanceOf(TaskCancelledError);
+      expect(seen?.aborted).toBe(true);
     });
   });
 });
