@@ -5,10 +5,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from '@ledger/local-engine';
 import { repoRoot } from '@ledger/config';
 
-const HEALTH_TIMEOUT_MS = 30_000;
-const HEALTH_POLL_MS = 100;
+const READY_TIMEOUT_MS = 30_000;
+const READY_POLL_MS = 100;
 const STOP_GRACE_MS = 5_000;
-/** Enough of the API's output to explain a failed start, without holding a whole run's logs. */
+/** Enough of a child's output to explain a failed start, without holding a whole run's logs. */
 const OUTPUT_TAIL_CHARS = 8_000;
 /** Linux's USER_HZ: /proc/<pid>/stat reports CPU time in these ticks (100 on every usual arch). */
 const CLOCK_TICKS_PER_SECOND = 100;
@@ -20,16 +20,19 @@ export interface ApiProcessOptions {
   configPath?: string;
 }
 
-export interface RunningApi {
+/** A Node service the bench started in a process of its own. */
+export interface RunningProcess {
   baseUrl: string;
   pid: number;
-  /** The API's CPU time so far (user + system), in ms; undefined where /proc is unavailable. */
+  /** Its CPU time so far (user + system), in ms; undefined where /proc is unavailable. */
   cpuMs(): number | undefined;
-  /** The last lines it printed (warn and above), for error messages. */
+  /** The last lines it printed, for error messages. */
   outputTail(): string;
   /** SIGTERM, then SIGKILL if it has not exited within 5 s. */
   stop(): Promise<void>;
 }
+
+export type RunningApi = RunningProcess;
 
 /**
  * Starts the API alone (`node dist/apps/api/src/main.js`, no stream processor) against the
@@ -37,13 +40,11 @@ export interface RunningApi {
  */
 export async function startApiProcess(options: ApiProcessOptions): Promise<RunningApi> {
   const root = repoRoot();
-  const entry = join(root, 'dist', 'apps', 'api', 'src', 'main.js');
-  if (!existsSync(entry)) throw new Error(`${entry} is missing: run \`npm run build\` first`);
-  const port = await freePort();
-  const child = spawn(process.execPath, [entry], {
-    cwd: root,
-    env: {
-      ...process.env,
+  return startNodeProcess({
+    name: 'The API',
+    entry: join(root, 'dist', 'apps', 'api', 'src', 'main.js'),
+    readyPath: '/health',
+    env: (port) => ({
       DYNAMODB_ENDPOINT: options.engineEndpoint,
       TABLE_PREFIX: options.tablePrefix,
       PORT: String(port),
@@ -52,7 +53,36 @@ export async function startApiProcess(options: ApiProcessOptions): Promise<Runni
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       // Absolute, so the API reads the committed config whatever the bench's cwd.
       LEDGER_CONFIG: options.configPath ?? join(root, 'ledger.config.yaml'),
-    },
+    }),
+  });
+}
+
+/**
+ * Starts the sandbox gateway alone (`node dist/apps/sandbox-gateway/src/main.js`: no faults, no
+ * webhooks), as a real gateway would be: a server in a process of its own. Resolves once
+ * GET /_control/stats answers 200.
+ */
+export function startSandboxProcess(options: { apiKey: string }): Promise<RunningProcess> {
+  return startNodeProcess({
+    name: 'The sandbox gateway',
+    entry: join(repoRoot(), 'dist', 'apps', 'sandbox-gateway', 'src', 'main.js'),
+    readyPath: '/_control/stats',
+    env: (port) => ({ SANDBOX_GATEWAY_PORT: String(port), SANDBOX_API_KEY: options.apiKey }),
+  });
+}
+
+async function startNodeProcess(options: {
+  name: string;
+  entry: string;
+  readyPath: string;
+  env: (port: number) => NodeJS.ProcessEnv;
+}): Promise<RunningProcess> {
+  const { name, entry } = options;
+  if (!existsSync(entry)) throw new Error(`${entry} is missing: run \`npm run build\` first`);
+  const port = await freePort();
+  const child = spawn(process.execPath, [entry], {
+    cwd: repoRoot(),
+    env: { ...process.env, ...options.env(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 
@@ -60,17 +90,17 @@ export async function startApiProcess(options: ApiProcessOptions): Promise<Runni
   const keepTail = (chunk: Buffer): void => {
     tail = (tail + chunk.toString('utf8')).slice(-OUTPUT_TAIL_CHARS);
   };
-  // Always drained: a full pipe would block the API mid-run.
+  // Always drained: a full pipe would block the child mid-run.
   child.stdout?.on('data', keepTail);
   child.stderr?.on('data', keepTail);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  // Backstop for a bench that exits abruptly (Ctrl-C): never leave the API running.
+  // Backstop for a bench that exits abruptly (Ctrl-C): never leave the child running.
   const killOnExit = (): void => {
     if (isRunning(child)) child.kill('SIGKILL');
   };
   process.once('exit', killOnExit);
 
-  const api: RunningApi = {
+  const running: RunningProcess = {
     baseUrl: `http://127.0.0.1:${port}`,
     pid: child.pid ?? -1,
     cpuMs: () => processCpuMs(child.pid),
@@ -87,40 +117,44 @@ export async function startApiProcess(options: ApiProcessOptions): Promise<Runni
     },
   };
   try {
-    await waitForHealth(api.baseUrl, child, () => api.outputTail());
+    await waitForReady(name, `${running.baseUrl}${options.readyPath}`, child, () =>
+      running.outputTail(),
+    );
   } catch (error) {
-    await api.stop();
+    await running.stop();
     throw error;
   }
-  return api;
+  return running;
 }
 
-async function waitForHealth(
-  baseUrl: string,
+async function waitForReady(
+  name: string,
+  url: string,
   child: ChildProcess,
   output: () => string,
 ): Promise<void> {
-  const deadline = Date.now() + HEALTH_TIMEOUT_MS;
+  const deadline = Date.now() + READY_TIMEOUT_MS;
   let last = 'no answer';
   while (Date.now() < deadline) {
     if (!isRunning(child)) {
       throw new Error(
-        `The API exited during start-up (code ${child.exitCode}, signal ${child.signalCode}):\n` +
+        `${name} exited during start-up (code ${child.exitCode}, signal ${child.signalCode}):\n` +
           output(),
       );
     }
     try {
-      const response = await fetch(`${baseUrl}/health`, { signal: AbortSignal.timeout(2_000) });
+      const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+      const text = await response.text();
       if (response.status === 200) return;
-      last = `${response.status} ${await response.text()}`;
+      last = `${response.status} ${text}`;
     } catch (error) {
       last = error instanceof Error ? error.message : String(error);
     }
-    await sleep(HEALTH_POLL_MS);
+    await sleep(READY_POLL_MS);
   }
   throw new Error(
-    `The API did not answer GET /health 200 within ${HEALTH_TIMEOUT_MS} ms (last: ${last}):\n` +
-      output(),
+    `${name} did not answer GET ${new URL(url).pathname} 200 within ${READY_TIMEOUT_MS} ms ` +
+      `(last: ${last}):\n${output()}`,
   );
 }
 

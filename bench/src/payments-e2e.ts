@@ -8,7 +8,7 @@ import type { LedgerStorage } from '@ledger/event-store';
 import { paymentStreamId } from '@ledger/ledger';
 import { startSandboxGateway, type RunningSandboxGateway } from '@ledger/sandbox-gateway';
 import { parse, stringify } from 'yaml';
-import { startApiProcess, type RunningApi } from './api-process';
+import { startApiProcess, type RunningApi } from './child-process';
 import { measure, type Measurement } from './harness';
 import type { BenchContext } from './scenario';
 

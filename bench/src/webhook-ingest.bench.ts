@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { startApiProcess, type RunningApi } from './api-process';
+import { startApiProcess, type RunningApi } from './child-process';
 import { measure, median, type Measurement } from './harness';
 import { repoRoot } from '@ledger/config';
 import {
