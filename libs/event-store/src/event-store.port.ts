@@ -49,6 +49,17 @@ export interface ReadAllOptions {
   pageSize?: number;
 }
 
+export interface ReadShardsOptions {
+  /** Inclusive lower bound on `recordedAt` (ISO-8601). */
+  from?: string;
+  /** Exclusive upper bound on `recordedAt` (ISO-8601); default now. */
+  to?: string;
+  /** Per shard index: resume that reader strictly after this position (its last event). */
+  after?: (shard: number) => string | undefined;
+  /** Events fetched per query (default 250). */
+  pageSize?: number;
+}
+
 /** What `startStream` found: its own event written, or the stream's existing first event. */
 export type StartStreamResult =
   { created: true; event: StoredEvent } | { created: false; existing: StoredEvent };
@@ -73,6 +84,13 @@ export interface EventStore {
   readHead(streamId: string): Promise<StreamHead | undefined>;
   /** Every event in the global order of the time index, consistent with each stream's order. */
   readAll(options?: ReadAllOptions): AsyncGenerator<StoredEvent>;
+  /**
+   * The global order split into one reader per time-index shard. Every stream lies in exactly
+   * one shard, so each reader keeps the order of each of its streams, and the readers can run in
+   * parallel (a consumer that needs no order across streams, like a rebuild). Together they
+   * return what `readAll` returns.
+   */
+  readShards(options?: ReadShardsOptions): AsyncIterable<StoredEvent>[];
   /** How many events `readAll` would return for the same bounds (counted, not read). */
   countAll(options?: Pick<ReadAllOptions, 'from' | 'to'>): Promise<number>;
 }

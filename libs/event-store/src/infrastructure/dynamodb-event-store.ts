@@ -26,6 +26,7 @@ import type {
   AppendResult,
   EventStore,
   ReadAllOptions,
+  ReadShardsOptions,
   ReadStreamOptions,
   StartStreamResult,
   StreamPage,
@@ -256,6 +257,48 @@ export class DynamoDbEventStore implements EventStore {
     }
   }
 
+  readShards(options: ReadShardsOptions = {}): AsyncIterable<StoredEvent>[] {
+    const to = options.to ?? this.clock().toISOString();
+    const lowerOf = (shard: number): string | undefined =>
+      [options.from, options.after?.(shard)]
+        .filter((v): v is string => v !== undefined)
+        .sort()
+        .at(-1);
+    const lowers = Array.from({ length: TIME_INDEX_SHARDS }, (_, shard) => lowerOf(shard));
+    // One registry read for all readers, from the earliest place any of them starts.
+    const earliest = lowers.some((lower) => lower === undefined)
+      ? undefined
+      : [...(lowers as string[])].sort()[0];
+    let days: Promise<string[]> | undefined;
+    const daysOnce = (): Promise<string[]> => (days ??= this.bucketsBetween(earliest, to));
+    return lowers.map((lower, shard) =>
+      this.readOneShard(shard, daysOnce, lower, options.after?.(shard), to, options.pageSize),
+    );
+  }
+
+  private async *readOneShard(
+    shard: number,
+    days: () => Promise<string[]>,
+    lower: string | undefined,
+    after: string | undefined,
+    to: string,
+    pageSize = 250,
+  ): AsyncGenerator<StoredEvent> {
+    if (lower !== undefined && lower >= to) return;
+    for (const day of await days()) {
+      if (lower !== undefined && day < dayOf(lower)) continue;
+      for await (const event of this.readShard(
+        timeIndexPartition(day, shard),
+        lower ?? day,
+        to,
+        pageSize,
+      )) {
+        if (after !== undefined && event.position <= after) continue;
+        yield event;
+      }
+    }
+  }
+
   private async *readShard(
     partition: string,
     lower: string,
@@ -267,16 +310,19 @@ export class DynamoDbEventStore implements EventStore {
     }
   }
 
-  /** The pages of one time-index partition between two positions (both included). */
+  /**
+   * The pages of one time-index partition between two positions (both included). Reads one page
+   * ahead: the next query is on its way while the caller handles the current page, so merged or
+   * parallel readers keep the engine busy instead of waiting on it one page at a time.
+   */
   private async *timeIndexPages(
     partition: string,
     lower: string,
     upper: string,
     page: { Limit?: number; Select?: 'COUNT' },
   ): AsyncGenerator<QueryCommandOutput> {
-    let startKey: Record<string, AttributeValue> | undefined;
-    do {
-      const output = await this.client
+    const query = (startKey?: Record<string, AttributeValue>): Promise<QueryCommandOutput> => {
+      const output = this.client
         .send(
           new QueryCommand({
             TableName: this.tables.events,
@@ -292,9 +338,17 @@ export class DynamoDbEventStore implements EventStore {
           }),
         )
         .catch(translateStoreError);
+      // A read-ahead the caller abandons (it stopped iterating) must not become an unhandled
+      // rejection; awaiting it still throws.
+      output.catch(() => undefined);
+      return output;
+    };
+    let next: Promise<QueryCommandOutput> | undefined = query();
+    while (next !== undefined) {
+      const output: QueryCommandOutput = await next;
+      next = output.LastEvaluatedKey === undefined ? undefined : query(output.LastEvaluatedKey);
       yield output;
-      startKey = output.LastEvaluatedKey;
-    } while (startKey !== undefined);
+    }
   }
 
   /** An events-table item as readers see it: in the current shape of its type. */

@@ -1,5 +1,5 @@
 import { createTestLedger, type TestLedger } from '@ledger/testing';
-import type { StoredEvent } from '../index';
+import { TIME_INDEX_SHARDS, shardOf, type StoredEvent } from '../index';
 
 describe('DynamoDbEventStore.readAll', () => {
   let ledger: TestLedger;
@@ -93,6 +93,42 @@ describe('DynamoDbEventStore.readAll', () => {
       expect(range.map((e) => e.eventId)).toEqual(
         all.filter((e) => e.recordedAt >= from && e.recordedAt < to).map((e) => e.eventId),
       );
+    });
+
+    it('splits into one reader per shard, each stream whole in one of them, in its order', async () => {
+      const readers = ledger.store.readShards({ pageSize: 2 });
+
+      const perShard = await Promise.all(readers.map((reader) => collect(reader)));
+
+      expect(perShard).toHaveLength(TIME_INDEX_SHARDS);
+      const union = perShard.flat();
+      expect(union.map((e) => e.eventId).sort()).toEqual(all.map((e) => e.eventId).sort());
+      for (const [shard, events] of perShard.entries()) {
+        expect(events.every((e) => shardOf(e.streamId) === shard)).toBe(true);
+        expectConsistentWithEveryStream(events);
+      }
+      expect(perShard.filter((events) => events.length > 0).length).toBeGreaterThan(1);
+    });
+
+    it('resumes each shard reader after its own position', async () => {
+      const full = await Promise.all(ledger.store.readShards().map((reader) => collect(reader)));
+      const after: Record<number, string> = {};
+      for (const [shard, events] of full.entries()) {
+        if (events.length > 1) after[shard] = events[Math.floor(events.length / 2)].position;
+      }
+
+      const resumed = await Promise.all(
+        ledger.store
+          .readShards({ after: (shard) => after[shard], pageSize: 3 })
+          .map((reader) => collect(reader)),
+      );
+
+      for (const [shard, events] of full.entries()) {
+        const from = after[shard];
+        const expected = from === undefined ? events : events.filter((e) => e.position > from);
+        expect(resumed[shard].map((e) => e.eventId)).toEqual(expected.map((e) => e.eventId));
+      }
+      expect(Object.keys(after).length).toBeGreaterThan(0);
     });
   });
 });
