@@ -3,11 +3,15 @@ import {
   GetItemCommand,
   PutItemCommand,
   QueryCommand,
+  BatchWriteItemCommand,
+  type Put,
+  type WriteRequest,
   type AttributeValue,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { ValidationFailedError } from '@ledger/errors';
+import { StoreUnavailableError, ValidationFailedError } from '@ledger/errors';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { READ_MODEL_INDEX_NAME, translateStoreError } from '@ledger/event-store';
 import { paymentStreamId } from '@ledger/ledger';
 import type {
@@ -20,6 +24,9 @@ import type { PaymentDocument } from '../payment-view/payment-view.projection';
 /** The generation a fresh ledger serves; a blue/green rebuild builds the next one beside it. */
 export const FIRST_GENERATION = 'g1';
 const sortKeyOf = (generation: string): string => `payment#${generation}`;
+/** DynamoDB's limit of items in one BatchWriteItem. */
+const BATCH_WRITE_ITEMS = 25;
+const BATCH_WRITE_ATTEMPTS = 8;
 const listPartitionOf = (tenantId: string, generation: string): string =>
   `${tenantId}#payments#${generation}`;
 
@@ -34,7 +41,12 @@ interface PaymentItem {
   status?: string;
   customerId?: string;
   createdAt?: string;
-  state: PaymentDocument['state'];
+  /**
+   * The folded state as JSON text: nothing filters on its members in DynamoDB, and one string
+   * costs far less to write and read than a nested map (about 1.5x the writes per second on
+   * DynamoDB Local). Documents written before this were maps; both are read.
+   */
+  state: string | PaymentDocument['state'];
 }
 
 /**
@@ -72,6 +84,60 @@ export class DynamoDbPaymentDocuments implements PaymentDocuments {
   }
 
   async put(document: PaymentDocument, expectedVersion: number): Promise<boolean> {
+    try {
+      await this.client.send(new PutItemCommand(this.conditionalPut(document, expectedVersion)));
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      return translateStoreError(error);
+    }
+  }
+
+  /**
+   * BatchWriteItem, 25 documents a request, the requests at once; what DynamoDB leaves
+   * unprocessed (throttling) is sent again after a growing pause, up to 8 times.
+   */
+  async overwriteMany(documents: readonly PaymentDocument[]): Promise<void> {
+    const requests: WriteRequest[][] = [];
+    for (let i = 0; i < documents.length; i += BATCH_WRITE_ITEMS) {
+      requests.push(
+        documents
+          .slice(i, i + BATCH_WRITE_ITEMS)
+          .map((document) => ({ PutRequest: { Item: this.itemOf(document) } })),
+      );
+    }
+    await Promise.all(requests.map((batch) => this.writeBatch(batch)));
+  }
+
+  private async writeBatch(batch: WriteRequest[]): Promise<void> {
+    let pending = batch;
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt === BATCH_WRITE_ATTEMPTS) {
+        throw new StoreUnavailableError(
+          `${pending.length} read-model documents stayed unprocessed after ${attempt} batch writes`,
+        );
+      }
+      if (attempt > 0) await sleep(Math.min(1_000, 25 * 2 ** attempt) * Math.random());
+      const output = await this.client
+        .send(new BatchWriteItemCommand({ RequestItems: { [this.table]: pending } }))
+        .catch(translateStoreError);
+      pending = output.UnprocessedItems?.[this.table] ?? [];
+    }
+  }
+
+  private conditionalPut(document: PaymentDocument, expectedVersion: number): Put {
+    return {
+      TableName: this.table,
+      Item: this.itemOf(document),
+      ConditionExpression:
+        expectedVersion === 0 ? 'attribute_not_exists(pk)' : 'version = :expected',
+      ...(expectedVersion !== 0 && {
+        ExpressionAttributeValues: { ':expected': { N: String(expectedVersion) } },
+      }),
+    };
+  }
+
+  private itemOf(document: PaymentDocument): Record<string, AttributeValue> {
     const createdAt = document.state.createdAt ?? '';
     const item: PaymentItem = {
       pk: paymentStreamId(document.tenantId, document.paymentId),
@@ -84,25 +150,9 @@ export class DynamoDbPaymentDocuments implements PaymentDocuments {
       status: document.state.status,
       customerId: document.state.customerId,
       createdAt,
-      state: document.state,
+      state: JSON.stringify(document.state),
     };
-    try {
-      await this.client.send(
-        new PutItemCommand({
-          TableName: this.table,
-          Item: marshall(item, { removeUndefinedValues: true }),
-          ConditionExpression:
-            expectedVersion === 0 ? 'attribute_not_exists(pk)' : 'version = :expected',
-          ...(expectedVersion !== 0 && {
-            ExpressionAttributeValues: { ':expected': { N: String(expectedVersion) } },
-          }),
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      return translateStoreError(error);
-    }
+    return marshall(item, { removeUndefinedValues: true });
   }
 
   async list(query: PaymentListQuery): Promise<PaymentListPage> {
@@ -165,7 +215,10 @@ function toDocument(item: Record<string, AttributeValue>): PaymentDocument {
     tenantId: plain.tenantId,
     paymentId: plain.paymentId,
     version: Number(plain.version),
-    state: plain.state,
+    state:
+      typeof plain.state === 'string'
+        ? (JSON.parse(plain.state) as PaymentDocument['state'])
+        : plain.state,
   };
 }
 

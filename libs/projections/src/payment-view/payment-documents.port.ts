@@ -26,5 +26,11 @@ export interface PaymentDocuments {
    * another writer got there first.
    */
   put(document: PaymentDocument, expectedVersion: number): Promise<boolean>;
+  /**
+   * Writes documents (of different payments) whatever is stored, in as few requests as the store
+   * allows. Only for a writer whose result another pass makes right where it raced: a blue/green
+   * rebuild's bulk phase, whose catch-up re-folds every payment that changed meanwhile.
+   */
+  overwriteMany(documents: readonly PaymentDocument[]): Promise<void>;
   list(query: PaymentListQuery): Promise<PaymentListPage>;
 }

@@ -1,0 +1,72 @@
+import type { StoredEvent } from '@ledger/event-store';
+import { paymentDecider, paymentStreamId, type PaymentCommand } from '@ledger/ledger';
+import { createTestLedger, type TestLedger } from '@ledger/testing';
+import {
+  evolvePaymentDocument,
+  type PaymentDocument,
+} from '../payment-view/payment-view.projection';
+import { DynamoDbPaymentDocuments } from './dynamodb-payment-documents';
+
+const NOW = '2026-02-01T00:00:00.000Z';
+
+/** The document of a payment just requested (version 1), as the projector would build it. */
+function requested(paymentId: string, amount = 5_000): PaymentDocument {
+  const command = {
+    type: 'RequestPayment',
+    data: { paymentId, amount, currency: 'EUR' },
+    metadata: { now: NOW, tenantId: 'acme' },
+  } as PaymentCommand;
+  const [event] = paymentDecider.decide(command, paymentDecider.initialState());
+  const streamId = paymentStreamId('acme', paymentId);
+  const stored: StoredEvent = {
+    ...event,
+    streamId,
+    version: 1,
+    eventId: `ev_${paymentId}`,
+    schemaVersion: 1,
+    recordedAt: NOW,
+    position: `${NOW}#${streamId}#1`,
+  };
+  return evolvePaymentDocument(null, stored);
+}
+
+describe('DynamoDbPaymentDocuments.overwriteMany', () => {
+  let ledger: TestLedger;
+  let documents: DynamoDbPaymentDocuments;
+
+  beforeAll(async () => {
+    ledger = await createTestLedger('payment-documents');
+    documents = new DynamoDbPaymentDocuments(ledger.client, ledger.tables.readModels, 'g7');
+  });
+
+  afterAll(async () => {
+    await ledger.close();
+  });
+
+  describe('when given more documents than one batch request takes', () => {
+    it('writes every one, listable like any other', async () => {
+      const batch = Array.from({ length: 60 }, (_, i) => requested(`pay_many_${i}`));
+
+      await documents.overwriteMany(batch);
+
+      const readBack = await Promise.all(
+        [0, 24, 25, 59].map((i) => documents.get('acme', `pay_many_${i}`)),
+      );
+      expect(readBack).toEqual([0, 24, 25, 59].map((i) => batch[i]));
+      const listed = await documents.list({ tenantId: 'acme', limit: 100 });
+      expect(listed.items).toHaveLength(60);
+    });
+  });
+
+  describe('when a document is already stored', () => {
+    it('replaces it, whatever its version (the caller owns that choice)', async () => {
+      const newer = { ...requested('pay_over', 7_777), version: 4 };
+      expect(await documents.put(newer, 0)).toBe(true);
+      const older = requested('pay_over');
+
+      await documents.overwriteMany([older]);
+
+      expect(await documents.get('acme', 'pay_over')).toEqual(older);
+    });
+  });
+});
