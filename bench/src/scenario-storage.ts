@@ -2,8 +2,7 @@ import type {
   DynamoDBStreamsClient,
   GetRecordsCommandOutput,
 } from '@aws-sdk/client-dynamodb-streams';
-import { createLedgerStorage, tableDefinitions, type LedgerStorage } from '@ledger/event-store';
-import { ensureTables } from '@ledger/local-engine';
+import type { LedgerStorage } from '@ledger/event-store';
 import {
   DynamoDbCheckpointStore,
   DynamoDbParkingLot,
@@ -13,25 +12,6 @@ import {
 } from '@ledger/stream-consumer';
 import { median, type Measurement } from './harness';
 import type { BenchContext, ResultRow } from './scenario';
-
-/**
- * Ledger tables of the scenario's own, under `prefix` on the bench's engine. `close` releases
- * the client; the tables stay (in memory). Beware: DynamoDB Local appends slowly into a
- * stream-enabled table created late in a run (see `runnerTablesNote`).
- */
-export async function scenarioStorage(
-  context: BenchContext,
-  prefix: string,
-): Promise<LedgerStorage & { close(): void }> {
-  const storage = createLedgerStorage({ endpoint: context.engineEndpoint, tablePrefix: prefix });
-  try {
-    await ensureTables(storage.dynamoDb, tableDefinitions(storage.tables));
-  } catch (error) {
-    storage.dynamoDb.destroy();
-    throw error;
-  }
-  return { ...storage, close: () => storage.dynamoDb.destroy() };
-}
 
 export interface RunningPoller {
   poller: StreamPoller;

@@ -87,7 +87,14 @@ export class ReplayProgressDto {
   @ApiProperty() startedAt!: string;
   @ApiProperty() updatedAt!: string;
   @ApiPropertyOptional() finishedAt?: string;
-  @ApiPropertyOptional() checkpoint?: string;
+  @ApiPropertyOptional({ description: 'In place and republish: where a resume starts' })
+  checkpoint?: string;
+  @ApiPropertyOptional({
+    description: 'Blue/green rebuild: per time-index shard, where its reader resumes',
+    type: 'object',
+    additionalProperties: { type: 'string' },
+  })
+  shardCheckpoints?: Record<string, string>;
   @ApiPropertyOptional() error?: string;
   @ApiPropertyOptional({ type: 'object', additionalProperties: true }) result?: Record<
     string,

@@ -32,6 +32,11 @@ export interface ReplayJob {
   total?: number;
   /** The global position up to which everything is done: where a resume starts. */
   checkpoint?: string;
+  /**
+   * Blue/green rebuild: per time-index shard (by index), the position up to which that shard's
+   * reader is done; the shards are read in parallel, so each resumes from its own.
+   */
+  shardCheckpoints?: Record<string, string>;
   startedAt: string;
   updatedAt: string;
   finishedAt?: string;

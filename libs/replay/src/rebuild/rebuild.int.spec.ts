@@ -1,9 +1,13 @@
 import { ulid } from 'ulid';
+import { handleCommand } from '@ledger/event-store';
+import { paymentDecider, paymentStreamId } from '@ledger/ledger';
 import {
   DynamoDbPaymentDocuments,
   DynamoDbReadModelGenerations,
   FIRST_GENERATION,
+  LivePaymentDocuments,
   PaymentProjector,
+  type PaymentDocuments,
 } from '@ledger/projections';
 import { createTestLedger, type TestLedger } from '@ledger/testing';
 import { DynamoDbReplayJobs } from '../infrastructure/dynamodb-replay-jobs';
@@ -96,17 +100,18 @@ describe('rebuilding the payments read model', () => {
       const job = await newJob();
       const interrupted = await runRebuild(deps, job, {
         settleMs: 10,
-        chunkSize: 200,
+        chunkSize: 50,
         signal: controller.signal,
         onProgress: (progress) => {
-          if (progress.processed >= 1000) controller.abort();
+          if (progress.processed >= 500) controller.abort();
         },
       });
       expect(interrupted.status).toBe('interrupted');
-      expect(interrupted.checkpoint).toBeDefined();
+      expect(interrupted.processed).toBeLessThan(events);
+      expect(Object.keys(interrupted.shardCheckpoints ?? {}).length).toBeGreaterThan(0);
 
       const saved = (await jobs.get(job.replayId))!;
-      const resumed = await runRebuild(deps, saved, { settleMs: 10, chunkSize: 200 });
+      const resumed = await runRebuild(deps, saved, { settleMs: 10, chunkSize: 50 });
 
       expect(resumed.status).toBe('completed');
       expect((await verifyReadModel(ledger.store, documentsOf(job.generation!))).identical).toBe(
@@ -159,5 +164,117 @@ describe('rebuilding the payments read model', () => {
         code: 'validation_failed',
       });
     });
+  });
+});
+
+describe('a blue/green rebuild while payments keep changing', () => {
+  let ledger: TestLedger;
+
+  beforeAll(async () => {
+    ledger = await createTestLedger('rebuild-live');
+    await writeRandomWorkload(ledger.store, { payments: 60, seed: 11 });
+  });
+
+  afterAll(async () => {
+    await ledger.close();
+  });
+
+  /** Links one more (undecided) webhook delivery to a payment; returns the events appended. */
+  async function touch(tenantId: string, paymentId: string): Promise<number> {
+    const now = new Date().toISOString();
+    const id = `late_${tenantId}_${paymentId}`;
+    const handled = await handleCommand(
+      ledger.store,
+      paymentDecider,
+      paymentStreamId(tenantId, paymentId),
+      {
+        type: 'ApplyWebhook',
+        data: {
+          deliveryEventId: id,
+          deliveryStreamId: `${tenantId}#delivery#sandbox#${id}`,
+          provider: 'sandbox',
+          deliveryId: id,
+          providerEventType: 'payment.pending',
+          intent: 'unknown',
+          receivedAt: now,
+        },
+        metadata: { now, tenantId },
+      },
+    );
+    return handled.appended ? handled.appended.toVersion - handled.appended.fromVersion + 1 : 0;
+  }
+
+  it("repairs what its bulk writes overwrote of the projector's, and ends identical", async () => {
+    const documentsOf = (generation: string) =>
+      new DynamoDbPaymentDocuments(ledger.client, ledger.tables.readModels, generation);
+    const generations = new DynamoDbReadModelGenerations(ledger.client, ledger.tables.meta, 0);
+    const projector = new PaymentProjector(
+      ledger.store,
+      new LivePaymentDocuments(generations, documentsOf),
+    );
+    for await (const event of ledger.store.readAll()) await projector.handle(event);
+    const jobs = new DynamoDbReplayJobs(ledger.client, ledger.tables.meta);
+    const now = new Date().toISOString();
+    const job: ReplayJob = {
+      replayId: ulid(),
+      kind: 'rebuild',
+      scope: {},
+      status: 'running',
+      dryRun: false,
+      mode: 'blue-green',
+      generation: `g-${ulid()}`,
+      processed: 0,
+      startedAt: now,
+      updatedAt: now,
+    };
+    await jobs.create(job);
+    // Before the bulk phase writes anything, payments change and the projector, which already
+    // knows the new generation, writes their newer documents into it.
+    let appended = 0;
+    let interference: Promise<void> | undefined;
+    const interfere = async (): Promise<void> => {
+      const since = new Date().toISOString();
+      for (let i = 0; i < 60; i += 3)
+        appended += await touch(['acme', 'globex'][i % 2], `pay_${i}`);
+      for await (const event of ledger.store.readAll({ from: since }))
+        await projector.handle(event);
+    };
+    let overwrittenNewer = 0;
+    const building = documentsOf(job.generation!);
+    const watched: PaymentDocuments = {
+      get: (tenantId, paymentId) => building.get(tenantId, paymentId),
+      put: (document, expectedVersion) => building.put(document, expectedVersion),
+      list: (query) => building.list(query),
+      async overwriteMany(documents) {
+        interference ??= interfere();
+        await interference;
+        for (const document of documents) {
+          const stored = await building.get(document.tenantId, document.paymentId);
+          if (stored !== undefined && stored.version > document.version) overwrittenNewer++;
+        }
+        await building.overwriteMany(documents);
+      },
+    };
+
+    const finished = await runRebuild(
+      {
+        store: ledger.store,
+        jobs,
+        generations,
+        documentsOf: (generation) =>
+          generation === job.generation ? watched : documentsOf(generation),
+      },
+      job,
+      { settleMs: 10, chunkSize: 50 },
+    );
+
+    expect(appended).toBeGreaterThan(0);
+    expect(overwrittenNewer).toBeGreaterThan(0);
+    expect(finished.status).toBe('completed');
+    expect(finished.result).toMatchObject({ caughtUp: { events: appended, payments: 20 } });
+    expect((await verifyReadModel(ledger.store, documentsOf(job.generation!))).identical).toBe(
+      true,
+    );
+    expect((await generations.current()).live).toBe(job.generation);
   });
 });

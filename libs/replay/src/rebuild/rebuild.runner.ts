@@ -11,6 +11,12 @@ import {
 import type { ReplayJob, ReplayJobs, ReplayScope } from '../jobs/replay-job';
 import { verifyReadModel, type VerifyResult } from './verify-read-model';
 
+/**
+ * Documents a blue/green run keeps after writing them, so a stream spread over several chunks is
+ * not read back; beyond it the oldest are dropped and read again when needed (about 2 KB each).
+ */
+const DOCUMENT_CACHE_SIZE = 50_000;
+
 export interface RebuildDependencies {
   store: EventStore;
   jobs: ReplayJobs;
@@ -23,9 +29,9 @@ export interface RebuildDependencies {
 }
 
 export interface RebuildRunOptions {
-  /** Events per checkpoint (default 500). */
+  /** Events per checkpoint: in place, overall; blue/green, per shard reader (default 500). */
   chunkSize?: number;
-  /** Streams folded at once within a chunk (default 16). */
+  /** Streams folded at once (default 16); blue/green shares them among its shard readers. */
   concurrency?: number;
   /**
    * How long a blue/green rebuild waits after announcing its generation before it reads, so every
@@ -98,10 +104,11 @@ export async function runRebuild(
       });
       return state;
     }
+    let caughtUp: CaughtUp | undefined;
     if (mode === 'in-place') {
       await rebuildInPlace(deps, job.scope, state, save, options);
     } else {
-      await rebuildBlueGreen(deps, state, save, options);
+      caughtUp = await rebuildBlueGreen(deps, state, save, options);
     }
     if (options.signal?.aborted) {
       await save({ status: 'interrupted' });
@@ -130,6 +137,7 @@ export async function runRebuild(
       result: {
         mode,
         ...(state.generation && { generation: state.generation }),
+        ...(caughtUp && { caughtUp }),
         ...(verified && { verified }),
       },
     });
@@ -148,76 +156,222 @@ async function rebuildBlueGreen(
   state: ReplayJob,
   save: (changes: Partial<ReplayJob>) => Promise<void>,
   options: RebuildRunOptions,
-): Promise<void> {
+): Promise<CaughtUp | undefined> {
   const generation = state.generation;
   if (generation === undefined)
     throw new ValidationFailedError('A blue/green rebuild needs a generation');
-  if (state.checkpoint === undefined) {
+  if (state.checkpoint === undefined && state.shardCheckpoints === undefined) {
     const { building } = await deps.generations.current();
     if (building !== generation) await deps.generations.startBuilding(generation);
     await new Promise((r) => setTimeout(r, options.settleMs ?? 2500));
   }
   const documents = deps.documentsOf(generation);
-  const docs = new Map<string, PaymentDocument>();
+  const docs = new DocumentCache(DOCUMENT_CACHE_SIZE);
+  // A job saved with one global checkpoint (an older run) resumes every shard from it: all
+  // events up to it are done, whatever their shard.
+  const checkpoints: Record<string, string> = { ...state.shardCheckpoints };
+  // The bulk phase folds what was recorded before the job started; what came later is re-folded
+  // by the catch-up below, which also repairs whatever the bulk writes overwrote meanwhile.
+  const bulkUntil = state.startedAt;
+  const shardReaders = deps.store.readShards({
+    to: bulkUntil,
+    after: (shard) => checkpoints[shard] ?? state.checkpoint,
+  });
+  const failed = new AbortController();
+  const stopped = (): boolean => options.signal?.aborted === true || failed.signal.aborted;
+  const lanes = Math.max(1, Math.ceil((options.concurrency ?? 16) / shardReaders.length));
+  const chunkSize = options.chunkSize ?? 500;
   let processed = state.processed;
-  let chunk: StoredEvent[] = [];
-  const flush = async (): Promise<void> => {
-    if (chunk.length === 0) return;
-    await foldChunk(deps.store, documents, docs, chunk, options.concurrency ?? 16);
-    processed += chunk.length;
-    await save({ processed, checkpoint: chunk[chunk.length - 1].position });
-    chunk = [];
+  // Saves run one after the other, each writing the figures of the moment it starts, so progress
+  // only moves on; while one is waiting to start, more requests join it instead of queueing.
+  let saving: Promise<void> = Promise.resolve();
+  let saveQueued = false;
+  const saveProgress = (): Promise<void> => {
+    if (!saveQueued) {
+      saveQueued = true;
+      saving = saving.then(() => {
+        saveQueued = false;
+        return save({ processed, shardCheckpoints: { ...checkpoints } });
+      });
+    }
+    return saving;
   };
-  for await (const event of deps.store.readAll({ after: state.checkpoint })) {
-    if (options.signal?.aborted) break;
-    chunk.push(event);
-    if (chunk.length >= (options.chunkSize ?? 500)) await flush();
-  }
-  if (!options.signal?.aborted) await flush();
+
+  const readShard = async (reader: AsyncIterable<StoredEvent>, shard: number): Promise<void> => {
+    let chunk: StoredEvent[] = [];
+    // One chunk's write is in flight while the next is read and folded; writes and checkpoints
+    // still happen in order, so a checkpoint never passes an unwritten chunk.
+    let writing: Promise<void> = Promise.resolve();
+    const flush = async (): Promise<void> => {
+      if (chunk.length === 0) return;
+      const done = chunk;
+      chunk = [];
+      const changed = await foldChunk(deps.store, documents, docs, done, lanes);
+      await writing;
+      writing = (async () => {
+        await documents.overwriteMany(changed);
+        processed += done.length;
+        checkpoints[shard] = done[done.length - 1].position;
+        // Not awaited: the lane goes on; a failed save surfaces when the run awaits `saving`.
+        saveProgress().catch(() => undefined);
+      })();
+      // Awaited at the next flush or at the end; meanwhile a failure must not go unhandled.
+      writing.catch(() => undefined);
+    };
+    try {
+      for await (const event of reader) {
+        if (stopped()) break;
+        chunk.push(event);
+        if (chunk.length >= chunkSize) await flush();
+      }
+      if (!stopped()) await flush();
+      await writing;
+    } catch (error) {
+      failed.abort();
+      throw error;
+    }
+  };
+  const results = await Promise.allSettled(shardReaders.map(readShard));
+  await saving;
+  const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failure !== undefined) throw failure.reason;
+  if (stopped()) return undefined;
+  return catchUpSince(deps.store, documents, bulkUntil, options);
+}
+
+/** What the catch-up of a blue/green rebuild re-folded: events since the start, their payments. */
+interface CaughtUp {
+  events: number;
+  payments: number;
 }
 
 /**
- * Folds one chunk into the generation: per payment stream, in version order, streams at once; one
- * conditional write per stream and chunk. A lost race (the projector wrote the same document)
- * re-reads and folds again.
+ * The blue/green catch-up: every payment with an event recorded since `since` is folded again
+ * from its whole stream and written when the generation holds an older version. While the bulk
+ * phase ran, the projector kept the new generation current for those payments, and a bulk write
+ * may have replaced its newer document; after this, only the projector's conditional writes
+ * remain. Returns undefined when interrupted.
+ */
+async function catchUpSince(
+  store: EventStore,
+  documents: PaymentDocuments,
+  since: string,
+  options: RebuildRunOptions,
+): Promise<CaughtUp | undefined> {
+  const streams = new Set<string>();
+  let events = 0;
+  for await (const event of store.readAll({ from: since })) {
+    if (options.signal?.aborted) return undefined;
+    events += 1;
+    if (parsePaymentStreamId(event.streamId) !== undefined) streams.add(event.streamId);
+  }
+  const pending = [...streams];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(options.concurrency ?? 16, pending.length) }, async () => {
+      while (next < pending.length && !options.signal?.aborted) {
+        await refoldStream(store, documents, pending[next++]);
+      }
+    }),
+  );
+  return options.signal?.aborted ? undefined : { events, payments: streams.size };
+}
+
+/**
+ * Folds a payment's whole stream and writes the result over the stored document, conditional on
+ * the version it replaces, unless the stored one is newer.
+ */
+async function refoldStream(
+  store: EventStore,
+  documents: PaymentDocuments,
+  streamId: string,
+): Promise<void> {
+  const ids = parsePaymentStreamId(streamId)!;
+  for (let race = 0; race < 5; race++) {
+    let document: PaymentDocument | null = null;
+    for await (const event of store.readWholeStream(streamId)) {
+      document = evolvePaymentDocument(document, event);
+    }
+    if (document === null) return;
+    const current = await documents.get(ids.tenantId, ids.paymentId);
+    // Newer than this fold: the stream moved on meanwhile; read it again.
+    if (current !== undefined && current.version > document.version) continue;
+    // At the same version too: an in-place rebuild repairs a document that went wrong.
+    if (await documents.put(document, current?.version ?? 0)) return;
+  }
+  throw new Error(`The read model of ${streamId} kept moving during the rebuild`);
+}
+
+/** Documents this run wrote, newest last; the oldest go first once `limit` is reached. */
+class DocumentCache {
+  private readonly entries = new Map<string, PaymentDocument>();
+
+  constructor(private readonly limit: number) {}
+
+  get(streamId: string): PaymentDocument | undefined {
+    return this.entries.get(streamId);
+  }
+
+  set(streamId: string, document: PaymentDocument): void {
+    this.entries.delete(streamId);
+    this.entries.set(streamId, document);
+    if (this.entries.size > this.limit) {
+      this.entries.delete(this.entries.keys().next().value as string);
+    }
+  }
+
+  delete(streamId: string): void {
+    this.entries.delete(streamId);
+  }
+}
+
+/**
+ * The bulk fold of one chunk: per payment stream, in version order, streams at once. Returns the
+ * documents it changed, to be written in one `overwriteMany`, without conditions (see
+ * `catchUpSince` for why that is safe). A stream that starts in this chunk is folded from nothing
+ * without reading first; one seen in an earlier chunk continues from the cached document.
  */
 async function foldChunk(
   store: EventStore,
   documents: PaymentDocuments,
-  docs: Map<string, PaymentDocument>,
+  docs: DocumentCache,
   chunk: StoredEvent[],
   concurrency: number,
-): Promise<void> {
+): Promise<PaymentDocument[]> {
   const byStream = new Map<string, StoredEvent[]>();
   for (const event of chunk) {
     if (parsePaymentStreamId(event.streamId) === undefined) continue;
-    byStream.set(event.streamId, [...(byStream.get(event.streamId) ?? []), event]);
+    const events = byStream.get(event.streamId);
+    if (events === undefined) byStream.set(event.streamId, [event]);
+    else events.push(event);
   }
   const streams = [...byStream.entries()];
+  const changed: PaymentDocument[] = [];
   let next = 0;
   const lanes = Array.from({ length: Math.min(concurrency, streams.length) }, async () => {
     while (next < streams.length) {
       const [streamId, events] = streams[next++];
-      const ids = parsePaymentStreamId(streamId)!;
+      const stored =
+        docs.get(streamId) ??
+        (events[0].version === 1 ? null : await readDocument(documents, streamId));
       const readRange = (from: number, to: number) => readVersions(store, streamId, from, to);
-      for (let race = 0; race < 5; race++) {
-        const stored =
-          docs.get(streamId) ?? (await documents.get(ids.tenantId, ids.paymentId)) ?? null;
-        let folded = stored;
-        for (const event of events) folded = (await catchUp(folded, event, readRange)) ?? folded;
-        if (folded === null || folded === stored) {
-          if (folded !== null) docs.set(streamId, folded);
-          break;
-        }
-        if (await documents.put(folded, stored?.version ?? 0)) {
-          docs.set(streamId, folded);
-          break;
-        }
-        docs.delete(streamId);
-      }
+      let folded = stored;
+      for (const event of events) folded = (await catchUp(folded, event, readRange)) ?? folded;
+      if (folded === null) continue;
+      docs.set(streamId, folded);
+      if (folded !== stored) changed.push(folded);
     }
   });
   await Promise.all(lanes);
+  return changed;
+}
+
+async function readDocument(
+  documents: PaymentDocuments,
+  streamId: string,
+): Promise<PaymentDocument | null> {
+  const ids = parsePaymentStreamId(streamId)!;
+  return (await documents.get(ids.tenantId, ids.paymentId)) ?? null;
 }
 
 async function rebuildInPlace(
@@ -231,20 +385,8 @@ async function rebuildInPlace(
   const documents = deps.documentsOf(live);
   let processed = state.processed;
   const done = new Set<string>();
-  const rebuildStream = async (streamId: string): Promise<void> => {
-    const ids = parsePaymentStreamId(streamId)!;
-    for (let race = 0; race < 5; race++) {
-      let document: PaymentDocument | null = null;
-      for await (const event of deps.store.readWholeStream(streamId)) {
-        document = evolvePaymentDocument(document, event);
-      }
-      if (document === null) return;
-      const current = await documents.get(ids.tenantId, ids.paymentId);
-      if (current !== undefined && current.version > document.version) continue;
-      if (await documents.put(document, current?.version ?? 0)) return;
-    }
-    throw new Error(`The read model of ${streamId} kept moving during the rebuild`);
-  };
+  const rebuildStream = (streamId: string): Promise<void> =>
+    refoldStream(deps.store, documents, streamId);
   if (scope.paymentId !== undefined) {
     if (scope.tenantId === undefined)
       throw new ValidationFailedError('Rebuilding one payment needs its tenant');
@@ -257,7 +399,6 @@ async function rebuildInPlace(
     to: scope.to,
     after: state.checkpoint,
   })) {
-    if (options.signal?.aborted) return;
     processed += 1;
     const ids = parsePaymentStreamId(event.streamId);
     const inScope =
@@ -265,6 +406,11 @@ async function rebuildInPlace(
     if (inScope && !done.has(event.streamId)) {
       await rebuildStream(event.streamId);
       done.add(event.streamId);
+    }
+    // Checked after the event, so every run, however short, gets at least one further.
+    if (options.signal?.aborted) {
+      await save({ processed, checkpoint: event.position });
+      return;
     }
     if (processed % 200 === 0) await save({ processed, checkpoint: event.position });
   }
