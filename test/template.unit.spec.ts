@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, type ScalarTag, type CollectionTag } from 'yaml';
 import { ledgerTables, tableDefinitions } from '@ledger/event-store';
+import { deployedRuleName } from '@ledger/replay';
 
 // CloudFormation short-form intrinsics, read as plain values: the test compares shapes only.
 const intrinsic = (tag: string): ScalarTag => ({
@@ -16,6 +17,12 @@ const intrinsicSeq = (tag: string): CollectionTag => ({
 const template = parse(readFileSync(join(__dirname, '..', 'template.yaml'), 'utf8'), {
   customTags: [intrinsic('!Ref'), intrinsic('!Sub'), intrinsic('!GetAtt'), intrinsicSeq('!GetAtt')],
 }) as { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> };
+
+interface FunctionProperties {
+  Handler?: string;
+  Environment?: { Variables?: Record<string, unknown> };
+  Events?: Record<string, { Type: string; Properties: Record<string, unknown> }>;
+}
 
 const resources = Object.values(template.Resources);
 
@@ -67,6 +74,36 @@ describe('template.yaml', () => {
           ]),
         );
       }
+    });
+  });
+
+  describe('when its EventBridge rules are read', () => {
+    it('deploys each one under the name republish looks its targets up by', () => {
+      const rules = Object.entries(template.Resources).flatMap(([logicalId, resource]) =>
+        Object.entries(((resource.Properties ?? {}) as FunctionProperties).Events ?? {})
+          .filter(([, event]) => event.Type === 'EventBridgeRule')
+          .map(([eventName, event]) => ({ name: `${logicalId}.${eventName}`, event })),
+      );
+
+      expect(rules.length).toBeGreaterThan(0);
+      for (const { name, event } of rules) {
+        expect(event.Properties.RuleName).toEqual({
+          '!Sub': deployedRuleName('${AWS::StackName}', name),
+        });
+      }
+    });
+  });
+
+  describe('when the replay functions are read', () => {
+    it('hands admin-API replays to a worker that may run 15 minutes', () => {
+      const api = template.Resources.ApiFunction.Properties as FunctionProperties;
+      const worker = template.Resources.ReplayWorkerFunction.Properties as FunctionProperties;
+
+      expect(api.Environment?.Variables?.REPLAY_WORKER_FUNCTION).toEqual({
+        '!Ref': 'ReplayWorkerFunction',
+      });
+      expect(worker.Handler).toBe('dist/apps/api/src/replay-worker.lambda.handler');
+      expect(template.Resources.ReplayWorkerFunction.Properties.Timeout).toBe(900);
     });
   });
 

@@ -10,16 +10,21 @@ import {
   DynamoDbReadModelGenerations,
   PaymentQueries,
 } from '@ledger/projections';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import {
   DynamoDbReplayJobs,
+  EventBridgeRuleTargets,
+  LambdaReplayDelivery,
   LocalBusReplayDelivery,
-  republish,
-  ruleSelector,
+  replayJobRunner,
+  replayWorkerDispatcher,
+  type ReplayDelivery,
+  type ReplayJob,
 } from '@ledger/replay';
 import { join } from 'node:path';
-import { rulesFromTemplate } from '@ledger/bus';
+import { rulesFromTemplate, type BusRule } from '@ledger/bus';
 import { repoRoot } from '@ledger/config';
-import { ReplayService, type ReplayRunner } from './admin/replay.service';
+import { ReplayService } from './admin/replay.service';
 import type { Logger } from '@ledger/observability';
 import {
   DynamoDbDeliveryStats,
@@ -46,34 +51,47 @@ export function composeApi(
     logger,
     createGateway(config, env),
     eventBridge,
+    undefined,
+    replayOptions(env, eventBridge, localBusUrl),
   );
-  if (localBusUrl !== undefined) {
-    deps.replays.enableRepublish(
-      localRepublisher(
-        storage,
-        new LocalBusReplayDelivery(localBusUrl),
-        join(repoRoot(), 'template.yaml'),
-      ),
-    );
-  }
   return createApiApp(deps);
 }
 
-/** Republish jobs delivered through the local bus, to the rule template.yaml names. */
-function localRepublisher(
-  storage: LedgerStorage,
-  delivery: LocalBusReplayDelivery,
-  templatePath: string,
-): ReplayRunner {
-  const rules = rulesFromTemplate(templatePath);
-  return (job) =>
-    republish({
-      store: storage.eventStore,
-      delivery,
-      jobs: new DynamoDbReplayJobs(storage.dynamoDb, storage.tables.meta),
-      job,
-      selects: ruleSelector(rules, job.target ?? ''),
-    });
+/** Where admin-API replays run and deliver: see {@link ApiReplayOptions}. */
+export interface ApiReplayOptions {
+  republish?: { delivery: ReplayDelivery; rules: readonly BusRule[] };
+  dispatch?: (job: ReplayJob) => Promise<void>;
+}
+
+/**
+ * Locally, republish goes through the local bus and jobs run in the API process. In AWS
+ * (LEDGER_STACK_NAME set), republish invokes the rule's target functions, and with
+ * REPLAY_WORKER_FUNCTION jobs go to the replay worker, since a Lambda function is frozen between
+ * requests.
+ */
+function replayOptions(
+  env: LedgerEnv,
+  eventBridge: EventBridgeClient,
+  localBusUrl: string | undefined,
+): ApiReplayOptions {
+  const rules = (): BusRule[] => rulesFromTemplate(join(repoRoot(), 'template.yaml'));
+  const lambda = (): LambdaClient => new LambdaClient({});
+  const options: ApiReplayOptions = {};
+  if (localBusUrl !== undefined) {
+    options.republish = { delivery: new LocalBusReplayDelivery(localBusUrl), rules: rules() };
+  } else if (env.stackName !== undefined) {
+    options.republish = {
+      delivery: new LambdaReplayDelivery(
+        new EventBridgeRuleTargets(eventBridge, env.stackName, env.eventBusName),
+        lambda(),
+      ),
+      rules: rules(),
+    };
+  }
+  if (env.replayWorkerFunction !== undefined) {
+    options.dispatch = replayWorkerDispatcher(lambda(), env.replayWorkerFunction);
+  }
+  return options;
 }
 
 /** The gateway client: the configured gateway, or the sandbox `ledger start` runs. */
@@ -92,7 +110,9 @@ export function buildApiDependencies(
   gateway: PaymentGateway,
   eventBridge: EventBridgeClient,
   clock: () => Date = () => new Date(),
+  replays: ApiReplayOptions = {},
 ): ApiDependencies {
+  const jobs = new DynamoDbReplayJobs(storage.dynamoDb, storage.tables.meta);
   const rejectionRecorder = new RejectionRecorder(storage.eventStore, {
     ratePerSecond: config.webhooks.rejectionAuditPerSecond,
     burst: config.webhooks.rejectionAuditBurst,
@@ -118,11 +138,16 @@ export function buildApiDependencies(
     gateway,
     eventBridge,
     replays: new ReplayService({
-      store: storage.eventStore,
-      jobs: new DynamoDbReplayJobs(storage.dynamoDb, storage.tables.meta),
-      generations: new DynamoDbReadModelGenerations(storage.dynamoDb, storage.tables.meta),
-      documentsOf: (generation) =>
-        new DynamoDbPaymentDocuments(storage.dynamoDb, storage.tables.readModels, generation),
+      jobs,
+      run: replayJobRunner({
+        store: storage.eventStore,
+        jobs,
+        generations: new DynamoDbReadModelGenerations(storage.dynamoDb, storage.tables.meta),
+        documentsOf: (generation) =>
+          new DynamoDbPaymentDocuments(storage.dynamoDb, storage.tables.readModels, generation),
+        republish: replays.republish,
+      }),
+      dispatch: replays.dispatch,
       logger,
       clock,
     }),

@@ -16,6 +16,13 @@ export interface LedgerEnv {
   localBusPort: number;
   sandboxGatewayPort: number;
   logLevel: string;
+  /**
+   * The CloudFormation stack (LEDGER_STACK_NAME): a rule of template.yaml named
+   * `<Function>.<Event>` is deployed as `<stack>-<Function>-<Event>`. AWS only.
+   */
+  stackName?: string;
+  /** The function that runs admin-API replays (REPLAY_WORKER_FUNCTION); unset = in process. */
+  replayWorkerFunction?: string;
 }
 
 function portOf(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -49,5 +56,7 @@ export function readLedgerEnv(
     localBusPort: portOf(env, 'LOCAL_BUS_PORT', 4010),
     sandboxGatewayPort: portOf(env, 'SANDBOX_GATEWAY_PORT', 4020),
     logLevel: nonEmpty(env.LOG_LEVEL) ?? 'info',
+    stackName: nonEmpty(env.LEDGER_STACK_NAME),
+    replayWorkerFunction: nonEmpty(env.REPLAY_WORKER_FUNCTION),
   };
 }

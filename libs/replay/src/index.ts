@@ -11,3 +11,4 @@ export * from './republish/republish.envelope';
 export * from './republish/republish.job';
 export * from './republish/rule-selector';
 export * from './republish/republish.runner';
+export * from './worker/replay-worker';

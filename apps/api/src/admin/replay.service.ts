@@ -1,38 +1,35 @@
 import { ulid } from 'ulid';
-import type { EventStore } from '@ledger/event-store';
 import type { Logger } from '@ledger/observability';
-import type { PaymentDocuments, ReadModelGenerations } from '@ledger/projections';
-import { runRebuild, type ReplayJob, type ReplayJobs } from '@ledger/replay';
+import {
+  ReplayWorkerUnavailableError,
+  type ReplayJob,
+  type ReplayJobRunner,
+  type ReplayJobs,
+} from '@ledger/replay';
 import type { StartReplayDto } from './replay.dto';
 
-/** Runs one kind of replay job to its end (in the background). */
-export type ReplayRunner = (job: ReplayJob) => Promise<unknown>;
-
 export interface ReplayServiceDependencies {
-  store: EventStore;
   jobs: ReplayJobs;
-  generations: ReadModelGenerations;
-  documentsOf: (generation: string) => PaymentDocuments;
+  /** Runs a recorded job (either kind) to its end. */
+  run: ReplayJobRunner;
+  /**
+   * Hands a recorded job to the replay worker (in AWS, where this process is frozen between
+   * requests); when absent, the job runs in this process, in the background.
+   */
+  dispatch?: (job: ReplayJob) => Promise<void>;
   logger: Logger;
-  /** Re-delivery to one rule; absent where no delivery adapter is configured. */
-  republish?: ReplayRunner;
   clock?: () => Date;
 }
 
 /**
- * Starts tenant-scoped replays from the admin API and runs them in this process, in the
- * background: the job record in the meta table carries progress and the checkpoint, so a run that
- * dies with its process can be resumed (`ledger replay rebuild --resume`).
+ * Starts tenant-scoped replays from the admin API: records the job, then hands it to the replay
+ * worker, or runs it in this process in the background. Either way the job record in the meta
+ * table carries progress and the checkpoint, so a run that dies can be resumed.
  */
 export class ReplayService {
   private readonly running = new Set<Promise<unknown>>();
 
   constructor(private readonly deps: ReplayServiceDependencies) {}
-
-  /** Turns on republish, where a delivery adapter exists (the local stack). */
-  enableRepublish(runner: ReplayRunner): void {
-    this.deps.republish = runner;
-  }
 
   async start(tenantId: string, request: StartReplayDto): Promise<ReplayJob> {
     const now = (this.deps.clock ?? (() => new Date()))().toISOString();
@@ -50,22 +47,35 @@ export class ReplayService {
       updatedAt: now,
     };
     await this.deps.jobs.create(job);
-    const run =
-      job.kind === 'rebuild'
-        ? runRebuild(this.deps, job)
-        : this.deps.republish !== undefined
-          ? this.deps.republish(job)
-          : this.deps.jobs.update(job.replayId, {
-              status: 'failed',
-              error: 'No re-delivery adapter is configured for this deployment',
-            });
-    const tracked = run
+    if (this.deps.dispatch !== undefined) {
+      await this.dispatch(job);
+      return job;
+    }
+    const tracked = this.deps
+      .run(job)
       .catch((error: unknown) =>
         this.deps.logger.error({ err: error, replayId: job.replayId }, 'replay failed'),
       )
       .finally(() => this.running.delete(tracked));
     this.running.add(tracked);
     return job;
+  }
+
+  /** A job the worker could not be given is marked failed, so its progress does not lie. */
+  private async dispatch(job: ReplayJob): Promise<void> {
+    try {
+      await this.deps.dispatch!(job);
+    } catch (error) {
+      await this.deps.jobs
+        .update(job.replayId, {
+          status: 'failed',
+          error: `Could not start the replay worker: ${(error as Error).message}`,
+        })
+        .catch(() => undefined);
+      throw new ReplayWorkerUnavailableError('The replay worker could not be started; try again', {
+        cause: error,
+      });
+    }
   }
 
   get(replayId: string): Promise<ReplayJob | undefined> {

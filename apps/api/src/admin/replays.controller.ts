@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Inject, Param, Post, UseGuards } from 
 import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
+  ApiServiceUnavailableResponse,
   ApiBearerAuth,
   ApiNotFoundResponse,
   ApiOkResponse,
@@ -33,12 +34,17 @@ export class ReplaysController {
     description:
       'rebuild: recompute the payments read model of the tenant (or one payment, or a time range) ' +
       'from the event store, in place. republish: re-deliver integration events, marked ' +
-      'replay: true, to one rule only. Runs in the background; poll GET /admin/replays/{id}. ' +
+      'replay: true, to one rule only. Runs in the background (in AWS, in the replay worker ' +
+      'function); poll GET /admin/replays/{id}. ' +
       'A blue/green rebuild of the whole read model spans every tenant: it is an operator task ' +
       '(ledger replay rebuild).',
   })
   @ApiAcceptedResponse({ type: ReplayStartedDto })
   @ApiBadRequestResponse({ type: ProblemDto, description: 'validation_failed' })
+  @ApiServiceUnavailableResponse({
+    type: ProblemDto,
+    description: 'replay_worker_unavailable (AWS: the worker could not be invoked; Retry-After)',
+  })
   async start(
     @TenantId() tenantId: string,
     @Body() body: StartReplayDto,

@@ -111,4 +111,62 @@ describe('/admin/replays', () => {
       expect(response.statusCode).toBe(401);
     });
   });
+
+  describe('when a replay worker is configured (as in AWS)', () => {
+    it('records the job and hands it to the worker, running nothing itself', async () => {
+      const handedOver: string[] = [];
+      const withWorker = await createTestApi(ledger, {
+        replays: { dispatch: (job) => Promise.resolve(void handedOver.push(job.replayId)) },
+      });
+      try {
+        const started = await withWorker.app.inject({
+          method: 'POST',
+          url: '/admin/replays',
+          headers: ACME,
+          payload: { kind: 'rebuild', scope: { paymentId: 'pay_r1' } },
+        });
+        const { replayId } = started.json<{ replayId: string }>();
+        await withWorker.deps.replays.idle();
+
+        expect(started.statusCode).toBe(202);
+        expect(handedOver).toEqual([replayId]);
+        expect((await progress(replayId)).json()).toMatchObject({
+          status: 'running',
+          processed: 0,
+        });
+      } finally {
+        await withWorker.close();
+      }
+    });
+
+    it('answers 503 and marks the job failed when the worker cannot be reached', async () => {
+      let replayId: string | undefined;
+      const withWorker = await createTestApi(ledger, {
+        replays: {
+          dispatch: (job) => {
+            replayId = job.replayId;
+            return Promise.reject(new Error('TooManyRequestsException: rate exceeded'));
+          },
+        },
+      });
+      try {
+        const started = await withWorker.app.inject({
+          method: 'POST',
+          url: '/admin/replays',
+          headers: ACME,
+          payload: { kind: 'rebuild', scope: { paymentId: 'pay_r1' } },
+        });
+
+        expect(started.statusCode).toBe(503);
+        expect(started.headers['retry-after']).toBe('5');
+        expect(started.json()).toMatchObject({ code: 'replay_worker_unavailable' });
+        expect((await progress(replayId!)).json()).toMatchObject({
+          status: 'failed',
+          error: expect.stringContaining('rate exceeded') as unknown,
+        });
+      } finally {
+        await withWorker.close();
+      }
+    });
+  });
 });

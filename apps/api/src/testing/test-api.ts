@@ -7,7 +7,7 @@ import { HttpPaymentGateway, type PaymentGateway } from '@ledger/outbound';
 import { createLogger } from '@ledger/observability';
 import type { TestLedger } from '@ledger/testing';
 import type { ApiDependencies } from '../api-dependencies';
-import { buildApiDependencies } from '../compose-api';
+import { buildApiDependencies, type ApiReplayOptions } from '../compose-api';
 import { createApiApp } from '../create-api-app';
 
 /** A configuration for API tests; every key and secret in it is a placeholder. */
@@ -46,6 +46,8 @@ export async function createTestApi(
     gateway?: PaymentGateway;
     /** Default: a client of a bus nobody listens for. */
     eventBridge?: EventBridgeClient;
+    /** Default: replays run in process, with no re-delivery adapter. */
+    replays?: ApiReplayOptions;
   } = {},
 ): Promise<TestApi> {
   const config: LedgerConfig = parseLedgerConfig(options.config ?? TEST_CONFIG);
@@ -65,6 +67,7 @@ export async function createTestApi(
     gateway,
     eventBridge,
     options.clock,
+    options.replays,
   );
   const app = await createApiApp(deps);
   return { app, deps, close: () => app.close() };

@@ -1,17 +1,21 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { ulid } from 'ulid';
-import { rulesFromTemplate } from '@ledger/bus';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { createEventBridgeClient, rulesFromTemplate } from '@ledger/bus';
 import { repoRoot, type LedgerEnv } from '@ledger/config';
 import { ValidationFailedError } from '@ledger/errors';
 import type { Logger } from '@ledger/observability';
 import {
   DynamoDbReplayJobs,
+  EventBridgeRuleTargets,
+  LambdaReplayDelivery,
   LocalBusReplayDelivery,
   MAX_REPUBLISH_RATE,
   newRepublishJob,
   republish,
   ruleSelector,
+  type ReplayDelivery,
   type ReplayJob,
   type RepublishProgress,
 } from '@ledger/replay';
@@ -74,8 +78,7 @@ export function registerRepublishCommand(
             : await resumableJob(jobs, options.resume, options);
         const target = job.target ?? '';
         const selects = ruleSelector(rules, target);
-        const busUrl = localBusUrl(settings);
-        if (!job.dryRun) await assertBusReachable(busUrl, settings);
+        const delivery = await replayDelivery(settings, job.dryRun);
         if (options.resume === undefined) await jobs.create(job);
 
         const controller = new AbortController();
@@ -88,7 +91,7 @@ export function registerRepublishCommand(
         try {
           finished = await republish({
             store: storage.eventStore,
-            delivery: new LocalBusReplayDelivery(busUrl),
+            delivery,
             jobs,
             job,
             ratePerSecond: rate,
@@ -195,18 +198,25 @@ function rateOf(raw: string | undefined): number | undefined {
 }
 
 /**
- * The bus that `ledger start` runs (or EVENTBRIDGE_ENDPOINT, when that is another local bus).
- * @debt Republishing in AWS needs `LambdaReplayDelivery` wired to `@aws-sdk/client-lambda`, which
- * is not a dependency yet.
+ * Where re-delivered events go. With EVENTBRIDGE_ENDPOINT=aws, the rule's target functions are
+ * invoked directly (the rule is looked up as deployed: LEDGER_STACK_NAME); otherwise the bus that
+ * `ledger start` runs (or EVENTBRIDGE_ENDPOINT, when that is another local bus), checked to be up.
  */
-function localBusUrl(env: LedgerEnv): string {
+async function replayDelivery(env: LedgerEnv, dryRun: boolean): Promise<ReplayDelivery> {
   if (env.eventBridgeEndpoint === 'aws') {
-    throw new RangeError(
-      'republish delivers through the local bus; delivery in AWS (invoking the target function) ' +
-        'is not wired yet',
+    if (env.stackName === undefined) {
+      throw new RangeError(
+        'republish in AWS needs LEDGER_STACK_NAME: the stack whose rules and functions to use',
+      );
+    }
+    return new LambdaReplayDelivery(
+      new EventBridgeRuleTargets(createEventBridgeClient(), env.stackName, env.eventBusName),
+      new LambdaClient({}),
     );
   }
-  return env.eventBridgeEndpoint ?? `http://127.0.0.1:${env.localBusPort}`;
+  const url = env.eventBridgeEndpoint ?? `http://127.0.0.1:${env.localBusPort}`;
+  if (!dryRun) await assertBusReachable(url, env);
+  return new LocalBusReplayDelivery(url);
 }
 
 // Checked before a job is recorded, so a stopped stack does not leave a failed job behind.

@@ -1,41 +1,150 @@
+import { ListTargetsByRuleCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import type { BusEnvelope } from '@ledger/bus';
 import { ReplayDeliveryError, type ReplayDelivery } from './replay-delivery.port';
 
-/** Invokes a Lambda function synchronously (RequestResponse) and reports a function error. */
-export type InvokeFunction = (
-  functionName: string,
-  payload: BusEnvelope,
-) => Promise<{ functionError?: string }>;
+/** The functions one rule delivers to: their ARNs. */
+export interface RuleTargets {
+  /** Rejects (ReplayDeliveryError) when a target cannot be invoked as EventBridge would. */
+  functionsOf(ruleName: string): Promise<string[]>;
+}
 
 /**
- * Replay delivery in AWS: the rule's target function is invoked directly with the envelope, as
- * EventBridge would invoke it, so no other rule on the bus sees the event.
- *
- * @debt The `invoke` wiring (`@aws-sdk/client-lambda` `InvokeCommand`) is not written: that
- * package is not a dependency yet. The next step is a small factory that builds `invoke` from a
- * `LambdaClient`, plus a rule-name-to-function-name map from the deployed stack's outputs.
+ * The deployed name of a template.yaml rule: `<Function>.<Event>` is deployed as
+ * `<stack>-<Function>-<Event>` (the `RuleName` every EventBridgeRule event sets in template.yaml).
+ */
+export function deployedRuleName(stackName: string, ruleName: string): string {
+  const [functionId, eventName, ...rest] = ruleName.split('.');
+  if (functionId === undefined || eventName === undefined || rest.length > 0) {
+    throw new ReplayDeliveryError(
+      `"${ruleName}" is not a rule name of the form <Function>.<Event>`,
+    );
+  }
+  return `${stackName}-${functionId}-${eventName}`;
+}
+
+const LAMBDA_ARN = /^arn:[^:]+:lambda:[^:]+:\d+:function:[^:]+(:[^:]+)?$/;
+
+/**
+ * A rule's targets as EventBridge holds them (ListTargetsByRule), remembered per rule for the
+ * process. Only Lambda functions that receive the event unchanged are accepted: a queue, another
+ * bus, or an input transformer would see something a direct invocation cannot reproduce.
+ */
+export class EventBridgeRuleTargets implements RuleTargets {
+  private readonly known = new Map<string, Promise<string[]>>();
+
+  constructor(
+    private readonly eventBridge: EventBridgeClient,
+    private readonly stackName: string,
+    private readonly eventBusName: string,
+  ) {}
+
+  functionsOf(ruleName: string): Promise<string[]> {
+    let functions = this.known.get(ruleName);
+    if (functions === undefined) {
+      functions = this.lookUp(ruleName);
+      // A failed lookup is not remembered: the next delivery asks again.
+      functions.catch(() => this.known.delete(ruleName));
+      this.known.set(ruleName, functions);
+    }
+    return functions;
+  }
+
+  private async lookUp(ruleName: string): Promise<string[]> {
+    const rule = deployedRuleName(this.stackName, ruleName);
+    const functions: string[] = [];
+    let nextToken: string | undefined;
+    do {
+      const page = await this.eventBridge
+        .send(
+          new ListTargetsByRuleCommand({
+            Rule: rule,
+            EventBusName: this.eventBusName,
+            NextToken: nextToken,
+          }),
+        )
+        .catch((error: unknown) => {
+          throw new ReplayDeliveryError(
+            `Cannot list the targets of rule ${rule}: ${(error as Error).message}`,
+            undefined,
+            { cause: error },
+          );
+        });
+      for (const target of page.Targets ?? []) {
+        const arn = target.Arn ?? '';
+        if (!LAMBDA_ARN.test(arn)) {
+          throw new ReplayDeliveryError(
+            `Rule ${rule} has a target that is not a Lambda function (${arn}); republish ` +
+              'invokes functions only',
+          );
+        }
+        if (
+          target.Input !== undefined ||
+          target.InputPath !== undefined ||
+          target.InputTransformer !== undefined
+        ) {
+          throw new ReplayDeliveryError(
+            `Rule ${rule} changes the event for ${arn} (Input, InputPath or InputTransformer); ` +
+              'republish delivers events unchanged only',
+          );
+        }
+        functions.push(arn);
+      }
+      nextToken = page.NextToken;
+    } while (nextToken !== undefined);
+    if (functions.length === 0) {
+      throw new ReplayDeliveryError(`Rule ${rule} on bus ${this.eventBusName} has no targets`);
+    }
+    return functions;
+  }
+}
+
+/**
+ * Replay delivery in AWS: each target function of the rule is invoked directly and synchronously
+ * with the envelope, as EventBridge would invoke it, so no other rule on the bus sees the event.
+ * A function error (the handler threw) is a failed delivery, like a refused one locally.
  */
 export class LambdaReplayDelivery implements ReplayDelivery {
   constructor(
-    /** Rule name (`<FunctionLogicalId>.<EventName>`) to the deployed function's name or ARN. */
-    private readonly functionOf: (ruleName: string) => string | undefined,
-    private readonly invoke: InvokeFunction,
+    private readonly targets: RuleTargets,
+    private readonly lambda: LambdaClient,
   ) {}
 
   async deliver(ruleName: string, envelope: BusEnvelope): Promise<void> {
-    const functionName = this.functionOf(ruleName);
-    if (functionName === undefined) {
-      throw new ReplayDeliveryError(`No deployed function is known for rule ${ruleName}`);
+    const payload = new TextEncoder().encode(JSON.stringify(envelope));
+    for (const functionArn of await this.targets.functionsOf(ruleName)) {
+      const output = await this.lambda
+        .send(
+          new InvokeCommand({
+            FunctionName: functionArn,
+            InvocationType: 'RequestResponse',
+            Payload: payload,
+          }),
+        )
+        .catch((error: unknown) => {
+          throw new ReplayDeliveryError(
+            `Invoking ${functionArn} failed: ${(error as Error).message}`,
+            undefined,
+            { cause: error },
+          );
+        });
+      if (output.FunctionError !== undefined) {
+        throw new ReplayDeliveryError(
+          `${functionArn} failed the event (${output.FunctionError}): ${errorMessageOf(output.Payload)}`,
+        );
+      }
     }
-    const { functionError } = await this.invoke(functionName, envelope).catch((error: unknown) => {
-      throw new ReplayDeliveryError(
-        `Invoking ${functionName} failed: ${(error as Error).message}`,
-        undefined,
-        { cause: error },
-      );
-    });
-    if (functionError !== undefined) {
-      throw new ReplayDeliveryError(`${functionName} failed the event: ${functionError}`);
-    }
+  }
+}
+
+/** The `errorMessage` of a Lambda error payload, or its raw text. */
+function errorMessageOf(payload: Uint8Array | undefined): string {
+  if (payload === undefined) return 'no details';
+  const text = new TextDecoder().decode(payload);
+  try {
+    const parsed = JSON.parse(text) as { errorMessage?: unknown };
+    return typeof parsed.errorMessage === 'string' ? parsed.errorMessage : text;
+  } catch {
+    return text;
   }
 }

@@ -1,0 +1,78 @@
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import type { Context } from 'aws-lambda';
+import { createEventBridgeClient, rulesFromTemplate } from '@ledger/bus';
+import { readLedgerEnv, repoRoot } from '@ledger/config';
+import { createLedgerStorage, UpcasterChain } from '@ledger/event-store';
+import { ledgerUpcasters } from '@ledger/ledger';
+import { createLogger } from '@ledger/observability';
+import { DynamoDbPaymentDocuments, DynamoDbReadModelGenerations } from '@ledger/projections';
+import {
+  DynamoDbReplayJobs,
+  EventBridgeRuleTargets,
+  LambdaReplayDelivery,
+  replayJobRunner,
+  replayWorkerDispatcher,
+  workOnReplay,
+  type ReplayWorkOutcome,
+  type ReplayWorkerDependencies,
+  type ReplayWorkerEvent,
+} from '@ledger/replay';
+import { join } from 'node:path';
+
+/** Stop this long before the invocation's end: save the checkpoint, hand the rest on. */
+const STOP_MARGIN_MS = 60_000;
+
+let composed: { deps: Omit<ReplayWorkerDependencies, 'continueLater'>; lambda: LambdaClient };
+
+function compose(): typeof composed {
+  const env = readLedgerEnv();
+  const logger = createLogger(env.logLevel);
+  const storage = createLedgerStorage({
+    endpoint: env.dynamoDbEndpoint,
+    tablePrefix: env.tablePrefix,
+    upcasters: new UpcasterChain(ledgerUpcasters()),
+  });
+  const jobs = new DynamoDbReplayJobs(storage.dynamoDb, storage.tables.meta);
+  const lambda = new LambdaClient({});
+  const eventBridge = createEventBridgeClient(env.eventBridgeEndpoint);
+  const run = replayJobRunner({
+    store: storage.eventStore,
+    jobs,
+    generations: new DynamoDbReadModelGenerations(storage.dynamoDb, storage.tables.meta),
+    documentsOf: (generation) =>
+      new DynamoDbPaymentDocuments(storage.dynamoDb, storage.tables.readModels, generation),
+    ...(env.stackName !== undefined && {
+      republish: {
+        delivery: new LambdaReplayDelivery(
+          new EventBridgeRuleTargets(eventBridge, env.stackName, env.eventBusName),
+          lambda,
+        ),
+        rules: rulesFromTemplate(join(repoRoot(), 'template.yaml')),
+      },
+    }),
+  });
+  return {
+    deps: { jobs, run, log: (message, fields) => logger.warn(fields, message) },
+    lambda,
+  };
+}
+
+/**
+ * The replay worker: runs one admin-API replay job for as long as this invocation may, then
+ * invokes itself again (asynchronously) to go on from the job's checkpoint.
+ */
+export const handler = async (
+  event: ReplayWorkerEvent,
+  context: Context,
+): Promise<{ replayId: string; outcome: ReplayWorkOutcome }> => {
+  composed ??= compose();
+  const dispatch = replayWorkerDispatcher(composed.lambda, context.invokedFunctionArn);
+  const continueLater = (replayId: string): Promise<void> => dispatch({ replayId });
+  const outcome = await workOnReplay(
+    { ...composed.deps, continueLater },
+    event.replayId,
+    () => context.getRemainingTimeInMillis(),
+    STOP_MARGIN_MS,
+  );
+  return { replayId: event.replayId, outcome };
+};

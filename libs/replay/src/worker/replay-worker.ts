@@ -1,0 +1,122 @@
+import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import type { BusRule } from '@ledger/bus';
+import { LedgerError } from '@ledger/errors';
+import type { EventStore } from '@ledger/event-store';
+import type { PaymentDocuments, ReadModelGenerations } from '@ledger/projections';
+import type { ReplayJob, ReplayJobs } from '../jobs/replay-job';
+import { runRebuild } from '../rebuild/rebuild.runner';
+import type { ReplayDelivery } from '../republish/replay-delivery.port';
+import { republish } from '../republish/republish.runner';
+import { ruleSelector } from '../republish/rule-selector';
+
+/** Runs a job (either kind) until it ends or `signal` aborts; resolves with its final record. */
+export type ReplayJobRunner = (job: ReplayJob, signal?: AbortSignal) => Promise<ReplayJob>;
+
+export interface ReplayJobRunnerDependencies {
+  store: EventStore;
+  jobs: ReplayJobs;
+  generations: ReadModelGenerations;
+  documentsOf: (generation: string) => PaymentDocuments;
+  /** Where republished events go, and the rules they are aimed at (template.yaml's). */
+  republish?: { delivery: ReplayDelivery; rules: readonly BusRule[] };
+}
+
+/** The one way a recorded replay job is run, wherever it runs (API process, worker, CLI). */
+export function replayJobRunner(deps: ReplayJobRunnerDependencies): ReplayJobRunner {
+  return async (job, signal) => {
+    if (job.kind === 'rebuild') return runRebuild(deps, job, { signal });
+    if (deps.republish === undefined) {
+      const error = 'No re-delivery adapter is configured for this deployment';
+      await deps.jobs.update(job.replayId, { status: 'failed', error });
+      return { ...job, status: 'failed', error };
+    }
+    return republish({
+      store: deps.store,
+      delivery: deps.republish.delivery,
+      jobs: deps.jobs,
+      job,
+      selects: ruleSelector(deps.republish.rules, job.target ?? ''),
+      signal,
+    });
+  };
+}
+
+/** The replay worker could not be handed a job; the caller may try again shortly. */
+export class ReplayWorkerUnavailableError extends LedgerError {
+  readonly code = 'replay_worker_unavailable';
+  readonly status = 503;
+  override readonly retryAfterSeconds = 5;
+}
+
+export interface ReplayWorkerDependencies {
+  jobs: ReplayJobs;
+  run: ReplayJobRunner;
+  /** Hands the job to a fresh invocation of the worker, asynchronously. */
+  continueLater: (replayId: string) => Promise<void>;
+  log?: (message: string, fields: Record<string, unknown>) => void;
+}
+
+/** What one invocation of the worker did with its job. */
+export type ReplayWorkOutcome = 'completed' | 'failed' | 'continued' | 'already-ended' | 'missing';
+
+/**
+ * One invocation of the replay worker: runs the job while the invocation has time, stopping
+ * `marginMs` before its end (the job saves its checkpoint and is marked interrupted), then hands
+ * the rest to a fresh invocation, which resumes from that checkpoint. A job that already ended
+ * (a repeated invocation) is left alone.
+ */
+export async function workOnReplay(
+  deps: ReplayWorkerDependencies,
+  replayId: string,
+  remainingMs: () => number,
+  marginMs = 60_000,
+): Promise<ReplayWorkOutcome> {
+  const job = await deps.jobs.get(replayId);
+  if (job === undefined) {
+    deps.log?.('replay job not found', { replayId });
+    return 'missing';
+  }
+  if (job.status === 'completed' || job.status === 'failed') return 'already-ended';
+  const stop = new AbortController();
+  const timer = setTimeout(() => stop.abort(), Math.max(0, remainingMs() - marginMs));
+  let finished: ReplayJob;
+  try {
+    finished = await deps.run(job, stop.signal);
+  } catch (error) {
+    // The runner has marked the job failed with the error; an operator can resume it.
+    deps.log?.('replay failed', { replayId, error: (error as Error).message });
+    return 'failed';
+  } finally {
+    clearTimeout(timer);
+  }
+  if (finished.status === 'interrupted') {
+    await deps.continueLater(replayId);
+    return 'continued';
+  }
+  return finished.status === 'completed' ? 'completed' : 'failed';
+}
+
+/** What the replay worker is invoked with. */
+export interface ReplayWorkerEvent {
+  replayId: string;
+}
+
+/**
+ * Hands a recorded job to the replay worker function: an asynchronous (Event) invocation, so the
+ * caller returns at once and Lambda retries the invocation if the worker fails to start.
+ */
+export function replayWorkerDispatcher(
+  lambda: LambdaClient,
+  functionName: string,
+): (job: Pick<ReplayJob, 'replayId'>) => Promise<void> {
+  return async (job) => {
+    const event: ReplayWorkerEvent = { replayId: job.replayId };
+    await lambda.send(
+      new InvokeCommand({
+        FunctionName: functionName,
+        InvocationType: 'Event',
+        Payload: new TextEncoder().encode(JSON.stringify(event)),
+      }),
+    );
+  };
+}
