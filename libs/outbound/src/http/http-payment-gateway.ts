@@ -47,6 +47,16 @@ interface HttpCall {
   idempotencyKey?: string;
 }
 
+/** What one attempt's record is built from. */
+interface AttemptFacts {
+  attempt: number;
+  attemptStart: number;
+  durationMs: number;
+  exchange?: HttpExchange;
+  transactionId?: string;
+  nextDelayMs?: number;
+}
+
 /** How one attempt ended, before deciding what it means for the operation. */
 type Observation =
   | { kind: 'response'; exchange: HttpExchange }
@@ -152,43 +162,25 @@ export class HttpPaymentGateway implements PaymentGateway {
       const observation = await this.attempt(call, deadlineAt, progress);
       sentAny ||= progress.sent;
       const durationMs = Math.max(0, Math.round(this.now() - attemptStart));
-      const record = (
-        outcome: GatewayAttemptOutcome,
-        extra: Partial<AttemptRecord> = {},
-      ): Promise<void> =>
-        context === undefined
-          ? Promise.resolve()
-          : context.onAttempt(
-              this.buildRecord(call, context, {
-                attempt,
-                startedAt: new Date(attemptStart).toISOString(),
-                durationMs,
-                outcome,
-                ...extra,
-              }),
-            );
+      const facts: AttemptFacts = { attempt, attemptStart, durationMs };
 
       if (observation.kind === 'circuit_open' || observation.kind === 'bulkhead_rejected') {
         // Refusals are never retried: the breaker or bulkhead would very likely refuse again.
-        await record(observation.kind);
+        await this.record(call, context, facts, observation.kind);
         return sentAny
           ? { outcome: 'unknown', reason: observation.kind }
           : { outcome: 'not_attempted', reason: observation.kind };
       }
 
       const exchange = observation.kind === 'response' ? observation.exchange : undefined;
-      const httpFacts = exchange === undefined ? {} : responseFacts(exchange);
       if (exchange !== undefined && !isRetryableStatus(exchange.status)) {
         const final: Final<T> = isUnexpectedStatus(exchange.status)
           ? { outcome: { outcome: 'unknown', reason: `http_${exchange.status}` } }
           : interpret(exchange);
         const succeeded = exchange.status >= 200 && exchange.status < 300;
-        await record(succeeded ? 'succeeded' : 'http_error', {
-          ...httpFacts,
-          ...(final.transactionId === undefined
-            ? {}
-            : { gatewayTransactionId: final.transactionId }),
-        });
+        facts.exchange = exchange;
+        facts.transactionId = final.transactionId;
+        await this.record(call, context, facts, succeeded ? 'succeeded' : 'http_error');
         return final.outcome;
       }
 
@@ -205,15 +197,26 @@ export class HttpPaymentGateway implements PaymentGateway {
       );
       const outcome: GatewayAttemptOutcome =
         exchange === undefined ? (observation.kind as 'timeout' | 'network_error') : 'http_error';
-      await record(outcome, {
-        ...httpFacts,
-        ...(plan.retry ? { nextDelayMs: plan.delayMs } : {}),
-      });
+      facts.exchange = exchange;
+      if (plan.retry) facts.nextDelayMs = plan.delayMs;
+      await this.record(call, context, facts, outcome);
       if (plan.retry) throw new RetryScheduledError(plan.delayMs);
       // Never `declined`: something may have reached the gateway, and only it knows what it did.
       // After 429s only, nothing was charged, and a reconcile will find no charge.
       return { outcome: 'unknown', reason: cause };
     });
+  }
+
+  /** Hands the attempt's record to `context.onAttempt` (reads are not recorded). */
+  private record(
+    call: HttpCall,
+    context: CallContext | undefined,
+    facts: AttemptFacts,
+    outcome: GatewayAttemptOutcome,
+  ): Promise<void> {
+    return context === undefined
+      ? Promise.resolve()
+      : context.onAttempt(this.buildRecord(call, context, facts, outcome));
   }
 
   /** Runs one attempt through the guards and classifies how it ended; never throws for I/O. */
@@ -274,8 +277,8 @@ export class HttpPaymentGateway implements PaymentGateway {
       const text = await response.text();
       return { status: response.status, headers: response.headers, body: parseJson(text) };
     } catch (error) {
-      // An abort is the timeout policy's doing: let it report the timeout.
-      if (signal.aborted) throw error;
+      // An abort is the timeout's (or the deadline's) doing: a cancellation, counted as a timeout.
+      if (signal.aborted) throw new TaskCancelledError('The attempt was cut short by its timeout');
       throw new GatewayNetworkError(networkErrorCode(error));
     }
   }
@@ -283,29 +286,31 @@ export class HttpPaymentGateway implements PaymentGateway {
   private buildRecord(
     call: HttpCall,
     context: CallContext,
-    facts: Pick<AttemptRecord, 'attempt' | 'startedAt' | 'durationMs' | 'outcome'> &
-      Partial<AttemptRecord>,
+    facts: AttemptFacts,
+    outcome: GatewayAttemptOutcome,
   ): AttemptRecord {
     // Built member by member: method and path only (no query, no headers, no key, no card data).
-    return {
+    const record: AttemptRecord = {
       operation: context.operation,
-      ...(context.refundId === undefined ? {} : { refundId: context.refundId }),
       attempt: facts.attempt,
       idempotencyKey: context.idempotencyKey,
       method: call.method,
       path: call.path,
-      startedAt: facts.startedAt,
+      startedAt: new Date(facts.attemptStart).toISOString(),
       durationMs: facts.durationMs,
-      outcome: facts.outcome,
-      ...(facts.httpStatus === undefined ? {} : { httpStatus: facts.httpStatus }),
-      ...(facts.gatewayRequestId === undefined ? {} : { gatewayRequestId: facts.gatewayRequestId }),
-      ...(facts.gatewayTransactionId === undefined
-        ? {}
-        : { gatewayTransactionId: facts.gatewayTransactionId }),
-      ...(facts.nextDelayMs === undefined ? {} : { nextDelayMs: facts.nextDelayMs }),
+      outcome,
       // Read after the attempt, so a record shows the failure that opened the circuit as `open`.
       breakerState: this.resilience.circuitState(),
     };
+    if (context.refundId !== undefined) record.refundId = context.refundId;
+    if (facts.exchange !== undefined) {
+      record.httpStatus = facts.exchange.status;
+      const requestId = facts.exchange.headers.get('x-request-id');
+      if (requestId !== null && requestId !== '') record.gatewayRequestId = requestId;
+    }
+    if (facts.transactionId !== undefined) record.gatewayTransactionId = facts.transactionId;
+    if (facts.nextDelayMs !== undefined) record.nextDelayMs = facts.nextDelayMs;
+    return record;
   }
 }
 
@@ -330,14 +335,6 @@ function isUnexpectedStatus(status: number): boolean {
 
 function retryCause(status: number): string {
   return status === 429 ? 'rate_limited' : `http_${status}`;
-}
-
-function responseFacts(exchange: HttpExchange): Partial<AttemptRecord> {
-  const requestId = exchange.headers.get('x-request-id');
-  return {
-    httpStatus: exchange.status,
-    ...(requestId === null || requestId === '' ? {} : { gatewayRequestId: requestId }),
-  };
 }
 
 function parseJson(text: string): unknown {

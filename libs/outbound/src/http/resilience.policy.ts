@@ -217,13 +217,15 @@ export class GatewayResilience {
         halfOpenAfter: options.halfOpenAfterMs,
       },
     );
-    // Aggressive: the attempt ends at the timeout even if the body is still trickling in; the
-    // same signal aborts fetch, so the socket is closed rather than left to finish.
+    // Cooperative: the timeout aborts the signal handed to fetch, which aborts the request at
+    // any stage (connecting, waiting, or reading a trickling body) and closes the socket; the
+    // attempt then rejects with a cancellation. Aggressive would race every call against an
+    // extra promise for nothing, since fetch already ends on the signal.
     // abortOnReturn off: by the time the attempt returns, its body has been read, so there is
     // nothing left to cancel; aborting anyway cost a DOMException and undici's abort handling on
     // every call, a fifth of the client's CPU against a fast gateway (see docs/benchmarks.md).
     this.timeout = timeout(options.attemptTimeoutMs, {
-      strategy: TimeoutStrategy.Aggressive,
+      strategy: TimeoutStrategy.Cooperative,
       abortOnReturn: false,
     });
   }
@@ -235,7 +237,7 @@ export class GatewayResilience {
 
   /**
    * Runs `send` through bulkhead, breaker and timeout, within `budgetMs`: what is left of the
-   * operation's deadline. When the deadline cannot fall inside this attempt (a slot is free, the
+   * operation's deadline. `send` must end (reject) once its signal aborts, as fetch does. When the deadline cannot fall inside this attempt (a slot is free, the
    * circuit is closed and a whole attempt timeout fits in the budget) the timeout alone bounds
    * it, and nothing more is allocated on this hot path. Otherwise a deadline signal ends a wait
    * for a bulkhead slot, which cockatiel's queue would not notice by itself, and cancels a running

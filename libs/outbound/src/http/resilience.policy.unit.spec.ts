@@ -192,7 +192,10 @@ describe('GatewayResilience.guard', () => {
       const hanging = resilience.guard(
         (signal) => {
           seen = signal;
-          return new Promise<HttpExchange>(() => {});
+          // Like fetch: never answers, but gives up when its signal aborts.
+          return new Promise<HttpExchange>((_resolve, reject) =>
+            signal.addEventListener('abort', () => reject(new TaskCancelledError('aborted'))),
+          );
         },
         40,
         { admitted: false, sent: false },
@@ -232,7 +235,10 @@ describe('GatewayResilience.guard', () => {
       const hanging = resilience.guard(
         (signal) => {
           seen = signal;
-          return new Promise<HttpExchange>(() => {});
+          // Like fetch: never answers, but gives up when its signal aborts.
+          return new Promise<HttpExchange>((_resolve, reject) =>
+            signal.addEventListener('abort', () => reject(new TaskCancelledError('aborted'))),
+          );
         },
         8_000,
         { admitted: false, sent: false },
