@@ -41,9 +41,13 @@ export class DynamoDbReplayJobs implements ReplayJobs {
     return job;
   }
 
-  async update(replayId: string, changes: Partial<ReplayJob>): Promise<void> {
+  async update(
+    replayId: string,
+    changes: Partial<ReplayJob>,
+    remove: ReadonlyArray<keyof ReplayJob> = [],
+  ): Promise<void> {
     const entries = Object.entries(changes).filter(([, value]) => value !== undefined);
-    if (entries.length === 0) return;
+    if (entries.length === 0 && remove.length === 0) return;
     const names: Record<string, string> = {};
     const values: Record<string, AttributeValue> = {};
     const sets = entries.map(([name, value], i) => {
@@ -51,14 +55,22 @@ export class DynamoDbReplayJobs implements ReplayJobs {
       values[`:v${i}`] = marshall({ value }, { removeUndefinedValues: true }).value;
       return `#a${i} = :v${i}`;
     });
+    const removes = remove.map((name, i) => {
+      names[`#r${i}`] = name;
+      return `#r${i}`;
+    });
+    const expression = [
+      sets.length > 0 ? `SET ${sets.join(', ')}` : '',
+      removes.length > 0 ? `REMOVE ${removes.join(', ')}` : '',
+    ].join(' ');
     await this.client
       .send(
         new UpdateItemCommand({
           TableName: this.table,
           Key: keyOf(replayId),
-          UpdateExpression: `SET ${sets.join(', ')}`,
+          UpdateExpression: expression.trim(),
           ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
+          ...(sets.length > 0 && { ExpressionAttributeValues: values }),
           ConditionExpression: 'attribute_exists(pk)',
         }),
       )

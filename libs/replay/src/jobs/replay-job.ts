@@ -49,6 +49,10 @@ export interface ReplayJob {
 export interface ReplayJobs {
   create(job: ReplayJob): Promise<void>;
   get(replayId: string): Promise<ReplayJob | undefined>;
-  /** Saves progress; `checkpoint` and counters only move forward. */
-  update(replayId: string, changes: Partial<ReplayJob>): Promise<void>;
+  /** Saves progress; `checkpoint` and counters only move forward. `remove` drops fields. */
+  update(
+    replayId: string,
+    changes: Partial<ReplayJob>,
+    remove?: ReadonlyArray<keyof ReplayJob>,
+  ): Promise<void>;
 }

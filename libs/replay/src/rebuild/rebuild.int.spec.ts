@@ -143,6 +143,25 @@ describe('rebuilding the payments read model', () => {
     });
   });
 
+  describe('when a failed rebuild is resumed and completes', () => {
+    it('no longer reports the earlier error', async () => {
+      const job = await newJob({
+        mode: 'in-place',
+        scope: { tenantId: 'acme', paymentId: 'pay_0' },
+        status: 'failed',
+        error: 'the store was unreachable',
+      });
+
+      const finished = await runRebuild(deps, job);
+
+      expect(finished.status).toBe('completed');
+      expect(finished.error).toBeUndefined();
+      const stored = await jobs.get(job.replayId);
+      expect(stored?.status).toBe('completed');
+      expect(stored).not.toHaveProperty('error');
+    });
+  });
+
   describe('when a dry run is asked for', () => {
     it('reports what it would process and writes nothing', async () => {
       const before = await deps.generations.current();

@@ -82,17 +82,22 @@ export async function runRebuild(
       'A blue/green rebuild rebuilds the whole read model; rebuild a tenant, a payment or a time range in place',
     );
   }
-  let state: ReplayJob = { ...job, status: 'running', updatedAt: clock().toISOString() };
-  const save = async (changes: Partial<ReplayJob>): Promise<void> => {
+  // A resumed job runs again: the error of an earlier failed run no longer describes it.
+  const { error: _earlierError, ...resumed } = job;
+  let state: ReplayJob = { ...resumed, status: 'running', updatedAt: clock().toISOString() };
+  const save = async (
+    changes: Partial<ReplayJob>,
+    remove?: ReadonlyArray<keyof ReplayJob>,
+  ): Promise<void> => {
     state = { ...state, ...changes, updatedAt: clock().toISOString() };
-    await deps.jobs.update(state.replayId, { ...changes, updatedAt: state.updatedAt });
+    await deps.jobs.update(state.replayId, { ...changes, updatedAt: state.updatedAt }, remove);
     options.onProgress?.(state);
   };
   try {
     if (state.total === undefined && deps.count !== undefined) {
-      await save({ status: 'running', total: await deps.count(job.scope) });
+      await save({ status: 'running', total: await deps.count(job.scope) }, ['error']);
     } else {
-      await save({ status: 'running' });
+      await save({ status: 'running' }, ['error']);
     }
     if (state.dryRun) {
       const { events, payments } = await survey(deps.store, job.scope);

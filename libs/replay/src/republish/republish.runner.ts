@@ -92,7 +92,10 @@ export async function republish(options: RepublishOptions): Promise<ReplayJob> {
     dryRun
       ? { wouldDeliver: { ...byDetailType }, skipped }
       : { delivered, byDetailType: { ...byDetailType }, skipped };
-  const save = async (changes: Partial<ReplayJob> = {}): Promise<ReplayJob> => {
+  const save = async (
+    changes: Partial<ReplayJob> = {},
+    remove?: ReadonlyArray<keyof ReplayJob>,
+  ): Promise<ReplayJob> => {
     const update: Partial<ReplayJob> = {
       processed,
       checkpoint,
@@ -100,15 +103,17 @@ export async function republish(options: RepublishOptions): Promise<ReplayJob> {
       result: result(),
       ...changes,
     };
-    await jobs.update(job.replayId, update);
+    await jobs.update(job.replayId, update, remove);
     job = { ...job, ...update };
+    for (const field of remove ?? []) delete job[field];
     return job;
   };
   const interrupted = () => save({ status: 'interrupted' });
   const progress = (): void =>
     options.onProgress?.({ replayId: job.replayId, processed, total, delivered, checkpoint });
 
-  await save({ status: 'running', ratePerSecond: rate });
+  // A resumed job runs again: the error of an earlier failed run no longer describes it.
+  await save({ status: 'running', ratePerSecond: rate }, ['error']);
   try {
     // A dry run is itself the count, so it does not read the range twice.
     if (total === undefined && !dryRun) {
