@@ -1,8 +1,7 @@
 import awsLambdaFastify, { type PromiseHandler } from '@fastify/aws-lambda';
 import { createEventBridgeClient } from '@ledger/bus';
 import { readLedgerEnv } from '@ledger/config';
-import { createLedgerStorage, UpcasterChain } from '@ledger/event-store';
-import { ledgerUpcasters } from '@ledger/ledger';
+import { openLedgerStorage } from '@ledger/ledger';
 import { createLogger } from '@ledger/observability';
 import { composeApi } from './compose-api';
 
@@ -11,10 +10,9 @@ let proxy: Promise<PromiseHandler> | undefined;
 async function createProxy(): Promise<PromiseHandler> {
   const env = readLedgerEnv();
   const logger = createLogger(env.logLevel);
-  const storage = createLedgerStorage({
+  const storage = openLedgerStorage({
     endpoint: env.dynamoDbEndpoint,
     tablePrefix: env.tablePrefix,
-    upcasters: new UpcasterChain(ledgerUpcasters()),
   });
   const app = await composeApi(
     env,

@@ -2,8 +2,7 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import type { Context } from 'aws-lambda';
 import { createEventBridgeClient, rulesFromTemplate } from '@ledger/bus';
 import { readLedgerEnv, repoRoot } from '@ledger/config';
-import { createLedgerStorage, UpcasterChain } from '@ledger/event-store';
-import { ledgerUpcasters } from '@ledger/ledger';
+import { openLedgerStorage } from '@ledger/ledger';
 import { createLogger } from '@ledger/observability';
 import { DynamoDbPaymentDocuments, DynamoDbReadModelGenerations } from '@ledger/projections';
 import {
@@ -27,10 +26,9 @@ let composed: { deps: Omit<ReplayWorkerDependencies, 'continueLater'>; lambda: L
 function compose(): typeof composed {
   const env = readLedgerEnv();
   const logger = createLogger(env.logLevel);
-  const storage = createLedgerStorage({
+  const storage = openLedgerStorage({
     endpoint: env.dynamoDbEndpoint,
     tablePrefix: env.tablePrefix,
-    upcasters: new UpcasterChain(ledgerUpcasters()),
   });
   const jobs = new DynamoDbReplayJobs(storage.dynamoDb, storage.tables.meta);
   const lambda = new LambdaClient({});

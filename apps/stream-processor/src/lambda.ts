@@ -1,8 +1,7 @@
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { createEventBridgeClient } from '@ledger/bus';
 import { readLedgerEnv } from '@ledger/config';
-import { createLedgerStorage, UpcasterChain } from '@ledger/event-store';
-import { ledgerUpcasters } from '@ledger/ledger';
+import { openLedgerStorage } from '@ledger/ledger';
 import { createLogger } from '@ledger/observability';
 import { createLambdaStreamHandler, DynamoDbParkingLot } from '@ledger/stream-consumer';
 import { buildConsumers } from './consumers';
@@ -14,10 +13,9 @@ import { buildConsumers } from './consumers';
 function createHandler(): (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse> {
   const env = readLedgerEnv();
   const logger = createLogger(env.logLevel);
-  const storage = createLedgerStorage({
+  const storage = openLedgerStorage({
     endpoint: env.dynamoDbEndpoint,
     tablePrefix: env.tablePrefix,
-    upcasters: new UpcasterChain(ledgerUpcasters()),
   });
   const name = process.env.CONSUMER_NAME;
   const consumer = buildConsumers({

@@ -1,7 +1,6 @@
 import { createEventBridgeClient } from '@ledger/bus';
 import { readLedgerEnv } from '@ledger/config';
-import { createLedgerStorage, UpcasterChain } from '@ledger/event-store';
-import { ledgerUpcasters } from '@ledger/ledger';
+import { openLedgerStorage } from '@ledger/ledger';
 import { createLogger } from '@ledger/observability';
 import { createDynamoDbStreamsClient } from '@ledger/stream-consumer';
 import { buildConsumers } from './consumers';
@@ -14,10 +13,9 @@ import { startLocalStreamProcessor } from './local-stream-processor';
 async function main(): Promise<void> {
   const env = readLedgerEnv();
   const logger = createLogger(env.logLevel);
-  const storage = createLedgerStorage({
+  const storage = openLedgerStorage({
     endpoint: env.dynamoDbEndpoint,
     tablePrefix: env.tablePrefix,
-    upcasters: new UpcasterChain(ledgerUpcasters()),
   });
   const streams = createDynamoDbStreamsClient(env.dynamoDbEndpoint);
   const processor = await startLocalStreamProcessor({

@@ -8,3 +8,4 @@ export * from './payment/payment.stream-id';
 export * from './payment/payment.failure-category';
 export * from './payment/payment.upcasters';
 export * from './ledger.upcasters';
+export * from './infrastructure/ledger-storage';

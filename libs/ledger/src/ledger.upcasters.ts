@@ -2,7 +2,7 @@ import { type EventUpcaster, PAYMENT_UPCASTERS } from './payment/payment.upcaste
 
 /**
  * The upcasters of every event the ledger writes, for the event store and the stream drivers:
- * `createLedgerStorage({ upcasters: new UpcasterChain(ledgerUpcasters()) })`.
+ * `openLedgerStorage` (infrastructure/ledger-storage.ts).
  */
 export function ledgerUpcasters(): EventUpcaster[] {
   return [...PAYMENT_UPCASTERS];

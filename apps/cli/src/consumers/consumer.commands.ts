@@ -2,8 +2,8 @@ import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { Command } from 'commander';
 import { createEventBridgeClient } from '@ledger/bus';
 import type { LedgerEnv } from '@ledger/config';
-import { createLedgerStorage, UpcasterChain, type LedgerStorage } from '@ledger/event-store';
-import { ledgerUpcasters } from '@ledger/ledger';
+import type { LedgerStorage } from '@ledger/event-store';
+import { openLedgerStorage } from '@ledger/ledger';
 import type { Logger } from '@ledger/observability';
 import { buildConsumers } from '@ledger/stream-processor-app';
 import { DynamoDbParkingLot, redriveParked } from '@ledger/stream-consumer';
@@ -17,10 +17,9 @@ export function cliStorage(env: LedgerEnv): LedgerStorage {
     env.dynamoDbEndpoint === 'aws'
       ? undefined
       : (env.dynamoDbEndpoint ?? `http://127.0.0.1:${env.dynamoDbLocalPort}`);
-  return createLedgerStorage({
+  return openLedgerStorage({
     endpoint,
     tablePrefix: env.tablePrefix,
-    upcasters: new UpcasterChain(ledgerUpcasters()),
   });
 }
 

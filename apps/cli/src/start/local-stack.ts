@@ -4,13 +4,8 @@ import { createEventBridgeClient, rulesFromTemplate, startLocalBus } from '@ledg
 import { loadLedgerConfig, repoRoot, type LedgerConfig, type LedgerEnv } from '@ledger/config';
 import { createReceiptsHandler, ReceiptStore, type ReceiptEvent } from '@ledger/payment-receipts';
 import { startSandboxGateway, type RunningSandboxGateway } from '@ledger/sandbox-gateway';
-import {
-  createLedgerStorage,
-  tableDefinitions,
-  UpcasterChain,
-  type LedgerStorage,
-} from '@ledger/event-store';
-import { ledgerUpcasters } from '@ledger/ledger';
+import { tableDefinitions, type LedgerStorage } from '@ledger/event-store';
+import { openLedgerStorage } from '@ledger/ledger';
 import {
   assertPortFree,
   ensureTables,
@@ -64,10 +59,9 @@ export async function startLocalStack(env: LedgerEnv, logger: Logger): Promise<L
       logger.info({ endpoint: engine.endpoint, dataDir: env.dataDir }, 'DynamoDB Local started');
     }
     const endpoint = env.dynamoDbEndpoint ?? engine?.endpoint;
-    const storage = createLedgerStorage({
+    const storage = openLedgerStorage({
       endpoint,
       tablePrefix: env.tablePrefix,
-      upcasters: new UpcasterChain(ledgerUpcasters()),
     });
     stops.push(() => Promise.resolve(storage.dynamoDb.destroy()));
     await ensureTables(storage.dynamoDb, tableDefinitions(storage.tables));
