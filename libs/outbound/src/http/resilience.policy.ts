@@ -223,7 +223,7 @@ export class GatewayResilience {
     // extra promise for nothing, since fetch already ends on the signal.
     // abortOnReturn off: by the time the attempt returns, its body has been read, so there is
     // nothing left to cancel; aborting anyway cost a DOMException and undici's abort handling on
-    // every call, a fifth of the client's CPU against a fast gateway (see docs/benchmarks.md).
+    // every call (about a tenth of the client's CPU in a profile against the sandbox).
     this.timeout = timeout(options.attemptTimeoutMs, {
       strategy: TimeoutStrategy.Cooperative,
       abortOnReturn: false,
@@ -251,13 +251,16 @@ export class GatewayResilience {
     const run = (deadline?: AbortSignal): Promise<HttpExchange> =>
       this.bulkhead.execute(() => {
         progress.admitted = true;
-        // The deadline goes to the timeout directly: the breaker does not pass a signal on to a
-        // call it let through after a half-open probe.
-        return this.breaker.execute(() =>
-          this.timeout.execute(({ signal }) => {
-            progress.sent = true;
-            return send(signal);
-          }, deadline),
+        // The breaker gets the deadline too: a call that waited behind a half-open probe past
+        // its deadline is refused there, unsent and uncounted. The timeout gets it directly,
+        // since the breaker does not pass a signal on to a call it lets through after a probe.
+        return this.breaker.execute(
+          () =>
+            this.timeout.execute(({ signal }) => {
+              progress.sent = true;
+              return send(signal);
+            }, deadline),
+          deadline,
         );
       }, deadline);
     if (

@@ -207,6 +207,40 @@ describe('GatewayResilience.guard', () => {
     });
   });
 
+  describe('when a call waits behind a half-open probe past its deadline', () => {
+    it('is refused unsent, and the probe still closes the circuit', async () => {
+      const resilience = new GatewayResilience(
+        resolveResilienceOptions({ breakerThreshold: 1, halfOpenAfterMs: 20 }),
+      );
+      const answer = (status: number): HttpExchange =>
+        ({ status, headers: new Headers() }) as HttpExchange;
+      await resilience.guard(() => Promise.resolve(answer(503)), 8_000, {
+        admitted: false,
+        sent: false,
+      });
+      expect(resilience.circuitState()).toBe('open');
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      let releaseProbe!: (exchange: HttpExchange) => void;
+      const probe = resilience.guard(
+        () => new Promise<HttpExchange>((resolve) => (releaseProbe = resolve)),
+        8_000,
+        { admitted: false, sent: false },
+      );
+      const waiting: AttemptProgress = { admitted: false, sent: false };
+      const send = jest.fn<Promise<HttpExchange>, [AbortSignal]>();
+
+      const late = resilience.guard(send, 30, waiting);
+      await new Promise((resolve) => setTimeout(resolve, 60));
+      releaseProbe(answer(201));
+
+      await expect(probe).resolves.toMatchObject({ status: 201 });
+      await expect(late).rejects.toBeInstanceOf(TaskCancelledError);
+      expect(send).not.toHaveBeenCalled();
+      expect(waiting.sent).toBe(false);
+      expect(resilience.circuitState()).toBe('closed');
+    });
+  });
+
   describe('when the attempt answers within its timeout', () => {
     it('leaves its signal unaborted (the answer is already read)', async () => {
       const resilience = new GatewayResilience(resolveResilienceOptions());
