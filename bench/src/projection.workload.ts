@@ -284,14 +284,6 @@ export class AckTimedDocuments implements PaymentDocuments {
     return written;
   }
 
-  async overwriteMany(documents: readonly PaymentDocument[]): Promise<void> {
-    await this.inner.overwriteMany(documents);
-    const now = hrtime.bigint();
-    for (const document of documents) {
-      this.writtenAtNs.set(`${document.paymentId}#${document.version}`, now);
-    }
-  }
-
   list(query: PaymentListQuery): Promise<PaymentListPage> {
     return this.inner.list(query);
   }

@@ -79,7 +79,8 @@ function replayOptions(
   const options: ApiReplayOptions = {};
   if (localBusUrl !== undefined) {
     options.republish = { delivery: new LocalBusReplayDelivery(localBusUrl), rules: rules() };
-  } else if (env.stackName !== undefined) {
+  } else if (env.stackName !== undefined && env.replayWorkerFunction === undefined) {
+    // With a worker, the worker delivers; this process only hands jobs over.
     options.republish = {
       delivery: new LambdaReplayDelivery(
         new EventBridgeRuleTargets(eventBridge, env.stackName, env.eventBusName),

@@ -15,7 +15,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { READ_MODEL_INDEX_NAME, translateStoreError } from '@ledger/event-store';
 import { paymentStreamId } from '@ledger/ledger';
 import type {
-  PaymentDocuments,
+  GenerationDocuments,
   PaymentListPage,
   PaymentListQuery,
 } from '../payment-view/payment-documents.port';
@@ -43,8 +43,8 @@ interface PaymentItem {
   createdAt?: string;
   /**
    * The folded state as JSON text: nothing filters on its members in DynamoDB, and one string
-   * costs far less to write and read than a nested map (about 1.5x the writes per second on
-   * DynamoDB Local). Documents written before this were maps; both are read.
+   * costs less to write and read than a nested map. Documents written before this were maps;
+   * both are read.
    */
   state: string | PaymentDocument['state'];
 }
@@ -55,7 +55,7 @@ interface PaymentItem {
  * found; GSI `gsi1` lists a tenant's payments newest first (`<tenant>#payments#<generation>`,
  * `createdAt#paymentId`). Writes are conditional on the stored version.
  */
-export class DynamoDbPaymentDocuments implements PaymentDocuments {
+export class DynamoDbPaymentDocuments implements GenerationDocuments {
   private readonly sortKey: string;
 
   constructor(

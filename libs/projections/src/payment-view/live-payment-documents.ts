@@ -25,10 +25,6 @@ export class LivePaymentDocuments implements PaymentDocuments {
     return (await this.live()).put(document, expectedVersion);
   }
 
-  async overwriteMany(documents: readonly PaymentDocument[]): Promise<void> {
-    return (await this.live()).overwriteMany(documents);
-  }
-
   async list(query: PaymentListQuery): Promise<PaymentListPage> {
     return (await this.live()).list(query);
   }

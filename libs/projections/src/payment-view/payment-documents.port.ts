@@ -26,11 +26,18 @@ export interface PaymentDocuments {
    * another writer got there first.
    */
   put(document: PaymentDocument, expectedVersion: number): Promise<boolean>;
+  list(query: PaymentListQuery): Promise<PaymentListPage>;
+}
+
+/**
+ * The documents of one named generation, with the bulk write a blue/green rebuild's bulk phase
+ * needs. Not on the live read model: nothing may write it without conditions.
+ */
+export interface GenerationDocuments extends PaymentDocuments {
   /**
    * Writes documents (of different payments) whatever is stored, in as few requests as the store
-   * allows. Only for a writer whose result another pass makes right where it raced: a blue/green
-   * rebuild's bulk phase, whose catch-up re-folds every payment that changed meanwhile.
+   * allows. Only for a writer whose races another pass repairs: the bulk phase of a blue/green
+   * rebuild, whose catch-up re-folds every payment that changed meanwhile.
    */
   overwriteMany(documents: readonly PaymentDocument[]): Promise<void>;
-  list(query: PaymentListQuery): Promise<PaymentListPage>;
 }

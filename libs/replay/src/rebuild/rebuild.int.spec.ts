@@ -7,7 +7,7 @@ import {
   FIRST_GENERATION,
   LivePaymentDocuments,
   PaymentProjector,
-  type PaymentDocuments,
+  type GenerationDocuments,
 } from '@ledger/projections';
 import { createTestLedger, type TestLedger } from '@ledger/testing';
 import { DynamoDbReplayJobs } from '../infrastructure/dynamodb-replay-jobs';
@@ -260,7 +260,7 @@ describe('a blue/green rebuild while payments keep changing', () => {
     };
     let overwrittenNewer = 0;
     const building = documentsOf(job.generation!);
-    const watched: PaymentDocuments = {
+    const watched: GenerationDocuments = {
       get: (tenantId, paymentId) => building.get(tenantId, paymentId),
       put: (document, expectedVersion) => building.put(document, expectedVersion),
       list: (query) => building.list(query),

@@ -5,6 +5,7 @@ import {
   catchUp,
   evolvePaymentDocument,
   type PaymentDocument,
+  type GenerationDocuments,
   type PaymentDocuments,
   type ReadModelGenerations,
 } from '@ledger/projections';
@@ -22,7 +23,7 @@ export interface RebuildDependencies {
   jobs: ReplayJobs;
   generations: ReadModelGenerations;
   /** The payment documents of one read-model generation. */
-  documentsOf: (generation: string) => PaymentDocuments;
+  documentsOf: (generation: string) => GenerationDocuments;
   /** Events in scope, for progress; undefined when it cannot be told cheaply. */
   count?: (scope: ReplayScope) => Promise<number | undefined>;
   clock?: () => Date;
@@ -61,14 +62,16 @@ export function isWholeScope(scope: ReplayScope): boolean {
  * Rebuilds the payments read model from the event store with the projection's own `evolve`.
  *
  * - blue/green (default; whole read model only): builds generation `job.generation` beside the live
- *   one, which keeps serving, from the global order of the time index, checkpointing every chunk;
- *   the projector keeps the new generation current meanwhile; then verifies it against a fold of
- *   the events and switches the live pointer in one conditional write.
+ *   one, which keeps serving, while the projector keeps the new generation current: a bulk phase
+ *   over the time-index shards in parallel with unconditional batch writes and a checkpoint per
+ *   shard, then a catch-up that re-folds, conditionally, the payments changed since the job
+ *   started (see `catchUpSince`); then verifies it against a fold of the events and switches the
+ *   live pointer in one conditional write.
  * - in place (any scope): recomputes the document of each payment in scope from its whole stream
  *   and overwrites it, conditional on the version it replaces.
  *
- * Every write is conditional on a version, so a run resumed from its checkpoint applies nothing
- * twice.
+ * A run resumed from its checkpoints folds each payment from its stored document's version on, so
+ * nothing is applied twice.
  */
 export async function runRebuild(
   deps: RebuildDependencies,
@@ -217,8 +220,9 @@ async function rebuildBlueGreen(
         await documents.overwriteMany(changed);
         processed += done.length;
         checkpoints[shard] = done[done.length - 1].position;
-        // Not awaited: the lane goes on; a failed save surfaces when the run awaits `saving`.
-        saveProgress().catch(() => undefined);
+        // Not awaited: the lane goes on. A failed save stops every lane (no checkpoint could be
+        // kept any more) and surfaces when the run awaits `saving`.
+        saveProgress().catch(() => failed.abort());
       })();
       // Awaited at the next flush or at the end; meanwhile a failure must not go unhandled.
       writing.catch(() => undefined);
@@ -233,6 +237,8 @@ async function rebuildBlueGreen(
       await writing;
     } catch (error) {
       failed.abort();
+      // Nothing of this lane may still be writing once the run reports its failure.
+      await writing.catch(() => undefined);
       throw error;
     }
   };
@@ -323,10 +329,6 @@ class DocumentCache {
     if (this.entries.size > this.limit) {
       this.entries.delete(this.entries.keys().next().value as string);
     }
-  }
-
-  delete(streamId: string): void {
-    this.entries.delete(streamId);
   }
 }
 

@@ -2,7 +2,7 @@ import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import type { BusRule } from '@ledger/bus';
 import { LedgerError } from '@ledger/errors';
 import type { EventStore } from '@ledger/event-store';
-import type { PaymentDocuments, ReadModelGenerations } from '@ledger/projections';
+import type { GenerationDocuments, ReadModelGenerations } from '@ledger/projections';
 import type { ReplayJob, ReplayJobs } from '../jobs/replay-job';
 import { runRebuild } from '../rebuild/rebuild.runner';
 import type { ReplayDelivery } from '../republish/replay-delivery.port';
@@ -16,7 +16,7 @@ export interface ReplayJobRunnerDependencies {
   store: EventStore;
   jobs: ReplayJobs;
   generations: ReadModelGenerations;
-  documentsOf: (generation: string) => PaymentDocuments;
+  documentsOf: (generation: string) => GenerationDocuments;
   /** Where republished events go, and the rules they are aimed at (template.yaml's). */
   republish?: { delivery: ReplayDelivery; rules: readonly BusRule[] };
 }
