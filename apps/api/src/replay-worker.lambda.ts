@@ -21,7 +21,10 @@ import { join } from 'node:path';
 /** Stop this long before the invocation's end: save the checkpoint, hand the rest on. */
 const STOP_MARGIN_MS = 60_000;
 
-let composed: { deps: Omit<ReplayWorkerDependencies, 'continueLater'>; lambda: LambdaClient };
+let composed: {
+  deps: Omit<ReplayWorkerDependencies, 'continueLater' | 'owner'>;
+  lambda: LambdaClient;
+};
 
 function compose(): typeof composed {
   const env = readLedgerEnv();
@@ -50,7 +53,7 @@ function compose(): typeof composed {
     }),
   });
   return {
-    deps: { jobs, run, log: (message, fields) => logger.warn(fields, message) },
+    deps: { jobs, leases: jobs, run, log: (message, fields) => logger.warn(fields, message) },
     lambda,
   };
 }
@@ -67,7 +70,7 @@ export const handler = async (
   const dispatch = replayWorkerDispatcher(composed.lambda, context.invokedFunctionArn);
   const continueLater = (replayId: string): Promise<void> => dispatch({ replayId });
   const outcome = await workOnReplay(
-    { ...composed.deps, continueLater },
+    { ...composed.deps, owner: context.awsRequestId, continueLater },
     event.replayId,
     () => context.getRemainingTimeInMillis(),
     STOP_MARGIN_MS,

@@ -1,4 +1,5 @@
 import {
+  ConditionalCheckFailedException,
   GetItemCommand,
   PutItemCommand,
   UpdateItemCommand,
@@ -7,12 +8,12 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { translateStoreError } from '@ledger/event-store';
-import type { ReplayJob, ReplayJobs } from '../jobs/replay-job';
+import type { ReplayJob, ReplayJobLeases, ReplayJobs } from '../jobs/replay-job';
 
 const keyOf = (replayId: string) => ({ pk: { S: `replay#${replayId}` }, sk: { S: 'job' } });
 
-/** Replay records in the meta table. */
-export class DynamoDbReplayJobs implements ReplayJobs {
+/** Replay records in the meta table, with the lease of the worker running each. */
+export class DynamoDbReplayJobs implements ReplayJobs, ReplayJobLeases {
   constructor(
     private readonly client: DynamoDBClient,
     private readonly table: string,
@@ -37,7 +38,18 @@ export class DynamoDbReplayJobs implements ReplayJobs {
       )
       .catch(translateStoreError);
     if (Item === undefined) return undefined;
-    const { pk: _pk, sk: _sk, ...job } = unmarshall(Item) as ReplayJob & { pk: string; sk: string };
+    const {
+      pk: _pk,
+      sk: _sk,
+      leaseOwner: _owner,
+      leaseUntil: _until,
+      ...job
+    } = unmarshall(Item) as ReplayJob & {
+      pk: string;
+      sk: string;
+      leaseOwner?: string;
+      leaseUntil?: string;
+    };
     return job;
   }
 
@@ -75,5 +87,47 @@ export class DynamoDbReplayJobs implements ReplayJobs {
         }),
       )
       .catch(translateStoreError);
+  }
+
+  async claim(replayId: string, owner: string, until: Date, now: Date): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.table,
+          Key: keyOf(replayId),
+          UpdateExpression: 'SET leaseOwner = :owner, leaseUntil = :until',
+          ConditionExpression:
+            'attribute_exists(pk) AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now ' +
+            'OR leaseOwner = :owner)',
+          ExpressionAttributeValues: {
+            ':owner': { S: owner },
+            ':until': { S: until.toISOString() },
+            ':now': { S: now.toISOString() },
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      return translateStoreError(error);
+    }
+  }
+
+  async release(replayId: string, owner: string): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.table,
+          Key: keyOf(replayId),
+          UpdateExpression: 'REMOVE leaseOwner, leaseUntil',
+          ConditionExpression: 'leaseOwner = :owner',
+          ExpressionAttributeValues: { ':owner': { S: owner } },
+        }),
+      );
+    } catch (error) {
+      // Another owner took it after this lease ran out: nothing of ours to give up.
+      if (error instanceof ConditionalCheckFailedException) return;
+      translateStoreError(error);
+    }
   }
 }

@@ -56,3 +56,14 @@ export interface ReplayJobs {
     remove?: ReadonlyArray<keyof ReplayJob>,
   ): Promise<void>;
 }
+
+/**
+ * Who runs a job right now. A worker invocation holds its job until a time, so a duplicate
+ * invocation (asynchronous invocations arrive at least once) does not run it at the same time.
+ */
+export interface ReplayJobLeases {
+  /** Takes the job for `owner` until `until` (ISO-8601); false while another owner's lease lasts. */
+  claim(replayId: string, owner: string, until: Date, now: Date): Promise<boolean>;
+  /** Gives the job up, if `owner` still holds it. */
+  release(replayId: string, owner: string): Promise<void>;
+}

@@ -71,6 +71,8 @@ describe('the replay worker', () => {
           await workOnReplay(
             {
               jobs,
+              leases: jobs,
+              owner: `invocation-${outcomes.length}`,
               run,
               continueLater: (id) => Promise.resolve(void invocations.push(id)),
             },
@@ -97,7 +99,7 @@ describe('the replay worker', () => {
       const run = jest.fn();
 
       const outcome = await workOnReplay(
-        { jobs, run, continueLater: () => Promise.resolve() },
+        { jobs, leases: jobs, owner: 'invocation-x', run, continueLater: () => Promise.resolve() },
         job.replayId,
         () => 60_000,
       );
@@ -108,12 +110,37 @@ describe('the replay worker', () => {
     });
   });
 
+  describe('when a duplicate invocation arrives while another runs the job', () => {
+    it('finds it busy and runs nothing; once the lease runs out, the job can be taken', async () => {
+      const job = await rebuildJob();
+      const now = new Date();
+      expect(await jobs.claim(job.replayId, 'first', new Date(now.getTime() + 60_000), now)).toBe(
+        true,
+      );
+      const run = jest.fn();
+
+      const outcome = await workOnReplay(
+        { jobs, leases: jobs, owner: 'duplicate', run, continueLater: () => Promise.resolve() },
+        job.replayId,
+        () => 60_000,
+      );
+
+      expect(outcome).toBe('busy');
+      expect(run).not.toHaveBeenCalled();
+      const later = new Date(now.getTime() + 61_000);
+      expect(
+        await jobs.claim(job.replayId, 'retry', new Date(later.getTime() + 1_000), later),
+      ).toBe(true);
+      expect(await jobs.get(job.replayId)).not.toHaveProperty('leaseOwner');
+    });
+  });
+
   describe('when the job is not recorded', () => {
     it('says so and runs nothing', async () => {
       const run = jest.fn();
 
       const outcome = await workOnReplay(
-        { jobs, run, continueLater: () => Promise.resolve() },
+        { jobs, leases: jobs, owner: 'invocation-x', run, continueLater: () => Promise.resolve() },
         'no-such-replay',
         () => 60_000,
       );

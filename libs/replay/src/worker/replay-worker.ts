@@ -3,7 +3,7 @@ import type { BusRule } from '@ledger/bus';
 import { LedgerError } from '@ledger/errors';
 import type { EventStore } from '@ledger/event-store';
 import type { GenerationDocuments, ReadModelGenerations } from '@ledger/projections';
-import type { ReplayJob, ReplayJobs } from '../jobs/replay-job';
+import type { ReplayJob, ReplayJobLeases, ReplayJobs } from '../jobs/replay-job';
 import { runRebuild } from '../rebuild/rebuild.runner';
 import type { ReplayDelivery } from '../republish/replay-delivery.port';
 import { republish } from '../republish/republish.runner';
@@ -50,20 +50,26 @@ export class ReplayWorkerUnavailableError extends LedgerError {
 
 export interface ReplayWorkerDependencies {
   jobs: ReplayJobs;
+  leases: ReplayJobLeases;
+  /** This invocation, as a lease owner (Lambda's request id). */
+  owner: string;
   run: ReplayJobRunner;
   /** Hands the job to a fresh invocation of the worker, asynchronously. */
   continueLater: (replayId: string) => Promise<void>;
   log?: (message: string, fields: Record<string, unknown>) => void;
+  clock?: () => Date;
 }
 
 /** What one invocation of the worker did with its job. */
-export type ReplayWorkOutcome = 'completed' | 'failed' | 'continued' | 'already-ended' | 'missing';
+export type ReplayWorkOutcome =
+  'completed' | 'failed' | 'continued' | 'already-ended' | 'missing' | 'busy';
 
 /**
  * One invocation of the replay worker: runs the job while the invocation has time, stopping
  * `marginMs` before its end (the job saves its checkpoint and is marked interrupted), then hands
- * the rest to a fresh invocation, which resumes from that checkpoint. A job that already ended
- * (a repeated invocation) is left alone.
+ * the rest to a fresh invocation, which resumes from that checkpoint. It holds the job's lease
+ * meanwhile: a duplicate invocation finds the job busy, and one for a job that already ended
+ * leaves it alone.
  */
 export async function workOnReplay(
   deps: ReplayWorkerDependencies,
@@ -77,6 +83,13 @@ export async function workOnReplay(
     return 'missing';
   }
   if (job.status === 'completed' || job.status === 'failed') return 'already-ended';
+  const now = (deps.clock ?? (() => new Date()))();
+  // Held until this invocation must have ended, so a crash frees the job for a retry.
+  const until = new Date(now.getTime() + remainingMs());
+  if (!(await deps.leases.claim(replayId, deps.owner, until, now))) {
+    deps.log?.('replay job is being run by another invocation', { replayId });
+    return 'busy';
+  }
   const stop = new AbortController();
   const timer = setTimeout(() => stop.abort(), Math.max(0, remainingMs() - marginMs));
   let finished: ReplayJob;
@@ -88,6 +101,7 @@ export async function workOnReplay(
     return 'failed';
   } finally {
     clearTimeout(timer);
+    await deps.leases.release(replayId, deps.owner);
   }
   if (finished.status === 'interrupted') {
     await deps.continueLater(replayId);
