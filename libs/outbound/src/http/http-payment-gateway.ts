@@ -144,7 +144,7 @@ export class HttpPaymentGateway implements PaymentGateway {
   }
 
   /** One operation: attempts under the retry policy, each recorded before the next starts. */
-  private async run<T>(
+  private run<T>(
     call: HttpCall,
     context: CallContext | undefined,
     interpret: Interpret<T>,
@@ -220,35 +220,20 @@ export class HttpPaymentGateway implements PaymentGateway {
   }
 
   /** Runs one attempt through the guards and classifies how it ended; never throws for I/O. */
-  private async attempt(
+  private attempt(
     call: HttpCall,
     deadlineAt: number,
     progress: AttemptProgress,
   ): Promise<Observation> {
     const budgetMs = deadlineAt - this.now();
     // Only possible when recording the previous attempt ate the budget: nothing is sent.
-    if (budgetMs <= 0) return { kind: 'timeout' };
-    try {
-      const exchange = await this.resilience.guard(
-        (signal) => this.send(call, signal),
-        budgetMs,
-        progress,
+    if (budgetMs <= 0) return Promise.resolve({ kind: 'timeout' });
+    return this.resilience
+      .guard((signal) => this.send(call, signal), budgetMs, progress)
+      .then(
+        (exchange): Observation => ({ kind: 'response', exchange }),
+        (error: unknown) => classifyFailure(error, progress),
       );
-      return { kind: 'response', exchange };
-    } catch (error) {
-      if (isBrokenCircuitError(error)) return { kind: 'circuit_open' };
-      if (isBulkheadRejectedError(error)) return { kind: 'bulkhead_rejected' };
-      // instanceof, not cockatiel's isTaskCancelledError: in 3.2.1 that helper tests for the
-      // bulkhead's marker property and never matches a cancellation.
-      if (error instanceof TaskCancelledError) {
-        if (progress.sent) return { kind: 'timeout' };
-        // Cancelled by the deadline before being sent: still queued for a bulkhead slot, or
-        // waiting behind the half-open breaker's probe.
-        return { kind: progress.admitted ? 'circuit_open' : 'bulkhead_rejected' };
-      }
-      if (error instanceof GatewayNetworkError) return { kind: 'network_error' };
-      throw error;
-    }
   }
 
   /** The HTTP request itself; the body is read under the same signal, so the timeout covers it. */
@@ -312,6 +297,22 @@ export class HttpPaymentGateway implements PaymentGateway {
     if (facts.nextDelayMs !== undefined) record.nextDelayMs = facts.nextDelayMs;
     return record;
   }
+}
+
+/** How an attempt that threw ended; rethrows what is not an I/O outcome. */
+function classifyFailure(error: unknown, progress: AttemptProgress): Observation {
+  if (isBrokenCircuitError(error)) return { kind: 'circuit_open' };
+  if (isBulkheadRejectedError(error)) return { kind: 'bulkhead_rejected' };
+  // instanceof, not cockatiel's isTaskCancelledError: in 3.2.1 that helper tests for the
+  // bulkhead's marker property and never matches a cancellation.
+  if (error instanceof TaskCancelledError) {
+    if (progress.sent) return { kind: 'timeout' };
+    // Cancelled by the deadline before being sent: still queued for a bulkhead slot, or
+    // waiting behind the half-open breaker's probe.
+    return { kind: progress.admitted ? 'circuit_open' : 'bulkhead_rejected' };
+  }
+  if (error instanceof GatewayNetworkError) return { kind: 'network_error' };
+  throw error;
 }
 
 function parseBaseUrl(baseUrl: string): URL {
