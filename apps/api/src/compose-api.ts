@@ -13,17 +13,14 @@ import {
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import {
   DynamoDbReplayJobs,
-  EventBridgeRuleTargets,
-  LambdaReplayDelivery,
+  awsReplayDelivery,
   LocalBusReplayDelivery,
   replayJobRunner,
   replayWorkerDispatcher,
   type ReplayDelivery,
   type ReplayJob,
 } from '@ledger/replay';
-import { join } from 'node:path';
-import { rulesFromTemplate, type BusRule } from '@ledger/bus';
-import { repoRoot } from '@ledger/config';
+import { ledgerTemplateRules, type BusRule } from '@ledger/bus';
 import { ReplayService } from './admin/replay.service';
 import type { Logger } from '@ledger/observability';
 import {
@@ -74,19 +71,23 @@ function replayOptions(
   eventBridge: EventBridgeClient,
   localBusUrl: string | undefined,
 ): ApiReplayOptions {
-  const rules = (): BusRule[] => rulesFromTemplate(join(repoRoot(), 'template.yaml'));
   const lambda = (): LambdaClient => new LambdaClient({});
   const options: ApiReplayOptions = {};
   if (localBusUrl !== undefined) {
-    options.republish = { delivery: new LocalBusReplayDelivery(localBusUrl), rules: rules() };
+    options.republish = {
+      delivery: new LocalBusReplayDelivery(localBusUrl),
+      rules: ledgerTemplateRules(),
+    };
   } else if (env.stackName !== undefined && env.replayWorkerFunction === undefined) {
     // With a worker, the worker delivers; this process only hands jobs over.
     options.republish = {
-      delivery: new LambdaReplayDelivery(
-        new EventBridgeRuleTargets(eventBridge, env.stackName, env.eventBusName),
-        lambda(),
-      ),
-      rules: rules(),
+      delivery: awsReplayDelivery({
+        eventBridge,
+        lambda: lambda(),
+        stackName: env.stackName,
+        eventBusName: env.eventBusName,
+      }),
+      rules: ledgerTemplateRules(),
     };
   }
   if (env.replayWorkerFunction !== undefined) {

@@ -1,14 +1,13 @@
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import type { Context } from 'aws-lambda';
-import { createEventBridgeClient, rulesFromTemplate } from '@ledger/bus';
-import { readLedgerEnv, repoRoot } from '@ledger/config';
+import { createEventBridgeClient, ledgerTemplateRules } from '@ledger/bus';
+import { readLedgerEnv } from '@ledger/config';
 import { openLedgerStorage } from '@ledger/ledger';
 import { createLogger } from '@ledger/observability';
 import { DynamoDbPaymentDocuments, DynamoDbReadModelGenerations } from '@ledger/projections';
 import {
   DynamoDbReplayJobs,
-  EventBridgeRuleTargets,
-  LambdaReplayDelivery,
+  awsReplayDelivery,
   replayJobRunner,
   replayWorkerDispatcher,
   workOnReplay,
@@ -16,7 +15,6 @@ import {
   type ReplayWorkerDependencies,
   type ReplayWorkerEvent,
 } from '@ledger/replay';
-import { join } from 'node:path';
 
 /** Stop this long before the invocation's end: save the checkpoint, hand the rest on. */
 const STOP_MARGIN_MS = 60_000;
@@ -44,11 +42,13 @@ function compose(): typeof composed {
       new DynamoDbPaymentDocuments(storage.dynamoDb, storage.tables.readModels, generation),
     ...(env.stackName !== undefined && {
       republish: {
-        delivery: new LambdaReplayDelivery(
-          new EventBridgeRuleTargets(eventBridge, env.stackName, env.eventBusName),
+        delivery: awsReplayDelivery({
+          eventBridge,
           lambda,
-        ),
-        rules: rulesFromTemplate(join(repoRoot(), 'template.yaml')),
+          stackName: env.stackName,
+          eventBusName: env.eventBusName,
+        }),
+        rules: ledgerTemplateRules(),
       },
     }),
   });

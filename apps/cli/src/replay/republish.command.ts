@@ -1,15 +1,13 @@
-import { join } from 'node:path';
 import type { Command } from 'commander';
 import { ulid } from 'ulid';
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import { createEventBridgeClient, rulesFromTemplate } from '@ledger/bus';
-import { repoRoot, type LedgerEnv } from '@ledger/config';
+import { createEventBridgeClient, ledgerTemplateRules } from '@ledger/bus';
+import type { LedgerEnv } from '@ledger/config';
 import { ValidationFailedError } from '@ledger/errors';
 import type { Logger } from '@ledger/observability';
 import {
   DynamoDbReplayJobs,
-  EventBridgeRuleTargets,
-  LambdaReplayDelivery,
+  awsReplayDelivery,
   LocalBusReplayDelivery,
   MAX_REPUBLISH_RATE,
   newRepublishJob,
@@ -67,7 +65,7 @@ export function registerRepublishCommand(
     )
     .action(async (options: RepublishCliOptions) => {
       const settings = env();
-      const rules = rulesFromTemplate(join(repoRoot(), 'template.yaml'));
+      const rules = ledgerTemplateRules();
       const storage = cliStorage(settings);
       const jobs = new DynamoDbReplayJobs(storage.dynamoDb, storage.tables.meta);
       try {
@@ -209,10 +207,12 @@ async function replayDelivery(env: LedgerEnv, dryRun: boolean): Promise<ReplayDe
         'republish in AWS needs LEDGER_STACK_NAME: the stack whose rules and functions to use',
       );
     }
-    return new LambdaReplayDelivery(
-      new EventBridgeRuleTargets(createEventBridgeClient(), env.stackName, env.eventBusName),
-      new LambdaClient({}),
-    );
+    return awsReplayDelivery({
+      eventBridge: createEventBridgeClient(),
+      lambda: new LambdaClient({}),
+      stackName: env.stackName,
+      eventBusName: env.eventBusName,
+    });
   }
   const url = env.eventBridgeEndpoint ?? `http://127.0.0.1:${env.localBusPort}`;
   if (!dryRun) await assertBusReachable(url, env);

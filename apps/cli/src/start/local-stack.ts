@@ -1,7 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { join } from 'node:path';
-import { createEventBridgeClient, rulesFromTemplate, startLocalBus } from '@ledger/bus';
-import { loadLedgerConfig, repoRoot, type LedgerConfig, type LedgerEnv } from '@ledger/config';
+import { createEventBridgeClient, ledgerTemplateRules, startLocalBus } from '@ledger/bus';
+import { loadLedgerConfig, type LedgerConfig, type LedgerEnv } from '@ledger/config';
 import { createReceiptsHandler, ReceiptStore, type ReceiptEvent } from '@ledger/payment-receipts';
 import { startSandboxGateway, type RunningSandboxGateway } from '@ledger/sandbox-gateway';
 import { tableDefinitions, type LedgerStorage } from '@ledger/event-store';
@@ -124,7 +123,7 @@ async function startLocalBusFor(
   );
   const bus = await startLocalBus({
     port: env.localBusPort,
-    rules: rulesFromTemplate(join(repoRoot(), 'template.yaml')),
+    rules: ledgerTemplateRules(),
     targets: [
       { name: RECEIPTS_FUNCTION, handle: (event) => receipts(event as unknown as ReceiptEvent) },
     ],

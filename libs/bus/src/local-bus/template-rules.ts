@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoRoot } from '@ledger/config';
 import { parse, type CollectionTag, type ScalarTag } from 'yaml';
 
 /** An EventBridge rule as template.yaml declares it, reduced to what local routing needs. */
@@ -76,4 +78,9 @@ function logicalIdOf(arn: unknown): string | undefined {
   if (typeof getAtt === 'string') return getAtt.split('.')[0];
   if (Array.isArray(getAtt) && typeof getAtt[0] === 'string') return getAtt[0];
   return undefined;
+}
+
+/** The rules of the ledger's own template.yaml, at the repository root (also inside a Lambda package). */
+export function ledgerTemplateRules(): BusRule[] {
+  return rulesFromTemplate(join(repoRoot(), 'template.yaml'));
 }

@@ -241,10 +241,7 @@ export class DynamoDbEventStore implements EventStore {
    */
   async *readAll(options: ReadAllOptions = {}): AsyncGenerator<StoredEvent> {
     const to = options.to ?? this.clock().toISOString();
-    const lower = [options.from, options.after]
-      .filter((v): v is string => v !== undefined)
-      .sort()
-      .at(-1);
+    const lower = laterOf(options.from, options.after);
     const days = await this.bucketsBetween(lower, to);
     for (const day of days) {
       const shards = Array.from({ length: TIME_INDEX_SHARDS }, (_, shard) =>
@@ -259,12 +256,9 @@ export class DynamoDbEventStore implements EventStore {
 
   readShards(options: ReadShardsOptions = {}): AsyncIterable<StoredEvent>[] {
     const to = options.to ?? this.clock().toISOString();
-    const lowerOf = (shard: number): string | undefined =>
-      [options.from, options.after?.(shard)]
-        .filter((v): v is string => v !== undefined)
-        .sort()
-        .at(-1);
-    const lowers = Array.from({ length: TIME_INDEX_SHARDS }, (_, shard) => lowerOf(shard));
+    const lowers = Array.from({ length: TIME_INDEX_SHARDS }, (_, shard) =>
+      laterOf(options.from, options.after?.(shard)),
+    );
     // One registry read for all readers, from the earliest place any of them starts.
     const earliest = lowers.some((lower) => lower === undefined)
       ? undefined
@@ -582,4 +576,11 @@ function hashPayload(streamId: string, events: readonly NewEvent[]): string {
   return createHash('sha256')
     .update(stringify({ streamId, events: payload }) ?? '')
     .digest('hex');
+}
+
+/** Where a read starts: the later of a `from` time and an `after` position (both sort as text). */
+function laterOf(from: string | undefined, after: string | undefined): string | undefined {
+  if (from === undefined) return after;
+  if (after === undefined) return from;
+  return from > after ? from : after;
 }

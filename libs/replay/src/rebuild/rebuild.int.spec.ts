@@ -16,6 +16,24 @@ import { writeRandomWorkload } from '../testing/random-workload';
 import { runRebuild, type RebuildDependencies } from './rebuild.runner';
 import { verifyReadModel } from './verify-read-model';
 
+/** A new blue/green rebuild job of the whole read model, into a generation of its own. */
+function blueGreenJob(changes: Partial<ReplayJob> = {}): ReplayJob {
+  const now = new Date().toISOString();
+  return {
+    replayId: ulid(),
+    kind: 'rebuild',
+    scope: {},
+    status: 'running',
+    dryRun: false,
+    mode: 'blue-green',
+    generation: `g-${ulid()}`,
+    processed: 0,
+    startedAt: now,
+    updatedAt: now,
+    ...changes,
+  };
+}
+
 describe('rebuilding the payments read model', () => {
   let ledger: TestLedger;
   let deps: RebuildDependencies;
@@ -44,19 +62,7 @@ describe('rebuilding the payments read model', () => {
   });
 
   async function newJob(changes: Partial<ReplayJob> = {}): Promise<ReplayJob> {
-    const job: ReplayJob = {
-      replayId: ulid(),
-      kind: 'rebuild',
-      scope: {},
-      status: 'running',
-      dryRun: false,
-      mode: 'blue-green',
-      generation: `g-${ulid()}`,
-      processed: 0,
-      startedAt: new Date().toISOString(),
-      updatedAt: new Date().toISOString(),
-      ...changes,
-    };
+    const job = blueGreenJob(changes);
     await jobs.create(job);
     return job;
   }
@@ -233,19 +239,7 @@ describe('a blue/green rebuild while payments keep changing', () => {
     );
     for await (const event of ledger.store.readAll()) await projector.handle(event);
     const jobs = new DynamoDbReplayJobs(ledger.client, ledger.tables.meta);
-    const now = new Date().toISOString();
-    const job: ReplayJob = {
-      replayId: ulid(),
-      kind: 'rebuild',
-      scope: {},
-      status: 'running',
-      dryRun: false,
-      mode: 'blue-green',
-      generation: `g-${ulid()}`,
-      processed: 0,
-      startedAt: now,
-      updatedAt: now,
-    };
+    const job = blueGreenJob();
     await jobs.create(job);
     // Before the bulk phase writes anything, payments change and the projector, which already
     // knows the new generation, writes their newer documents into it.

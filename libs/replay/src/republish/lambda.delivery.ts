@@ -137,6 +137,22 @@ export class LambdaReplayDelivery implements ReplayDelivery {
   }
 }
 
+/**
+ * The delivery of a deployed stack: a rule's targets looked up under its deployed name on the
+ * bus, then each invoked directly.
+ */
+export function awsReplayDelivery(options: {
+  eventBridge: EventBridgeClient;
+  lambda: LambdaClient;
+  stackName: string;
+  eventBusName: string;
+}): LambdaReplayDelivery {
+  return new LambdaReplayDelivery(
+    new EventBridgeRuleTargets(options.eventBridge, options.stackName, options.eventBusName),
+    options.lambda,
+  );
+}
+
 /** The `errorMessage` of a Lambda error payload, or its raw text. */
 function errorMessageOf(payload: Uint8Array | undefined): string {
   if (payload === undefined) return 'no details';
