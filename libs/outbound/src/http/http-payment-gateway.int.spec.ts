@@ -9,18 +9,22 @@ const API_KEY = 'sk_test_do-not-leak-4f7c2a';
 const CHARGE: ChargeRequest = { paymentId: 'pay_1', amount: 5000, currency: 'EUR', orderId: 'o_1' };
 
 let server: ScriptedGateway;
+/** Every client a test made, closed after it. */
+let clients: HttpPaymentGateway[] = [];
 
 beforeEach(async () => {
   server = await startScriptedGateway();
 });
 
 afterEach(async () => {
+  await Promise.all(clients.map((client) => client.close()));
+  clients = [];
   await server.close();
 });
 
 /** Short delays and deterministic jitter (random 0.5: 5 ms, 10 ms, 20 ms ...). */
 function gateway(overrides: Partial<HttpPaymentGatewayOptions> = {}): HttpPaymentGateway {
-  return new HttpPaymentGateway({
+  const client = new HttpPaymentGateway({
     baseUrl: overrides.baseUrl ?? server.baseUrl,
     apiKey: API_KEY,
     baseDelayMs: 10,
@@ -31,6 +35,8 @@ function gateway(overrides: Partial<HttpPaymentGatewayOptions> = {}): HttpPaymen
     random: () => 0.5,
     ...overrides,
   });
+  clients.push(client);
+  return client;
 }
 
 /** A call context that keeps every record it is handed. */
@@ -244,6 +250,23 @@ describe('HttpPaymentGateway', () => {
       ]);
       await server.waitForAborted(3);
       expect(server.abortedRequests).toBe(3);
+    });
+
+    it('times an attempt out while its body trickles, and aborts that request', async () => {
+      server.enqueue({ status: 201, stallBody: true }, { status: 201 });
+      const { context, records } = recorder();
+
+      const result = await gateway({ attemptTimeoutMs: 200 }).charge(CHARGE, context);
+
+      expect(result).toMatchObject({ outcome: 'succeeded', httpStatus: 201 });
+      expect(records.map((r) => [r.outcome, r.httpStatus])).toEqual([
+        ['timeout', undefined],
+        ['succeeded', 201],
+      ]);
+      expect(records[0].durationMs).toBeGreaterThanOrEqual(190);
+      await server.waitForAborted(1);
+      expect(server.abortedRequests).toBe(1);
+      expect(server.chargesCreated()).toBe(1);
     });
 
     it('starts no retry that could not finish before the deadline', async () => {

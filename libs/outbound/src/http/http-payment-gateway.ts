@@ -1,5 +1,6 @@
 import type { GatewayAttemptOutcome } from '@ledger/ledger';
 import { TaskCancelledError, isBrokenCircuitError, isBulkheadRejectedError } from 'cockatiel';
+import { Agent, request } from 'undici';
 import { GatewayNetworkError, InvalidGatewayOptionsError } from '../gateway.errors';
 import type {
   AttemptRecord,
@@ -75,6 +76,11 @@ type Interpret<T> = (exchange: HttpExchange) => Final<T>;
  * The sandbox-compatible gateway over HTTP (`/v1/charges`, `/v1/charges/{id}/refunds`), with
  * timeout, deadline, retry, circuit breaker and bulkhead composed once per instance. Every attempt
  * of a charge or refund (refused ones included) is handed to `context.onAttempt` before the next.
+ *
+ * Requests go through undici's `request` on a connection pool of this instance's own: the same
+ * engine as Node's fetch without the WHATWG layer (Request, Response and web-stream objects per
+ * call), about a third of fetch's CPU per call. Idle connections do not keep a process alive;
+ * {@link HttpPaymentGateway.close} ends them at once.
  */
 export class HttpPaymentGateway implements PaymentGateway {
   // A private field: not enumerable, so neither JSON nor a logged instance can show it.
@@ -82,6 +88,8 @@ export class HttpPaymentGateway implements PaymentGateway {
   /** Origin and path prefix, without a trailing slash; request paths are appended to it. */
   private readonly base: string;
   private readonly resilience: GatewayResilience;
+  /** Keep-alive connections to this gateway. */
+  private readonly pool = new Agent();
   private readonly now: () => number;
   private readonly random: () => number;
 
@@ -143,6 +151,11 @@ export class HttpPaymentGateway implements PaymentGateway {
     return this.resilience.circuitState();
   }
 
+  /** Closes the connection pool once calls in flight are done; later calls fail. */
+  close(): Promise<void> {
+    return this.pool.close();
+  }
+
   /** One operation: attempts under the retry policy, each recorded before the next starts. */
   private run<T>(
     call: HttpCall,
@@ -189,7 +202,7 @@ export class HttpPaymentGateway implements PaymentGateway {
       const retryAfterMs =
         exchange === undefined
           ? undefined
-          : parseRetryAfter(exchange.headers.get('retry-after'), this.now());
+          : parseRetryAfter(headerValue(exchange, 'retry-after') ?? null, this.now());
       const plan = planRetry(
         { attempt, elapsedMs: this.now() - operationStart, retryAfterMs },
         options,
@@ -251,16 +264,18 @@ export class HttpPaymentGateway implements PaymentGateway {
     if (call.idempotencyKey !== undefined) headers['idempotency-key'] = call.idempotencyKey;
     if (call.body !== undefined) headers['content-type'] = 'application/json';
     try {
-      const response = await fetch(url, {
+      // undici's request follows no redirect (the API has none; following one would replay a
+      // POST somewhere else), and ends the request on the signal at any stage: connecting,
+      // waiting for the answer, or reading a trickling body.
+      const response = await request(url, {
         method: call.method,
         headers,
         body: call.body === undefined ? undefined : JSON.stringify(call.body),
         signal,
-        // The API has no redirects; following one would replay a POST somewhere else.
-        redirect: 'manual',
+        dispatcher: this.pool,
       });
-      const text = await response.text();
-      return { status: response.status, headers: response.headers, body: parseJson(text) };
+      const text = await response.body.text();
+      return { status: response.statusCode, headers: response.headers, body: parseJson(text) };
     } catch (error) {
       // An abort is the timeout's (or the deadline's) doing: a cancellation, counted as a timeout.
       if (signal.aborted) throw new TaskCancelledError('The attempt was cut short by its timeout');
@@ -290,8 +305,8 @@ export class HttpPaymentGateway implements PaymentGateway {
     if (context.refundId !== undefined) record.refundId = context.refundId;
     if (facts.exchange !== undefined) {
       record.httpStatus = facts.exchange.status;
-      const requestId = facts.exchange.headers.get('x-request-id');
-      if (requestId !== null && requestId !== '') record.gatewayRequestId = requestId;
+      const requestId = headerValue(facts.exchange, 'x-request-id');
+      if (requestId !== undefined && requestId !== '') record.gatewayRequestId = requestId;
     }
     if (facts.transactionId !== undefined) record.gatewayTransactionId = facts.transactionId;
     if (facts.nextDelayMs !== undefined) record.nextDelayMs = facts.nextDelayMs;
@@ -347,14 +362,20 @@ function parseJson(text: string): unknown {
   }
 }
 
-/** The errno-style code of a fetch failure (`ECONNREFUSED`, `UND_ERR_SOCKET`, ...), if any. */
+/** A response header (lower-case name); repeated ones joined as one field, as RFC 9110 allows. */
+function headerValue(exchange: HttpExchange, name: string): string | undefined {
+  const value = exchange.headers[name];
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
+/** The errno-style code of a network failure (`ECONNREFUSED`, `UND_ERR_SOCKET`, ...), if any. */
 function networkErrorCode(error: unknown): string {
   let current: unknown = error;
   for (let depth = 0; depth < 3 && isRecord(current); depth++) {
     if (typeof current.code === 'string') return current.code;
     current = current.cause;
   }
-  return 'fetch_failed';
+  return 'request_failed';
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -155,7 +155,8 @@ export class AttemptDecidedBackoff implements IBackoffFactory<IRetryBackoffConte
 /** What the breaker-counted inner call returns: an HTTP answer, whatever its status. */
 export interface HttpExchange {
   status: number;
-  headers: Headers;
+  /** Response headers by lower-case name. */
+  headers: Readonly<Record<string, string | string[] | undefined>>;
   /** Parsed JSON, or undefined when the body was empty or not JSON. */
   body: unknown;
 }
@@ -185,7 +186,7 @@ export function toBreakerState(state: CircuitState): BreakerState {
 /**
  * The policies of one gateway, composed once per adapter instance so the breaker and the
  * bulkhead see every call. Outer to inner: retry -> (the attempt, recorded) -> bulkhead ->
- * circuit breaker -> timeout -> fetch.
+ * circuit breaker -> timeout -> the HTTP request.
  */
 export class GatewayResilience {
   /** Retries only what an attempt asked to retry, after the delay it chose. */
@@ -217,10 +218,10 @@ export class GatewayResilience {
         halfOpenAfter: options.halfOpenAfterMs,
       },
     );
-    // Cooperative: the timeout aborts the signal handed to fetch, which aborts the request at
-    // any stage (connecting, waiting, or reading a trickling body) and closes the socket; the
-    // attempt then rejects with a cancellation. Aggressive would race every call against an
-    // extra promise for nothing, since fetch already ends on the signal.
+    // Cooperative: the timeout aborts the signal handed to the HTTP request, which ends it at any
+    // stage (connecting, waiting, or reading a trickling body) and closes the socket; the attempt
+    // then rejects with a cancellation. Aggressive would race every call against an
+    // extra promise for nothing, since the request already ends on the signal.
     // abortOnReturn off: by the time the attempt returns, its body has been read, so there is
     // nothing left to cancel; aborting anyway cost a DOMException and undici's abort handling on
     // every call (about a tenth of the client's CPU in a profile against the sandbox).
@@ -237,7 +238,7 @@ export class GatewayResilience {
 
   /**
    * Runs `send` through bulkhead, breaker and timeout, within `budgetMs`: what is left of the
-   * operation's deadline. `send` must end (reject) once its signal aborts, as fetch does. When the deadline cannot fall inside this attempt (a slot is free, the
+   * operation's deadline. `send` must end (reject) once its signal aborts, as an undici request does. When the deadline cannot fall inside this attempt (a slot is free, the
    * circuit is closed and a whole attempt timeout fits in the budget) the timeout alone bounds
    * it, and nothing more is allocated on this hot path. Otherwise a deadline signal ends a wait
    * for a bulkhead slot, which cockatiel's queue would not notice by itself, and cancels a running

@@ -171,7 +171,7 @@ describe('GatewayResilience.guard', () => {
       const queued = resilience.guard(send, 30, queuedProgress);
 
       await expect(queued).rejects.toBeInstanceOf(TaskCancelledError);
-      releaseFirst({ status: 201, headers: new Headers(), body: undefined });
+      releaseFirst({ status: 201, headers: {}, body: undefined });
       await first;
       await new Promise((resolve) => setTimeout(resolve, 10));
 
@@ -212,8 +212,7 @@ describe('GatewayResilience.guard', () => {
       const resilience = new GatewayResilience(
         resolveResilienceOptions({ breakerThreshold: 1, halfOpenAfterMs: 20 }),
       );
-      const answer = (status: number): HttpExchange =>
-        ({ status, headers: new Headers() }) as HttpExchange;
+      const answer = (status: number): HttpExchange => ({ status, headers: {} }) as HttpExchange;
       await resilience.guard(() => Promise.resolve(answer(503)), 8_000, {
         admitted: false,
         sent: false,
@@ -249,7 +248,7 @@ describe('GatewayResilience.guard', () => {
       await resilience.guard(
         (signal) => {
           seen = signal;
-          return Promise.resolve({ status: 201, headers: new Headers(), body: undefined });
+          return Promise.resolve({ status: 201, headers: {}, body: undefined });
         },
         8_000,
         { admitted: false, sent: false },

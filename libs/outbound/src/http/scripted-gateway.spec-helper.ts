@@ -12,9 +12,18 @@ import {
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 
-/** One scripted answer. `hang` never answers; `hold` answers once the promise resolves. */
+/**
+ * One scripted answer. `hang` never answers; `hold` answers once the promise resolves;
+ * `stallBody` sends the status, the headers and the start of a body, then nothing more.
+ */
 export type ScriptedResponse =
-  | { status: number; headers?: Record<string, string>; body?: unknown; hold?: Promise<void> }
+  | {
+      status: number;
+      headers?: Record<string, string>;
+      body?: unknown;
+      hold?: Promise<void>;
+      stallBody?: true;
+    }
   | { hang: true };
 
 /** A request as the server saw it. */
@@ -106,7 +115,12 @@ export class ScriptedGateway {
       'x-request-id': `req_${this.requests.indexOf(request) + 1}`,
       ...scripted.headers,
     });
-    response.end(body === undefined ? '' : JSON.stringify(body));
+    const text = body === undefined ? '' : JSON.stringify(body);
+    if (scripted.stallBody === true) {
+      response.write(text.slice(0, Math.floor(text.length / 2)));
+      return;
+    }
+    response.end(text);
   }
 
   private defaultStatus(request: ReceivedRequest): number {
