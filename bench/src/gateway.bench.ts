@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { DEFAULT_RESILIENCE_OPTIONS, type ResilienceOptions } from '@ledger/outbound';
 import { startSandboxProcess, type RunningProcess } from './child-process';
 import { measure, median, type Measurement } from './harness';
-import { chargeWorkload, type ChargeWorkload } from './gateway.workload';
+import { chargeWorkload, type ChargeSide, type ChargeWorkload } from './gateway.workload';
 import {
   EXPECTED_EVENTS,
   formatRound,
@@ -63,21 +63,33 @@ const E2E_QUICK: E2eSizing = {
   storedSample: 30,
 };
 
-type Kind = 'bare' | 'client';
+type Kind = ChargeSide;
 const LABELS: Record<Kind, string> = {
-  bare: 'bare fetch POST /v1/charges',
+  bare: 'bare undici POST /v1/charges',
   client: 'HttpPaymentGateway.charge',
+  fetch: 'bare fetch POST /v1/charges',
 };
+/** Who goes first in each round, in turn, so no side always runs on the fresher process. */
+const ORDERS: readonly (readonly Kind[])[] = [
+  ['bare', 'client', 'fetch'],
+  ['client', 'fetch', 'bare'],
+  ['fetch', 'bare', 'client'],
+  ['bare', 'fetch', 'client'],
+  ['client', 'bare', 'fetch'],
+  ['fetch', 'client', 'bare'],
+];
 
 /**
- * The cost of the resilience layer: charges through `HttpPaymentGateway` against bare fetch
- * calls to the same sandbox endpoint at the same concurrency; then payments end to end over the
- * API with a real engine, every attempt recorded.
+ * The cost of the resilience layer: charges through `HttpPaymentGateway` against bare calls with
+ * the same HTTP engine (undici) to the same sandbox endpoint at the same concurrency, with bare
+ * fetch for reference; then payments end to end over the API with a real engine, every attempt
+ * recorded.
  */
 export const gatewayScenario: Scenario = {
   name: NAME,
   summary:
-    'charges through HttpPaymentGateway vs bare fetch to the sandbox (1 and 16 in flight); ' +
+    'charges through HttpPaymentGateway vs bare undici requests (and bare fetch) to the ' +
+    'sandbox (1 and 16 in flight); ' +
     'POST /payments end to end (16 clients)',
   async run(context: BenchContext) {
     const apiKey = `bench-sandbox-${randomBytes(8).toString('hex')}`;
@@ -104,11 +116,13 @@ interface ClientSide {
   ratios: Record<number, number>;
   /** Every round's ratio client/bare, per level. */
   roundRatios: Record<number, number[]>;
+  /** Median of the per-round ratios client/bare fetch, per level. */
+  fetchRatios: Record<number, number>;
   /** CPU of the bench process (the caller: bare fetch or the client) per call, µs, median of rounds. */
   cpuUsPerCall: Record<number, Record<Kind, number>>;
   /** CPU of the sandbox process per call, µs, median of rounds (both sides). */
   sandboxCpuUsPerCall: Record<number, number | undefined>;
-  calls: { client: number; bare: number };
+  calls: Record<Kind, number>;
   sandbox: { requests: number; chargesCreated: number; abortedRequests: number };
 }
 
@@ -122,19 +136,33 @@ async function measureClientVsBare(
     apiKey,
     resilience: RESILIENCE,
   });
+  try {
+    return await compareSides(context, sandbox, workload);
+  } finally {
+    await workload.close();
+  }
+}
+
+async function compareSides(
+  context: BenchContext,
+  sandbox: RunningProcess,
+  workload: ChargeWorkload,
+): Promise<ClientSide> {
   const ops: Record<Kind, () => Promise<void>> = {
-    bare: () => workload.bare(),
-    client: () => workload.viaClient(),
+    bare: () => workload.call('bare'),
+    client: () => workload.call('client'),
+    fetch: () => workload.call('fetch'),
   };
   const rows: ResultRow[] = [];
   const ratios: Record<number, number> = {};
   const roundRatios: Record<number, number[]> = {};
+  const fetchRatios: Record<number, number> = {};
   const cpuUsPerCall: ClientSide['cpuUsPerCall'] = {};
   const sandboxCpuUsPerCall: ClientSide['sandboxCpuUsPerCall'] = {};
   for (const level of LEVELS) {
     const total = context.quick ? Math.max(50, Math.round(level.total / 10)) : level.total;
     // Both code paths (and the connection pool) hot before the first measured round.
-    for (const kind of ['bare', 'client'] as const) {
+    for (const kind of ORDERS[0]) {
       await measure({
         name: `${NAME} warm-up`,
         inFlight: level.inFlight,
@@ -142,14 +170,13 @@ async function measureClientVsBare(
         op: ops[kind],
       });
     }
-    const rounds: Record<Kind, Measurement[]> = { bare: [], client: [] };
-    const cpu: Record<Kind, number[]> = { bare: [], client: [] };
+    const rounds: Record<Kind, Measurement[]> = { bare: [], client: [], fetch: [] };
+    const cpu: Record<Kind, number[]> = { bare: [], client: [], fetch: [] };
     const sandboxCpu: number[] = [];
     const pairRatios: number[] = [];
+    const fetchPairRatios: number[] = [];
     for (let round = 0; round < PAIRED_ROUNDS; round++) {
-      // Swap who goes first each round, so neither side always runs on the fresher process.
-      const order: Kind[] = round % 2 === 0 ? ['bare', 'client'] : ['client', 'bare'];
-      for (const kind of order) {
+      for (const kind of ORDERS[round % ORDERS.length]) {
         const cpuBefore = process.cpuUsage();
         const sandboxBefore = sandbox.cpuMs();
         const result = await measure({
@@ -171,15 +198,21 @@ async function measureClientVsBare(
             `p99 ${result.p99Ms.toFixed(2)} ms`,
         );
       }
-      // Both sides of a round ran back to back, so the machine's drift between rounds cancels.
+      // The sides of a round ran back to back, so the machine's drift between rounds cancels.
       pairRatios.push(rounds.client[round].opsPerSec / rounds.bare[round].opsPerSec);
+      fetchPairRatios.push(rounds.client[round].opsPerSec / rounds.fetch[round].opsPerSec);
     }
-    const bare = medianRow(NAME, LABELS.bare, level.inFlight, total, rounds.bare);
-    const client = medianRow(NAME, LABELS.client, level.inFlight, total, rounds.client);
-    rows.push(bare, client);
+    for (const kind of ['bare', 'client', 'fetch'] as const) {
+      rows.push(medianRow(NAME, LABELS[kind], level.inFlight, total, rounds[kind]));
+    }
     ratios[level.inFlight] = median(pairRatios);
     roundRatios[level.inFlight] = pairRatios;
-    cpuUsPerCall[level.inFlight] = { bare: median(cpu.bare), client: median(cpu.client) };
+    fetchRatios[level.inFlight] = median(fetchPairRatios);
+    cpuUsPerCall[level.inFlight] = {
+      bare: median(cpu.bare),
+      client: median(cpu.client),
+      fetch: median(cpu.fetch),
+    };
     sandboxCpuUsPerCall[level.inFlight] = sandboxCpu.length > 0 ? median(sandboxCpu) : undefined;
   }
   const stats = await sandboxStats(sandbox);
@@ -187,6 +220,7 @@ async function measureClientVsBare(
     rows,
     ratios,
     roundRatios,
+    fetchRatios,
     cpuUsPerCall,
     sandboxCpuUsPerCall,
     calls: workload.counts(),
@@ -207,7 +241,7 @@ function report(context: BenchContext, client: ClientSide, e2e: E2eResult): Scen
     sizing.paymentsPerRound,
     e2e.rounds.map((r) => r.measurement),
   );
-  const calls = client.calls.client + client.calls.bare;
+  const calls = client.calls.client + client.calls.bare + client.calls.fetch;
   const apiCpus = e2e.rounds.flatMap((r) =>
     r.apiCpuPercent === undefined ? [] : [r.apiCpuPercent],
   );
@@ -216,31 +250,37 @@ function report(context: BenchContext, client: ClientSide, e2e: E2eResult): Scen
   const storedShare = e2e.stored.sampled === 0 ? 0 : e2e.stored.complete / e2e.stored.sampled;
 
   const notes = [
-    `Client vs bare: ${PAIRED_ROUNDS} rounds per level, each running both sides back to back ` +
-      '(bare then client, then client then bare, ...), after a discarded warm-up of each side. ' +
-      "The ratio is the median of the rounds' ratios (" +
+    `Client vs bare: ${PAIRED_ROUNDS} rounds per level, each running the three sides back to ` +
+      'back (the order turning from round to round), after a discarded warm-up of each side. ' +
+      "The ratio is the median of the rounds' ratios client/bare undici (" +
       Object.entries(client.roundRatios)
         .map(([level, r]) => `@${level}: ${r.map((x) => x.toFixed(2)).join(' / ')}`)
         .join('; ') +
       '), so drift of the shared machine between rounds cancels; calls/s, p50 and p99 in the ' +
-      'rows are medians of the rounds, each on its own.',
+      'rows are medians of the rounds, each on its own. For reference, client/bare fetch: ' +
+      Object.entries(client.fetchRatios)
+        .map(([level, ratio]) => `@${level} ${ratio.toFixed(2)}`)
+        .join(', ') +
+      ' (the client makes its requests with undici directly, which costs far less than fetch).',
     'Sandbox gateway in a process of its own, as a real gateway is (no faults, no latency, no ' +
       'webhooks; it answers in well under a millisecond): the bench process holds only the ' +
       "caller, so its CPU per call is what a call costs the caller, and the ratio is the layer's " +
       'cost against the cheapest possible gateway; against one taking tens of ms the same CPU ' +
       'is a far smaller share.',
-    'Both sides: global fetch (undici, keep-alive, same connection pool), POST /v1/charges, same ' +
-      'headers (accept, authorization, idempotency-key, content-type) and body; a new ' +
-      'idempotency key and payment id per call, so every call is a real charge (201). The bare ' +
-      'side reads and parses the answer; the client side also runs retry, bulkhead, circuit ' +
-      'breaker, timeout and deadline (timers, abort signals), builds the attempt record and ' +
-      'awaits an empty onAttempt.',
+    'Every side: keep-alive connections, POST /v1/charges, same headers (accept, ' +
+      'authorization, idempotency-key, content-type) and body; a new idempotency key and ' +
+      'payment id per call, so every call is a real charge (201). Bare undici: `request` on a ' +
+      "connection pool of its own, as the client's; bare fetch: the global fetch and its pool. " +
+      'The bare sides read and parse the answer; the client also runs retry, bulkhead, circuit ' +
+      'breaker, timeout and deadline (a timer and an abort signal per attempt), builds the ' +
+      'attempt record and awaits an empty onAttempt.',
     'CPU per call (median of rounds), bench process = caller: ' +
       Object.entries(client.cpuUsPerCall)
         .map(
           ([level, cpu]) =>
-            `@${level} bare ${cpu.bare.toFixed(0)} µs, client ${cpu.client.toFixed(0)} µs ` +
-            `(+${(cpu.client - cpu.bare).toFixed(0)} µs)`,
+            `@${level} bare undici ${cpu.bare.toFixed(0)} µs, client ${cpu.client.toFixed(0)} ` +
+            `µs (+${(cpu.client - cpu.bare).toFixed(0)} µs), bare fetch ` +
+            `${cpu.fetch.toFixed(0)} µs`,
         )
         .join('; ') +
       '; sandbox process: ' +
@@ -295,6 +335,7 @@ function report(context: BenchContext, client: ClientSide, e2e: E2eResult): Scen
       resilience: { ...DEFAULT_RESILIENCE_OPTIONS, ...RESILIENCE },
       clientSandbox: client.sandbox,
       roundRatios: client.roundRatios,
+      clientVsFetchRatios: client.fetchRatios,
       cpuUsPerCall: client.cpuUsPerCall,
       sandboxCpuUsPerCall: client.sandboxCpuUsPerCall,
       e2e: {

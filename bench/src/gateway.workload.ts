@@ -1,22 +1,28 @@
 import { randomBytes } from 'node:crypto';
 import { HttpPaymentGateway, type ResilienceOptions } from '@ledger/outbound';
+import { Agent, request as undiciRequest } from 'undici';
 
 /** Minor units that the sandbox always accepts (see its test amounts: not ending in 02 or 51). */
 const AMOUNT = 12_990;
 const CURRENCY = 'EUR';
 const SEQUENCE_DIGITS = 9;
 
+/** The ways of charging the sandbox being compared. */
+export type ChargeSide = 'client' | 'bare' | 'fetch';
+
 /**
- * The two ways of charging the sandbox being compared: through `HttpPaymentGateway` (retry,
- * bulkhead, circuit breaker, timeout and deadline around fetch) and a bare `fetch` POST of the
- * same body with the same headers. Every call has its own idempotency key and payment id, so each
- * one is a real new charge on the sandbox, never a replay.
+ * Charging the sandbox three ways: through `HttpPaymentGateway` (retry, bulkhead, circuit
+ * breaker, timeout and deadline around an undici request); a bare undici request, the same HTTP
+ * engine as the client's with the same body and headers and no policy; and a bare global `fetch`
+ * of the same request, for reference. Every call has its own idempotency key and payment id, so
+ * each one is a real new charge on the sandbox, never a replay.
  */
 export interface ChargeWorkload {
-  viaClient(): Promise<void>;
-  bare(): Promise<void>;
+  call(side: ChargeSide): Promise<void>;
   /** Calls made per side so far (a failed one aborts the measurement). */
-  counts(): { client: number; bare: number };
+  counts(): Record<ChargeSide, number>;
+  /** Closes the connection pools. */
+  close(): Promise<void>;
 }
 
 export function chargeWorkload(options: {
@@ -29,14 +35,16 @@ export function chargeWorkload(options: {
     apiKey: options.apiKey,
     ...options.resilience,
   });
+  // A pool of its own, as the client has.
+  const pool = new Agent();
   const runId = randomBytes(4).toString('hex');
-  // Equal lengths on both sides, so the bodies and headers are the same size.
-  const idOf = (side: 'c' | 'b', seq: number): string =>
-    `${runId}-${side}-${String(seq).padStart(SEQUENCE_DIGITS, '0')}`;
+  const sides: Record<ChargeSide, string> = { client: 'c', bare: 'b', fetch: 'f' };
+  const seq: Record<ChargeSide, number> = { client: 0, bare: 0, fetch: 0 };
+  // Equal lengths on every side, so the bodies and headers are the same size.
+  const nextId = (side: ChargeSide): string =>
+    `${runId}-${sides[side]}-${String(++seq[side]).padStart(SEQUENCE_DIGITS, '0')}`;
   const url = `${options.baseUrl}/v1/charges`;
   const authorization = `Bearer ${options.apiKey}`;
-  let clientSeq = 0;
-  let bareSeq = 0;
 
   const request = (id: string) => ({
     paymentId: `pay_${id}`,
@@ -45,10 +53,22 @@ export function chargeWorkload(options: {
     orderId: `ord_${id}`,
     customerId: 'cus_Q1w2E3r4T5y6U7',
   });
+  // What the client sends, without any policy around it.
+  const headers = (id: string) => ({
+    accept: 'application/json',
+    authorization,
+    'idempotency-key': `idem_${id}`,
+    'content-type': 'application/json',
+  });
+  const expectCreated = (side: ChargeSide, status: number, text: string): void => {
+    if (status !== 201) throw new Error(`${side} charge answered ${status}: ${text}`);
+    // Any caller reads the charge out of the answer, as the client does.
+    JSON.parse(text);
+  };
 
-  return {
-    async viaClient() {
-      const id = idOf('c', ++clientSeq);
+  const calls: Record<ChargeSide, () => Promise<void>> = {
+    async client() {
+      const id = nextId('client');
       const outcome = await gateway.charge(request(id), {
         idempotencyKey: `idem_${id}`,
         operation: 'charge',
@@ -59,26 +79,32 @@ export function chargeWorkload(options: {
       }
     },
     async bare() {
-      const id = idOf('b', ++bareSeq);
-      // What the client sends, without any policy around it.
+      const id = nextId('bare');
+      const response = await undiciRequest(url, {
+        method: 'POST',
+        headers: headers(id),
+        body: JSON.stringify(request(id)),
+        dispatcher: pool,
+      });
+      expectCreated('bare', response.statusCode, await response.body.text());
+    },
+    async fetch() {
+      const id = nextId('fetch');
       const response = await fetch(url, {
         method: 'POST',
-        headers: {
-          accept: 'application/json',
-          authorization,
-          'idempotency-key': `idem_${id}`,
-          'content-type': 'application/json',
-        },
+        headers: headers(id),
         body: JSON.stringify(request(id)),
         redirect: 'manual',
       });
-      const text = await response.text();
-      if (response.status !== 201) {
-        throw new Error(`bare charge answered ${response.status}: ${text}`);
-      }
-      // Any caller reads the charge out of the answer, as the client does.
-      JSON.parse(text);
+      expectCreated('fetch', response.status, await response.text());
     },
-    counts: () => ({ client: clientSeq, bare: bareSeq }),
+  };
+
+  return {
+    call: (side) => calls[side](),
+    counts: () => ({ ...seq }),
+    close: async () => {
+      await Promise.all([gateway.close(), pool.close()]);
+    },
   };
 }
