@@ -267,7 +267,7 @@ function report(context: BenchContext, client: ClientSide, e2e: E2eResult): Scen
       "caller, so its CPU per call is what a call costs the caller, and the ratio is the layer's " +
       'cost against the cheapest possible gateway; against one taking tens of ms the same CPU ' +
       'is a far smaller share.',
-    'Every side: keep-alive connections, POST /v1/charges, same headers (accept, ' +
+    'Every side: keep-alive connections, POST /v1/charges, same headers (accept, user-agent, ' +
       'authorization, idempotency-key, content-type) and body; a new idempotency key and ' +
       'payment id per call, so every call is a real charge (201). Bare undici: `request` on a ' +
       "connection pool of its own, as the client's; bare fetch: the global fetch and its pool. " +

@@ -1,5 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { HttpPaymentGateway, type ResilienceOptions } from '@ledger/outbound';
+import {
+  GATEWAY_CLIENT_USER_AGENT,
+  HttpPaymentGateway,
+  type ResilienceOptions,
+} from '@ledger/outbound';
 import { Agent, request as undiciRequest } from 'undici';
 
 /** Minor units that the sandbox always accepts (see its test amounts: not ending in 02 or 51). */
@@ -59,6 +63,7 @@ export function chargeWorkload(options: {
     authorization,
     'idempotency-key': `idem_${id}`,
     'content-type': 'application/json',
+    'user-agent': GATEWAY_CLIENT_USER_AGENT,
   });
   const expectCreated = (side: ChargeSide, status: number, text: string): void => {
     if (status !== 201) throw new Error(`${side} charge answered ${status}: ${text}`);

@@ -1,6 +1,10 @@
 export * from './payment-gateway.port';
 export { InvalidGatewayOptionsError } from './gateway.errors';
-export { HttpPaymentGateway, type HttpPaymentGatewayOptions } from './http/http-payment-gateway';
+export {
+  GATEWAY_CLIENT_USER_AGENT,
+  HttpPaymentGateway,
+  type HttpPaymentGatewayOptions,
+} from './http/http-payment-gateway';
 export {
   DEFAULT_RESILIENCE_OPTIONS,
   type ResilienceOptions,

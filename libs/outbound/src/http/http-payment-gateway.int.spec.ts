@@ -116,6 +116,7 @@ describe('HttpPaymentGateway', () => {
       });
       expect(request.headers).toMatchObject({
         authorization: `Bearer ${API_KEY}`,
+        'user-agent': 'integration-ledger-gateway-client/1',
         'idempotency-key': 'idem-1',
         'content-type': 'application/json',
       });

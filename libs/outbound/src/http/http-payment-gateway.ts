@@ -36,6 +36,9 @@ export interface HttpPaymentGatewayOptions extends Partial<ResilienceOptions> {
   random?: () => number;
 }
 
+/** Who is calling, for the gateway's logs (undici's request sends no User-Agent of its own). */
+export const GATEWAY_CLIENT_USER_AGENT = 'integration-ledger-gateway-client/1';
+
 /** Statuses worth another attempt: the gateway did not process it (yet), or failed transiently. */
 const RETRYABLE_STATUSES = new Set([408, 409, 425, 429]);
 
@@ -260,6 +263,7 @@ export class HttpPaymentGateway implements PaymentGateway {
     const headers: Record<string, string> = {
       accept: 'application/json',
       authorization: this.#authorization,
+      'user-agent': GATEWAY_CLIENT_USER_AGENT,
     };
     if (call.idempotencyKey !== undefined) headers['idempotency-key'] = call.idempotencyKey;
     if (call.body !== undefined) headers['content-type'] = 'application/json';
