@@ -122,6 +122,8 @@ interface ClientSide {
   cpuUsPerCall: Record<number, Record<Kind, number>>;
   /** CPU of the sandbox process per call, µs, median of rounds (both sides). */
   sandboxCpuUsPerCall: Record<number, number | undefined>;
+  /** Cores busy while the client side ran (CPU time / wall time), median of rounds, per level. */
+  clientBusy: Record<number, { caller: number; sandbox: number | undefined }>;
   calls: Record<Kind, number>;
   sandbox: { requests: number; chargesCreated: number; abortedRequests: number };
 }
@@ -159,6 +161,7 @@ async function compareSides(
   const fetchRatios: Record<number, number> = {};
   const cpuUsPerCall: ClientSide['cpuUsPerCall'] = {};
   const sandboxCpuUsPerCall: ClientSide['sandboxCpuUsPerCall'] = {};
+  const clientBusy: ClientSide['clientBusy'] = {};
   for (const level of LEVELS) {
     const total = context.quick ? Math.max(50, Math.round(level.total / 10)) : level.total;
     // Both code paths (and the connection pool) hot before the first measured round.
@@ -173,6 +176,7 @@ async function compareSides(
     const rounds: Record<Kind, Measurement[]> = { bare: [], client: [], fetch: [] };
     const cpu: Record<Kind, number[]> = { bare: [], client: [], fetch: [] };
     const sandboxCpu: number[] = [];
+    const busy = { caller: [] as number[], sandbox: [] as number[] };
     const pairRatios: number[] = [];
     const fetchPairRatios: number[] = [];
     for (let round = 0; round < PAIRED_ROUNDS; round++) {
@@ -189,8 +193,12 @@ async function compareSides(
         const sandboxAfter = sandbox.cpuMs();
         rounds[kind].push(result);
         cpu[kind].push((used.user + used.system) / total);
+        if (kind === 'client')
+          busy.caller.push((used.user + used.system) / 1000 / result.elapsedMs);
         if (sandboxBefore !== undefined && sandboxAfter !== undefined) {
           sandboxCpu.push(((sandboxAfter - sandboxBefore) * 1000) / total);
+          if (kind === 'client')
+            busy.sandbox.push((sandboxAfter - sandboxBefore) / result.elapsedMs);
         }
         context.log(
           `  @${level.inFlight} round ${round + 1}/${PAIRED_ROUNDS} ${LABELS[kind].padEnd(27)} ` +
@@ -214,6 +222,10 @@ async function compareSides(
       fetch: median(cpu.fetch),
     };
     sandboxCpuUsPerCall[level.inFlight] = sandboxCpu.length > 0 ? median(sandboxCpu) : undefined;
+    clientBusy[level.inFlight] = {
+      caller: median(busy.caller),
+      sandbox: busy.sandbox.length > 0 ? median(busy.sandbox) : undefined,
+    };
   }
   const stats = await sandboxStats(sandbox);
   return {
@@ -223,6 +235,7 @@ async function compareSides(
     fetchRatios,
     cpuUsPerCall,
     sandboxCpuUsPerCall,
+    clientBusy,
     calls: workload.counts(),
     sandbox: {
       requests: stats.requests,
@@ -264,9 +277,18 @@ function report(context: BenchContext, client: ClientSide, e2e: E2eResult): Scen
       ' (the client makes its requests with undici directly, which costs far less than fetch).',
     'Sandbox gateway in a process of its own, as a real gateway is (no faults, no latency, no ' +
       'webhooks; it answers in well under a millisecond): the bench process holds only the ' +
-      "caller, so its CPU per call is what a call costs the caller, and the ratio is the layer's " +
-      'cost against the cheapest possible gateway; against one taking tens of ms the same CPU ' +
-      'is a far smaller share.',
+      'caller, so its CPU per call is what a call costs the caller. Cores busy while the client ' +
+      'side ran (CPU / wall time, median of rounds): ' +
+      Object.entries(client.clientBusy)
+        .map(
+          ([level, busy]) =>
+            `@${level} caller ${busy.caller.toFixed(2)}, sandbox ` +
+            (busy.sandbox === undefined ? 'n/a' : busy.sandbox.toFixed(2)),
+        )
+        .join('; ') +
+      ". The sandbox is one Node process: near 1.00 it is the limit, and the layer's extra " +
+      'caller CPU shows in the CPU line below rather than in calls/s; at 1 in flight it shows ' +
+      'as latency. Against a gateway taking tens of ms the same CPU is a far smaller share.',
     'Every side: keep-alive connections, POST /v1/charges, same headers (accept, user-agent, ' +
       'authorization, idempotency-key, content-type) and body; a new idempotency key and ' +
       'payment id per call, so every call is a real charge (201). Bare undici: `request` on a ' +
@@ -338,6 +360,7 @@ function report(context: BenchContext, client: ClientSide, e2e: E2eResult): Scen
       clientVsFetchRatios: client.fetchRatios,
       cpuUsPerCall: client.cpuUsPerCall,
       sandboxCpuUsPerCall: client.sandboxCpuUsPerCall,
+      clientBusy: client.clientBusy,
       e2e: {
         warmUp: summary(e2e.warmUp.measurement),
         warmUpLine: formatRound(e2e.warmUp),
