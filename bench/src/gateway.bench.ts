@@ -274,7 +274,7 @@ function report(context: BenchContext, client: ClientSide, e2e: E2eResult): Scen
       Object.entries(client.fetchRatios)
         .map(([level, ratio]) => `@${level} ${ratio.toFixed(2)}`)
         .join(', ') +
-      ' (the client makes its requests with undici directly, which costs far less than fetch).',
+      " (the client makes its requests with undici's request, not fetch).",
     'Sandbox gateway in a process of its own, as a real gateway is (no faults, no latency, no ' +
       'webhooks; it answers in well under a millisecond): the bench process holds only the ' +
       'caller, so its CPU per call is what a call costs the caller. Cores busy while the client ' +

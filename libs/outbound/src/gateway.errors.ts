@@ -23,3 +23,13 @@ export class GatewayNetworkError extends Error {
     this.name = 'GatewayNetworkError';
   }
 }
+
+/** A call on a gateway client after its `close()`: a wiring error, not a gateway outcome. */
+export class GatewayClientClosedError extends LedgerError {
+  readonly code = 'gateway_client_closed';
+  readonly status = 503;
+
+  constructor() {
+    super('The payment gateway client was closed; no request was sent');
+  }
+}

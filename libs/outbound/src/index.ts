@@ -1,5 +1,5 @@
 export * from './payment-gateway.port';
-export { InvalidGatewayOptionsError } from './gateway.errors';
+export { GatewayClientClosedError, InvalidGatewayOptionsError } from './gateway.errors';
 export {
   GATEWAY_CLIENT_USER_AGENT,
   HttpPaymentGateway,

@@ -1,5 +1,8 @@
+import { createServer, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import { inspect } from 'node:util';
-import { InvalidGatewayOptionsError } from '../gateway.errors';
+import { GatewayClientClosedError, InvalidGatewayOptionsError } from '../gateway.errors';
 import type { AttemptRecord, CallContext, ChargeRequest } from '../payment-gateway.port';
 import { HttpPaymentGateway, type HttpPaymentGatewayOptions } from './http-payment-gateway';
 import { type ScriptedGateway, startScriptedGateway } from './scripted-gateway.spec-helper';
@@ -297,6 +300,57 @@ describe('HttpPaymentGateway', () => {
       expect(result).toEqual({ outcome: 'unknown', reason: 'network_error' });
       expect(records.map((r) => r.outcome)).toEqual(['network_error', 'network_error']);
       server = await startScriptedGateway();
+    });
+
+    it('times each attempt out while its connection cannot be set up, and gives the socket up', async () => {
+      // A TCP server that accepts and never answers: an https client waits in its TLS handshake,
+      // before any request is written.
+      const held: Socket[] = [];
+      let closed = 0;
+      const silent = createServer((socket) => {
+        held.push(socket);
+        socket.resume();
+        socket.on('close', () => (closed += 1));
+      });
+      await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+      const { port } = silent.address() as AddressInfo;
+      const { context, records } = recorder();
+      try {
+        const started = performance.now();
+        const result = await gateway({
+          baseUrl: `https://127.0.0.1:${port}`,
+          attemptTimeoutMs: 200,
+          maxAttempts: 2,
+        }).charge(CHARGE, context);
+        const elapsedMs = performance.now() - started;
+
+        expect(result).toEqual({ outcome: 'unknown', reason: 'timeout' });
+        expect(records.map((r) => r.outcome)).toEqual(['timeout', 'timeout']);
+        for (const record of records) expect(record.durationMs).toBeLessThan(1_000);
+        expect(elapsedMs).toBeLessThan(2_000);
+        // The client gives a stalled connection up within its connect timeout (the attempt's).
+        const giveUpBy = performance.now() + 2_000;
+        while (closed < held.length && performance.now() < giveUpBy) {
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+        expect(held.length).toBeGreaterThanOrEqual(1);
+        expect(closed).toBe(held.length);
+      } finally {
+        for (const socket of held) socket.destroy();
+        await new Promise<void>((resolve) => silent.close(() => resolve()));
+      }
+    });
+  });
+
+  describe('when the client has been closed', () => {
+    it('refuses the call without sending or recording anything', async () => {
+      const client = gateway();
+      await client.close();
+      const { context, records } = recorder();
+
+      await expect(client.charge(CHARGE, context)).rejects.toBeInstanceOf(GatewayClientClosedError);
+      expect(records).toHaveLength(0);
+      expect(server.requests).toHaveLength(0);
     });
   });
 

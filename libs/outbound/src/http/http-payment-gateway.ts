@@ -1,7 +1,11 @@
 import type { GatewayAttemptOutcome } from '@ledger/ledger';
 import { TaskCancelledError, isBrokenCircuitError, isBulkheadRejectedError } from 'cockatiel';
-import { Agent, request } from 'undici';
-import { GatewayNetworkError, InvalidGatewayOptionsError } from '../gateway.errors';
+import { Agent, type Dispatcher, request } from 'undici';
+import {
+  GatewayClientClosedError,
+  GatewayNetworkError,
+  InvalidGatewayOptionsError,
+} from '../gateway.errors';
 import type {
   AttemptRecord,
   CallContext,
@@ -80,10 +84,10 @@ type Interpret<T> = (exchange: HttpExchange) => Final<T>;
  * timeout, deadline, retry, circuit breaker and bulkhead composed once per instance. Every attempt
  * of a charge or refund (refused ones included) is handed to `context.onAttempt` before the next.
  *
- * Requests go through undici's `request` on a connection pool of this instance's own: the same
- * engine as Node's fetch without the WHATWG layer (Request, Response and web-stream objects per
- * call), about a third of fetch's CPU per call. Idle connections do not keep a process alive;
- * {@link HttpPaymentGateway.close} ends them at once.
+ * Requests go through undici's `request` (the HTTP client Node's fetch is built on, without the
+ * WHATWG Request, Response and web-stream objects per call; far cheaper per call, see
+ * docs/benchmarks.md) on a connection pool of this instance's own. Idle connections do not keep a
+ * process alive; {@link HttpPaymentGateway.close} ends them.
  */
 export class HttpPaymentGateway implements PaymentGateway {
   // A private field: not enumerable, so neither JSON nor a logged instance can show it.
@@ -92,7 +96,8 @@ export class HttpPaymentGateway implements PaymentGateway {
   private readonly base: string;
   private readonly resilience: GatewayResilience;
   /** Keep-alive connections to this gateway. */
-  private readonly pool = new Agent();
+  private readonly pool: Agent;
+  private closing?: Promise<void>;
   private readonly now: () => number;
   private readonly random: () => number;
 
@@ -105,6 +110,8 @@ export class HttpPaymentGateway implements PaymentGateway {
     }
     this.#authorization = `Bearer ${apiKey}`;
     this.resilience = new GatewayResilience(resolveResilienceOptions(resilience));
+    // No connection attempt outlives the attempt that needed it (undici's default is 10 s).
+    this.pool = new Agent({ connect: { timeout: this.resilience.options.attemptTimeoutMs } });
     this.now = now ?? Date.now;
     this.random = random ?? Math.random;
   }
@@ -154,9 +161,13 @@ export class HttpPaymentGateway implements PaymentGateway {
     return this.resilience.circuitState();
   }
 
-  /** Closes the connection pool once calls in flight are done; later calls fail. */
+  /**
+   * Closes the connection pool once calls in flight are done; a later call rejects with
+   * {@link GatewayClientClosedError}.
+   */
   close(): Promise<void> {
-    return this.pool.close();
+    this.closing ??= this.pool.close();
+    return this.closing;
   }
 
   /** One operation: attempts under the retry policy, each recorded before the next starts. */
@@ -269,21 +280,28 @@ export class HttpPaymentGateway implements PaymentGateway {
     if (call.body !== undefined) headers['content-type'] = 'application/json';
     try {
       // undici's request follows no redirect (the API has none; following one would replay a
-      // POST somewhere else), and ends the request on the signal at any stage: connecting,
-      // waiting for the answer, or reading a trickling body.
-      const response = await request(url, {
-        method: call.method,
-        headers,
-        body: call.body === undefined ? undefined : JSON.stringify(call.body),
+      // POST somewhere else). It ends on the signal while waiting for the answer and while
+      // reading the body; a request still waiting for its connection is ended by endOnAbort.
+      const response = await endOnAbort(
+        request(url, {
+          method: call.method,
+          headers,
+          body: call.body === undefined ? undefined : JSON.stringify(call.body),
+          signal,
+          dispatcher: this.pool,
+        }),
         signal,
-        dispatcher: this.pool,
-      });
+      );
       const text = await response.body.text();
       return { status: response.statusCode, headers: response.headers, body: parseJson(text) };
     } catch (error) {
       // An abort is the timeout's (or the deadline's) doing: a cancellation, counted as a timeout.
       if (signal.aborted) throw new TaskCancelledError('The attempt was cut short by its timeout');
-      throw new GatewayNetworkError(networkErrorCode(error));
+      const code = networkErrorCode(error);
+      if (code === 'UND_ERR_CLOSED' || code === 'UND_ERR_DESTROYED') {
+        throw new GatewayClientClosedError();
+      }
+      throw new GatewayNetworkError(code);
     }
   }
 
@@ -364,6 +382,35 @@ function parseJson(text: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The request's answer, or a rejection as soon as the signal aborts. undici only notices an abort
+ * once a request has its connection, so a request waiting for one (a TCP connect or a TLS
+ * handshake that stalls) would outlive its timeout until the connect timeout. The abandoned request
+ * is still ended by undici before anything is written, and an answer that arrives anyway is
+ * discarded, freeing its connection.
+ */
+function endOnAbort(
+  pending: Promise<Dispatcher.ResponseData>,
+  signal: AbortSignal,
+): Promise<Dispatcher.ResponseData> {
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void =>
+      reject(new TaskCancelledError('The attempt was cut short by its timeout'));
+    signal.addEventListener('abort', onAbort, { once: true });
+    pending.then(
+      (response) => {
+        signal.removeEventListener('abort', onAbort);
+        if (signal.aborted) response.body.destroy();
+        else resolve(response);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error instanceof Error ? error : new GatewayNetworkError('request_failed'));
+      },
+    );
+  });
 }
 
 /** A response header (lower-case name); repeated ones joined as one field, as RFC 9110 allows. */
