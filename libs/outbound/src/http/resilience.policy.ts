@@ -221,10 +221,10 @@ export class GatewayResilience {
     // Cooperative: the timeout aborts the signal handed to the HTTP request, which ends it at any
     // stage (connecting, waiting, or reading a trickling body) and closes the socket; the attempt
     // then rejects with a cancellation. Aggressive would race every call against an
-    // extra promise for nothing, since the request already ends on the signal.
+    // extra promise for nothing, since `send` already ends on the signal (see guard).
     // abortOnReturn off: by the time the attempt returns, its body has been read, so there is
-    // nothing left to cancel; aborting anyway cost a DOMException and undici's abort handling on
-    // every call (about a tenth of the client's CPU in a profile against the sandbox).
+    // nothing left to cancel; aborting anyway cost a DOMException and the HTTP client's abort
+    // handling on every call (about a tenth of the client's CPU when it still used fetch).
     this.timeout = timeout(options.attemptTimeoutMs, {
       strategy: TimeoutStrategy.Cooperative,
       abortOnReturn: false,
@@ -238,7 +238,8 @@ export class GatewayResilience {
 
   /**
    * Runs `send` through bulkhead, breaker and timeout, within `budgetMs`: what is left of the
-   * operation's deadline. `send` must end (reject) once its signal aborts, as an undici request does. When the deadline cannot fall inside this attempt (a slot is free, the
+   * operation's deadline. `send` must end (reject) once its signal aborts, at any stage (the
+   * adapter's send does). When the deadline cannot fall inside this attempt (a slot is free, the
    * circuit is closed and a whole attempt timeout fits in the budget) the timeout alone bounds
    * it, and nothing more is allocated on this hot path. Otherwise a deadline signal ends a wait
    * for a bulkhead slot, which cockatiel's queue would not notice by itself, and cancels a running
