@@ -40,17 +40,17 @@ describe('/admin/replays', () => {
     return api.app.inject({ method: 'GET', url: `/admin/replays/${replayId}`, headers });
   }
 
+  /** POST /admin/replays as acme, to the shared API unless another is given. */
+  async function startReplay(payload: object, app = api.app) {
+    return app.inject({ method: 'POST', url: '/admin/replays', headers: ACME, payload });
+  }
+
   describe('when a tenant rebuilds one of its payments', () => {
     it('answers 202, reports progress, and repairs the document in place', async () => {
       const good = (await documents.get('acme', 'pay_r1'))!;
       await documents.put({ ...good, state: { ...good.state, capturedAmount: 1 } }, good.version);
 
-      const started = await api.app.inject({
-        method: 'POST',
-        url: '/admin/replays',
-        headers: ACME,
-        payload: { kind: 'rebuild', scope: { paymentId: 'pay_r1' } },
-      });
+      const started = await startReplay({ kind: 'rebuild', scope: { paymentId: 'pay_r1' } });
       const { replayId } = started.json<{ replayId: string }>();
       await api.deps.replays.idle();
       const done = await progress(replayId);
@@ -69,12 +69,7 @@ describe('/admin/replays', () => {
 
   describe('when another tenant asks for the progress', () => {
     it('does not find it', async () => {
-      const started = await api.app.inject({
-        method: 'POST',
-        url: '/admin/replays',
-        headers: ACME,
-        payload: { kind: 'rebuild', dryRun: true },
-      });
+      const started = await startReplay({ kind: 'rebuild', dryRun: true });
       await api.deps.replays.idle();
 
       const foreign = await progress(started.json<{ replayId: string }>().replayId, GLOBEX);
@@ -90,12 +85,7 @@ describe('/admin/replays', () => {
       [{ kind: 'republish' }],
       [{ kind: 'rebuild', scope: { from: 'yesterday' } }],
     ])('refuses %j with 400', async (payload) => {
-      const response = await api.app.inject({
-        method: 'POST',
-        url: '/admin/replays',
-        headers: ACME,
-        payload,
-      });
+      const response = await startReplay(payload);
 
       expect(response.statusCode).toBe(400);
       expect(response.json()).toMatchObject({ code: 'validation_failed' });
@@ -119,12 +109,10 @@ describe('/admin/replays', () => {
         replays: { dispatch: (job) => Promise.resolve(void handedOver.push(job.replayId)) },
       });
       try {
-        const started = await withWorker.app.inject({
-          method: 'POST',
-          url: '/admin/replays',
-          headers: ACME,
-          payload: { kind: 'rebuild', scope: { paymentId: 'pay_r1' } },
-        });
+        const started = await startReplay(
+          { kind: 'rebuild', scope: { paymentId: 'pay_r1' } },
+          withWorker.app,
+        );
         const { replayId } = started.json<{ replayId: string }>();
         await withWorker.deps.replays.idle();
 
@@ -150,12 +138,10 @@ describe('/admin/replays', () => {
         },
       });
       try {
-        const started = await withWorker.app.inject({
-          method: 'POST',
-          url: '/admin/replays',
-          headers: ACME,
-          payload: { kind: 'rebuild', scope: { paymentId: 'pay_r1' } },
-        });
+        const started = await startReplay(
+          { kind: 'rebuild', scope: { paymentId: 'pay_r1' } },
+          withWorker.app,
+        );
 
         expect(started.statusCode).toBe(503);
         expect(started.headers['retry-after']).toBe('5');

@@ -15,6 +15,13 @@ import {
 
 const OPTIONS = { ...DEFAULT_RESILIENCE_OPTIONS, baseDelayMs: 100, capMs: 2_000 };
 
+/** Like the adapter's send to a gateway that never answers: it gives up when its signal aborts. */
+function hangingRequest(signal: AbortSignal): Promise<HttpExchange> {
+  return new Promise<HttpExchange>((_resolve, reject) =>
+    signal.addEventListener('abort', () => reject(new TaskCancelledError('aborted'))),
+  );
+}
+
 describe('fullJitterDelayMs', () => {
   describe('when the exponential ceiling is below the cap', () => {
     it('draws between 0 and base * 2^n', () => {
@@ -192,10 +199,7 @@ describe('GatewayResilience.guard', () => {
       const hanging = resilience.guard(
         (signal) => {
           seen = signal;
-          // Like fetch: never answers, but gives up when its signal aborts.
-          return new Promise<HttpExchange>((_resolve, reject) =>
-            signal.addEventListener('abort', () => reject(new TaskCancelledError('aborted'))),
-          );
+          return hangingRequest(signal);
         },
         40,
         { admitted: false, sent: false },
@@ -268,10 +272,7 @@ describe('GatewayResilience.guard', () => {
       const hanging = resilience.guard(
         (signal) => {
           seen = signal;
-          // Like fetch: never answers, but gives up when its signal aborts.
-          return new Promise<HttpExchange>((_resolve, reject) =>
-            signal.addEventListener('abort', () => reject(new TaskCancelledError('aborted'))),
-          );
+          return hangingRequest(signal);
         },
         8_000,
         { admitted: false, sent: false },
