@@ -7,6 +7,7 @@ import {
   waitForHealthy,
   type LedgerProcess,
 } from './support/ledger-process';
+import { paymentViewAt } from './support/read-model';
 
 const ACME = { authorization: 'Bearer local-dev-key-acme' };
 const GLOBEX = { authorization: 'Bearer local-dev-key-globex' };
@@ -57,7 +58,7 @@ describe('the payments read model, end to end', () => {
       const created = await createPayment('proj-e2e-1', 3100);
       const { paymentId, version } = created.body as { paymentId: string; version: number };
 
-      const view = await json(`/payments/${paymentId}?minVersion=${version}`, { headers: ACME });
+      const view = { body: await paymentViewAt(ledger.baseUrl, ACME, paymentId, version) };
       const history = await json(`/payments/${paymentId}/history`, { headers: ACME });
       const foreign = await json(`/payments/${paymentId}`, { headers: GLOBEX });
       const foreignList = await json('/payments', { headers: GLOBEX });
@@ -101,10 +102,8 @@ describe('the payments read model, end to end', () => {
       for (const streamId of streams) {
         const expected = await cleanFold(streamId);
         const paymentId = streamId.slice('acme#payment#'.length);
-        const view = await json(`/payments/${paymentId}?minVersion=${expected!.version}`, {
-          headers: ACME,
-        });
-        expect(view.body).toMatchObject({
+        const view = await paymentViewAt(ledger.baseUrl, ACME, paymentId, expected!.version);
+        expect(view).toMatchObject({
           version: expected!.version,
           status: expected!.state.status,
           capturedAmount: expected!.state.capturedAmount,

@@ -1,9 +1,11 @@
+import { waitUntil } from '@ledger/testing';
 import {
   isolatedEnv,
   spawnLedger,
   waitForHealthy,
   type LedgerProcess,
 } from './support/ledger-process';
+import { paymentViewAt } from './support/read-model';
 
 const ACME = { authorization: 'Bearer local-dev-key-acme', 'content-type': 'application/json' };
 
@@ -22,17 +24,25 @@ describe('replay, end to end with the CLI', () => {
         headers: { ...ACME, 'idempotency-key': `replay-e2e-${i}` },
         body: JSON.stringify({ amount: 2000 + i, currency: 'EUR' }),
       });
-      const { paymentId, version } = (await response.json()) as {
-        paymentId: string;
-        version: number;
-      };
+      const { paymentId } = (await response.json()) as { paymentId: string };
       payments.push(paymentId);
-      await fetch(`${ledger.baseUrl}/payments/${paymentId}?minVersion=${version}`, {
-        headers: ACME,
-      });
     }
-    // Let late webhooks land, so the read model is settled before it is compared.
-    await new Promise((r) => setTimeout(r, 2000));
+    // The read model is compared below, so it must be settled first: each payment's sandbox
+    // webhook linked onto its stream, and the projection caught up with the stream's last event.
+    for (const paymentId of payments) {
+      let last = 0;
+      await waitUntil(
+        async () => {
+          const history = (await (
+            await fetch(`${ledger.baseUrl}/payments/${paymentId}/history`, { headers: ACME })
+          ).json()) as { events: Array<{ type: string; version: number }> };
+          last = history.events.at(-1)?.version ?? 0;
+          return history.events.some((event) => event.type === 'WebhookLinked');
+        },
+        { what: `the sandbox webhook linked to ${paymentId}` },
+      );
+      await paymentViewAt(ledger.baseUrl, ACME, paymentId, last);
+    }
   });
 
   afterAll(async () => {

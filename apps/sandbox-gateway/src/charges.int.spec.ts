@@ -123,12 +123,12 @@ describe('sandbox gateway charges', () => {
     });
 
     it('answers 409 request_in_progress while the first request still runs', async () => {
-      kit.gateway.setFaults({ latencyMs: 300 });
+      // Long enough that the second request lands while the first still runs, on any machine.
+      kit.gateway.setFaults({ latencyMs: 3_000 });
 
-      const answers = await Promise.all([
-        kit.charge(charge(), 'key-1'),
-        new Promise((resolve) => setTimeout(resolve, 50)).then(() => kit.charge(charge(), 'key-1')),
-      ]);
+      const first = kit.charge(charge(), 'key-1');
+      await eventually(() => kit.gateway.stats().requests === 1);
+      const answers = await Promise.all([first, kit.charge(charge(), 'key-1')]);
 
       expect(answers.map((answer) => answer.status)).toEqual([201, 409]);
       expect(answers[1].body.error.code).toBe('request_in_progress');

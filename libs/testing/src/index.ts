@@ -1,1 +1,2 @@
 export * from './test-ledger';
+export * from './wait-until';

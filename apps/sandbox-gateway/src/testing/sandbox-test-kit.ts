@@ -1,3 +1,4 @@
+import { waitUntil } from '@ledger/testing';
 import { startSandboxGateway } from '../sandbox-gateway.server';
 import type { RunningSandboxGateway, SandboxGatewayOptions } from '../sandbox-gateway.types';
 import { startWebhookCatcher, type WebhookCatcher } from './webhook-catcher';
@@ -80,11 +81,7 @@ export async function startSandboxTestKit(
   };
 }
 
-/** Polls `read` until it returns true; fails the test after `timeoutMs`. */
-export async function eventually(read: () => boolean, timeoutMs = 2_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!read()) {
-    if (Date.now() > deadline) throw new Error('Condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+/** Polls `read` until it returns true; fails the test after a generous limit. */
+export function eventually(read: () => boolean): Promise<void> {
+  return waitUntil(read, { intervalMs: 10, what: 'the sandbox' });
 }

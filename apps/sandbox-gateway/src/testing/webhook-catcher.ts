@@ -1,3 +1,4 @@
+import { DEFAULT_WAIT_MS } from '@ledger/testing';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -48,7 +49,7 @@ export async function startWebhookCatcher(path = '/webhooks/sandbox'): Promise<W
     url: `http://127.0.0.1:${port}${path}`,
     deliveries,
     respondWith: (next) => void statuses.push(...next),
-    waitFor: (count, timeoutMs = 5_000) =>
+    waitFor: (count, timeoutMs = DEFAULT_WAIT_MS) =>
       new Promise((resolve, reject) => {
         const check = (): void => {
           if (deliveries.length < count) return;

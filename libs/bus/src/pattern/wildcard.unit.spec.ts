@@ -35,6 +35,7 @@ describe('matchesWildcard', () => {
     const started = Date.now();
 
     expect(matches(`${'a*'.repeat(50)}b*a`, 'a'.repeat(200_000))).toBe(false);
-    expect(Date.now() - started).toBeLessThan(1_000);
+    // Linear matching takes milliseconds even on a busy machine; backtracking would take hours.
+    expect(Date.now() - started).toBeLessThan(5_000);
   });
 });

@@ -326,10 +326,12 @@ describe('HttpPaymentGateway', () => {
 
         expect(result).toEqual({ outcome: 'unknown', reason: 'timeout' });
         expect(records.map((r) => r.outcome)).toEqual(['timeout', 'timeout']);
-        for (const record of records) expect(record.durationMs).toBeLessThan(1_000);
-        expect(elapsedMs).toBeLessThan(2_000);
+        // Bounds far above the 200 ms attempts (a busy CI machine) and far below undici's own
+        // 10 s connect timeout, which is what an attempt would wait without its own.
+        for (const record of records) expect(record.durationMs).toBeLessThan(2_500);
+        expect(elapsedMs).toBeLessThan(5_000);
         // The client gives a stalled connection up within its connect timeout (the attempt's).
-        const giveUpBy = performance.now() + 2_000;
+        const giveUpBy = performance.now() + 5_000;
         while (closed < held.length && performance.now() < giveUpBy) {
           await new Promise((resolve) => setTimeout(resolve, 10));
         }

@@ -160,7 +160,22 @@ describe('resolveResilienceOptions', () => {
   });
 });
 
+/** Settles a spy on `promise`, so a test can ask whether it has settled by a given fake time. */
+function watch(promise: Promise<unknown>): { settled: boolean } {
+  const watched = { settled: false };
+  promise.then(
+    () => (watched.settled = true),
+    () => (watched.settled = true),
+  );
+  return watched;
+}
+
 describe('GatewayResilience.guard', () => {
+  // Deadlines, timeouts and the breaker's half-open delay run on fake time: no test depends on
+  // how fast a busy machine gets through a window of a few milliseconds.
+  beforeEach(() => jest.useFakeTimers({ doNotFake: ['nextTick', 'queueMicrotask'] }));
+  afterEach(() => jest.useRealTimers());
+
   describe('when the deadline passes while a call waits for a bulkhead slot', () => {
     it('gives up the wait without ever sending the queued call', async () => {
       const resilience = new GatewayResilience(
@@ -176,11 +191,14 @@ describe('GatewayResilience.guard', () => {
       const queuedProgress: AttemptProgress = { admitted: false, sent: false };
       const send = jest.fn<Promise<HttpExchange>, [AbortSignal]>();
       const queued = resilience.guard(send, 30, queuedProgress);
+      const queuedWatch = watch(queued);
 
+      await jest.advanceTimersByTimeAsync(30);
+      expect(queuedWatch.settled).toBe(true);
       await expect(queued).rejects.toBeInstanceOf(TaskCancelledError);
       releaseFirst({ status: 201, headers: {}, body: undefined });
       await first;
-      await new Promise((resolve) => setTimeout(resolve, 10));
+      await jest.advanceTimersByTimeAsync(1_000);
 
       expect(queuedProgress).toEqual({ admitted: false, sent: false });
       expect(send).not.toHaveBeenCalled();
@@ -194,7 +212,6 @@ describe('GatewayResilience.guard', () => {
         resolveResilienceOptions({ attemptTimeoutMs: 5_000, deadlineMs: 8_000 }),
       );
       let seen: AbortSignal | undefined;
-      const started = Date.now();
 
       const hanging = resilience.guard(
         (signal) => {
@@ -204,10 +221,15 @@ describe('GatewayResilience.guard', () => {
         40,
         { admitted: false, sent: false },
       );
+      const hangingWatch = watch(hanging);
+      await jest.advanceTimersByTimeAsync(39);
+      const settledBeforeDeadline = hangingWatch.settled;
+      await jest.advanceTimersByTimeAsync(1);
 
+      expect(settledBeforeDeadline).toBe(false);
+      expect(hangingWatch.settled).toBe(true);
       await expect(hanging).rejects.toBeInstanceOf(TaskCancelledError);
       expect(seen?.aborted).toBe(true);
-      expect(Date.now() - started).toBeLessThan(2_000);
     });
   });
 
@@ -222,7 +244,7 @@ describe('GatewayResilience.guard', () => {
         sent: false,
       });
       expect(resilience.circuitState()).toBe('open');
-      await new Promise((resolve) => setTimeout(resolve, 30));
+      await jest.advanceTimersByTimeAsync(30);
       let releaseProbe!: (exchange: HttpExchange) => void;
       const probe = resilience.guard(
         () => new Promise<HttpExchange>((resolve) => (releaseProbe = resolve)),
@@ -233,7 +255,7 @@ describe('GatewayResilience.guard', () => {
       const send = jest.fn<Promise<HttpExchange>, [AbortSignal]>();
 
       const late = resilience.guard(send, 30, waiting);
-      await new Promise((resolve) => setTimeout(resolve, 60));
+      await jest.advanceTimersByTimeAsync(60);
       releaseProbe(answer(201));
 
       await expect(probe).resolves.toMatchObject({ status: 201 });
@@ -277,7 +299,10 @@ describe('GatewayResilience.guard', () => {
         8_000,
         { admitted: false, sent: false },
       );
+      const hangingWatch = watch(hanging);
+      await jest.advanceTimersByTimeAsync(20);
 
+      expect(hangingWatch.settled).toBe(true);
       await expect(hanging).rejects.toBeInstanceOf(TaskCancelledError);
       expect(seen?.aborted).toBe(true);
     });

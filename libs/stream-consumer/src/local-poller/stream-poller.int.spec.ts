@@ -1,6 +1,6 @@
 import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import type { StoredEvent } from '@ledger/event-store';
-import { createTestLedger, type TestLedger } from '@ledger/testing';
+import { createTestLedger, waitUntil, type TestLedger } from '@ledger/testing';
 import {
   DynamoDbCheckpointStore,
   DynamoDbParkingLot,
@@ -33,12 +33,8 @@ class FlakyCheckpointStore extends DynamoDbCheckpointStore {
   }
 }
 
-async function waitFor(condition: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting for the consumer');
-    await new Promise((r) => setTimeout(r, 50));
-  }
+function waitFor(condition: () => boolean): Promise<void> {
+  return waitUntil(condition, { what: 'the consumer' });
 }
 
 function versionsByStream(events: StoredEvent[]): Map<string, number[]> {
@@ -134,11 +130,14 @@ describe('StreamPoller on DynamoDB Local streams', () => {
       await ledger.store.append('r#1', 6, [{ type: 'Tick', data: {} }]);
       const second = new RecordingConsumer('restart');
       await pollerFor(second).start();
-      await waitFor(() => second.received.some((e) => e.streamId === 'r#1' && e.version === 7));
-      await new Promise((r) => setTimeout(r, 300));
+      // A last event on each stream: once both are in, everything before them was delivered, so
+      // any extra redelivery would already show (no fixed pause needed to rule it out).
+      await ledger.store.append('r#1', 7, [{ type: 'Last', data: {} }]);
+      await ledger.store.append('r#2', 6, [{ type: 'Last', data: {} }]);
+      await waitFor(() => second.received.filter((e) => e.type === 'Last').length === 2);
 
       const resumed = second.received.map((e) => `${e.streamId}@${e.version}`).sort();
-      expect(resumed).toEqual(['r#1@6', 'r#1@7', 'r#2@6']);
+      expect(resumed).toEqual(['r#1@6', 'r#1@7', 'r#1@8', 'r#2@6', 'r#2@7']);
     });
   });
 
