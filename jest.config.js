@@ -1,4 +1,7 @@
-/** Test tiers by file suffix: unit (pure), int (real DynamoDB Local), e2e (the running service over HTTP). */
+/**
+ * Test tiers by file suffix: unit (pure), int (real DynamoDB Local), e2e (the running service over
+ * HTTP), fuzz (generated hostile requests against the running service).
+ */
 // The SDK's notice about its future Node 22 floor is noise in test output; Node 20 works today.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
@@ -61,6 +64,12 @@ module.exports = {
       ...common,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/**/*.e2e.spec.ts'],
+      setupFilesAfterEnv: ['<rootDir>/libs/testing/src/slow-tests.setup.ts'],
+    },
+    {
+      ...common,
+      displayName: 'fuzz',
+      testMatch: ['<rootDir>/test/**/*.fuzz.spec.ts'],
       setupFilesAfterEnv: ['<rootDir>/libs/testing/src/slow-tests.setup.ts'],
     },
   ],

@@ -114,6 +114,12 @@ export function buildApiDependencies(
   clock: () => Date = () => new Date(),
   replays: ApiReplayOptions = {},
 ): ApiDependencies {
+  if (config.api.cursorKey === undefined) {
+    logger.warn(
+      'api.cursorKey is not configured: list cursors are valid in this process only; ' +
+        "set it (an env: reference) so that instances accept each other's cursors",
+    );
+  }
   const jobs = new DynamoDbReplayJobs(storage.dynamoDb, storage.tables.meta);
   const rejectionRecorder = new RejectionRecorder(storage.eventStore, {
     ratePerSecond: config.webhooks.rejectionAuditPerSecond,
@@ -156,6 +162,7 @@ export function buildApiDependencies(
     paymentQueries: new PaymentQueries(
       createLivePaymentDocuments(storage.dynamoDb, storage.tables),
       storage.eventStore,
+      { cursorKey: config.api.cursorKey },
     ),
     paymentCommands: new PaymentCommands(
       storage.eventStore,

@@ -1,13 +1,17 @@
 import 'reflect-metadata';
-import { ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ulid } from 'ulid';
 import { acceptCorrelationId, enterCorrelationId, PinoNestLogger } from '@ledger/observability';
 import type { ApiDependencies } from './api-dependencies';
 import { ApiModule } from './api.module';
-import { registerBodyParsers, WEBHOOK_PATH_PREFIX } from './http/body-parsers';
+import { registerBodyParsers, wantsRawBody } from './http/body-parsers';
+import { InvalidUrlError, UriTooLongError } from './http/http.errors';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
+import { ProblemResponder } from './http/problem-responder';
+import { RouteTable } from './http/route-table';
+import { StrictValidationPipe } from './http/strict-validation.pipe';
 import { mountOpenApi } from './openapi/openapi';
 
 /** Largest request body accepted (webhooks included); larger ones get 413 payload_too_large. */
@@ -24,35 +28,42 @@ const UNREAD_REJECTIONS: Record<string, 'payload_too_large' | 'unsupported_media
  * and the end-to-end tests all start from here.
  */
 export async function createApiApp(deps: ApiDependencies): Promise<NestFastifyApplication> {
+  const routes = new RouteTable();
+  const responder = new ProblemResponder(deps.logger, routes);
   const adapter = new FastifyAdapter({
     bodyLimit: DEFAULT_BODY_LIMIT_BYTES,
     logger: false,
     genReqId: (request: { headers: Record<string, unknown> }) =>
       acceptCorrelationId(request.headers['x-correlation-id']) ?? ulid(),
+    // The router's own refusals (a path it cannot decode, an over-long parameter) are answered
+    // like every other error; so are errors of the connection before a request exists.
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+      const refusal =
+        error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+          ? new UriTooLongError('A path segment is longer than any identifier the API issues')
+          : new InvalidUrlError('The request path is not a valid URL');
+      responder.send(refusal, request, reply);
+    },
+    clientErrorHandler: (error, socket) => responder.sendOnSocket(error, socket),
   });
   const app = await NestFactory.create<NestFastifyApplication>(ApiModule.register(deps), adapter, {
     logger: new PinoNestLogger(deps.logger),
     bodyParser: false,
   });
-  app.useGlobalFilters(new ProblemDetailsFilter(deps.logger));
+  const fastify = app.getHttpAdapter().getInstance();
+  routes.listenTo(fastify);
+  app.useGlobalFilters(new ProblemDetailsFilter(responder));
   // Unknown members are refused rather than dropped: a typo in a money field must not pass.
   app.useGlobalPipes(
-    new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }),
+    new StrictValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }),
   );
-  const fastify = app.getHttpAdapter().getInstance();
   registerBodyParsers(fastify, DEFAULT_BODY_LIMIT_BYTES);
   fastify.addHook('onError', (request, _reply, error, done) => {
     const code = (error as { code?: string }).code;
-    if (
-      request.url.startsWith(WEBHOOK_PATH_PREFIX) &&
-      code !== undefined &&
-      code in UNREAD_REJECTIONS
-    ) {
+    if (wantsRawBody(request) && code !== undefined && code in UNREAD_REJECTIONS) {
       deps.webhookReceiver.rejectUnread(
         {
-          provider: decodeURIComponent(
-            request.url.slice(WEBHOOK_PATH_PREFIX.length).split(/[/?]/)[0],
-          ),
+          provider: (request.params as { provider?: string }).provider ?? '',
           headers: request.headers,
           sourceIp: request.ip,
         },

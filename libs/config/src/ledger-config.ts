@@ -79,6 +79,17 @@ export class WebhooksConfig {
   rejectionAuditBurst: number = 20;
 }
 
+export class ApiConfig {
+  /**
+   * The key list cursors are sealed with (HMAC-SHA256). Instances that share it accept each
+   * other's cursors; without it each process makes up its own and says so at start.
+   */
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'api.cursorKey is at least 16 characters long' })
+  cursorKey?: string;
+}
+
 /** The YAML configuration (API.md, "Configuration"). */
 export class LedgerConfig {
   @IsArray()
@@ -95,6 +106,11 @@ export class LedgerConfig {
   @ValidateNested()
   @Type(() => WebhooksConfig)
   webhooks: WebhooksConfig = new WebhooksConfig();
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ApiConfig)
+  api: ApiConfig = new ApiConfig();
 
   @IsOptional()
   @ValidateNested()

@@ -53,6 +53,22 @@ describe('ledger configuration', () => {
       expect(() => loadLedgerConfig(path, {})).toThrow(/ACME_KEY/);
     });
   });
+
+  describe('when a cursor key is configured', () => {
+    it('takes one of at least 16 characters, from an env reference too', () => {
+      const dir = mkdtempSync(join(tmpdir(), 'ledger-config-'));
+      const path = join(dir, 'ledger.config.yaml');
+      writeFileSync(path, 'tenants: []\nproviders: []\napi: { cursorKey: "env:CURSOR_KEY" }\n');
+
+      expect(loadLedgerConfig(path, { CURSOR_KEY: 'k'.repeat(32) }).api.cursorKey).toBe(
+        'k'.repeat(32),
+      );
+      expect(() => parseLedgerConfig({ ...valid, api: { cursorKey: 'short' } })).toThrow(
+        /cursorKey is at least 16 characters/,
+      );
+      expect(parseLedgerConfig(valid).api.cursorKey).toBeUndefined();
+    });
+  });
 });
 
 describe('ledger environment', () => {

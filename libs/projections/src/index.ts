@@ -3,6 +3,7 @@ export * from './payment-view/payment-documents.port';
 export * from './payment-view/projector.consumer';
 export * from './infrastructure/dynamodb-payment-documents';
 export * from './queries/payment-queries';
+export { InvalidCursorError, ListCursors } from './queries/list-cursors';
 export * from './payment-view/read-model-generations.port';
 export * from './payment-view/live-payment-documents';
 export * from './infrastructure/dynamodb-read-model-generations';

@@ -6,7 +6,6 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
-  IsISO8601,
   IsOptional,
   IsString,
   Length,
@@ -15,6 +14,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { IsDateTime, IsNotBefore } from '../http/date-time.validators';
 
 export class ReplayScopeDto {
   @ApiPropertyOptional({ description: 'Only this payment' })
@@ -23,14 +23,17 @@ export class ReplayScopeDto {
   @Length(1, 128)
   paymentId?: string;
 
-  @ApiPropertyOptional({ description: 'Events recorded at or after (ISO-8601)' })
+  @ApiPropertyOptional({ description: 'Events recorded at or after (ISO-8601 date-time)' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsDateTime()
   from?: string;
 
-  @ApiPropertyOptional({ description: 'Events recorded before (ISO-8601)' })
+  @ApiPropertyOptional({
+    description: 'Events recorded before (ISO-8601 date-time); not before `from`',
+  })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsDateTime()
+  @IsNotBefore('from')
   to?: string;
 
   @ApiPropertyOptional({ type: [String], description: 'republish: only these detail-types' })

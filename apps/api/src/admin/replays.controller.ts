@@ -15,7 +15,7 @@ import type { ReplayJob } from '@ledger/replay';
 import { REPLAYS } from '../api-dependencies';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { TenantId } from '../auth/tenant.decorator';
-import { ProblemDto } from '../openapi/problem.dto';
+import { ApiJsonBodyProblems, ProblemDto } from '../openapi/problem.dto';
 import type { ReplayService } from './replay.service';
 import { ReplayProgressDto, ReplayStartedDto, StartReplayDto } from './replay.dto';
 
@@ -40,7 +40,11 @@ export class ReplaysController {
       '(ledger replay rebuild).',
   })
   @ApiAcceptedResponse({ type: ReplayStartedDto })
-  @ApiBadRequestResponse({ type: ProblemDto, description: 'validation_failed' })
+  @ApiBadRequestResponse({
+    type: ProblemDto,
+    description: 'validation_failed, malformed_payload, payload_too_deep (nested over 16 levels)',
+  })
+  @ApiJsonBodyProblems()
   @ApiServiceUnavailableResponse({
     type: ProblemDto,
     description: 'replay_worker_unavailable (AWS: the worker could not be invoked; Retry-After)',

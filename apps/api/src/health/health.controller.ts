@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Res } from '@nestjs/common';
+import { Controller, Get, Inject } from '@nestjs/common';
 import {
   ApiOkResponse,
   ApiProperty,
@@ -7,18 +7,19 @@ import {
 } from '@nestjs/swagger';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import type { FastifyReply } from 'fastify';
+import { LedgerError } from '@ledger/errors';
 import type { LedgerTables } from '@ledger/event-store';
 import type { PaymentGateway } from '@ledger/outbound';
 import { DYNAMODB_CLIENT, EVENT_BRIDGE, LEDGER_TABLES, PAYMENT_GATEWAY } from '../api-dependencies';
+import { ProblemDto } from '../openapi/problem.dto';
 import { probeBus, probeStorage } from './storage-probe';
 
 export class HealthReport {
   @ApiProperty({
-    enum: ['ok', 'degraded', 'unavailable'],
-    description: 'unavailable (503) without storage; degraded when only the bus is unreachable',
+    enum: ['ok', 'degraded'],
+    description: 'degraded when only the bus is unreachable',
   })
-  status!: 'ok' | 'degraded' | 'unavailable';
+  status!: 'ok' | 'degraded';
 
   @ApiProperty({ enum: ['up', 'down'], description: 'Whether the events table answers' })
   dynamodb!: 'up' | 'down';
@@ -36,6 +37,21 @@ export class HealthReport {
   gateway!: { circuit: 'closed' | 'open' | 'half_open' | 'isolated' };
 }
 
+/** Storage is unreachable: answered as a problem (503, Retry-After) carrying the checks. */
+export class ServiceUnavailableError extends LedgerError {
+  readonly code = 'store_unavailable';
+  readonly status = 503;
+  override readonly retryAfterSeconds = 2;
+
+  constructor(private readonly report: Omit<HealthReport, 'status'>) {
+    super('The service cannot serve: storage is unreachable');
+  }
+
+  override details(): Record<string, unknown> {
+    return { dynamodb: this.report.dynamodb, bus: this.report.bus, gateway: this.report.gateway };
+  }
+}
+
 @ApiTags('health')
 @Controller('health')
 export class HealthController {
@@ -46,21 +62,29 @@ export class HealthController {
     @Inject(EVENT_BRIDGE) private readonly eventBridge: EventBridgeClient,
   ) {}
 
-  /** 200 when the service can serve; 503 (same body) when storage is unreachable. */
+  /**
+   * 200 when the service can serve; when storage is unreachable, a 503 problem (code
+   * store_unavailable, Retry-After) with the same checks as members.
+   */
   @Get()
   @ApiOkResponse({ type: HealthReport, description: 'The service can serve' })
-  @ApiServiceUnavailableResponse({ type: HealthReport, description: 'Storage is unreachable' })
-  async health(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthReport> {
+  @ApiServiceUnavailableResponse({
+    type: ProblemDto,
+    description:
+      'store_unavailable: storage is unreachable; the problem carries `dynamodb`, `bus` and ' +
+      '`gateway` as in the 200 report, and Retry-After',
+  })
+  async health(): Promise<HealthReport> {
     const [up, busUp] = await Promise.all([
       probeStorage(this.dynamoDb, this.tables.events),
       probeBus(this.eventBridge),
     ]);
-    void reply.status(up ? 200 : 503);
-    return {
-      status: !up ? 'unavailable' : busUp ? 'ok' : 'degraded',
-      dynamodb: up ? 'up' : 'down',
-      bus: busUp ? 'up' : 'down',
+    const checks = {
+      dynamodb: up ? ('up' as const) : ('down' as const),
+      bus: busUp ? ('up' as const) : ('down' as const),
       gateway: { circuit: this.gateway.circuitState() },
     };
+    if (!up) throw new ServiceUnavailableError(checks);
+    return { status: busUp ? 'ok' : 'degraded', ...checks };
   }
 }

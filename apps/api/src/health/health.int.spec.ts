@@ -50,7 +50,7 @@ describe('GET /health', () => {
   });
 
   describe('when DynamoDB cannot be reached', () => {
-    it('reports the outage with 503', async () => {
+    it('reports the outage as a 503 problem with Retry-After and a correlation id', async () => {
       const nowhere = createLedgerStorage({ endpoint: `http://127.0.0.1:${await freePort()}` });
       const api = await createTestApi(ledger, { storage: nowhere });
 
@@ -59,7 +59,16 @@ describe('GET /health', () => {
       nowhere.dynamoDb.destroy();
 
       expect(response.statusCode).toBe(503);
-      expect(response.json()).toMatchObject({ status: 'unavailable', dynamodb: 'down' });
+      expect(response.headers['content-type']).toContain('application/problem+json');
+      expect(response.headers['retry-after']).toBe('2');
+      const correlationId = response.headers['x-correlation-id'];
+      expect(correlationId).toEqual(expect.any(String));
+      expect(response.json()).toMatchObject({
+        status: 503,
+        code: 'store_unavailable',
+        dynamodb: 'down',
+        correlationId,
+      });
     });
   });
 });

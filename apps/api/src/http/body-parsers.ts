@@ -1,28 +1,41 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { parseJsonBody } from './json-body';
 
-export const WEBHOOK_PATH_PREFIX = '/webhooks/';
-
-const isWebhook = (request: FastifyRequest): boolean => request.url.startsWith(WEBHOOK_PATH_PREFIX);
+/** Route config of a route whose handler needs the body as the exact bytes received. */
+export interface RawBodyRouteConfig {
+  rawBody?: boolean;
+}
 
 /**
- * One JSON body parser for the whole API. Webhook bodies stay the exact bytes received (a
- * Buffer): signatures are computed over them, and re-serialised JSON would break them. Every
- * other route gets Fastify's own safe JSON parsing. Other media types are refused with 415.
+ * Whether the matched route keeps its body raw. Decided by the route the router matched (after it
+ * decoded the path), never by the URL's spelling: `/%77ebhooks/x` is the webhook route too.
+ */
+export function wantsRawBody(request: FastifyRequest): boolean {
+  return (request.routeOptions.config as RawBodyRouteConfig | undefined)?.rawBody === true;
+}
+
+/**
+ * One JSON body parser for the whole API. Routes marked `rawBody` (webhooks) get the exact bytes
+ * received, a Buffer: signatures are computed over them, and re-serialised JSON would break them.
+ * Every other route gets the body parsed with its depth bounded first (see json-body.ts). Other
+ * media types are refused with 415.
  */
 export function registerBodyParsers(fastify: FastifyInstance, bodyLimit: number): void {
-  const parseJson = fastify.getDefaultJsonParser('error', 'error');
   // Fastify's built-in text/plain parser would let non-JSON bodies through.
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser(
     'application/json',
     { parseAs: 'buffer', bodyLimit },
     (request, body, done) => {
-      if (isWebhook(request)) {
+      if (wantsRawBody(request)) {
         done(null, body);
         return;
       }
-      // The default parser answers through `done`; its return value carries nothing.
-      void parseJson(request, (body as Buffer).toString('utf8'), done);
+      try {
+        done(null, parseJsonBody(body as Buffer));
+      } catch (error) {
+        done(error as Error, undefined);
+      }
     },
   );
 }

@@ -21,9 +21,11 @@ const TITLES: Record<number, string> = {
   405: 'Method Not Allowed',
   409: 'Conflict',
   413: 'Content Too Large',
+  414: 'URI Too Long',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
   429: 'Too Many Requests',
+  431: 'Request Header Fields Too Large',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
 };
@@ -35,6 +37,8 @@ const FASTIFY_CODES: Record<string, string> = {
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'malformed_payload',
   FST_ERR_CTP_EMPTY_JSON_BODY: 'malformed_payload',
   FST_ERR_CTP_INVALID_JSON_BODY: 'malformed_payload',
+  FST_ERR_BAD_URL: 'invalid_url',
+  FST_ERR_MAX_PARAM_LENGTH: 'uri_too_long',
 };
 
 const CODES_BY_STATUS: Record<number, string> = {
@@ -43,12 +47,16 @@ const CODES_BY_STATUS: Record<number, string> = {
   403: 'forbidden',
   404: 'not_found',
   405: 'method_not_allowed',
+  408: 'request_timeout',
   413: 'payload_too_large',
+  414: 'uri_too_long',
   415: 'unsupported_media_type',
   429: 'too_many_requests',
+  431: 'headers_too_large',
 };
 
-function problem(
+/** A problem document for a status and code (for answers written outside the filter). */
+export function problem(
   status: number,
   code: string,
   detail: string,

@@ -46,6 +46,18 @@ describe('GET /docs', () => {
         '503',
       ]);
     });
+
+    it('describes the problem document with its correlation id and the list cursor refusal', async () => {
+      const document = (await api.app.inject({ method: 'GET', url: '/docs/json' })).json<any>();
+
+      expect(document.components.schemas.ProblemDto.required).toContain('correlationId');
+      expect(document.paths['/payments'].get.responses['400'].description).toContain(
+        'invalid_cursor',
+      );
+      expect(Object.keys(document.paths['/payments'].post.responses)).toEqual(
+        expect.arrayContaining(['413', '415']),
+      );
+    });
   });
 
   describe('when the UI is opened', () => {

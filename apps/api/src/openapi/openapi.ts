@@ -7,8 +7,14 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
     .setTitle('Integration Ledger')
     .setDescription(
       'The record of truth for a payment integration: every gateway call attempt and every ' +
-        'webhook as an immutable event. Errors are application/problem+json (RFC 9457) with a ' +
-        'stable `code`.',
+        'webhook as an immutable event. Every error answer is application/problem+json ' +
+        "(RFC 9457) with a stable `code` and the request's `correlationId` (also the " +
+        'x-correlation-id header). Besides the responses listed per operation, any request may ' +
+        'get 400 invalid_url (a path that cannot be decoded), 404 not_found (no such route), ' +
+        '405 method_not_allowed (with Allow), 414 uri_too_long (a path parameter over 100 ' +
+        'characters), 431 headers_too_large and 400 malformed_request (answered on the ' +
+        'connection, then closed); any JSON body 400 malformed_payload, 400 payload_too_deep ' +
+        '(nested over 16 levels), 413 payload_too_large and 415 unsupported_media_type.',
     )
     .setVersion('0.1.0')
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'A tenant API key' })

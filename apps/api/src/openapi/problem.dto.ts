@@ -1,4 +1,10 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { applyDecorators } from '@nestjs/common';
+import {
+  ApiPayloadTooLargeResponse,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiUnsupportedMediaTypeResponse,
+} from '@nestjs/swagger';
 
 /** RFC 9457 problem details, as every error leaves the API. */
 export class ProblemDto {
@@ -19,6 +25,32 @@ export class ProblemDto {
   })
   detail!: string;
 
+  @ApiProperty({
+    description: "The request's correlation id, as in the x-correlation-id header",
+    example: '01J8Z3K4M5N6P7Q8R9S0T1V2W3',
+  })
+  correlationId!: string;
+
   @ApiPropertyOptional({ type: [String], description: 'Validation messages (validation_failed)' })
   errors?: string[];
+
+  @ApiPropertyOptional({
+    type: [String],
+    description: 'method_not_allowed: the methods the path has (also the Allow header)',
+  })
+  allow?: string[];
+}
+
+/** The refusals every JSON request body may get, before its endpoint sees it. */
+export function ApiJsonBodyProblems(): MethodDecorator & ClassDecorator {
+  return applyDecorators(
+    ApiPayloadTooLargeResponse({
+      type: ProblemDto,
+      description: 'payload_too_large (over 256 KiB)',
+    }),
+    ApiUnsupportedMediaTypeResponse({
+      type: ProblemDto,
+      description: 'unsupported_media_type (not application/json)',
+    }),
+  );
 }

@@ -33,7 +33,12 @@ export class PaymentQueriesController {
   @Get()
   @ApiOperation({ summary: "List the tenant's payments, newest first" })
   @ApiOkResponse({ type: PaymentListDto })
-  @ApiBadRequestResponse({ type: ProblemDto, description: 'validation_failed' })
+  @ApiBadRequestResponse({
+    type: ProblemDto,
+    description:
+      'validation_failed (also `to` before `from`), invalid_cursor (a cursor this server did ' +
+      'not issue for these filters and this tenant)',
+  })
   list(@TenantId() tenantId: string, @Query() query: ListPaymentsQueryDto) {
     return this.queries.list({
       tenantId,

@@ -1,17 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import {
-  IsIn,
-  IsISO8601,
-  IsInt,
-  IsOptional,
-  IsString,
-  Length,
-  Matches,
-  Max,
-  Min,
-} from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { PAYMENT_STATUSES, type PaymentStatus } from '@ledger/ledger';
+import { IsDateTime, IsNotBefore } from '../http/date-time.validators';
 
 export class GetPaymentQueryDto {
   @ApiPropertyOptional({
@@ -36,14 +27,15 @@ export class ListPaymentsQueryDto {
   @Length(1, 64)
   customerId?: string;
 
-  @ApiPropertyOptional({ description: 'Created at or after (ISO-8601)' })
+  @ApiPropertyOptional({ description: 'Created at or after (ISO-8601 date-time)' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsDateTime()
   from?: string;
 
-  @ApiPropertyOptional({ description: 'Created before (ISO-8601)' })
+  @ApiPropertyOptional({ description: 'Created before (ISO-8601 date-time); not before `from`' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsDateTime()
+  @IsNotBefore('from')
   to?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
@@ -54,7 +46,10 @@ export class ListPaymentsQueryDto {
   @Max(100)
   limit?: number;
 
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
+  @ApiPropertyOptional({
+    description:
+      'nextCursor of the previous page, with the same filters (another pairing is 400 invalid_cursor)',
+  })
   @IsOptional()
   @IsString()
   @Length(1, 2048)

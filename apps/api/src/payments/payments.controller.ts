@@ -28,7 +28,7 @@ import type { PaymentCommandResponse, PaymentCommands } from '@ledger/payments';
 import { PAYMENT_COMMANDS } from '../api-dependencies';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { TenantId } from '../auth/tenant.decorator';
-import { ProblemDto } from '../openapi/problem.dto';
+import { ApiJsonBodyProblems, ProblemDto } from '../openapi/problem.dto';
 import { requireIdempotencyKey } from './idempotency-key';
 import {
   CreatePaymentDto,
@@ -64,8 +64,11 @@ export class PaymentsController {
   @ApiCreatedResponse({ type: PaymentCommandResultDto })
   @ApiBadRequestResponse({
     type: ProblemDto,
-    description: 'validation_failed, idempotency_key_missing',
+    description:
+      'validation_failed (also an undeclared member, `constructor` and `__proto__` included), ' +
+      'idempotency_key_missing, malformed_payload, payload_too_deep (nested over 16 levels)',
   })
+  @ApiJsonBodyProblems()
   @ApiConflictResponse({ type: ProblemDto, description: 'request_in_progress' })
   @ApiUnprocessableEntityResponse({ type: ProblemDto, description: 'idempotency_key_reused' })
   async create(
@@ -90,8 +93,11 @@ export class PaymentsController {
   @ApiCreatedResponse({ type: RefundResultDto })
   @ApiBadRequestResponse({
     type: ProblemDto,
-    description: 'validation_failed, idempotency_key_missing',
+    description:
+      'validation_failed (also an undeclared member, `constructor` and `__proto__` included), ' +
+      'idempotency_key_missing, malformed_payload, payload_too_deep (nested over 16 levels)',
   })
+  @ApiJsonBodyProblems()
   @ApiNotFoundResponse({ type: ProblemDto, description: 'payment_not_found' })
   @ApiConflictResponse({
     type: ProblemDto,

@@ -13,7 +13,9 @@ import {
   ApiUnauthorizedResponse,
   ApiUnsupportedMediaTypeResponse,
 } from '@nestjs/swagger';
+import { RouteConfig } from '@nestjs/platform-fastify';
 import { ProblemDto } from '../openapi/problem.dto';
+import type { RawBodyRouteConfig } from '../http/body-parsers';
 import { WebhookAckDto } from './webhook-ack.dto';
 import type { FastifyRequest } from 'fastify';
 import type { ReceiveResult, WebhookReceiver } from '@ledger/webhooks';
@@ -27,6 +29,9 @@ export class WebhooksController {
 
   @Post(':provider')
   @HttpCode(200)
+  // The body parser leaves this route's body as the exact bytes received, whatever the spelling
+  // of the path that reached it.
+  @RouteConfig({ rawBody: true } satisfies RawBodyRouteConfig)
   @ApiOperation({
     summary: 'Receive a webhook delivery',
     description:
@@ -60,8 +65,8 @@ export class WebhooksController {
   ): Promise<ReceiveResult> {
     return this.receiver.receive({
       provider,
-      // The JSON parser leaves webhook bodies as the exact bytes received (see body-parsers.ts).
-      rawBody: request.body as Buffer,
+      // The exact bytes received (see body-parsers.ts); a request without a body has none.
+      rawBody: Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0),
       headers: request.headers,
       sourceIp: request.ip,
       correlationId: request.id,

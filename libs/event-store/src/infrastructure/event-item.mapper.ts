@@ -30,7 +30,13 @@ export function toEventItem(event: Omit<StoredEvent, 'position'>): Record<string
     tix: timeIndexPartition(dayOf(event.recordedAt), shardOf(event.streamId)),
     tsk: positionOf(event.recordedAt, event.streamId, event.version),
   };
-  return marshall(item, { removeUndefinedValues: true, convertEmptyValues: false });
+  // A map whose keys come from outside (headers, provider names) may hold a key `constructor`,
+  // which the marshaller would otherwise mistake for a class instance and refuse.
+  return marshall(item, {
+    removeUndefinedValues: true,
+    convertEmptyValues: false,
+    convertClassInstanceToMap: true,
+  });
 }
 
 /** Decodes an events-table item, from a read or from a DynamoDB stream record's NewImage. */

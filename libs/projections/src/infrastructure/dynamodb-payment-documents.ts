@@ -10,7 +10,7 @@ import {
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { StoreUnavailableError, ValidationFailedError } from '@ledger/errors';
+import { StoreUnavailableError } from '@ledger/errors';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { READ_MODEL_INDEX_NAME, translateStoreError } from '@ledger/event-store';
 import { paymentStreamId } from '@ledger/ledger';
@@ -20,6 +20,7 @@ import type {
   PaymentListQuery,
 } from '../payment-view/payment-documents.port';
 import type { PaymentDocument } from '../payment-view/payment-view.projection';
+import { InvalidCursorError } from '../queries/list-cursors';
 
 /** The generation a fresh ledger serves; a blue/green rebuild builds the next one beside it. */
 export const FIRST_GENERATION = 'g1';
@@ -242,7 +243,7 @@ function decodeCursor(
   try {
     keys = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
   } catch {
-    throw new ValidationFailedError('The cursor is not valid', ['cursor is malformed']);
+    throw new InvalidCursorError('The cursor is malformed');
   }
   const valid =
     keys !== null &&
@@ -251,8 +252,8 @@ function decodeCursor(
     typeof keys.pk === 'string' &&
     keys.pk.startsWith(`${tenantId}#payment#`) &&
     keys.sk === sortKey &&
-    typeof keys.gsi1sk === 'string';
-  if (!valid)
-    throw new ValidationFailedError('The cursor is not valid', ['cursor is not valid here']);
+    typeof keys.gsi1sk === 'string' &&
+    keys.gsi1sk !== '';
+  if (!valid) throw new InvalidCursorError('The cursor is not valid here');
   return marshall({ pk: keys.pk, sk: keys.sk, gsi1pk: keys.gsi1pk, gsi1sk: keys.gsi1sk });
 }

@@ -2,6 +2,7 @@ import type { EventStore, StoredEvent } from '@ledger/event-store';
 import { PaymentNotFoundError, paymentStreamId, refundableBalance } from '@ledger/ledger';
 import type { PaymentDocuments, PaymentListQuery } from '../payment-view/payment-documents.port';
 import type { PaymentDocument } from '../payment-view/payment-view.projection';
+import { ListCursors } from './list-cursors';
 
 /** A payment as the API shows it. */
 export interface PaymentView {
@@ -49,6 +50,8 @@ export interface HistoryPage {
 }
 
 export interface QueryOptions {
+  /** The key list cursors are sealed with (configuration `api.cursorKey`); none = per process. */
+  cursorKey?: string;
   /** How long `get` waits for the read model to reach `minVersion` (default 2 s). */
   maxWaitMs?: number;
   pollIntervalMs?: number;
@@ -58,6 +61,7 @@ export interface QueryOptions {
 export class PaymentQueries {
   private readonly maxWaitMs: number;
   private readonly pollIntervalMs: number;
+  private readonly cursors: ListCursors;
 
   constructor(
     private readonly documents: PaymentDocuments,
@@ -66,6 +70,7 @@ export class PaymentQueries {
   ) {
     this.maxWaitMs = options.maxWaitMs ?? 2000;
     this.pollIntervalMs = options.pollIntervalMs ?? 50;
+    this.cursors = new ListCursors(options.cursorKey);
   }
 
   /**
@@ -83,11 +88,19 @@ export class PaymentQueries {
     return toView(document);
   }
 
+  /**
+   * A page of the tenant's payments. Cursors are sealed (see {@link ListCursors}) for the tenant
+   * and every filter but the page size, so a forged or re-aimed one is refused before the store.
+   */
   async list(query: PaymentListQuery): Promise<{ items: PaymentView[]; nextCursor?: string }> {
-    const page = await this.documents.list(query);
+    const { cursor, limit: _limit, ...filters } = query;
+    const page = await this.documents.list({
+      ...query,
+      cursor: cursor === undefined ? undefined : this.cursors.open(cursor, filters),
+    });
     return {
       items: page.items.map(toView),
-      ...(page.nextCursor && { nextCursor: page.nextCursor }),
+      ...(page.nextCursor && { nextCursor: this.cursors.seal(page.nextCursor, filters) }),
     };
   }
 

@@ -22,9 +22,16 @@ export interface RejectionRecorderOptions {
 
 interface Suppressed {
   count: number;
-  byReason: Record<string, number>;
-  byProvider: Record<string, number>;
+  byReason: Map<string, number>;
+  byProvider: Map<string, number>;
   from: string;
+}
+
+/** A record with no prototype, so any key (`__proto__` included) is an own data member. */
+function toRecord(counts: ReadonlyMap<string, number>): Record<string, number> {
+  const record = Object.create(null) as Record<string, number>;
+  for (const [key, count] of counts) record[key] = count;
+  return record;
 }
 
 /**
@@ -75,13 +82,14 @@ export class RejectionRecorder {
     }
     const counts = this.suppressed.get(tenant) ?? {
       count: 0,
-      byReason: {},
-      byProvider: {},
+      byReason: new Map<string, number>(),
+      byProvider: new Map<string, number>(),
       from: data.receivedAt,
     };
     counts.count += 1;
-    counts.byReason[data.reason] = (counts.byReason[data.reason] ?? 0) + 1;
-    counts.byProvider[data.provider] = (counts.byProvider[data.provider] ?? 0) + 1;
+    // Maps, not object literals: a provider named `toString` or `__proto__` is just a name.
+    counts.byReason.set(data.reason, (counts.byReason.get(data.reason) ?? 0) + 1);
+    counts.byProvider.set(data.provider, (counts.byProvider.get(data.provider) ?? 0) + 1);
     this.suppressed.set(tenant, counts);
   }
 
@@ -91,7 +99,13 @@ export class RejectionRecorder {
     const batches = [...this.suppressed.entries()];
     this.suppressed.clear();
     for (const [tenant, counts] of batches) {
-      const data: WebhookRejectionsSuppressedData = { ...counts, to };
+      const data: WebhookRejectionsSuppressedData = {
+        count: counts.count,
+        byReason: toRecord(counts.byReason),
+        byProvider: toRecord(counts.byProvider),
+        from: counts.from,
+        to,
+      };
       this.track(
         this.store
           .startStream(`${tenant}#webhook-rejections-suppressed#${ulid()}`, {
