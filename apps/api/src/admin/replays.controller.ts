@@ -16,6 +16,7 @@ import { REPLAYS } from '../api-dependencies';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { TenantId } from '../auth/tenant.decorator';
 import { ProblemDto } from '../openapi/problem.dto';
+import { ReplayIdPipe } from '../path-ids/path-id.pipe';
 import type { ReplayService } from './replay.service';
 import { ReplayProgressDto, ReplayStartedDto, StartReplayDto } from './replay.dto';
 
@@ -61,10 +62,11 @@ export class ReplaysController {
   @Get(':replayId')
   @ApiOperation({ summary: "A replay's progress" })
   @ApiOkResponse({ type: ReplayProgressDto })
+  @ApiBadRequestResponse({ type: ProblemDto, description: 'invalid_replay_id' })
   @ApiNotFoundResponse({ type: ProblemDto, description: 'replay_not_found' })
   async progress(
     @TenantId() tenantId: string,
-    @Param('replayId') replayId: string,
+    @Param('replayId', ReplayIdPipe) replayId: string,
   ): Promise<ReplayJob> {
     const job = await this.replays.get(replayId);
     if (job === undefined || job.scope.tenantId !== tenantId) {

@@ -13,6 +13,7 @@ import { PAYMENT_QUERIES } from '../api-dependencies';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { TenantId } from '../auth/tenant.decorator';
 import { ProblemDto } from '../openapi/problem.dto';
+import { PaymentIdPipe } from '../path-ids/path-id.pipe';
 import {
   GetPaymentQueryDto,
   HistoryPageDto,
@@ -49,10 +50,11 @@ export class PaymentQueriesController {
   @Get(':paymentId')
   @ApiOperation({ summary: "A payment's current state and the stream version it reflects" })
   @ApiOkResponse({ type: PaymentViewDto })
+  @ApiBadRequestResponse({ type: ProblemDto, description: 'validation_failed, invalid_payment_id' })
   @ApiNotFoundResponse({ type: ProblemDto, description: 'payment_not_found' })
   get(
     @TenantId() tenantId: string,
-    @Param('paymentId') paymentId: string,
+    @Param('paymentId', PaymentIdPipe) paymentId: string,
     @Query() query: GetPaymentQueryDto,
   ) {
     return this.queries.get(tenantId, paymentId, query.minVersion);
@@ -65,10 +67,10 @@ export class PaymentQueriesController {
   })
   @ApiOkResponse({ type: HistoryPageDto })
   @ApiNotFoundResponse({ type: ProblemDto, description: 'payment_not_found' })
-  @ApiBadRequestResponse({ type: ProblemDto, description: 'validation_failed' })
+  @ApiBadRequestResponse({ type: ProblemDto, description: 'validation_failed, invalid_payment_id' })
   history(
     @TenantId() tenantId: string,
-    @Param('paymentId') paymentId: string,
+    @Param('paymentId', PaymentIdPipe) paymentId: string,
     @Query() query: HistoryQueryDto,
   ) {
     return this.queries.history(tenantId, paymentId, {

@@ -29,6 +29,7 @@ import { PAYMENT_COMMANDS } from '../api-dependencies';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { TenantId } from '../auth/tenant.decorator';
 import { ProblemDto } from '../openapi/problem.dto';
+import { PaymentIdPipe } from '../path-ids/path-id.pipe';
 import { requireIdempotencyKey } from './idempotency-key';
 import {
   CreatePaymentDto,
@@ -64,7 +65,7 @@ export class PaymentsController {
   @ApiCreatedResponse({ type: PaymentCommandResultDto })
   @ApiBadRequestResponse({
     type: ProblemDto,
-    description: 'validation_failed, idempotency_key_missing',
+    description: 'validation_failed, idempotency_key_missing, idempotency_key_invalid',
   })
   @ApiConflictResponse({ type: ProblemDto, description: 'request_in_progress' })
   @ApiUnprocessableEntityResponse({ type: ProblemDto, description: 'idempotency_key_reused' })
@@ -90,7 +91,8 @@ export class PaymentsController {
   @ApiCreatedResponse({ type: RefundResultDto })
   @ApiBadRequestResponse({
     type: ProblemDto,
-    description: 'validation_failed, idempotency_key_missing',
+    description:
+      'validation_failed, idempotency_key_missing, idempotency_key_invalid, invalid_payment_id',
   })
   @ApiNotFoundResponse({ type: ProblemDto, description: 'payment_not_found' })
   @ApiConflictResponse({
@@ -100,7 +102,7 @@ export class PaymentsController {
   @ApiUnprocessableEntityResponse({ type: ProblemDto, description: 'idempotency_key_reused' })
   async refund(
     @TenantId() tenantId: string,
-    @Param('paymentId') paymentId: string,
+    @Param('paymentId', PaymentIdPipe) paymentId: string,
     @Headers('idempotency-key') key: string | undefined,
     @Body() body: RefundPaymentDto,
     @Req() request: FastifyRequest,
@@ -124,10 +126,11 @@ export class PaymentsController {
       'an outcome_unknown payment is charged again with the same gateway Idempotency-Key.',
   })
   @ApiOkResponse({ type: PaymentCommandResultDto })
+  @ApiBadRequestResponse({ type: ProblemDto, description: 'invalid_payment_id' })
   @ApiNotFoundResponse({ type: ProblemDto, description: 'payment_not_found' })
   async reconcile(
     @TenantId() tenantId: string,
-    @Param('paymentId') paymentId: string,
+    @Param('paymentId', PaymentIdPipe) paymentId: string,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Record<string, unknown>> {

@@ -20,9 +20,10 @@ import type {
 } from '@ledger/outbound';
 import stringify from 'safe-stable-stringify';
 import { ulid } from 'ulid';
-import type {
-  RequestIdempotency,
-  StoredResponse,
+import {
+  requestScope,
+  type RequestIdempotency,
+  type StoredResponse,
 } from '../request-idempotency/request-idempotency.port';
 
 export interface CreatePaymentInput {
@@ -70,7 +71,7 @@ export class PaymentCommands {
     input: CreatePaymentInput,
     correlationId?: string,
   ): Promise<PaymentCommandResponse> {
-    const scope = `${tenantId}#create-payment`;
+    const scope = requestScope(tenantId, 'create-payment');
     return this.idempotently(scope, idempotencyKey, input, 'pay', async (paymentId) => {
       const streamId = paymentStreamId(tenantId, paymentId);
       const requested = await this.run(streamId, tenantId, correlationId, {
@@ -96,7 +97,7 @@ export class PaymentCommands {
     input: RefundPaymentInput,
     correlationId?: string,
   ): Promise<PaymentCommandResponse> {
-    const scope = `${tenantId}#refund#${paymentId}`;
+    const scope = requestScope(tenantId, 'refund', paymentId);
     return this.idempotently(scope, idempotencyKey, input, 're', async (refundId) => {
       const streamId = paymentStreamId(tenantId, paymentId);
       const current = await this.load(streamId);
