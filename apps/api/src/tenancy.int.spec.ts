@@ -1,9 +1,12 @@
+import { parseLedgerConfig, readLedgerEnv } from '@ledger/config';
 import { HttpPaymentGateway } from '@ledger/outbound';
 import { startSandboxGateway, type RunningSandboxGateway } from '@ledger/sandbox-gateway';
 import { createTestLedger, type TestLedger } from '@ledger/testing';
-import { createTestApi, type TestApi } from './testing/test-api';
+import { createGateways } from './compose-api';
+import { createTestApi, TEST_CONFIG, type TestApi } from './testing/test-api';
 
-const GATEWAY_KEY = 'sandbox-test-key-not-real';
+const ACME_GATEWAY_KEY = 'sandbox-test-key-acme-not-real';
+const GLOBEX_GATEWAY_KEY = 'sandbox-test-key-globex-not-real';
 const ACME = { authorization: 'Bearer test-key-acme-0000' };
 const GLOBEX = { authorization: 'Bearer test-key-globex-000' };
 
@@ -15,9 +18,24 @@ describe('tenant boundaries of the API', () => {
 
   beforeAll(async () => {
     ledger = await createTestLedger('tenancy');
-    sandbox = await startSandboxGateway({ port: 0, apiKey: GATEWAY_KEY });
-    const gateway = new HttpPaymentGateway({ baseUrl: sandbox.url, apiKey: GATEWAY_KEY });
-    api = await createTestApi(ledger, { gateway });
+    // One sandbox hosting both tenants' accounts, as `ledger start` runs it.
+    sandbox = await startSandboxGateway({
+      port: 0,
+      accounts: [{ apiKey: ACME_GATEWAY_KEY }, { apiKey: GLOBEX_GATEWAY_KEY }],
+    });
+    const config = parseLedgerConfig({
+      ...TEST_CONFIG,
+      tenants: TEST_CONFIG.tenants.map((tenant) => ({
+        ...tenant,
+        gateway: {
+          kind: 'sandbox',
+          baseUrl: sandbox.url,
+          apiKey: tenant.id === 'acme' ? ACME_GATEWAY_KEY : GLOBEX_GATEWAY_KEY,
+        },
+      })),
+    });
+    const env = readLedgerEnv({});
+    api = await createTestApi(ledger, { config, gateways: createGateways(config, env) });
   });
 
   afterAll(async () => {
@@ -35,8 +53,15 @@ describe('tenant boundaries of the API', () => {
     });
   }
 
-  async function succeededPayment(): Promise<{ paymentId: string; version: number }> {
-    const created = await post('/payments', { amount: 900, currency: 'EUR' }, `t-${++keys}`);
+  async function succeededPayment(
+    headers: object = ACME,
+  ): Promise<{ paymentId: string; version: number }> {
+    const created = await post(
+      '/payments',
+      { amount: 900, currency: 'EUR' },
+      `t-${++keys}`,
+      headers,
+    );
     expect(created.json()).toMatchObject({ status: 'succeeded' });
     return created.json<{ paymentId: string; version: number }>();
   }
@@ -111,6 +136,27 @@ describe('tenant boundaries of the API', () => {
       expect(own.statusCode).toBe(200);
       expect(foreign.statusCode).toBe(404);
       expect(foreign.json()).toMatchObject({ code: 'payment_not_found' });
+    });
+  });
+  describe('when each tenant charges through the gateway', () => {
+    it("uses the tenant's own account, which no other account can see", async () => {
+      const { paymentId } = await succeededPayment(GLOBEX);
+      const account = (key: string) =>
+        new HttpPaymentGateway({ baseUrl: sandbox.url, apiKey: key }).findCharge(paymentId);
+
+      const inGlobex = await account(GLOBEX_GATEWAY_KEY);
+      const inAcme = await account(ACME_GATEWAY_KEY);
+
+      expect(inGlobex).toMatchObject({ outcome: 'succeeded', value: { paymentId } });
+      expect(inAcme).toMatchObject({ outcome: 'succeeded' });
+      expect(inAcme).toHaveProperty('value', undefined);
+    });
+
+    it('reports the worst circuit in /health, naming no tenant', async () => {
+      const health = await api.app.inject({ method: 'GET', url: '/health' });
+
+      expect(health.json()).toMatchObject({ gateway: { circuit: 'closed', notClosed: 0 } });
+      expect(health.body).not.toMatch(/acme|globex/);
     });
   });
 });

@@ -9,7 +9,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { FastifyReply } from 'fastify';
 import type { LedgerTables } from '@ledger/event-store';
-import type { PaymentGateway } from '@ledger/outbound';
+import type { TenantGateways } from '@ledger/outbound';
 import { DYNAMODB_CLIENT, EVENT_BRIDGE, LEDGER_TABLES, PAYMENT_GATEWAY } from '../api-dependencies';
 import { probeBus, probeStorage } from './storage-probe';
 
@@ -30,10 +30,13 @@ export class HealthReport {
   bus!: 'up' | 'down';
 
   @ApiProperty({
-    description: "The payment gateway client's circuit breaker",
-    example: { circuit: 'closed' },
+    description:
+      "The tenants' gateway clients, one per tenant account, each with its own circuit breaker: " +
+      '`circuit` is the worst of their states (closed < half_open < open < isolated), ' +
+      '`notClosed` how many are not closed. No tenant is named: /health is public.',
+    example: { circuit: 'closed', notClosed: 0 },
   })
-  gateway!: { circuit: 'closed' | 'open' | 'half_open' | 'isolated' };
+  gateway!: { circuit: 'closed' | 'open' | 'half_open' | 'isolated'; notClosed: number };
 }
 
 @ApiTags('health')
@@ -42,7 +45,7 @@ export class HealthController {
   constructor(
     @Inject(DYNAMODB_CLIENT) private readonly dynamoDb: DynamoDBClient,
     @Inject(LEDGER_TABLES) private readonly tables: LedgerTables,
-    @Inject(PAYMENT_GATEWAY) private readonly gateway: PaymentGateway,
+    @Inject(PAYMENT_GATEWAY) private readonly gateways: TenantGateways,
     @Inject(EVENT_BRIDGE) private readonly eventBridge: EventBridgeClient,
   ) {}
 
@@ -60,7 +63,10 @@ export class HealthController {
       status: !up ? 'unavailable' : busUp ? 'ok' : 'degraded',
       dynamodb: up ? 'up' : 'down',
       bus: busUp ? 'up' : 'down',
-      gateway: { circuit: this.gateway.circuitState() },
+      gateway: {
+        circuit: this.gateways.circuitState(),
+        notClosed: this.gateways.notClosed(),
+      },
     };
   }
 }
