@@ -48,7 +48,10 @@ export class ApiModule {
         { provide: PAYMENT_QUERIES, useValue: deps.paymentQueries },
         { provide: EVENT_BRIDGE, useValue: deps.eventBridge },
         { provide: REPLAYS, useValue: deps.replays },
-        { provide: API_KEYS, useValue: new ApiKeyRegistry(deps.config.tenants) },
+        {
+          provide: API_KEYS,
+          useValue: new ApiKeyRegistry(deps.config.tenants, deps.config.operators),
+        },
       ],
     };
   }

@@ -2,6 +2,7 @@ import { Controller, Get, Inject, Param, Query, UseGuards } from '@nestjs/common
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,
+  ApiForbiddenResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
@@ -26,6 +27,7 @@ import {
 @ApiTags('payments')
 @ApiBearerAuth()
 @ApiUnauthorizedResponse({ type: ProblemDto, description: 'unauthorized' })
+@ApiForbiddenResponse({ type: ProblemDto, description: "tenant_key_required: an operator's key" })
 @UseGuards(ApiKeyGuard)
 @Controller('payments')
 export class PaymentQueriesController {

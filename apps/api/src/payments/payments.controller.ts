@@ -12,6 +12,7 @@ import {
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,
+  ApiForbiddenResponse,
   ApiConflictResponse,
   ApiCreatedResponse,
   ApiHeader,
@@ -48,6 +49,7 @@ const IDEMPOTENCY_HEADER = {
 @ApiBearerAuth()
 @ApiUnauthorizedResponse({ type: ProblemDto, description: 'unauthorized' })
 @ApiServiceUnavailableResponse({ type: ProblemDto, description: 'store_unavailable' })
+@ApiForbiddenResponse({ type: ProblemDto, description: "tenant_key_required: an operator's key" })
 @UseGuards(ApiKeyGuard)
 @Controller('payments')
 export class PaymentsController {
