@@ -148,9 +148,6 @@ export class LedgerConfig {
   gateway?: GatewayConfig;
 }
 
-/** A tenant after parsing: its gateway account is always there. */
-export type ConfiguredTenant = TenantConfig & { gateway: GatewayConfig };
-
 /** The configuration file is missing, unreadable or invalid; the message lists every problem. */
 export class ConfigError extends Error {
   constructor(

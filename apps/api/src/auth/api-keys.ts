@@ -42,10 +42,4 @@ export class ApiKeyRegistry {
     }
     return principal;
   }
-
-  /** The tenant a presented key belongs to, if it is a tenant's. */
-  tenantFor(presented: string): string | undefined {
-    const principal = this.principalFor(presented);
-    return principal?.kind === 'tenant' ? principal.tenantId : undefined;
-  }
 }
