@@ -1,7 +1,7 @@
 import { ledgerTemplateRules } from '@ledger/bus';
 import { handleCommand, type StoredEvent } from '@ledger/event-store';
 import { paymentDecider, paymentStreamId, type PaymentCommand } from '@ledger/ledger';
-import { LocalBusReplayDelivery } from '@ledger/replay';
+import { DynamoDbReplayJobs, LocalBusReplayDelivery } from '@ledger/replay';
 import { createTestLedger, type TestLedger } from '@ledger/testing';
 import { createTestApi, type TestApi } from '../testing/test-api';
 
@@ -164,6 +164,33 @@ describe('replays and tenants', () => {
 
       expect(response.statusCode).toBe(403);
       expect(response.json()).toMatchObject({ code: 'tenant_key_required' });
+    });
+  });
+  describe("when a job recorded before tenant-only reads holds another tenant's position", () => {
+    it('leaves that position out of what the tenant sees', async () => {
+      const replayId = '01JTENANTSOLDJOB0000000000';
+      const acmePosition = all.find((e) => e.streamId.startsWith('acme#'))!.position;
+      await new DynamoDbReplayJobs(ledger.client, ledger.tables.meta).create({
+        replayId,
+        kind: 'republish',
+        scope: { tenantId: 'globex' },
+        status: 'interrupted',
+        dryRun: true,
+        processed: 3,
+        checkpoint: acmePosition,
+        startedAt: NOW,
+        updatedAt: NOW,
+      });
+
+      const seen = await api.app.inject({
+        method: 'GET',
+        url: `/admin/replays/${replayId}`,
+        headers: GLOBEX,
+      });
+
+      expect(seen.statusCode).toBe(200);
+      expect(seen.json()).toMatchObject({ replayId, processed: 3 });
+      expect(seen.body).not.toContain('acme');
     });
   });
 });

@@ -12,6 +12,7 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { NotFoundError, ValidationFailedError } from '@ledger/errors';
+import { parsePosition } from '@ledger/event-store';
 import type { ReplayJob } from '@ledger/replay';
 import { LEDGER_CONFIG, REPLAYS } from '../api-dependencies';
 import type { LedgerConfig } from '@ledger/config';
@@ -88,7 +89,7 @@ export class ReplaysController {
       job !== undefined &&
       (principal.kind === 'operator' || job.scope.tenantId === principal.tenantId);
     if (!visible) throw new NotFoundError('No such replay', 'replay_not_found');
-    return job;
+    return principal.kind === 'tenant' ? ownPositionsOnly(job, principal.tenantId) : job;
   }
 
   /**
@@ -121,4 +122,26 @@ export class ReplaysController {
     }
     return undefined;
   }
+}
+
+/**
+ * A tenant's job as the tenant may see it. Jobs read only their tenant's events, so their
+ * checkpoints are the tenant's own; records written before that rule may hold a position in
+ * another tenant's stream, which is left out rather than shown.
+ */
+function ownPositionsOnly(job: ReplayJob, tenantId: string): ReplayJob {
+  const own = (position: string): boolean => {
+    try {
+      return parsePosition(position).streamId.startsWith(`${tenantId}#`);
+    } catch {
+      return false;
+    }
+  };
+  const { checkpoint, shardCheckpoints, ...rest } = job;
+  const shards = Object.entries(shardCheckpoints ?? {}).filter(([, position]) => own(position));
+  return {
+    ...rest,
+    ...(checkpoint !== undefined && own(checkpoint) && { checkpoint }),
+    ...(shards.length > 0 && { shardCheckpoints: Object.fromEntries(shards) }),
+  };
 }
