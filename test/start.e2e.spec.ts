@@ -46,7 +46,7 @@ describe('ledger start', () => {
         status: 'ok',
         dynamodb: 'up',
         bus: 'up',
-        gateway: { circuit: 'closed' },
+        gateway: { circuit: 'closed', notClosed: 0 },
       });
       expect(missing.status).toBe(404);
       expect(missing.headers.get('content-type')).toContain('application/problem+json');

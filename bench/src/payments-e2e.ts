@@ -158,15 +158,21 @@ export async function measurePaymentsEndToEnd(
   }
 }
 
-/** A copy of the committed configuration with `gateway` pointing at the bench's sandbox. */
+/** A copy of the committed configuration with acme's gateway pointing at the bench's sandbox. */
 async function writeGatewayConfig(path: string, baseUrl: string, apiKey: string): Promise<void> {
   const committed = join(repoRoot(), 'ledger.config.yaml');
-  const config = parse(readFileSync(committed, 'utf8')) as Record<string, unknown>;
-  config.gateway = { ...(config.gateway as object | undefined), baseUrl, apiKey };
+  const config = parse(readFileSync(committed, 'utf8')) as {
+    tenants: { id: string; gateway?: object }[];
+  };
+  const acme = config.tenants.find((tenant) => tenant.id === 'acme');
+  if (acme === undefined) throw new Error(`${committed}: no tenant acme`);
+  acme.gateway = { ...acme.gateway, baseUrl, apiKey };
   await writeFile(path, stringify(config), { mode: 0o600 });
   // Validated here, so a rejected copy fails with the reason rather than as an API exit code.
-  const loaded = loadLedgerConfig(path);
-  if (loaded.gateway.baseUrl !== baseUrl) throw new Error(`${path}: gateway.baseUrl not applied`);
+  const loaded = loadLedgerConfig(path).tenants.find((tenant) => tenant.id === 'acme');
+  if (loaded?.gateway?.baseUrl !== baseUrl) {
+    throw new Error(`${path}: acme's gateway.baseUrl not applied`);
+  }
 }
 
 /** Up to `size` items spread evenly over `items` (first and last included). */

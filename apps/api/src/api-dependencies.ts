@@ -3,7 +3,7 @@ import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { LedgerConfig } from '@ledger/config';
 import type { EventStore, LedgerTables } from '@ledger/event-store';
 import type { Logger } from '@ledger/observability';
-import type { PaymentGateway } from '@ledger/outbound';
+import type { TenantGateways } from '@ledger/outbound';
 import type { PaymentCommands } from '@ledger/payments';
 import type { PaymentQueries } from '@ledger/projections';
 import type { RejectionRecorder, WebhookReceiver } from '@ledger/webhooks';
@@ -22,8 +22,8 @@ export interface ApiDependencies {
   rejectionRecorder: RejectionRecorder;
   paymentCommands: PaymentCommands;
   paymentQueries: PaymentQueries;
-  /** For the circuit state in /health. */
-  gateway: PaymentGateway;
+  /** Each tenant's gateway client; /health reports their circuit states. */
+  gateways: TenantGateways;
   /** For the bus reachability in /health. */
   eventBridge: EventBridgeClient;
   replays: ReplayService;

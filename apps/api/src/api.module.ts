@@ -44,11 +44,14 @@ export class ApiModule {
         { provide: CLOCK, useValue: deps.clock },
         { provide: WEBHOOK_RECEIVER, useValue: deps.webhookReceiver },
         { provide: PAYMENT_COMMANDS, useValue: deps.paymentCommands },
-        { provide: PAYMENT_GATEWAY, useValue: deps.gateway },
+        { provide: PAYMENT_GATEWAY, useValue: deps.gateways },
         { provide: PAYMENT_QUERIES, useValue: deps.paymentQueries },
         { provide: EVENT_BRIDGE, useValue: deps.eventBridge },
         { provide: REPLAYS, useValue: deps.replays },
-        { provide: API_KEYS, useValue: new ApiKeyRegistry(deps.config.tenants) },
+        {
+          provide: API_KEYS,
+          useValue: new ApiKeyRegistry(deps.config.tenants, deps.config.operators),
+        },
       ],
     };
   }

@@ -1,8 +1,8 @@
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { loadLedgerConfig, type LedgerConfig, type LedgerEnv } from '@ledger/config';
+import { loadLedgerConfig, tenantGateway, type LedgerConfig, type LedgerEnv } from '@ledger/config';
 import type { LedgerStorage } from '@ledger/event-store';
-import { HttpPaymentGateway, type PaymentGateway } from '@ledger/outbound';
+import { HttpPaymentGateway, TenantGateways } from '@ledger/outbound';
 import { DynamoDbRequestIdempotency, PaymentCommands } from '@ledger/payments';
 import {
   createLivePaymentDocuments,
@@ -46,7 +46,7 @@ export function composeApi(
     config,
     storage,
     logger,
-    createGateway(config, env),
+    createGateways(config, env),
     eventBridge,
     undefined,
     replayOptions(env, eventBridge, localBusUrl),
@@ -96,12 +96,25 @@ function replayOptions(
   return options;
 }
 
-/** The gateway client: the configured gateway, or the sandbox `ledger start` runs. */
-export function createGateway(config: LedgerConfig, env: LedgerEnv): PaymentGateway {
-  return new HttpPaymentGateway({
-    baseUrl: config.gateway.baseUrl ?? `http://127.0.0.1:${env.sandboxGatewayPort}`,
-    apiKey: config.gateway.apiKey,
-  });
+/**
+ * One gateway client per tenant, each for the tenant's own account and with its own circuit
+ * breaker; a null `baseUrl` is the sandbox `ledger start` runs (which hosts every account).
+ */
+export function createGateways(config: LedgerConfig, env: LedgerEnv): TenantGateways {
+  return new TenantGateways(
+    new Map(
+      config.tenants.map((tenant) => {
+        const account = tenantGateway(tenant);
+        return [
+          tenant.id,
+          new HttpPaymentGateway({
+            baseUrl: account.baseUrl ?? `http://127.0.0.1:${env.sandboxGatewayPort}`,
+            apiKey: account.apiKey,
+          }),
+        ];
+      }),
+    ),
+  );
 }
 
 /** The API's adapters for one configuration and storage. */
@@ -109,7 +122,7 @@ export function buildApiDependencies(
   config: LedgerConfig,
   storage: LedgerStorage,
   logger: Logger,
-  gateway: PaymentGateway,
+  gateways: TenantGateways,
   eventBridge: EventBridgeClient,
   clock: () => Date = () => new Date(),
   replays: ApiReplayOptions = {},
@@ -143,7 +156,7 @@ export function buildApiDependencies(
     clock,
     webhookReceiver,
     rejectionRecorder,
-    gateway,
+    gateways,
     eventBridge,
     replays: new ReplayService({
       jobs,
@@ -166,7 +179,7 @@ export function buildApiDependencies(
     ),
     paymentCommands: new PaymentCommands(
       storage.eventStore,
-      gateway,
+      (tenantId) => gateways.for(tenantId),
       new DynamoDbRequestIdempotency(storage.dynamoDb, storage.tables.idempotency, { clock }),
       clock,
     ),

@@ -12,9 +12,10 @@ import type { WebhookEvent } from './webhook-sender';
 
 /** `POST /charges`, `GET /charges?paymentId=` and `GET /charges/:id`, under `/v1`. */
 export function registerChargeRoutes(v1: FastifyInstance, context: SandboxContext): void {
-  const { book, idempotency, controls, stats } = context;
+  const { controls, stats } = context;
 
   v1.post('/charges', async (request, reply) => {
+    const { book, idempotency, notify } = context.accountOf(request);
     const response = await runIdempotent(
       request,
       idempotency,
@@ -25,7 +26,7 @@ export function registerChargeRoutes(v1: FastifyInstance, context: SandboxContex
         const charge = book.createCharge(input, outcomeForAmount(input.amount), now);
         stats.increment('chargesCreated');
         context.log('charge created', { chargeId: charge.id, status: charge.status });
-        await context.notify(chargeEvent(charge, now));
+        await notify(chargeEvent(charge, now));
         return chargeResponse(charge);
       },
     );
@@ -37,6 +38,7 @@ export function registerChargeRoutes(v1: FastifyInstance, context: SandboxContex
 
   v1.get('/charges', async (request, reply) => {
     await controls.latency();
+    const { book } = context.accountOf(request);
     const { paymentId } = request.query as Record<string, unknown>;
     if (typeof paymentId !== 'string' || paymentId === '') {
       throw invalidRequest('The paymentId query parameter is required');
@@ -49,7 +51,7 @@ export function registerChargeRoutes(v1: FastifyInstance, context: SandboxContex
 
   v1.get<{ Params: { id: string } }>('/charges/:id', async (request, reply) => {
     await controls.latency();
-    const charge = book.find(request.params.id);
+    const charge = context.accountOf(request).book.find(request.params.id);
     if (charge === undefined) throw unknownCharge(request.params.id);
     return answer(request, reply, {
       status: 200,

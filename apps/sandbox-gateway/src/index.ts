@@ -5,6 +5,7 @@ export { outcomeForAmount, type ChargeOutcome, type DeclineCode } from './test-a
 export { DEFAULT_SANDBOX_GATEWAY_PORT, sandboxGatewayOptionsFromEnv } from './sandbox-gateway.env';
 export type {
   RunningSandboxGateway,
+  SandboxAccountOptions,
   SandboxFaults,
   SandboxGatewayOptions,
   SandboxStats,

@@ -11,9 +11,10 @@ import type { WebhookEvent } from './webhook-sender';
 
 /** `POST /charges/:id/refunds`, under `/v1`. */
 export function registerRefundRoutes(v1: FastifyInstance, context: SandboxContext): void {
-  const { book, idempotency, controls, stats } = context;
+  const { controls, stats } = context;
 
   v1.post<{ Params: { id: string } }>('/charges/:id/refunds', async (request, reply) => {
+    const { book, idempotency, notify } = context.accountOf(request);
     const response = await runIdempotent(
       request,
       idempotency,
@@ -29,7 +30,7 @@ export function registerRefundRoutes(v1: FastifyInstance, context: SandboxContex
         const refund = book.refund(charge, input, now);
         stats.increment('refundsCreated');
         context.log('refund created', { refundId: refund.id, chargeId: charge.id });
-        await context.notify(refundEvent(refund, now));
+        await notify(refundEvent(refund, now));
         return {
           status: 201,
           body: {

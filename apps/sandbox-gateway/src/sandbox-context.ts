@@ -1,17 +1,24 @@
+import type { FastifyRequest } from 'fastify';
 import type { ChargeBook } from './charge-book';
 import type { FaultControls } from './fault-controls';
 import type { IdempotencyStore } from './idempotency-store';
 import type { SandboxStatsRecorder } from './sandbox-stats';
 import type { WebhookEvent } from './webhook-sender';
 
-/** Everything the routes of one sandbox share: its in-memory state and its controls. */
-export interface SandboxContext {
+/** One merchant account's state: its charges, its idempotency keys and its webhook endpoint. */
+export interface SandboxAccount {
   book: ChargeBook;
   idempotency: IdempotencyStore;
+  /** Hands an outcome's webhook to the account's sender; resolves when the answer may go out. */
+  notify: (event: WebhookEvent) => Promise<void>;
+}
+
+/** Everything the routes of one sandbox share: its controls, and the accounts it hosts. */
+export interface SandboxContext {
   controls: FaultControls;
   stats: SandboxStatsRecorder;
   clock: () => Date;
-  /** Hands an outcome's webhook to the sender; resolves when the HTTP answer may go out. */
-  notify(event: WebhookEvent): Promise<void>;
+  /** The account a `/v1` request was authenticated as (its API key chose it). */
+  accountOf(request: FastifyRequest): SandboxAccount;
   log(msg: string, fields?: object): void;
 }

@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { hasApiKey } from './api-key';
 import { ChargeBook } from './charge-book';
 import { registerChargeRoutes } from './charges.routes';
@@ -10,9 +10,10 @@ import { GatewayApiError } from './gateway-api.error';
 import { IdempotencyStore } from './idempotency-store';
 import { newId } from './ids';
 import { registerRefundRoutes } from './refunds.routes';
-import type { SandboxContext } from './sandbox-context';
+import type { SandboxAccount, SandboxContext } from './sandbox-context';
 import type {
   RunningSandboxGateway,
+  SandboxAccountOptions,
   SandboxFaults,
   SandboxGatewayOptions,
   SandboxStats,
@@ -32,55 +33,100 @@ const FASTIFY_ERROR_CODES: Record<string, string> = {
   FST_ERR_CTP_EMPTY_JSON_BODY: 'invalid_request',
 };
 
+/**
+ * The accounts a sandbox hosts: `apiKey` (with `webhook`) as the first, then `accounts`. Throws
+ * without any, or when two share a key.
+ */
+function accountsOf(options: SandboxGatewayOptions): SandboxAccountOptions[] {
+  const accounts: SandboxAccountOptions[] = [
+    ...(options.apiKey !== undefined
+      ? [{ apiKey: options.apiKey, ...(options.webhook && { webhook: options.webhook }) }]
+      : []),
+    ...(options.accounts ?? []),
+  ];
+  if (
+    accounts.length === 0 ||
+    accounts.some((a) => typeof a.apiKey !== 'string' || a.apiKey === '')
+  ) {
+    throw new TypeError('The sandbox gateway needs at least one account with a non-empty apiKey');
+  }
+  if (new Set(accounts.map((a) => a.apiKey)).size !== accounts.length) {
+    throw new TypeError('Two sandbox accounts share an apiKey');
+  }
+  return accounts;
+}
+
 /** Starts a sandbox payment gateway with in-memory state; resolves once it is listening. */
 export async function startSandboxGateway(
   options: SandboxGatewayOptions,
 ): Promise<RunningSandboxGateway> {
-  if (typeof options.apiKey !== 'string' || options.apiKey === '') {
-    throw new TypeError('The sandbox gateway needs a non-empty apiKey');
-  }
   const log = options.log ?? ((): void => undefined);
   const controls = new FaultControls(options.faults, options.random ?? Math.random);
   const stats = new SandboxStatsRecorder();
-  const book = new ChargeBook();
-  const idempotency = new IdempotencyStore();
-  const sender =
-    options.webhook === undefined
-      ? undefined
-      : new WebhookSender({
-          ...options.webhook,
-          retry: { ...DEFAULT_WEBHOOK_RETRY, ...options.webhookRetry },
-          onDelivered: () => stats.increment('webhooksSent'),
-          onFailedAttempt: () => stats.increment('webhookFailures'),
-          log,
-        });
+  const accounts = accountsOf(options).map((account) => {
+    const sender =
+      account.webhook === undefined
+        ? undefined
+        : new WebhookSender({
+            ...account.webhook,
+            retry: { ...DEFAULT_WEBHOOK_RETRY, ...options.webhookRetry },
+            onDelivered: () => stats.increment('webhooksSent'),
+            onFailedAttempt: () => stats.increment('webhookFailures'),
+            log,
+          });
+    const state: SandboxAccount = {
+      book: new ChargeBook(),
+      idempotency: new IdempotencyStore(),
+      notify: (event) =>
+        sender === undefined ? Promise.resolve() : sender.dispatch(event, controls.planWebhook()),
+    };
+    return { apiKey: account.apiKey, webhookUrl: account.webhook?.url, sender, state };
+  });
+  const authenticated = new WeakMap<FastifyRequest, SandboxAccount>();
   const context: SandboxContext = {
-    book,
-    idempotency,
     controls,
     stats,
     clock: () => new Date(),
-    notify: (event) =>
-      sender === undefined ? Promise.resolve() : sender.dispatch(event, controls.planWebhook()),
+    accountOf: (request) => {
+      const account = authenticated.get(request);
+      // Routes under /v1 run only after the API key hook chose an account.
+      if (account === undefined) throw new Error('no sandbox account for this request');
+      return account;
+    },
     log,
+  };
+  const authenticate = (request: FastifyRequest): boolean => {
+    let found: SandboxAccount | undefined;
+    // Every key is compared, whichever matches, so timing tells nothing about the keys.
+    for (const account of accounts) {
+      if (hasApiKey(request.headers.authorization, account.apiKey)) found = account.state;
+    }
+    if (found !== undefined) authenticated.set(request, found);
+    return found !== undefined;
   };
   const control: SandboxControlTarget = {
     setFaults: (changes) => controls.set(changes),
     script: (responses) => controls.script(responses),
     reset: () => {
-      book.clear();
-      idempotency.clear();
+      for (const { state } of accounts) {
+        state.book.clear();
+        state.idempotency.clear();
+      }
       stats.reset();
       controls.reset();
     },
     stats: () => stats.snapshot(),
   };
 
-  const app = buildSandboxApp(options.apiKey, context, control);
+  const app = buildSandboxApp(authenticate, context, control);
   await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
   const { address, port } = app.server.address() as AddressInfo;
   const host = address.includes(':') ? `[${address}]` : address;
-  log('sandbox gateway listening', { port, webhookUrl: options.webhook?.url });
+  log('sandbox gateway listening', {
+    port,
+    accounts: accounts.length,
+    webhookUrls: accounts.map((a) => a.webhookUrl).filter((url) => url !== undefined),
+  });
 
   let stopping: Promise<void> | undefined;
   return {
@@ -89,7 +135,7 @@ export async function startSandboxGateway(
     stop: () => {
       // Webhooks first: an early webhook holds its request open until its first attempt ends.
       stopping ??= (async () => {
-        await sender?.stop();
+        await Promise.all(accounts.map((account) => account.sender?.stop() ?? Promise.resolve()));
         await app.close();
       })();
       return stopping;
@@ -103,7 +149,7 @@ export async function startSandboxGateway(
 
 /** The Fastify app of one sandbox: `/v1` behind the API key and fault injection, `/_control`. */
 function buildSandboxApp(
-  apiKey: string,
+  authenticate: (request: FastifyRequest) => boolean,
   context: SandboxContext,
   control: SandboxControlTarget,
 ): FastifyInstance {
@@ -152,7 +198,7 @@ function buildSandboxApp(
         reply.raw.once('close', () => {
           if (!reply.raw.writableFinished) context.stats.aborted();
         });
-        if (hasApiKey(request.headers.authorization, apiKey)) {
+        if (authenticate(request)) {
           done();
           return;
         }

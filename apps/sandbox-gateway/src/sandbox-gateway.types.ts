@@ -70,15 +70,28 @@ export interface SandboxWebhookRetryOptions {
   timeoutMs: number;
 }
 
+/**
+ * One merchant account of the sandbox: its own API key, charges, refunds and idempotency keys,
+ * and its own webhook endpoint (a ledger tenant's provider).
+ */
+export interface SandboxAccountOptions {
+  /** The Bearer key that selects this account on `/v1` calls. */
+  apiKey: string;
+  /** Where this account's signed webhooks go; none are sent without it. */
+  webhook?: SandboxWebhookOptions;
+}
+
 export interface SandboxGatewayOptions {
   /** 0 = any free port (the default). */
   port?: number;
   /** Default 127.0.0.1: the control routes are unauthenticated, so stay off other interfaces. */
   host?: string;
-  /** The Bearer key every `/v1` call must present. */
-  apiKey: string;
-  /** Where signed webhooks go; none are sent without it. */
+  /** Shorthand for one account: the Bearer key every `/v1` call must present. */
+  apiKey?: string;
+  /** Where the `apiKey` account's signed webhooks go; none are sent without it. */
   webhook?: SandboxWebhookOptions;
+  /** Further accounts, each selected by its own API key; keys must differ. */
+  accounts?: SandboxAccountOptions[];
   faults?: Partial<SandboxFaults>;
   webhookRetry?: Partial<SandboxWebhookRetryOptions>;
   /** Source of every fault and webhook-plan decision; inject it for deterministic tests. */

@@ -22,8 +22,54 @@ import { SCHEME_NAMES, type SchemeName } from '@ledger/webhooks';
 
 const SLUG = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
+/** The gateway adapters a tenant's account can use. */
+export const GATEWAY_KINDS = ['sandbox'] as const;
+export type GatewayKind = (typeof GATEWAY_KINDS)[number];
+
+/** One tenant's account at its payment gateway. */
+export class GatewayConfig {
+  @IsOptional()
+  @IsIn(GATEWAY_KINDS)
+  kind: GatewayKind = 'sandbox';
+
+  /** null = the sandbox gateway `ledger start` runs locally. */
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  baseUrl: string | null = null;
+
+  @IsString()
+  @MinLength(1)
+  apiKey!: string;
+
+  /**
+   * The provider the locally run sandbox sends this account's webhooks to; it must belong to the
+   * same tenant. Default: the tenant's only standard-webhooks provider.
+   */
+  @IsOptional()
+  @Matches(SLUG, { message: 'webhookProvider must be a provider name' })
+  webhookProvider?: string;
+}
+
 export class TenantConfig {
   @Matches(SLUG, { message: 'tenant id must be lower-case letters, digits and dashes' })
+  id!: string;
+
+  @IsArray()
+  @ArrayMinSize(1)
+  @IsString({ each: true })
+  @MinLength(16, { each: true, message: 'each API key is at least 16 characters long' })
+  apiKeys!: string[];
+
+  /** The tenant's own gateway account (required once the configuration is normalised). */
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => GatewayConfig)
+  gateway?: GatewayConfig;
+}
+
+/** Credentials for store-wide admin work (replays of every tenant); never a tenant's. */
+export class OperatorConfig {
+  @Matches(SLUG, { message: 'operator id must be lower-case letters, digits and dashes' })
   id!: string;
 
   @IsArray()
@@ -54,16 +100,6 @@ export class ProviderConfig {
   @Min(1)
   @Max(86_400)
   toleranceSeconds: number = 300;
-}
-
-export class GatewayConfig {
-  @IsOptional()
-  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
-  baseUrl: string | null = null;
-
-  @IsString()
-  @MinLength(1)
-  apiKey!: string;
 }
 
 export class WebhooksConfig {
@@ -108,6 +144,16 @@ export class LedgerConfig {
   webhooks: WebhooksConfig = new WebhooksConfig();
 
   @IsOptional()
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => OperatorConfig)
+  operators: OperatorConfig[] = [];
+
+  /**
+   * @deprecated The one gateway of configurations before per-tenant accounts. Accepted only with a
+   * single tenant, whose `gateway` it becomes; cleared once the configuration is parsed.
+   */
+  @IsOptional()
   @ValidateNested()
   @Type(() => ApiConfig)
   api: ApiConfig = new ApiConfig();
@@ -115,7 +161,7 @@ export class LedgerConfig {
   @IsOptional()
   @ValidateNested()
   @Type(() => GatewayConfig)
-  gateway: GatewayConfig = Object.assign(new GatewayConfig(), { apiKey: 'sandbox-key' });
+  gateway?: GatewayConfig;
 }
 
 /** The configuration file is missing, unreadable or invalid; the message lists every problem. */
@@ -155,9 +201,56 @@ export function loadLedgerConfig(path: string, env: NodeJS.ProcessEnv = process.
 export function parseLedgerConfig(raw: unknown, source = 'configuration'): LedgerConfig {
   const config = plainToInstance(LedgerConfig, raw, { exposeDefaultValues: true });
   const problems = validateSync(config, { forbidUnknownValues: true }).flatMap((e) => describe(e));
+  if (problems.length === 0) problems.push(...normaliseGateways(config));
   problems.push(...crossCheck(config));
   if (problems.length > 0) throw new ConfigError(`${source} is invalid`, problems);
   return config;
+}
+
+/** The tenant's gateway account; parseLedgerConfig guarantees every tenant has one. */
+export function tenantGateway(tenant: TenantConfig): GatewayConfig {
+  if (tenant.gateway === undefined) throw new ConfigError(`tenant "${tenant.id}" has no gateway`);
+  return tenant.gateway;
+}
+
+/**
+ * Gives every tenant its own gateway account. An old top-level `gateway` still works for a single
+ * tenant (it becomes that tenant's); with several tenants it would be one account shared by all,
+ * whose webhooks reach one tenant's provider only, so it is refused with what to change.
+ */
+function normaliseGateways(config: LedgerConfig): string[] {
+  const problems: string[] = [];
+  const legacy = config.gateway;
+  config.gateway = undefined;
+  if (legacy !== undefined) {
+    if (config.tenants.length === 1 && config.tenants[0].gateway === undefined) {
+      config.tenants[0].gateway = legacy;
+    } else {
+      problems.push(
+        'the top-level "gateway" would be one gateway account shared by every tenant: move it ' +
+          'under each tenant as tenants[].gateway { kind, baseUrl, apiKey }, one account per tenant',
+      );
+      return problems;
+    }
+  }
+  const accounts = new Map<string, string>();
+  for (const tenant of config.tenants) {
+    if (tenant.gateway === undefined) {
+      problems.push(
+        `tenant "${tenant.id}" has no gateway account: add tenants[].gateway { kind, baseUrl, apiKey }`,
+      );
+      continue;
+    }
+    const account = `${tenant.gateway.kind} ${tenant.gateway.baseUrl ?? 'local'} ${tenant.gateway.apiKey}`;
+    const other = accounts.get(account);
+    if (other !== undefined) {
+      problems.push(
+        `tenants "${other}" and "${tenant.id}" share one gateway account: give each its own apiKey`,
+      );
+    }
+    accounts.set(account, tenant.id);
+  }
+  return problems;
 }
 
 function crossCheck(config: LedgerConfig): string[] {
@@ -167,9 +260,16 @@ function crossCheck(config: LedgerConfig): string[] {
     if (tenantIds.has(tenant.id)) problems.push(`tenant "${tenant.id}" is declared twice`);
     tenantIds.add(tenant.id);
   }
-  const keys = (config.tenants ?? []).flatMap((t) => t.apiKeys ?? []);
+  const keys = [...(config.tenants ?? []), ...(config.operators ?? [])].flatMap(
+    (holder) => holder.apiKeys ?? [],
+  );
   if (new Set(keys).size !== keys.length)
-    problems.push('an API key is given to more than one tenant');
+    problems.push('an API key is given more than once (to tenants or operators)');
+  const operatorIds = new Set<string>();
+  for (const operator of config.operators ?? []) {
+    if (operatorIds.has(operator.id)) problems.push(`operator "${operator.id}" is declared twice`);
+    operatorIds.add(operator.id);
+  }
   const providerNames = new Set<string>();
   for (const provider of config.providers ?? []) {
     if (providerNames.has(provider.name))
@@ -177,6 +277,16 @@ function crossCheck(config: LedgerConfig): string[] {
     providerNames.add(provider.name);
     if (!tenantIds.has(provider.tenant)) {
       problems.push(`provider "${provider.name}" names unknown tenant "${provider.tenant}"`);
+    }
+  }
+  for (const tenant of config.tenants ?? []) {
+    const name = tenant.gateway?.webhookProvider;
+    if (name === undefined) continue;
+    const provider = (config.providers ?? []).find((p) => p.name === name);
+    if (provider?.tenant !== tenant.id) {
+      problems.push(
+        `tenant "${tenant.id}": gateway.webhookProvider "${name}" is not a provider of this tenant`,
+      );
     }
   }
   return problems;

@@ -12,6 +12,25 @@ const valid = {
   gateway: { baseUrl: null, apiKey: 'sandbox-key' },
 };
 
+const twoTenants = {
+  tenants: [
+    {
+      id: 'acme',
+      apiKeys: ['local-dev-key-acme'],
+      gateway: { kind: 'sandbox', baseUrl: null, apiKey: 'gateway-key-acme' },
+    },
+    {
+      id: 'globex',
+      apiKeys: ['local-dev-key-globex'],
+      gateway: { kind: 'sandbox', baseUrl: null, apiKey: 'gateway-key-globex' },
+    },
+  ],
+  operators: [{ id: 'ops', apiKeys: ['local-dev-key-operator'] }],
+  providers: [
+    { name: 'sandbox', tenant: 'acme', scheme: 'hmac-sha256', secrets: ['not-a-real-secret'] },
+  ],
+};
+
 describe('ledger configuration', () => {
   describe('when the committed example is loaded', () => {
     it('is valid', () => {
@@ -19,7 +38,84 @@ describe('ledger configuration', () => {
 
       expect(config.tenants.map((t) => t.id)).toEqual(['acme', 'globex']);
       expect(config.providers.find((p) => p.name === 'sandbox')?.toleranceSeconds).toBe(300);
-      expect(config.gateway.baseUrl).toBeNull();
+      expect(config.tenants.map((t) => t.gateway?.webhookProvider)).toEqual([
+        'sandbox',
+        'sandbox-globex',
+      ]);
+      expect(config.operators.map((o) => o.id)).toEqual(['ops']);
+    });
+  });
+
+  describe('when each tenant has its own gateway account', () => {
+    it('keeps each account with its tenant', () => {
+      const config = parseLedgerConfig(twoTenants);
+
+      expect(config.tenants.map((t) => [t.id, t.gateway?.apiKey, t.gateway?.kind])).toEqual([
+        ['acme', 'gateway-key-acme', 'sandbox'],
+        ['globex', 'gateway-key-globex', 'sandbox'],
+      ]);
+      expect(config.gateway).toBeUndefined();
+    });
+  });
+
+  describe('when an old configuration has one top-level gateway', () => {
+    it('gives it to the only tenant', () => {
+      const config = parseLedgerConfig(valid);
+
+      expect(config.tenants[0].gateway).toMatchObject({ baseUrl: null, apiKey: 'sandbox-key' });
+      expect(config.gateway).toBeUndefined();
+    });
+
+    it('refuses it with several tenants, saying what to change', () => {
+      const raw = {
+        ...twoTenants,
+        tenants: twoTenants.tenants.map(({ id, apiKeys }) => ({ id, apiKeys })),
+        gateway: { baseUrl: null, apiKey: 'sandbox-key' },
+      };
+
+      expect(() => parseLedgerConfig(raw)).toThrow(
+        /move it under each tenant as tenants\[\]\.gateway/,
+      );
+    });
+  });
+
+  describe('when tenants could reach each other through the configuration', () => {
+    it.each([
+      [
+        'a tenant without a gateway account',
+        { tenants: [twoTenants.tenants[0], { id: 'globex', apiKeys: ['local-dev-key-globex'] }] },
+        /tenant "globex" has no gateway account/,
+      ],
+      [
+        'two tenants sharing one gateway account',
+        {
+          tenants: [
+            twoTenants.tenants[0],
+            { ...twoTenants.tenants[1], gateway: twoTenants.tenants[0].gateway },
+          ],
+        },
+        /"acme" and "globex" share one gateway account/,
+      ],
+      [
+        "an operator holding a tenant's key",
+        { operators: [{ id: 'ops', apiKeys: ['local-dev-key-acme'] }] },
+        /API key is given more than once/,
+      ],
+      [
+        "a gateway sending its webhooks to another tenant's provider",
+        {
+          tenants: [
+            twoTenants.tenants[0],
+            {
+              ...twoTenants.tenants[1],
+              gateway: { ...twoTenants.tenants[1].gateway, webhookProvider: 'sandbox' },
+            },
+          ],
+        },
+        /tenant "globex": gateway.webhookProvider "sandbox" is not a provider of this tenant/,
+      ],
+    ])('refuses %s', (_case, change, problem) => {
+      expect(() => parseLedgerConfig({ ...twoTenants, ...change })).toThrow(problem);
     });
   });
 

@@ -45,6 +45,11 @@ export interface ReadAllOptions {
   to?: string;
   /** Resume strictly after this position (a previous event's `position`). */
   after?: string;
+  /**
+   * Only this tenant's events (streams `<tenant>#...`), filtered while reading, so no other
+   * tenant's event, position or count ever reaches the caller.
+   */
+  tenantId?: string;
   /** Events fetched per shard query (default 250). */
   pageSize?: number;
 }
@@ -56,6 +61,8 @@ export interface ReadShardsOptions {
   to?: string;
   /** Per shard index: resume that reader strictly after this position (its last event). */
   after?: (shard: number) => string | undefined;
+  /** Only this tenant's events, as in `ReadAllOptions`. */
+  tenantId?: string;
   /** Events fetched per query (default 250). */
   pageSize?: number;
 }
@@ -92,7 +99,7 @@ export interface EventStore {
    */
   readShards(options?: ReadShardsOptions): AsyncIterable<StoredEvent>[];
   /** How many events `readAll` would return for the same bounds (counted, not read). */
-  countAll(options?: Pick<ReadAllOptions, 'from' | 'to'>): Promise<number>;
+  countAll(options?: Pick<ReadAllOptions, 'from' | 'to' | 'tenantId'>): Promise<number>;
 }
 
 /** Nest injection token for the event store port. */

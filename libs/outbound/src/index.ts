@@ -1,4 +1,5 @@
 export * from './payment-gateway.port';
+export { GatewayNotConfiguredError, TenantGateways } from './tenant-gateways';
 export { GatewayClientClosedError, InvalidGatewayOptionsError } from './gateway.errors';
 export {
   GATEWAY_CLIENT_USER_AGENT,

@@ -15,12 +15,15 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { IsDateTime, IsNotBefore } from '../http/date-time.validators';
+import { PATH_ID_GRAMMARS } from '../path-ids/path-id.pipe';
+
+const PAYMENT_ID_PATTERN = PATH_ID_GRAMMARS.payment;
 
 export class ReplayScopeDto {
-  @ApiPropertyOptional({ description: 'Only this payment' })
+  @ApiPropertyOptional({ description: 'Only this payment', pattern: PAYMENT_ID_PATTERN.source })
   @IsOptional()
   @IsString()
-  @Length(1, 128)
+  @Matches(PAYMENT_ID_PATTERN, { message: 'scope.paymentId must be a payment id (pay_...)' })
   paymentId?: string;
 
   @ApiPropertyOptional({ description: 'Events recorded at or after (ISO-8601 date-time)' })
@@ -49,7 +52,10 @@ export class StartReplayDto {
   @IsIn(['rebuild', 'republish'])
   kind!: 'rebuild' | 'republish';
 
-  @ApiPropertyOptional({ type: ReplayScopeDto, description: "Always within the caller's tenant" })
+  @ApiPropertyOptional({
+    type: ReplayScopeDto,
+    description: "Within the caller's tenant (with an operator key: `tenantId`'s, or the store's)",
+  })
   @IsOptional()
   @ValidateNested()
   @Type(() => ReplayScopeDto)
@@ -75,6 +81,25 @@ export class StartReplayDto {
   @IsOptional()
   @IsBoolean()
   dryRun?: boolean;
+
+  @ApiPropertyOptional({
+    description:
+      'Operator key only: the tenant to replay. A tenant key may only name itself ' +
+      '(403 operator_key_required otherwise)',
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[a-z0-9][a-z0-9-]{0,62}$/, { message: 'tenantId must be a tenant id' })
+  tenantId?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'Operator key only: replay every tenant of the store (403 operator_key_required for a ' +
+      'tenant key). An operator names `tenantId` or sets this.',
+  })
+  @IsOptional()
+  @IsBoolean()
+  storeWide?: boolean;
 }
 
 export class ReplayStartedDto {

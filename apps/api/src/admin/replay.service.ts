@@ -22,7 +22,7 @@ export interface ReplayServiceDependencies {
 }
 
 /**
- * Starts tenant-scoped replays from the admin API: records the job, then hands it to the replay
+ * Starts replays from the admin API (a tenant's, or with an operator key the store's): records the job, then hands it to the replay
  * worker, or runs it in this process in the background. Either way the job record in the meta
  * table carries progress and the checkpoint, so a run that dies can be resumed.
  */
@@ -31,12 +31,16 @@ export class ReplayService {
 
   constructor(private readonly deps: ReplayServiceDependencies) {}
 
-  async start(tenantId: string, request: StartReplayDto): Promise<ReplayJob> {
+  /**
+   * Records and starts a replay of one tenant, or of the whole store when `tenantId` is undefined
+   * (the controller allows that to operators only).
+   */
+  async start(tenantId: string | undefined, request: StartReplayDto): Promise<ReplayJob> {
     const now = (this.deps.clock ?? (() => new Date()))().toISOString();
     const job: ReplayJob = {
       replayId: ulid(),
       kind: request.kind,
-      scope: { ...request.scope, tenantId },
+      scope: { ...request.scope, ...(tenantId !== undefined && { tenantId }) },
       status: 'running',
       dryRun: request.dryRun === true,
       ...(request.kind === 'rebuild' && { mode: 'in-place' as const }),

@@ -1,26 +1,52 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { API_KEYS } from '../api-dependencies';
-import type { ApiKeyRegistry } from './api-keys';
-import { UnauthorizedError } from './auth.errors';
+import type { ApiKeyRegistry, Principal } from './api-keys';
+import { TenantKeyRequiredError, UnauthorizedError } from './auth.errors';
 
-/** The tenant a request was authenticated as, set by ApiKeyGuard. */
+/** A request after ApiKeyGuard or AdminKeyGuard: who its key speaks for. */
 export interface AuthenticatedRequest extends FastifyRequest {
+  principal: Principal;
+  /** Set for a tenant's key only. */
   tenantId: string;
 }
 
-/** Authenticates `/payments*` and `/admin*`: the bearer API key decides the tenant. */
+function authenticate(keys: ApiKeyRegistry, context: ExecutionContext): AuthenticatedRequest {
+  const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+  const header = request.headers.authorization;
+  const match = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
+  const principal = match ? keys.principalFor(match[1]) : undefined;
+  if (principal === undefined) throw new UnauthorizedError();
+  request.principal = principal;
+  if (principal.kind === 'tenant') request.tenantId = principal.tenantId;
+  return request;
+}
+
+/**
+ * Authenticates `/payments*`: the bearer API key decides the tenant. An operator's key is refused
+ * (403): operators do store-wide admin work, never a tenant's payments.
+ */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
   constructor(@Inject(API_KEYS) private readonly keys: ApiKeyRegistry) {}
 
   canActivate(context: ExecutionContext): boolean {
-    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const header = request.headers.authorization;
-    const match = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
-    const tenantId = match ? this.keys.tenantFor(match[1]) : undefined;
-    if (tenantId === undefined) throw new UnauthorizedError();
-    request.tenantId = tenantId;
+    const request = authenticate(this.keys, context);
+    if (request.principal.kind !== 'tenant') throw new TenantKeyRequiredError();
+    return true;
+  }
+}
+
+/**
+ * Authenticates `/admin*`: a tenant's key (work within that tenant) or an operator's (store-wide
+ * work); the controller decides which work needs which.
+ */
+@Injectable()
+export class AdminKeyGuard implements CanActivate {
+  constructor(@Inject(API_KEYS) private readonly keys: ApiKeyRegistry) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    authenticate(this.keys, context);
     return true;
   }
 }

@@ -1,29 +1,45 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { TenantConfig } from '@ledger/config';
+import type { OperatorConfig, TenantConfig } from '@ledger/config';
 
 const digest = (key: string): Buffer => createHash('sha256').update(key, 'utf8').digest();
 
+/** Who an API key speaks for: one tenant, or an operator (store-wide admin work). */
+export type Principal =
+  { kind: 'tenant'; tenantId: string } | { kind: 'operator'; operatorId: string };
+
 /**
- * Maps API keys to tenants. Keys are held only as SHA-256 digests and compared in constant time
- * against every configured key, so neither the lookup nor its timing reveals anything about them.
+ * Maps API keys to tenants and operators. Keys are held only as SHA-256 digests and compared in
+ * constant time against every configured key, so neither the lookup nor its timing reveals
+ * anything about them.
  */
 export class ApiKeyRegistry {
-  private readonly entries: { digest: Buffer; tenantId: string }[];
+  private readonly entries: { digest: Buffer; principal: Principal }[];
 
-  constructor(tenants: readonly TenantConfig[]) {
-    this.entries = tenants.flatMap((tenant) =>
-      tenant.apiKeys.map((key) => ({ digest: digest(key), tenantId: tenant.id })),
-    );
+  constructor(tenants: readonly TenantConfig[], operators: readonly OperatorConfig[] = []) {
+    this.entries = [
+      ...tenants.flatMap((tenant) =>
+        tenant.apiKeys.map((key) => ({
+          digest: digest(key),
+          principal: { kind: 'tenant' as const, tenantId: tenant.id },
+        })),
+      ),
+      ...operators.flatMap((operator) =>
+        operator.apiKeys.map((key) => ({
+          digest: digest(key),
+          principal: { kind: 'operator' as const, operatorId: operator.id },
+        })),
+      ),
+    ];
   }
 
-  /** The tenant a presented key belongs to, if any. */
-  tenantFor(presented: string): string | undefined {
+  /** Who a presented key belongs to, if anyone. */
+  principalFor(presented: string): Principal | undefined {
     const candidate = digest(presented);
-    let tenantId: string | undefined;
+    let principal: Principal | undefined;
     for (const entry of this.entries) {
       // No early exit: every key is compared whatever matched.
-      if (timingSafeEqual(entry.digest, candidate)) tenantId = entry.tenantId;
+      if (timingSafeEqual(entry.digest, candidate)) principal = entry.principal;
     }
-    return tenantId;
+    return principal;
   }
 }

@@ -9,3 +9,26 @@ export class UnauthorizedError extends LedgerError {
     super('A valid API key is required: Authorization: Bearer <api key>');
   }
 }
+
+/** An operator's key on a tenant's resource: operators do store-wide work only. */
+export class TenantKeyRequiredError extends LedgerError {
+  readonly code = 'tenant_key_required';
+  readonly status = 403;
+
+  constructor() {
+    super("This resource belongs to a tenant: use the tenant's API key");
+  }
+}
+
+/** A tenant's key asking for store-wide work, or for another tenant's. */
+export class OperatorKeyRequiredError extends LedgerError {
+  readonly code = 'operator_key_required';
+  readonly status = 403;
+
+  constructor() {
+    super(
+      "Store-wide work (and work on another tenant) needs an operator's API key; a tenant key " +
+        'reaches its own tenant only',
+    );
+  }
+}

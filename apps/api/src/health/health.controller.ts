@@ -9,7 +9,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { LedgerError } from '@ledger/errors';
 import type { LedgerTables } from '@ledger/event-store';
-import type { PaymentGateway } from '@ledger/outbound';
+import type { TenantGateways } from '@ledger/outbound';
 import { DYNAMODB_CLIENT, EVENT_BRIDGE, LEDGER_TABLES, PAYMENT_GATEWAY } from '../api-dependencies';
 import { ProblemDto } from '../openapi/problem.dto';
 import { probeBus, probeStorage } from './storage-probe';
@@ -31,10 +31,13 @@ export class HealthReport {
   bus!: 'up' | 'down';
 
   @ApiProperty({
-    description: "The payment gateway client's circuit breaker",
-    example: { circuit: 'closed' },
+    description:
+      "The tenants' gateway clients, one per tenant account, each with its own circuit breaker: " +
+      '`circuit` is the worst of their states (closed < half_open < open < isolated), ' +
+      '`notClosed` how many are not closed. No tenant is named: /health is public.',
+    example: { circuit: 'closed', notClosed: 0 },
   })
-  gateway!: { circuit: 'closed' | 'open' | 'half_open' | 'isolated' };
+  gateway!: { circuit: 'closed' | 'open' | 'half_open' | 'isolated'; notClosed: number };
 }
 
 /** Storage is unreachable: answered as a problem (503, Retry-After) carrying the checks. */
@@ -58,7 +61,7 @@ export class HealthController {
   constructor(
     @Inject(DYNAMODB_CLIENT) private readonly dynamoDb: DynamoDBClient,
     @Inject(LEDGER_TABLES) private readonly tables: LedgerTables,
-    @Inject(PAYMENT_GATEWAY) private readonly gateway: PaymentGateway,
+    @Inject(PAYMENT_GATEWAY) private readonly gateways: TenantGateways,
     @Inject(EVENT_BRIDGE) private readonly eventBridge: EventBridgeClient,
   ) {}
 
@@ -82,7 +85,10 @@ export class HealthController {
     const checks = {
       dynamodb: up ? ('up' as const) : ('down' as const),
       bus: busUp ? ('up' as const) : ('down' as const),
-      gateway: { circuit: this.gateway.circuitState() },
+      gateway: {
+        circuit: this.gateways.circuitState(),
+        notClosed: this.gateways.notClosed(),
+      },
     };
     if (!up) throw new ServiceUnavailableError(checks);
     return { status: busUp ? 'ok' : 'degraded', ...checks };

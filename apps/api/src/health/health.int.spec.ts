@@ -32,7 +32,7 @@ describe('GET /health', () => {
         status: 'ok',
         dynamodb: 'up',
         bus: 'up',
-        gateway: { circuit: 'closed' },
+        gateway: { circuit: 'closed', notClosed: 0 },
       });
     });
   });

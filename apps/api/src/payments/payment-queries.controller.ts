@@ -2,6 +2,7 @@ import { Controller, Get, Inject, Param, Query, UseGuards } from '@nestjs/common
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,
+  ApiForbiddenResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
@@ -13,6 +14,7 @@ import { PAYMENT_QUERIES } from '../api-dependencies';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { TenantId } from '../auth/tenant.decorator';
 import { ProblemDto } from '../openapi/problem.dto';
+import { PaymentIdPipe } from '../path-ids/path-id.pipe';
 import {
   GetPaymentQueryDto,
   HistoryPageDto,
@@ -25,6 +27,7 @@ import {
 @ApiTags('payments')
 @ApiBearerAuth()
 @ApiUnauthorizedResponse({ type: ProblemDto, description: 'unauthorized' })
+@ApiForbiddenResponse({ type: ProblemDto, description: "tenant_key_required: an operator's key" })
 @UseGuards(ApiKeyGuard)
 @Controller('payments')
 export class PaymentQueriesController {
@@ -54,10 +57,11 @@ export class PaymentQueriesController {
   @Get(':paymentId')
   @ApiOperation({ summary: "A payment's current state and the stream version it reflects" })
   @ApiOkResponse({ type: PaymentViewDto })
+  @ApiBadRequestResponse({ type: ProblemDto, description: 'validation_failed, invalid_payment_id' })
   @ApiNotFoundResponse({ type: ProblemDto, description: 'payment_not_found' })
   get(
     @TenantId() tenantId: string,
-    @Param('paymentId') paymentId: string,
+    @Param('paymentId', PaymentIdPipe) paymentId: string,
     @Query() query: GetPaymentQueryDto,
   ) {
     return this.queries.get(tenantId, paymentId, query.minVersion);
@@ -70,10 +74,10 @@ export class PaymentQueriesController {
   })
   @ApiOkResponse({ type: HistoryPageDto })
   @ApiNotFoundResponse({ type: ProblemDto, description: 'payment_not_found' })
-  @ApiBadRequestResponse({ type: ProblemDto, description: 'validation_failed' })
+  @ApiBadRequestResponse({ type: ProblemDto, description: 'validation_failed, invalid_payment_id' })
   history(
     @TenantId() tenantId: string,
-    @Param('paymentId') paymentId: string,
+    @Param('paymentId', PaymentIdPipe) paymentId: string,
     @Query() query: HistoryQueryDto,
   ) {
     return this.queries.history(tenantId, paymentId, {

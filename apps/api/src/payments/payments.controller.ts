@@ -12,6 +12,7 @@ import {
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,
+  ApiForbiddenResponse,
   ApiConflictResponse,
   ApiCreatedResponse,
   ApiHeader,
@@ -29,6 +30,7 @@ import { PAYMENT_COMMANDS } from '../api-dependencies';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { TenantId } from '../auth/tenant.decorator';
 import { ApiJsonBodyProblems, ProblemDto } from '../openapi/problem.dto';
+import { PaymentIdPipe } from '../path-ids/path-id.pipe';
 import { requireIdempotencyKey } from './idempotency-key';
 import {
   CreatePaymentDto,
@@ -47,6 +49,7 @@ const IDEMPOTENCY_HEADER = {
 @ApiBearerAuth()
 @ApiUnauthorizedResponse({ type: ProblemDto, description: 'unauthorized' })
 @ApiServiceUnavailableResponse({ type: ProblemDto, description: 'store_unavailable' })
+@ApiForbiddenResponse({ type: ProblemDto, description: "tenant_key_required: an operator's key" })
 @UseGuards(ApiKeyGuard)
 @Controller('payments')
 export class PaymentsController {
@@ -66,7 +69,7 @@ export class PaymentsController {
     type: ProblemDto,
     description:
       'validation_failed (also an undeclared member, `constructor` and `__proto__` included), ' +
-      'idempotency_key_missing, malformed_payload, payload_too_deep (nested over 16 levels)',
+      'idempotency_key_missing, idempotency_key_invalid, malformed_payload, payload_too_deep (nested over 16 levels)',
   })
   @ApiJsonBodyProblems()
   @ApiConflictResponse({ type: ProblemDto, description: 'request_in_progress' })
@@ -95,7 +98,7 @@ export class PaymentsController {
     type: ProblemDto,
     description:
       'validation_failed (also an undeclared member, `constructor` and `__proto__` included), ' +
-      'idempotency_key_missing, malformed_payload, payload_too_deep (nested over 16 levels)',
+      'idempotency_key_missing, idempotency_key_invalid, invalid_payment_id, malformed_payload, payload_too_deep (nested over 16 levels)',
   })
   @ApiJsonBodyProblems()
   @ApiNotFoundResponse({ type: ProblemDto, description: 'payment_not_found' })
@@ -106,7 +109,7 @@ export class PaymentsController {
   @ApiUnprocessableEntityResponse({ type: ProblemDto, description: 'idempotency_key_reused' })
   async refund(
     @TenantId() tenantId: string,
-    @Param('paymentId') paymentId: string,
+    @Param('paymentId', PaymentIdPipe) paymentId: string,
     @Headers('idempotency-key') key: string | undefined,
     @Body() body: RefundPaymentDto,
     @Req() request: FastifyRequest,
@@ -130,10 +133,11 @@ export class PaymentsController {
       'an outcome_unknown payment is charged again with the same gateway Idempotency-Key.',
   })
   @ApiOkResponse({ type: PaymentCommandResultDto })
+  @ApiBadRequestResponse({ type: ProblemDto, description: 'invalid_payment_id' })
   @ApiNotFoundResponse({ type: ProblemDto, description: 'payment_not_found' })
   async reconcile(
     @TenantId() tenantId: string,
-    @Param('paymentId') paymentId: string,
+    @Param('paymentId', PaymentIdPipe) paymentId: string,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Record<string, unknown>> {

@@ -3,7 +3,7 @@ import { parseLedgerConfig, type LedgerConfig } from '@ledger/config';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { createEventBridgeClient } from '@ledger/bus';
 import type { LedgerStorage } from '@ledger/event-store';
-import { HttpPaymentGateway, type PaymentGateway } from '@ledger/outbound';
+import { HttpPaymentGateway, TenantGateways, type PaymentGateway } from '@ledger/outbound';
 import { createLogger } from '@ledger/observability';
 import type { TestLedger } from '@ledger/testing';
 import type { ApiDependencies } from '../api-dependencies';
@@ -13,9 +13,18 @@ import { createApiApp } from '../create-api-app';
 /** A configuration for API tests; every key and secret in it is a placeholder. */
 export const TEST_CONFIG = {
   tenants: [
-    { id: 'acme', apiKeys: ['test-key-acme-0000'] },
-    { id: 'globex', apiKeys: ['test-key-globex-000'] },
+    {
+      id: 'acme',
+      apiKeys: ['test-key-acme-0000'],
+      gateway: { kind: 'sandbox', baseUrl: null, apiKey: 'test-gateway-key-acme' },
+    },
+    {
+      id: 'globex',
+      apiKeys: ['test-key-globex-000'],
+      gateway: { kind: 'sandbox', baseUrl: null, apiKey: 'test-gateway-key-globex' },
+    },
   ],
+  operators: [{ id: 'ops', apiKeys: ['test-key-operator-00'] }],
   providers: [
     { name: 'sandbox', tenant: 'acme', scheme: 'hmac-sha256', secrets: ['test-secret-not-real'] },
     {
@@ -26,7 +35,6 @@ export const TEST_CONFIG = {
     },
     { name: 'gh', tenant: 'globex', scheme: 'github', secrets: ['test-secret-not-real'] },
   ],
-  gateway: { baseUrl: null, apiKey: 'test-gateway-key' },
 };
 
 export interface TestApi {
@@ -42,8 +50,13 @@ export async function createTestApi(
     config?: unknown;
     clock?: () => Date;
     storage?: LedgerStorage;
-    /** Default: a client of a gateway nobody listens for (tests that never charge). */
+    /** One client used for every tenant (tests that need no per-tenant accounts). */
     gateway?: PaymentGateway;
+    /**
+     * Each tenant's client. Default: `gateway` for every tenant, else clients of a gateway nobody
+     * listens for (tests that never charge).
+     */
+    gateways?: TenantGateways;
     /** Default: a client of a bus nobody listens for. */
     eventBridge?: EventBridgeClient;
     /** Default: replays run in process, with no re-delivery adapter. */
@@ -56,15 +69,23 @@ export async function createTestApi(
     tables: ledger.tables,
     eventStore: ledger.store,
   };
-  const gateway =
-    options.gateway ??
-    new HttpPaymentGateway({ baseUrl: 'http://127.0.0.1:1', apiKey: 'test-gateway-key' });
+  const gateways =
+    options.gateways ??
+    new TenantGateways(
+      new Map(
+        config.tenants.map((tenant) => [
+          tenant.id,
+          options.gateway ??
+            new HttpPaymentGateway({ baseUrl: 'http://127.0.0.1:1', apiKey: 'test-gateway-key' }),
+        ]),
+      ),
+    );
   const eventBridge = options.eventBridge ?? createEventBridgeClient('http://127.0.0.1:1');
   const deps = buildApiDependencies(
     config,
     storage,
     createLogger('silent'),
-    gateway,
+    gateways,
     eventBridge,
     options.clock,
     options.replays,

@@ -63,7 +63,12 @@ export function registerRebuildCommands(
             documentsOf: (generation) =>
               new DynamoDbPaymentDocuments(storage.dynamoDb, storage.tables.readModels, generation),
             // Every event in the bounds, payment or not: what the rebuild reads through.
-            count: (scope) => storage.eventStore.countAll({ from: scope.from, to: scope.to }),
+            count: (scope) =>
+              storage.eventStore.countAll({
+                from: scope.from,
+                to: scope.to,
+                tenantId: scope.tenantId,
+              }),
           },
           job,
           { signal: controller.signal, onProgress: (progress) => printer.update(progress) },

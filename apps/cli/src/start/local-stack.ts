@@ -1,8 +1,18 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createEventBridgeClient, ledgerTemplateRules, startLocalBus } from '@ledger/bus';
-import { loadLedgerConfig, type LedgerConfig, type LedgerEnv } from '@ledger/config';
+import {
+  loadLedgerConfig,
+  tenantGateway,
+  type LedgerConfig,
+  type LedgerEnv,
+  type ProviderConfig,
+} from '@ledger/config';
 import { createReceiptsHandler, ReceiptStore, type ReceiptEvent } from '@ledger/payment-receipts';
-import { startSandboxGateway, type RunningSandboxGateway } from '@ledger/sandbox-gateway';
+import {
+  startSandboxGateway,
+  type RunningSandboxGateway,
+  type SandboxAccountOptions,
+} from '@ledger/sandbox-gateway';
 import { tableDefinitions, type LedgerStorage } from '@ledger/event-store';
 import { openLedgerStorage } from '@ledger/ledger';
 import {
@@ -21,7 +31,6 @@ import {
 } from '@ledger/stream-processor-app';
 
 /** The provider whose webhooks the local sandbox gateway signs and sends. */
-const SANDBOX_PROVIDER = 'sandbox';
 /** The example subscriber's function in template.yaml; the local bus delivers to it by this name. */
 const RECEIPTS_FUNCTION = 'PaymentReceiptsFunction';
 
@@ -81,7 +90,7 @@ export async function startLocalStack(env: LedgerEnv, logger: Logger): Promise<L
     stops.push(() => processor.stop());
     logger.info({ consumers: processor.consumers }, 'stream processor running');
 
-    if (config.gateway.baseUrl === null) {
+    if (config.tenants.some((tenant) => tenantGateway(tenant).baseUrl === null)) {
       const sandbox = await startLocalSandbox(config, env, logger);
       stops.push(() => sandbox.stop());
     }
@@ -135,8 +144,9 @@ async function startLocalBusFor(
 }
 
 /**
- * The sandbox gateway, sending its signed webhooks to this ledger's `sandbox` provider; some are
- * duplicated and some overtake the HTTP answer, as real gateways' do.
+ * The sandbox gateway, hosting one account per tenant whose gateway has no `baseUrl`, each
+ * sending its signed webhooks to its own tenant's provider; some are duplicated and some overtake
+ * the HTTP answer, as real gateways' do.
  */
 async function startLocalSandbox(
   config: LedgerConfig,
@@ -144,27 +154,52 @@ async function startLocalSandbox(
   logger: Logger,
 ): Promise<RunningSandboxGateway> {
   await assertPortFree(env.sandboxGatewayPort, 'SANDBOX_GATEWAY_PORT');
-  const provider = config.providers.find(
-    (p) => p.name === SANDBOX_PROVIDER && p.scheme === 'standard-webhooks',
-  );
-  if (provider === undefined) {
-    logger.warn(
-      `no standard-webhooks provider named "${SANDBOX_PROVIDER}" is configured: ` +
-        'the sandbox gateway will send no webhooks',
-    );
+  const accounts: SandboxAccountOptions[] = [];
+  for (const tenant of config.tenants) {
+    const gateway = tenantGateway(tenant);
+    if (gateway.baseUrl !== null) continue;
+    const provider = webhookProviderOf(config, tenant.id, gateway.webhookProvider);
+    if (provider === undefined) {
+      logger.warn(
+        { tenant: tenant.id },
+        'the tenant has no standard-webhooks provider for its sandbox account (set ' +
+          'tenants[].gateway.webhookProvider): its account will send no webhooks',
+      );
+    }
+    accounts.push({
+      apiKey: gateway.apiKey,
+      ...(provider && {
+        webhook: {
+          url: `http://127.0.0.1:${env.port}/webhooks/${provider.name}`,
+          secret: provider.secrets[0],
+        },
+      }),
+    });
   }
   const sandbox = await startSandboxGateway({
     port: env.sandboxGatewayPort,
-    apiKey: config.gateway.apiKey,
-    ...(provider && {
-      webhook: {
-        url: `http://127.0.0.1:${env.port}/webhooks/${SANDBOX_PROVIDER}`,
-        secret: provider.secrets[0],
-      },
-    }),
+    accounts,
     faults: { duplicateWebhookRate: 0.1, earlyWebhookRate: 0.2 },
     log: (message, fields) => logger.info({ ...fields, component: 'sandbox-gateway' }, message),
   });
-  logger.info({ url: sandbox.url }, 'sandbox gateway listening');
+  logger.info({ url: sandbox.url, accounts: accounts.length }, 'sandbox gateway listening');
   return sandbox;
+}
+
+/**
+ * The provider a tenant's sandbox account sends to: the one named, else the tenant's only
+ * standard-webhooks provider (the sandbox signs with Standard Webhooks).
+ */
+function webhookProviderOf(
+  config: LedgerConfig,
+  tenantId: string,
+  named: string | undefined,
+): ProviderConfig | undefined {
+  const candidates = config.providers.filter(
+    (p) =>
+      p.tenant === tenantId &&
+      p.scheme === 'standard-webhooks' &&
+      (named === undefined || p.name === named),
+  );
+  return candidates.length === 1 ? candidates[0] : undefined;
 }

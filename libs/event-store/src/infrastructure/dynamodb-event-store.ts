@@ -210,7 +210,7 @@ export class DynamoDbEventStore implements EventStore {
       : undefined;
   }
 
-  async countAll(options: Pick<ReadAllOptions, 'from' | 'to'> = {}): Promise<number> {
+  async countAll(options: Pick<ReadAllOptions, 'from' | 'to' | 'tenantId'> = {}): Promise<number> {
     const to = options.to ?? this.clock().toISOString();
     const days = await this.bucketsBetween(options.from, to);
     const counts = await Promise.all(
@@ -222,9 +222,8 @@ export class DynamoDbEventStore implements EventStore {
             timeIndexPartition(day, shard),
             options.from ?? day,
             to,
-            {
-              Select: 'COUNT',
-            },
+            { Select: 'COUNT' },
+            options.tenantId,
           );
           for await (const page of pages) count += page.Count ?? 0;
           return count;
@@ -245,7 +244,13 @@ export class DynamoDbEventStore implements EventStore {
     const days = await this.bucketsBetween(lower, to);
     for (const day of days) {
       const shards = Array.from({ length: TIME_INDEX_SHARDS }, (_, shard) =>
-        this.readShard(timeIndexPartition(day, shard), lower ?? day, to, options.pageSize ?? 250),
+        this.readShard(
+          timeIndexPartition(day, shard),
+          lower ?? day,
+          to,
+          options.pageSize ?? 250,
+          options.tenantId,
+        ),
       );
       for await (const event of mergeSorted(shards, (e) => e.position)) {
         if (options.after !== undefined && event.position <= options.after) continue;
@@ -266,7 +271,15 @@ export class DynamoDbEventStore implements EventStore {
     let days: Promise<string[]> | undefined;
     const daysOnce = (): Promise<string[]> => (days ??= this.bucketsBetween(earliest, to));
     return lowers.map((lower, shard) =>
-      this.readOneShard(shard, daysOnce, lower, options.after?.(shard), to, options.pageSize),
+      this.readOneShard(
+        shard,
+        daysOnce,
+        lower,
+        options.after?.(shard),
+        to,
+        options.pageSize,
+        options.tenantId,
+      ),
     );
   }
 
@@ -277,6 +290,7 @@ export class DynamoDbEventStore implements EventStore {
     after: string | undefined,
     to: string,
     pageSize = 250,
+    tenantId?: string,
   ): AsyncGenerator<StoredEvent> {
     if (lower !== undefined && lower >= to) return;
     for (const day of await days()) {
@@ -286,6 +300,7 @@ export class DynamoDbEventStore implements EventStore {
         lower ?? day,
         to,
         pageSize,
+        tenantId,
       )) {
         if (after !== undefined && event.position <= after) continue;
         yield event;
@@ -298,8 +313,10 @@ export class DynamoDbEventStore implements EventStore {
     lower: string,
     upper: string,
     pageSize: number,
+    tenantId?: string,
   ): AsyncGenerator<StoredEvent> {
-    for await (const page of this.timeIndexPages(partition, lower, upper, { Limit: pageSize })) {
+    const pages = this.timeIndexPages(partition, lower, upper, { Limit: pageSize }, tenantId);
+    for await (const page of pages) {
       for (const item of page.Items ?? []) yield this.decode(item);
     }
   }
@@ -307,14 +324,25 @@ export class DynamoDbEventStore implements EventStore {
   /**
    * The pages of one time-index partition between two positions (both included). Reads one page
    * ahead: the next query is on its way while the caller handles the current page, so merged or
-   * parallel readers keep the engine busy instead of waiting on it one page at a time.
+   * parallel readers keep the engine busy instead of waiting on it one page at a time. With a
+   * tenant, DynamoDB filters the items to that tenant's streams before answering (counts
+   * included); the index is still read, and paid for, over the whole range.
    */
   private async *timeIndexPages(
     partition: string,
     lower: string,
     upper: string,
     page: { Limit?: number; Select?: 'COUNT' },
+    tenantId?: string,
   ): AsyncGenerator<QueryCommandOutput> {
+    // Tenant ids are slugs without '#', so `<tenant>#` is exactly that tenant's stream prefix.
+    const tenantFilter =
+      tenantId === undefined
+        ? {}
+        : {
+            FilterExpression: 'begins_with(pk, :tenant)',
+            ExpressionAttributeValues: { ':tenant': { S: `${tenantId}#` } },
+          };
     const query = (startKey?: Record<string, AttributeValue>): Promise<QueryCommandOutput> => {
       const output = this.client
         .send(
@@ -322,10 +350,14 @@ export class DynamoDbEventStore implements EventStore {
             TableName: this.tables.events,
             IndexName: TIME_INDEX_NAME,
             KeyConditionExpression: 'tix = :p AND tsk BETWEEN :lo AND :hi',
+            ...(tenantFilter.FilterExpression && {
+              FilterExpression: tenantFilter.FilterExpression,
+            }),
             ExpressionAttributeValues: {
               ':p': { S: partition },
               ':lo': { S: lower },
               ':hi': { S: upper },
+              ...tenantFilter.ExpressionAttributeValues,
             },
             ...page,
             ExclusiveStartKey: startKey,

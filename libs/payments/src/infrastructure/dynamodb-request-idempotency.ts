@@ -9,10 +9,11 @@ import {
   RequestInProgressError,
   RequestKeyReusedError,
 } from '../request-idempotency/request-idempotency.errors';
-import type {
-  BeginResult,
-  RequestIdempotency,
-  StoredResponse,
+import {
+  escapeKeyPart,
+  type BeginResult,
+  type RequestIdempotency,
+  type StoredResponse,
 } from '../request-idempotency/request-idempotency.port';
 
 export interface DynamoDbRequestIdempotencyOptions {
@@ -127,7 +128,11 @@ export class DynamoDbRequestIdempotency implements RequestIdempotency {
   }
 }
 
-/** Request records share the idempotency table with event-store markers, under their own prefix. */
+/**
+ * Request records share the idempotency table with event-store markers, under their own prefix.
+ * The scope's parts are escaped where it is built (`requestScope`) and the client's key here, so
+ * the last `#` always separates the two and no key can reach into another scope.
+ */
 function keyOf(scope: string, key: string): string {
-  return `request#${scope}#${key}`;
+  return `request#${scope}#${escapeKeyPart(key)}`;
 }

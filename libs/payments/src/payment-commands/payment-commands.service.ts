@@ -20,9 +20,10 @@ import type {
 } from '@ledger/outbound';
 import stringify from 'safe-stable-stringify';
 import { ulid } from 'ulid';
-import type {
-  RequestIdempotency,
-  StoredResponse,
+import {
+  requestScope,
+  type RequestIdempotency,
+  type StoredResponse,
 } from '../request-idempotency/request-idempotency.port';
 
 export interface CreatePaymentInput {
@@ -58,7 +59,8 @@ export const refundKeyOf = (tenantId: string, paymentId: string, refundId: strin
 export class PaymentCommands {
   constructor(
     private readonly store: EventStore,
-    private readonly gateway: PaymentGateway,
+    /** Each tenant's own gateway client (its account, its breaker). */
+    private readonly gateways: (tenantId: string) => PaymentGateway,
     private readonly idempotency: RequestIdempotency,
     private readonly clock: () => Date = () => new Date(),
     private readonly newId: () => string = () => ulid(),
@@ -70,7 +72,7 @@ export class PaymentCommands {
     input: CreatePaymentInput,
     correlationId?: string,
   ): Promise<PaymentCommandResponse> {
-    const scope = `${tenantId}#create-payment`;
+    const scope = requestScope(tenantId, 'create-payment');
     return this.idempotently(scope, idempotencyKey, input, 'pay', async (paymentId) => {
       const streamId = paymentStreamId(tenantId, paymentId);
       const requested = await this.run(streamId, tenantId, correlationId, {
@@ -96,7 +98,7 @@ export class PaymentCommands {
     input: RefundPaymentInput,
     correlationId?: string,
   ): Promise<PaymentCommandResponse> {
-    const scope = `${tenantId}#refund#${paymentId}`;
+    const scope = requestScope(tenantId, 'refund', paymentId);
     return this.idempotently(scope, idempotencyKey, input, 're', async (refundId) => {
       const streamId = paymentStreamId(tenantId, paymentId);
       const current = await this.load(streamId);
@@ -112,7 +114,7 @@ export class PaymentCommands {
       const outcome: GatewayOutcome<GatewayRefund> =
         chargeId === undefined
           ? { outcome: 'unknown', reason: 'no gateway transaction is known for this payment' }
-          : await this.gateway.refund(
+          : await this.gatewayFor(tenantId).refund(
               { chargeId, refundId, amount: input.amount, paymentId },
               this.attemptContext(streamId, tenantId, correlationId, {
                 operation: 'refund',
@@ -151,7 +153,7 @@ export class PaymentCommands {
     const streamId = paymentStreamId(tenantId, paymentId);
     const current = await this.load(streamId);
     if (!current.state.exists) throw new PaymentNotFoundError(paymentId);
-    const found = await this.gateway.findCharge(paymentId);
+    const found = await this.gatewayFor(tenantId).findCharge(paymentId);
     let settled = current;
     if (found.outcome === 'succeeded' && found.value !== undefined) {
       settled = await this.run(streamId, tenantId, correlationId, {
@@ -190,7 +192,7 @@ export class PaymentCommands {
     ) {
       return this.load(streamId);
     }
-    const outcome = await this.gateway.charge(
+    const outcome = await this.gatewayFor(tenantId).charge(
       {
         paymentId,
         amount: state.amount,
@@ -208,6 +210,11 @@ export class PaymentCommands {
       type: 'ConcludeCharge',
       data: { source: 'gateway_response', ...chargeConclusion(outcome) },
     });
+  }
+
+  /** The tenant's own gateway client: no call for one tenant ever uses another's account. */
+  private gatewayFor(tenantId: string): PaymentGateway {
+    return this.gateways(tenantId);
   }
 
   private attemptContext(

@@ -10,6 +10,16 @@ export class IdempotencyKeyMissingError extends LedgerError {
   }
 }
 
+/** The Idempotency-Key header does not follow its grammar (1 to 255 printable ASCII characters). */
+export class IdempotencyKeyInvalidError extends LedgerError {
+  readonly code = 'idempotency_key_invalid';
+  readonly status = 400;
+
+  constructor() {
+    super('The Idempotency-Key header must be 1 to 255 printable ASCII characters, without spaces');
+  }
+}
+
 /** The first request with this key is still being processed. */
 export class RequestInProgressError extends LedgerError {
   readonly code = 'request_in_progress';

@@ -30,3 +30,15 @@ export interface RequestIdempotency {
   ): Promise<BeginResult>;
   complete(scope: string, key: string, response: StoredResponse): Promise<void>;
 }
+
+/**
+ * Escapes one part of a record key: `%` and `#` (the separator) become `%25` and `%23`, so no part
+ * can imitate a separator and two different (scope, key) pairs never meet in one record. Every
+ * other character is kept, so a key without `%` or `#` keeps the record it had before.
+ */
+export const escapeKeyPart = (part: string): string =>
+  part.replace(/%/g, '%25').replace(/#/g, '%23');
+
+/** The scope of a request record: the tenant, the operation and the ids it acts on, each escaped. */
+export const requestScope = (tenantId: string, operation: string, ...ids: string[]): string =>
+  [tenantId, operation, ...ids].map(escapeKeyPart).join('#');

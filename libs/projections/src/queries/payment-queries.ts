@@ -130,11 +130,8 @@ export class PaymentQueries {
       }
       if (page.events.length === 0) next = undefined;
     }
-    if (
-      fromVersion === 1 &&
-      events.length === 0 &&
-      (await this.store.readHead(streamId)) === undefined
-    ) {
+    // Whatever the cursor, a payment that is not this tenant's is not found, as on every read.
+    if (events.length === 0 && (await this.store.readHead(streamId)) === undefined) {
       throw new PaymentNotFoundError(paymentId);
     }
     return {

@@ -401,16 +401,16 @@ async function rebuildInPlace(
     await save({ processed: processed + 1 });
     return;
   }
+  // A tenant's rebuild reads only its own events: what it counts and the checkpoints it keeps
+  // never name another tenant's streams.
   for await (const event of deps.store.readAll({
     from: scope.from,
     to: scope.to,
     after: state.checkpoint,
+    tenantId: scope.tenantId,
   })) {
     processed += 1;
-    const ids = parsePaymentStreamId(event.streamId);
-    const inScope =
-      ids !== undefined && (scope.tenantId === undefined || ids.tenantId === scope.tenantId);
-    if (inScope && !done.has(event.streamId)) {
+    if (parsePaymentStreamId(event.streamId) !== undefined && !done.has(event.streamId)) {
       await rebuildStream(event.streamId);
       done.add(event.streamId);
     }
@@ -430,10 +430,10 @@ async function survey(
 ): Promise<{ events: number; payments: number }> {
   const streams = new Set<string>();
   let events = 0;
-  for await (const event of store.readAll({ from: scope.from, to: scope.to })) {
+  const reading = store.readAll({ from: scope.from, to: scope.to, tenantId: scope.tenantId });
+  for await (const event of reading) {
     const ids = parsePaymentStreamId(event.streamId);
     if (ids === undefined) continue;
-    if (scope.tenantId !== undefined && ids.tenantId !== scope.tenantId) continue;
     if (scope.paymentId !== undefined && ids.paymentId !== scope.paymentId) continue;
     events += 1;
     streams.add(event.streamId);

@@ -72,7 +72,12 @@ export async function republish(options: RepublishOptions): Promise<ReplayJob> {
   const rule = job.target;
   const dryRun = job.dryRun;
   // An open range is closed where the job started, so a resume covers the same events.
-  const range = { from: job.scope.from, to: job.scope.to ?? job.startedAt };
+  // A tenant's job reads only its own events: nothing it counts or checkpoints is another's.
+  const range = {
+    from: job.scope.from,
+    to: job.scope.to ?? job.startedAt,
+    tenantId: job.scope.tenantId,
+  };
   const rate = options.ratePerSecond ?? job.ratePerSecond ?? DEFAULT_REPUBLISH_RATE;
   const limiter = options.limiter ?? new TokenBucket({ ratePerSecond: rate });
   const inScope = streamFilter(job.scope);

@@ -4,6 +4,17 @@ export interface CorrelationRef {
   value: string;
 }
 
+/**
+ * A payment a reference links to. For an order id (a weak reference, chosen by the client and not
+ * unique) the payment's amount and currency are kept too, so a delivery can be checked against
+ * them before it is linked.
+ */
+export interface LinkedPayment {
+  paymentId: string;
+  amount?: number;
+  currency?: string;
+}
+
 /** A delivery that named a reference no payment had yet; linked once one does. */
 export interface PendingDelivery {
   deliveryStreamId: string;
@@ -15,8 +26,16 @@ export interface PendingDelivery {
  * reference to become known. Derived from events; safe to rebuild.
  */
 export interface CorrelationIndex {
-  link(tenantId: string, ref: CorrelationRef, paymentId: string): Promise<void>;
-  resolve(tenantId: string, ref: CorrelationRef): Promise<string | undefined>;
+  /**
+   * Records that `ref` names `payment`. A transaction id names one payment; an order id keeps one
+   * entry per payment that carries it.
+   */
+  link(tenantId: string, ref: CorrelationRef, payment: LinkedPayment): Promise<void>;
+  /**
+   * The payments `ref` names in this tenant: at most one for a transaction id; for an order id up
+   * to `limit` (enough to tell "exactly one" from "several").
+   */
+  linked(tenantId: string, ref: CorrelationRef, limit?: number): Promise<LinkedPayment[]>;
   addPending(tenantId: string, ref: CorrelationRef, delivery: PendingDelivery): Promise<void>;
   pendingFor(tenantId: string, ref: CorrelationRef): Promise<PendingDelivery[]>;
   removePending(tenantId: string, ref: CorrelationRef, deliveryEventId: string): Promise<void>;

@@ -12,17 +12,21 @@ import {
   isDeliveryStream,
   type WebhookReceivedData,
 } from '../receive-webhook/webhook.events';
-import type { CorrelationIndex, CorrelationRef } from './correlation-index.port';
+import type { CorrelationIndex, CorrelationRef, LinkedPayment } from './correlation-index.port';
 
 export const CORRELATOR = 'correlator';
 
 /**
  * Moves each verified delivery onto the stream of the payment it concerns, as the payment decider
- * decides (`ApplyWebhook`; the delivery's event id makes it idempotent). A delivery is matched by
- * the ledger's payment id echoed in its metadata, else by order id or gateway transaction id. One
- * that names no payment the ledger knows yet waits in the correlation index and is linked when a
- * payment event brings that reference, so a webhook that overtakes the gateway's own answer is
- * never dropped.
+ * decides (`ApplyWebhook`; the delivery's event id makes it idempotent). Only payments of the
+ * delivery's own tenant (its provider's) are ever considered. The ledger's payment id echoed in the
+ * delivery is authoritative: when present, nothing else is used. Otherwise the gateway's
+ * transaction id links it, and last the client-chosen order id, a weak reference that links only
+ * when exactly one payment of the tenant carries it and its amount and currency agree with the
+ * delivery's. A delivery that names no payment the ledger knows yet waits in the correlation
+ * index and is linked when a payment event brings that reference, so a webhook that overtakes the
+ * gateway's own answer is never dropped; one that stays ambiguous stays unmatched on its own
+ * stream, recorded and visible.
  */
 export class Correlator implements StreamConsumer {
   readonly name = CORRELATOR;
@@ -47,7 +51,7 @@ export class Correlator implements StreamConsumer {
     const tenantId = String(delivery.metadata.tenantId);
     const payload = interpret(delivery);
     const refs = refsOf(payload);
-    const known = await this.resolve(tenantId, refs);
+    const known = await this.resolve(tenantId, refs, payload);
     if (known !== undefined) {
       await this.apply(tenantId, known, delivery, payload);
       return;
@@ -58,7 +62,7 @@ export class Correlator implements StreamConsumer {
     for (const ref of refs) await this.index.addPending(tenantId, ref, pending);
     // The payment side writes its link, then reads the waiting list; this side writes the waiting
     // entry, then resolves again. Whichever runs second sees the other, so no delivery is missed.
-    const linked = await this.resolve(tenantId, refs);
+    const linked = await this.resolve(tenantId, refs, payload);
     if (linked !== undefined) await this.apply(tenantId, linked, delivery, payload);
   }
 
@@ -67,21 +71,37 @@ export class Correlator implements StreamConsumer {
     paymentId: string,
     event: StoredEvent,
   ): Promise<void> {
-    const refs: CorrelationRef[] = [];
+    const links: { ref: CorrelationRef; payment: LinkedPayment }[] = [];
     if (event.type === 'PaymentRequested') {
-      refs.push({ kind: 'payment', value: paymentId });
-      if (typeof event.data.orderId === 'string')
-        refs.push({ kind: 'order', value: event.data.orderId });
+      links.push({ ref: { kind: 'payment', value: paymentId }, payment: { paymentId } });
+      if (typeof event.data.orderId === 'string') {
+        links.push({
+          ref: { kind: 'order', value: event.data.orderId },
+          payment: {
+            paymentId,
+            ...(typeof event.data.amount === 'number' && { amount: event.data.amount }),
+            ...(typeof event.data.currency === 'string' && { currency: event.data.currency }),
+          },
+        });
+      }
     }
     if (typeof event.data.gatewayTransactionId === 'string') {
-      refs.push({ kind: 'transaction', value: event.data.gatewayTransactionId });
+      links.push({
+        ref: { kind: 'transaction', value: event.data.gatewayTransactionId },
+        payment: { paymentId },
+      });
     }
-    for (const ref of refs) {
-      if (ref.kind !== 'payment') await this.index.link(tenantId, ref, paymentId);
+    for (const { ref, payment } of links) {
+      if (ref.kind !== 'payment') await this.index.link(tenantId, ref, payment);
       for (const waiting of await this.index.pendingFor(tenantId, ref)) {
         const { events } = await this.store.readStream(waiting.deliveryStreamId, { limit: 1 });
-        if (events[0] !== undefined)
-          await this.apply(tenantId, paymentId, events[0], interpret(events[0]));
+        const delivery = events[0];
+        if (delivery === undefined) continue;
+        // Decided afresh, by the same rules as on arrival: a weak reference may have become
+        // ambiguous, or may not agree with this payment.
+        const payload = interpret(delivery);
+        const target = await this.resolve(tenantId, refsOf(payload), payload);
+        if (target !== undefined) await this.apply(tenantId, target, delivery, payload);
       }
     }
   }
@@ -128,18 +148,44 @@ export class Correlator implements StreamConsumer {
     }
   }
 
-  private async resolve(tenantId: string, refs: CorrelationRef[]): Promise<string | undefined> {
+  private async resolve(
+    tenantId: string,
+    refs: CorrelationRef[],
+    payload: InterpretedPayload,
+  ): Promise<string | undefined> {
     for (const ref of refs) {
-      if (ref.kind === 'payment') {
-        const head = await this.store.readHead(paymentStreamId(tenantId, ref.value));
-        if (head !== undefined) return ref.value;
-        continue;
+      switch (ref.kind) {
+        case 'payment': {
+          const head = await this.store.readHead(paymentStreamId(tenantId, ref.value));
+          if (head !== undefined) return ref.value;
+          break;
+        }
+        case 'transaction': {
+          const [linked] = await this.index.linked(tenantId, ref, 1);
+          if (linked !== undefined) return linked.paymentId;
+          break;
+        }
+        case 'order': {
+          const candidates = await this.index.linked(tenantId, ref, 2);
+          if (candidates.length === 1 && agrees(candidates[0], payload)) {
+            return candidates[0].paymentId;
+          }
+          break;
+        }
       }
-      const paymentId = await this.index.resolve(tenantId, ref);
-      if (paymentId !== undefined) return paymentId;
     }
     return undefined;
   }
+}
+
+/** Whether a delivery's amount and currency are the payment's: both must be given and equal. */
+function agrees(payment: LinkedPayment, payload: InterpretedPayload): boolean {
+  return (
+    payment.amount !== undefined &&
+    payment.amount === payload.amount &&
+    payment.currency !== undefined &&
+    payment.currency.toUpperCase() === payload.currency?.toUpperCase()
+  );
 }
 
 function interpret(delivery: StoredEvent): InterpretedPayload {
@@ -148,12 +194,17 @@ function interpret(delivery: StoredEvent): InterpretedPayload {
   return interpretPayload(JSON.parse(Buffer.from(body).toString('utf8')));
 }
 
+/**
+ * The references a delivery is matched by, strongest first. The ledger's own payment id, when the
+ * delivery carries one, is the only one used: a delivery naming a payment id this tenant does not
+ * have must never fall back to a weaker reference that another payment happens to share.
+ */
 function refsOf(payload: InterpretedPayload): CorrelationRef[] {
+  if (payload.paymentId !== undefined) return [{ kind: 'payment', value: payload.paymentId }];
   const refs: CorrelationRef[] = [];
-  if (payload.paymentId !== undefined) refs.push({ kind: 'payment', value: payload.paymentId });
-  if (payload.orderId !== undefined) refs.push({ kind: 'order', value: payload.orderId });
   if (payload.gatewayTransactionId !== undefined) {
     refs.push({ kind: 'transaction', value: payload.gatewayTransactionId });
   }
+  if (payload.orderId !== undefined) refs.push({ kind: 'order', value: payload.orderId });
   return refs;
 }

@@ -223,4 +223,103 @@ describe('Correlator', () => {
       expect(await paymentEvents('globex', 'pay_private')).toEqual([]);
     });
   });
+  describe("when a delivery names another account's payment and shares this tenant's order id", () => {
+    it("does not conclude this tenant's payment through the order id", async () => {
+      await command('acme', 'pay_acme_o', 'RequestPayment', {
+        paymentId: 'pay_acme_o',
+        amount: 1000,
+        currency: 'EUR',
+        orderId: 'ord-shared',
+      });
+      const [requested] = await paymentEvents('acme', 'pay_acme_o');
+      await correlator.handle(requested);
+      // globex's charge, as a shared gateway account once sent it to acme's provider.
+      const delivery = await deliver({
+        id: 'evt_g1',
+        type: 'payment.completed',
+        data: {
+          paymentId: 'pay_globex_o',
+          transactionId: 'tx_globex_o',
+          orderId: 'ord-shared',
+          amount: 1000,
+          currency: 'EUR',
+        },
+      });
+
+      await correlator.handle(delivery);
+
+      expect((await paymentEvents('acme', 'pay_acme_o')).map((e) => e.type)).toEqual([
+        'PaymentRequested',
+      ]);
+      expect(await paymentEvents('acme', 'pay_globex_o')).toEqual([]);
+    });
+  });
+
+  describe('when a delivery is matched by its order id alone', () => {
+    async function requestWithOrder(paymentId: string, orderId: string, amount: number) {
+      await command('acme', paymentId, 'RequestPayment', {
+        paymentId,
+        amount,
+        currency: 'EUR',
+        orderId,
+      });
+      const [requested] = await paymentEvents('acme', paymentId);
+      await correlator.handle(requested);
+    }
+
+    const byOrder = (id: string, orderId: string, amount: number, currency = 'eur') =>
+      deliver({ id, type: 'payment.completed', data: { orderId, amount, currency } });
+
+    it('links it when exactly one payment carries the order and amount and currency agree', async () => {
+      await requestWithOrder('pay_o_one', 'ord-one', 1500);
+
+      await correlator.handle(await byOrder('evt_o1', 'ord-one', 1500));
+
+      expect((await paymentEvents('acme', 'pay_o_one')).map((e) => e.type)).toEqual([
+        'PaymentRequested',
+        'WebhookLinked',
+        'PaymentSucceeded',
+      ]);
+    });
+
+    it.each([
+      ['the amount differs', 1499, 'EUR'],
+      ['the currency differs', 1500, 'USD'],
+    ])('leaves it unmatched when %s', async (_case, amount, currency) => {
+      const orderId = `ord-${amount}-${currency}`;
+      await requestWithOrder(`pay_o_${amount}_${currency}`, orderId, 1500);
+
+      await correlator.handle(await byOrder(`evt_${orderId}`, orderId, amount, currency));
+
+      expect(
+        (await paymentEvents('acme', `pay_o_${amount}_${currency}`)).map((e) => e.type),
+      ).toEqual(['PaymentRequested']);
+    });
+
+    it('leaves it unmatched when several payments carry the order', async () => {
+      await requestWithOrder('pay_o_twin1', 'ord-twin', 900);
+      await requestWithOrder('pay_o_twin2', 'ord-twin', 900);
+
+      await correlator.handle(await byOrder('evt_twin', 'ord-twin', 900));
+
+      for (const paymentId of ['pay_o_twin1', 'pay_o_twin2']) {
+        expect((await paymentEvents('acme', paymentId)).map((e) => e.type)).toEqual([
+          'PaymentRequested',
+        ]);
+      }
+    });
+
+    it('links a delivery that came first once its one payment is requested', async () => {
+      const delivery = await byOrder('evt_o_early', 'ord-early', 300);
+      await correlator.handle(delivery);
+
+      await requestWithOrder('pay_o_early', 'ord-early', 300);
+
+      expect((await paymentEvents('acme', 'pay_o_early')).map((e) => e.type)).toEqual([
+        'PaymentRequested',
+        'WebhookLinked',
+        'PaymentSucceeded',
+      ]);
+    });
+  });
 });

@@ -1,6 +1,5 @@
 import {
   DeleteItemCommand,
-  GetItemCommand,
   PutItemCommand,
   QueryCommand,
   type DynamoDBClient,
@@ -9,6 +8,7 @@ import { translateStoreError } from '@ledger/event-store';
 import type {
   CorrelationIndex,
   CorrelationRef,
+  LinkedPayment,
   PendingDelivery,
 } from '../correlate-delivery/correlation-index.port';
 
@@ -19,7 +19,8 @@ const PENDING = 'pending#';
 
 /**
  * The correlation index in the meta table: one partition per reference, holding the payment it
- * links to (sort key `link`) and the deliveries waiting for it (`pending#<eventId>`).
+ * links to (sort key `link`; for an order id, `link#<paymentId>` per payment carrying it, with its
+ * amount and currency) and the deliveries waiting for it (`pending#<eventId>`).
  */
 export class DynamoDbCorrelationIndex implements CorrelationIndex {
   constructor(
@@ -27,32 +28,47 @@ export class DynamoDbCorrelationIndex implements CorrelationIndex {
     private readonly table: string,
   ) {}
 
-  async link(tenantId: string, ref: CorrelationRef, paymentId: string): Promise<void> {
+  async link(tenantId: string, ref: CorrelationRef, payment: LinkedPayment): Promise<void> {
     await this.client
       .send(
         new PutItemCommand({
           TableName: this.table,
           Item: {
             pk: { S: partitionOf(tenantId, ref) },
-            sk: { S: LINK },
-            paymentId: { S: paymentId },
+            // An order id may be carried by several payments: one entry each, so they can be counted.
+            sk: { S: ref.kind === 'order' ? `${LINK}#${payment.paymentId}` : LINK },
+            paymentId: { S: payment.paymentId },
+            ...(payment.amount !== undefined && { amount: { N: String(payment.amount) } }),
+            ...(payment.currency !== undefined && { currency: { S: payment.currency } }),
           },
         }),
       )
       .catch(translateStoreError);
   }
 
-  async resolve(tenantId: string, ref: CorrelationRef): Promise<string | undefined> {
-    const { Item } = await this.client
+  async linked(tenantId: string, ref: CorrelationRef, limit = 2): Promise<LinkedPayment[]> {
+    const { Items } = await this.client
       .send(
-        new GetItemCommand({
+        new QueryCommand({
           TableName: this.table,
-          Key: { pk: { S: partitionOf(tenantId, ref) }, sk: { S: LINK } },
+          KeyConditionExpression:
+            ref.kind === 'order'
+              ? 'pk = :pk AND begins_with(sk, :link)'
+              : 'pk = :pk AND sk = :link',
+          ExpressionAttributeValues: {
+            ':pk': { S: partitionOf(tenantId, ref) },
+            ':link': { S: ref.kind === 'order' ? `${LINK}#` : LINK },
+          },
           ConsistentRead: true,
+          Limit: limit,
         }),
       )
       .catch(translateStoreError);
-    return Item?.paymentId?.S;
+    return (Items ?? []).map((item) => ({
+      paymentId: item.paymentId.S as string,
+      ...(item.amount?.N !== undefined && { amount: Number(item.amount.N) }),
+      ...(item.currency?.S !== undefined && { currency: item.currency.S }),
+    }));
   }
 
   async addPending(
