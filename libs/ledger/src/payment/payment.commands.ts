@@ -50,14 +50,26 @@ export type GatewayAttemptData = {
 /** Records one outbound call attempt, whatever its outcome (timeouts and refusals included). */
 export type RecordGatewayAttempt = Command<'RecordGatewayAttempt', GatewayAttemptData>;
 
+/** Why a run other than the one that requested the payment is about to charge it. */
+export type ChargeResumption = 'request_retry' | 'reconcile';
+
+/**
+ * Recorded by every run other than the requesting one BEFORE it may send the charge: the stream
+ * then proves which runs may have sent a request, so a refusal seen by one run (breaker open,
+ * bulkhead full) is never taken for proof that no run sent anything.
+ */
+export type ResumeCharge = Command<'ResumeCharge', { by: ChargeResumption }>;
+
 /**
  * Concludes the charge from the gateway's answer or a reconciliation. `unknown` means the gateway
- * may have acted but never answered: it is never turned into a failure.
+ * may have acted but never answered: it is never turned into a failure. `not_attempted` means
+ * this run sent nothing (breaker open, bulkhead full): a failure only when no other run may have
+ * sent the charge (no `ChargeResumed` on the stream), otherwise `outcome_unknown`.
  */
 export type ConcludeCharge = Command<
   'ConcludeCharge',
   {
-    outcome: 'succeeded' | 'declined' | 'unknown';
+    outcome: 'succeeded' | 'declined' | 'unknown' | 'not_attempted';
     gatewayTransactionId?: string;
     reason?: string;
     declineCode?: string;
@@ -89,6 +101,8 @@ export type ApplyWebhook = Command<
     refundId?: string;
     gatewayRefundId?: string;
     reason?: string;
+    /** The gateway's code for a declined charge (`card_declined`, `insufficient_funds`...). */
+    declineCode?: string;
   }
 >;
 
@@ -119,6 +133,7 @@ export type ConcludeRefund = Command<
 export type PaymentCommand =
   | RequestPayment
   | RecordGatewayAttempt
+  | ResumeCharge
   | ConcludeCharge
   | ApplyWebhook
   | RequestRefund

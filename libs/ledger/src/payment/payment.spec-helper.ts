@@ -2,7 +2,11 @@
  * Builders for payment unit specs: one command or event per function, with defaults that
  * describe a single EUR 50.00 payment, so a test spells out only what it is about.
  */
-import type { CommandMetadata, DomainEventMetadata } from '../decider/decider';
+import {
+  type CommandMetadata,
+  type DomainEventMetadata,
+  withoutUndefined,
+} from '../decider/decider';
 import { deciderSpec } from '../decider/decider.spec-helper';
 import type {
   ApplyWebhook,
@@ -11,11 +15,14 @@ import type {
   RecordGatewayAttempt,
   RequestPayment,
   RequestRefund,
+  ResumeCharge,
 } from './payment.commands';
 import { paymentDecider } from './payment.decider';
 import { PAYMENT_EVENT_VERSIONS } from './payment.upcasters';
 import type {
+  ChargeResumed,
   GatewayCallAttempted,
+  PaymentOutcomeContradicted,
   PaymentEvent,
   PaymentFailed,
   PaymentOutcomeUnknown,
@@ -70,6 +77,14 @@ export function recordGatewayAttempt(
   return {
     type: 'RecordGatewayAttempt',
     data: { ...chargeAttempt, ...data },
+    metadata: { ...commandMetadata, now },
+  };
+}
+
+export function resumeCharge(data: Data<ResumeCharge> = {}, now = NOW): ResumeCharge {
+  return {
+    type: 'ResumeCharge',
+    data: { by: 'request_retry', ...data },
     metadata: { ...commandMetadata, now },
   };
 }
@@ -206,6 +221,36 @@ export function webhookLinked(data: Data<WebhookLinked> = {}): WebhookLinked {
     data: { ...delivery, intent: 'payment_succeeded', effect: 'applied', at: NOW, ...data },
     metadata: eventMetadata,
     schemaVersion: PAYMENT_EVENT_VERSIONS.WebhookLinked,
+  };
+}
+
+export function chargeResumed(data: Data<ChargeResumed> = {}): ChargeResumed {
+  return {
+    type: 'ChargeResumed',
+    data: { by: 'request_retry', at: NOW, ...data },
+    metadata: eventMetadata,
+    schemaVersion: PAYMENT_EVENT_VERSIONS.ChargeResumed,
+  };
+}
+
+/** A webhook's contradiction (the default delivery, reporting a success the ledger failed). */
+export function outcomeContradicted(
+  data: Data<PaymentOutcomeContradicted> = {},
+): PaymentOutcomeContradicted {
+  return {
+    type: 'PaymentOutcomeContradicted',
+    // A member given as undefined is left out, as `decide` leaves it out.
+    data: withoutUndefined({
+      reported: 'payment_succeeded',
+      recordedStatus: 'failed',
+      conflict: 'payment_failed_at_ledger',
+      source: 'webhook',
+      deliveryEventId: delivery.deliveryEventId,
+      at: NOW,
+      ...data,
+    }),
+    metadata: eventMetadata,
+    schemaVersion: PAYMENT_EVENT_VERSIONS.PaymentOutcomeContradicted,
   };
 }
 

@@ -28,10 +28,12 @@ export type EventUpcaster = Readonly<{
 export const PAYMENT_EVENT_VERSIONS: Readonly<Record<PaymentEventType, number>> = Object.freeze({
   PaymentRequested: 1,
   GatewayCallAttempted: 1,
+  ChargeResumed: 1,
   PaymentSucceeded: 1,
   PaymentFailed: 2,
   PaymentOutcomeUnknown: 1,
   WebhookLinked: 1,
+  PaymentOutcomeContradicted: 1,
   RefundRequested: 1,
   RefundSucceeded: 1,
   RefundFailed: 1,

@@ -8,6 +8,8 @@ import {
   PaymentNotFoundError,
   RefundNotFoundError,
   findRefund,
+  isUnsettled,
+  type ChargeResumption,
   type PaymentCommand,
   type PaymentState,
 } from '@ledger/ledger';
@@ -42,11 +44,24 @@ export interface PaymentCommandResponse extends StoredResponse {
   body: Record<string, unknown>;
 }
 
+/** The request-idempotency lock: a run may own its payment this long after its last write. */
+const DEFAULT_ABANDONED_AFTER_MS = 30_000;
+
 /** The Idempotency-Key header sent to the gateway: one per operation, derived from stored ids. */
 export const chargeKeyOf = (tenantId: string, paymentId: string): string =>
   `${tenantId}:${paymentId}:charge`;
 export const refundKeyOf = (tenantId: string, paymentId: string, refundId: string): string =>
   `${tenantId}:${paymentId}:refund:${refundId}`;
+
+export interface PaymentCommandsOptions {
+  /**
+   * How long after its last event a `requested` or `processing` payment counts as abandoned, so
+   * that reconcile may charge it (with the same gateway Idempotency-Key) when the gateway has
+   * nothing for it. Not below the request-idempotency lock (30 s): until the lock expires, the
+   * run that owns the payment may still be sending. Default 30 s.
+   */
+  abandonedAfterMs?: number;
+}
 
 /**
  * The payment commands behind `POST /payments`, `POST /payments/{id}/refunds` and reconcile:
@@ -62,7 +77,13 @@ export class PaymentCommands {
     private readonly idempotency: RequestIdempotency,
     private readonly clock: () => Date = () => new Date(),
     private readonly newId: () => string = () => ulid(),
+    private readonly options: PaymentCommandsOptions = {},
   ) {}
+
+  /** The gateway account of a tenant; every gateway call goes through here. */
+  private gatewayFor(_tenantId: string): PaymentGateway {
+    return this.gateway;
+  }
 
   async create(
     tenantId: string,
@@ -73,15 +94,26 @@ export class PaymentCommands {
     const scope = `${tenantId}#create-payment`;
     return this.idempotently(scope, idempotencyKey, input, 'pay', async (paymentId) => {
       const streamId = paymentStreamId(tenantId, paymentId);
+      let resumption: ChargeResumption | undefined;
       const requested = await this.run(streamId, tenantId, correlationId, {
         type: 'RequestPayment',
         data: { paymentId, ...input },
       }).catch(async (error: unknown) => {
-        // A resumed request finds its payment already requested: carry on from its state.
-        if (error instanceof PaymentAlreadyExistsError) return this.load(streamId);
+        // A resumed request finds its payment already requested: carry on from its state. An
+        // earlier run may have sent the charge before it died.
+        if (error instanceof PaymentAlreadyExistsError) {
+          resumption = 'request_retry';
+          return this.load(streamId);
+        }
         throw error;
       });
-      const settled = await this.charge(tenantId, paymentId, requested.state, correlationId);
+      const settled = await this.charge(
+        tenantId,
+        paymentId,
+        requested.state,
+        correlationId,
+        resumption,
+      );
       return {
         statusCode: 201,
         body: { paymentId, status: settled.state.status, version: settled.version },
@@ -112,7 +144,7 @@ export class PaymentCommands {
       const outcome: GatewayOutcome<GatewayRefund> =
         chargeId === undefined
           ? { outcome: 'unknown', reason: 'no gateway transaction is known for this payment' }
-          : await this.gateway.refund(
+          : await this.gatewayFor(tenantId).refund(
               { chargeId, refundId, amount: input.amount, paymentId },
               this.attemptContext(streamId, tenantId, correlationId, {
                 operation: 'refund',
@@ -142,33 +174,54 @@ export class PaymentCommands {
     });
   }
 
-  /** Asks the gateway what became of a charge whose outcome the ledger does not know. */
+  /**
+   * Asks the gateway what became of a charge that is not concluded (or checks a concluded one):
+   * a charge found concludes the payment, or is recorded as a contradiction when it disagrees with
+   * the recorded outcome. When the gateway has none, an `outcome_unknown` payment, or a
+   * `requested`/`processing` one abandoned for longer than the request lock, is charged again
+   * with the same gateway Idempotency-Key.
+   */
   async reconcile(
     tenantId: string,
     paymentId: string,
     correlationId?: string,
+    actor = 'api',
   ): Promise<PaymentCommandResponse> {
     const streamId = paymentStreamId(tenantId, paymentId);
     const current = await this.load(streamId);
     if (!current.state.exists) throw new PaymentNotFoundError(paymentId);
-    const found = await this.gateway.findCharge(paymentId);
+    const found = await this.gatewayFor(tenantId).findCharge(paymentId);
     let settled = current;
     if (found.outcome === 'succeeded' && found.value !== undefined) {
-      settled = await this.run(streamId, tenantId, correlationId, {
-        type: 'ConcludeCharge',
-        data:
-          found.value.status === 'succeeded'
-            ? { outcome: 'succeeded', gatewayTransactionId: found.value.id, source: 'reconcile' }
-            : {
-                outcome: 'declined',
-                reason: found.value.declineCode ?? 'declined',
-                ...(found.value.declineCode && { declineCode: found.value.declineCode }),
-                source: 'reconcile',
-              },
-      });
-    } else if (found.outcome === 'succeeded' && current.state.status === 'outcome_unknown') {
+      settled = await this.run(
+        streamId,
+        tenantId,
+        correlationId,
+        {
+          type: 'ConcludeCharge',
+          data:
+            found.value.status === 'succeeded'
+              ? { outcome: 'succeeded', gatewayTransactionId: found.value.id, source: 'reconcile' }
+              : {
+                  outcome: 'declined',
+                  gatewayTransactionId: found.value.id,
+                  reason: found.value.declineCode ?? 'declined',
+                  ...(found.value.declineCode && { declineCode: found.value.declineCode }),
+                  source: 'reconcile',
+                },
+        },
+        actor,
+      );
+    } else if (found.outcome === 'succeeded' && this.mayChargeAgain(current.state)) {
       // The gateway has no charge for it: nothing was taken. Charge again with the same key.
-      settled = await this.charge(tenantId, paymentId, current.state, correlationId);
+      settled = await this.charge(
+        tenantId,
+        paymentId,
+        current.state,
+        correlationId,
+        'reconcile',
+        actor,
+      );
     }
     return {
       statusCode: 200,
@@ -176,21 +229,41 @@ export class PaymentCommands {
     };
   }
 
+  // `outcome_unknown` was concluded by a run that is over. `requested`/`processing` may still
+  // belong to a live run until its request lock has expired; after that it is abandoned.
+  private mayChargeAgain(state: PaymentState): boolean {
+    if (state.status === 'outcome_unknown') return true;
+    if (!isUnsettled(state) || state.updatedAt === undefined) return false;
+    const idleMs = this.clock().getTime() - Date.parse(state.updatedAt);
+    return idleMs >= (this.options.abandonedAfterMs ?? DEFAULT_ABANDONED_AFTER_MS);
+  }
+
+  /**
+   * Charges a payment that is not concluded. Every run but the one that requested the payment
+   * (`resumption` set) first records `ChargeResumed`, before it may send: the stream then shows
+   * that a refusal to send (breaker open, bulkhead full) cannot prove nothing was sent.
+   */
   private async charge(
     tenantId: string,
     paymentId: string,
     state: PaymentState,
     correlationId: string | undefined,
+    resumption?: ChargeResumption,
+    actor = 'api',
   ): Promise<HandledCommand<PaymentState>> {
     const streamId = paymentStreamId(tenantId, paymentId);
-    if (
-      state.status !== 'requested' &&
-      state.status !== 'processing' &&
-      state.status !== 'outcome_unknown'
-    ) {
-      return this.load(streamId);
+    if (!isUnsettled(state)) return this.load(streamId);
+    if (resumption !== undefined) {
+      const resumed = await this.run(
+        streamId,
+        tenantId,
+        correlationId,
+        { type: 'ResumeCharge', data: { by: resumption } },
+        actor,
+      );
+      if (!isUnsettled(resumed.state)) return resumed;
     }
-    const outcome = await this.gateway.charge(
+    const outcome = await this.gatewayFor(tenantId).charge(
       {
         paymentId,
         amount: state.amount,
@@ -204,10 +277,19 @@ export class PaymentCommands {
         idempotencyKey: chargeKeyOf(tenantId, paymentId),
       }),
     );
-    return this.run(streamId, tenantId, correlationId, {
-      type: 'ConcludeCharge',
-      data: { source: 'gateway_response', ...chargeConclusion(outcome) },
-    });
+    return this.run(
+      streamId,
+      tenantId,
+      correlationId,
+      {
+        type: 'ConcludeCharge',
+        data: {
+          source: resumption === 'reconcile' ? 'reconcile' : 'gateway_response',
+          ...chargeConclusion(outcome),
+        },
+      },
+      actor,
+    );
   }
 
   private attemptContext(
@@ -232,13 +314,14 @@ export class PaymentCommands {
     tenantId: string,
     correlationId: string | undefined,
     command: Pick<PaymentCommand, 'type' | 'data'>,
+    actor = 'api',
   ): Promise<HandledCommand<PaymentState>> {
     return handleCommand(this.store, paymentDecider, streamId, {
       ...command,
       metadata: {
         now: this.clock().toISOString(),
         tenantId,
-        actor: 'api',
+        actor,
         ...(correlationId !== undefined && { correlationId }),
       },
     } as PaymentCommand);
@@ -327,13 +410,12 @@ function chargeConclusion(outcome: GatewayOutcome<GatewayCharge>) {
     case 'succeeded':
       return { outcome: 'succeeded' as const, gatewayTransactionId: outcome.value.id };
     case 'declined':
-      return { outcome: 'declined' as const, reason: outcome.reason, declineCode: outcome.code };
+      // The code, not the gateway's prose: the webhook of the same decline carries only the code,
+      // and both must read the same (`insufficient_funds`).
+      return { outcome: 'declined' as const, reason: outcome.code, declineCode: outcome.code };
     case 'not_attempted':
-      return {
-        outcome: 'declined' as const,
-        reason: `gateway not attempted: ${outcome.reason}`,
-        declineCode: outcome.reason,
-      };
+      // The decider decides: `failed` only if no other run may have sent the charge.
+      return { outcome: 'not_attempted' as const, reason: outcome.reason };
     case 'unknown':
       return { outcome: 'unknown' as const, reason: outcome.reason };
   }
