@@ -70,3 +70,49 @@ describe('DynamoDbPaymentDocuments.overwriteMany', () => {
     });
   });
 });
+
+describe('DynamoDbPaymentDocuments.list', () => {
+  let ledger: TestLedger;
+  let documents: DynamoDbPaymentDocuments;
+
+  beforeAll(async () => {
+    ledger = await createTestLedger('payment-documents-list');
+    documents = new DynamoDbPaymentDocuments(ledger.client, ledger.tables.readModels);
+  });
+
+  afterAll(async () => {
+    await ledger.close();
+  });
+
+  describe('when the gateway contradicted one payment', () => {
+    it('finds it with contradicted=true and leaves it out with contradicted=false', async () => {
+      const plain = requested('pay_plain');
+      const base = requested('pay_contradicted');
+      const contradicted: PaymentDocument = {
+        ...base,
+        version: 2,
+        state: {
+          ...base.state,
+          status: 'failed',
+          contradictions: [
+            {
+              reported: 'payment_succeeded',
+              recordedStatus: 'failed',
+              conflict: 'payment_failed_at_ledger',
+              source: 'webhook',
+              at: NOW,
+            },
+          ],
+        },
+      };
+      await documents.put(plain, 0);
+      await documents.put(contradicted, 0);
+
+      const only = await documents.list({ tenantId: 'acme', contradicted: true, limit: 10 });
+      const others = await documents.list({ tenantId: 'acme', contradicted: false, limit: 10 });
+
+      expect(only.items.map((d) => d.paymentId)).toEqual(['pay_contradicted']);
+      expect(others.items.map((d) => d.paymentId)).toEqual(['pay_plain']);
+    });
+  });
+});

@@ -13,7 +13,7 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { StoreUnavailableError, ValidationFailedError } from '@ledger/errors';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { READ_MODEL_INDEX_NAME, translateStoreError } from '@ledger/event-store';
-import { paymentStreamId } from '@ledger/ledger';
+import { isContradicted, paymentStreamId } from '@ledger/ledger';
 import type {
   GenerationDocuments,
   PaymentListPage,
@@ -41,6 +41,8 @@ interface PaymentItem {
   status?: string;
   customerId?: string;
   createdAt?: string;
+  /** Present (true) only once the gateway contradicted the recorded outcome; a list filter. */
+  contradicted?: true;
   /**
    * The folded state as JSON text: nothing filters on its members in DynamoDB, and one string
    * costs less to write and read than a nested map. Documents written before this were maps;
@@ -150,6 +152,7 @@ export class DynamoDbPaymentDocuments implements GenerationDocuments {
       status: document.state.status,
       customerId: document.state.customerId,
       createdAt,
+      contradicted: isContradicted(document.state) ? true : undefined,
       state: JSON.stringify(document.state),
     };
     return marshall(item, { removeUndefinedValues: true });
@@ -170,6 +173,8 @@ export class DynamoDbPaymentDocuments implements GenerationDocuments {
       filters.push('customerId = :customer');
       values[':customer'] = { S: query.customerId };
     }
+    if (query.contradicted === true) filters.push('attribute_exists(contradicted)');
+    if (query.contradicted === false) filters.push('attribute_not_exists(contradicted)');
     const items: Record<string, AttributeValue>[] = [];
     let startKey =
       query.cursor === undefined

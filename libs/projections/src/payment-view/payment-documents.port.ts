@@ -5,6 +5,8 @@ export interface PaymentListQuery {
   tenantId: string;
   status?: PaymentStatus;
   customerId?: string;
+  /** Only payments the gateway has contradicted (`true`), or only the others (`false`). */
+  contradicted?: boolean;
   /** Inclusive lower bound on `createdAt` (ISO-8601). */
   from?: string;
   /** Exclusive upper bound on `createdAt` (ISO-8601). */
