@@ -4,6 +4,7 @@ import { plainToInstance, Type } from 'class-transformer';
 import {
   ArrayMinSize,
   IsArray,
+  IsBoolean,
   IsIn,
   IsInt,
   IsOptional,
@@ -79,6 +80,41 @@ export class WebhooksConfig {
   rejectionAuditBurst: number = 20;
 }
 
+/**
+ * The sweeper that settles payments left in `requested`, `processing` or `outcome_unknown`:
+ * locally a timer inside `ledger start`, in AWS a scheduled function.
+ */
+export class SweeperConfig {
+  @IsOptional()
+  @IsBoolean()
+  enabled: boolean = true;
+
+  /** How often it runs locally (in AWS, the schedule in template.yaml). */
+  @IsInt()
+  @Min(5)
+  @Max(86_400)
+  intervalSeconds: number = 60;
+
+  /** Payments unchanged for this long are settled; not below the 30 s request lock. */
+  @IsInt()
+  @Min(30)
+  @Max(30 * 86_400)
+  olderThanSeconds: number = 300;
+
+  /** At most this many payments per run. */
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  maxPerRun: number = 200;
+}
+
+export class PaymentsConfig {
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => SweeperConfig)
+  sweeper: SweeperConfig = new SweeperConfig();
+}
+
 /** The YAML configuration (API.md, "Configuration"). */
 export class LedgerConfig {
   @IsArray()
@@ -100,6 +136,11 @@ export class LedgerConfig {
   @ValidateNested()
   @Type(() => GatewayConfig)
   gateway: GatewayConfig = Object.assign(new GatewayConfig(), { apiKey: 'sandbox-key' });
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => PaymentsConfig)
+  payments: PaymentsConfig = new PaymentsConfig();
 }
 
 /** The configuration file is missing, unreadable or invalid; the message lists every problem. */

@@ -8,6 +8,13 @@ import {
 } from '@ledger/outbound';
 import { startSandboxGateway, type RunningSandboxGateway } from '@ledger/sandbox-gateway';
 import { createTestLedger, type TestLedger } from '@ledger/testing';
+import { createLogger } from '@ledger/observability';
+import {
+  DynamoDbPaymentDocuments,
+  evolvePaymentDocument,
+  type PaymentDocument,
+} from '@ledger/projections';
+import { composePaymentSweeper } from '../compose-sweeper';
 import { createTestApi, type TestApi } from '../testing/test-api';
 
 const GATEWAY_KEY = 'sandbox-test-key-not-real';
@@ -112,6 +119,14 @@ describe('settling payments a dead run left behind', () => {
     });
   }
 
+  /** What the projector would write for the payment (no stream processor runs here). */
+  async function project(paymentId: string): Promise<void> {
+    let document: PaymentDocument | null = null;
+    for (const event of await events(paymentId)) document = evolvePaymentDocument(document, event);
+    const documents = new DynamoDbPaymentDocuments(ledger.client, ledger.tables.readModels);
+    if (document !== null) expect(await documents.put(document, 0)).toBe(true);
+  }
+
   async function events(paymentId: string): Promise<StoredEvent[]> {
     return (await ledger.store.readStream(paymentStreamId('acme', paymentId))).events;
   }
@@ -204,6 +219,38 @@ describe('settling payments a dead run left behind', () => {
       const settled = await reconcile(paymentId);
 
       expect(settled.json()).toMatchObject({ paymentId, status: 'succeeded' });
+      expect(sandbox.stats().chargesCreated).toBe(chargesBefore + 1);
+    });
+  });
+
+  describe('when nobody comes back for a payment left in requested', () => {
+    it('the sweeper settles it once it is older than the configured age', async () => {
+      const chargesBefore = sandbox.stats().chargesCreated;
+      gateway.mode = 'killed_before_sending';
+      await createPayment({ amount: 4700, currency: 'EUR' }, `swept-${++keys}`);
+      gateway.mode = 'healthy';
+      const paymentId = await onlyPaymentOf(4700);
+      await project(paymentId);
+      const sweeper = composePaymentSweeper(
+        api.deps.config,
+        { dynamoDb: ledger.client, tables: ledger.tables, eventStore: ledger.store },
+        createLogger('silent'),
+        gateway,
+        () => new Date(now),
+      );
+
+      const early = await sweeper.sweep();
+      now += api.deps.config.payments.sweeper.olderThanSeconds * 1000 + 1_000;
+      const swept = await sweeper.sweep();
+
+      expect(early.examined).toBe(0);
+      expect(swept).toMatchObject({ settled: 1, failed: 0 });
+      expect((await events(paymentId)).map((e) => e.type)).toEqual([
+        'PaymentRequested',
+        'ChargeResumed',
+        'GatewayCallAttempted',
+        'PaymentSucceeded',
+      ]);
       expect(sandbox.stats().chargesCreated).toBe(chargesBefore + 1);
     });
   });
