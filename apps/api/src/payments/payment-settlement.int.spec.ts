@@ -5,6 +5,7 @@ import {
   type CallContext,
   type ChargeRequest,
   type PaymentGateway,
+  type RefundRequest,
 } from '@ledger/outbound';
 import { startSandboxGateway, type RunningSandboxGateway } from '@ledger/sandbox-gateway';
 import { createTestLedger, type TestLedger } from '@ledger/testing';
@@ -55,7 +56,17 @@ class SwitchableGateway implements PaymentGateway {
     }
   }
 
-  refund: PaymentGateway['refund'] = (request, context) => this.current().refund(request, context);
+  async refund(request: RefundRequest, context: CallContext) {
+    if (this.mode === 'killed_before_sending') throw new ProcessKilled('killed before sending');
+    if (this.mode === 'killed_after_sending') {
+      return this.healthy.refund(request, {
+        ...context,
+        onAttempt: () => Promise.reject(new ProcessKilled('killed before the answer was recorded')),
+      });
+    }
+    return this.current().refund(request, context);
+  }
+
   findCharge: PaymentGateway['findCharge'] = (paymentId) => this.current().findCharge(paymentId);
   circuitState = () => this.current().circuitState();
 
@@ -252,6 +263,35 @@ describe('settling payments a dead run left behind', () => {
         'PaymentSucceeded',
       ]);
       expect(sandbox.stats().chargesCreated).toBe(chargesBefore + 1);
+    });
+  });
+
+  describe('when a refund reached the gateway, the process died, and the retry finds the breaker open', () => {
+    it('answers the refund outcome_unknown, never failed', async () => {
+      const created = await createPayment({ amount: 4800, currency: 'EUR' }, `refunded-${++keys}`);
+      const { paymentId } = created.json<{ paymentId: string }>();
+      const refund = () =>
+        api.app.inject({
+          method: 'POST',
+          url: `/payments/${paymentId}/refunds`,
+          headers: { ...ACME, 'idempotency-key': `refund-${paymentId}` },
+          payload: { amount: 800 },
+        });
+      gateway.mode = 'killed_after_sending';
+      expect((await refund()).statusCode).toBe(500);
+
+      now += AFTER_THE_LOCK_MS;
+      gateway.mode = 'breaker_open';
+      const resumed = await refund();
+
+      expect(resumed.statusCode).toBe(201);
+      expect(resumed.json()).toMatchObject({
+        status: 'outcome_unknown',
+        paymentStatus: 'succeeded',
+      });
+      const types = (await events(paymentId)).map((e) => e.type);
+      expect(types).toContain('RefundResumed');
+      expect(types).not.toContain('RefundFailed');
     });
   });
 

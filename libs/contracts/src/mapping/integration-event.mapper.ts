@@ -248,7 +248,8 @@ export function toIntegrationEvent(
       );
     }
     case 'ChargeResumed':
-      // An internal marker of which runs may have sent the charge; consumers see the attempts.
+    case 'RefundResumed':
+      // Internal markers of which runs may have sent a request; consumers see the attempts.
       return undefined;
     case 'RefundRequested': {
       const { refundId, amount, reason, requestedAt } = domainEvent.data;

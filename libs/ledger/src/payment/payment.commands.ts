@@ -117,12 +117,18 @@ export type RequestRefund = Command<
   }
 >;
 
-/** Concludes a refund from the gateway's answer or a reconciliation. */
+/** As `ResumeCharge`, for a refund: recorded by a retried request before it may send. */
+export type ResumeRefund = Command<'ResumeRefund', { refundId: string; by: ChargeResumption }>;
+
+/**
+ * Concludes a refund from the gateway's answer or a reconciliation. `not_attempted` (this run
+ * sent nothing) is a failure only when no other run may have sent the refund.
+ */
 export type ConcludeRefund = Command<
   'ConcludeRefund',
   {
     refundId: string;
-    outcome: 'succeeded' | 'failed' | 'unknown';
+    outcome: 'succeeded' | 'failed' | 'unknown' | 'not_attempted';
     gatewayRefundId?: string;
     reason?: string;
     source: ConclusionSource;
@@ -137,6 +143,7 @@ export type PaymentCommand =
   | ConcludeCharge
   | ApplyWebhook
   | RequestRefund
+  | ResumeRefund
   | ConcludeRefund;
 
 /** The `type` of a payment command. */

@@ -54,6 +54,7 @@ import type {
   RequestPayment,
   RequestRefund,
   ResumeCharge,
+  ResumeRefund,
 } from './payment.commands';
 import {
   PaymentAlreadyExistsError,
@@ -112,6 +113,8 @@ export function decidePayment(command: PaymentCommand, state: PaymentState): Pay
       return applyWebhook(command, state);
     case 'RequestRefund':
       return requestRefund(command, state);
+    case 'ResumeRefund':
+      return resumeRefund(command, state);
     case 'ConcludeRefund':
       return concludeRefund(command, state);
     default:
@@ -475,6 +478,15 @@ function requestRefund(command: RequestRefund, state: PaymentState): PaymentEven
   ];
 }
 
+function resumeRefund(command: ResumeRefund, state: PaymentState): PaymentEvent[] {
+  requireExisting(state);
+  const { refundId, by } = command.data;
+  const refund = findRefund(state, refundId);
+  if (refund === undefined) throw new RefundNotFoundError(refundId);
+  if (!isRefundPending(refund)) return [];
+  return [emit('RefundResumed', { refundId, by }, command.metadata)];
+}
+
 function concludeRefund(command: ConcludeRefund, state: PaymentState): PaymentEvent[] {
   requireExisting(state);
   const { refundId, outcome, gatewayRefundId, reason, source } = command.data;
@@ -500,6 +512,31 @@ function concludeRefund(command: ConcludeRefund, state: PaymentState): PaymentEv
           command.metadata,
         ),
       ];
+    case 'not_attempted': {
+      const refusal = reason ?? 'not_attempted';
+      // As for the charge: a failure only while no other run may have sent this refund.
+      if (refund.resumptions === undefined) {
+        return [
+          emit(
+            'RefundFailed',
+            { refundId, reason: `${NOT_ATTEMPTED_REASON_PREFIX}: ${refusal}`, source },
+            command.metadata,
+          ),
+        ];
+      }
+      if (refund.status === 'outcome_unknown') return [];
+      return [
+        emit(
+          'RefundOutcomeUnknown',
+          {
+            refundId,
+            reason: `${NOT_ATTEMPTED_REASON_PREFIX} (${refusal}) but an earlier run may have sent the refund`,
+            source,
+          },
+          command.metadata,
+        ),
+      ];
+    }
     case 'unknown':
       return [
         emit(

@@ -122,6 +122,12 @@ export type RefundRequested = DomainEvent<
   Timestamped & { refundId: string; amount: number; reason?: string; requestedAt: string }
 >;
 
+/** As `ChargeResumed`, for one refund: another run may send it from here on. */
+export type RefundResumed = DomainEvent<
+  'RefundResumed',
+  Timestamped & { refundId: string; by: ChargeResumption }
+>;
+
 export type RefundSucceeded = DomainEvent<
   'RefundSucceeded',
   Timestamped & {
@@ -153,6 +159,7 @@ export type PaymentEvent =
   | WebhookLinked
   | PaymentOutcomeContradicted
   | RefundRequested
+  | RefundResumed
   | RefundSucceeded
   | RefundFailed
   | RefundOutcomeUnknown;
@@ -171,6 +178,7 @@ const eventTypes: Record<PaymentEventType, true> = {
   WebhookLinked: true,
   PaymentOutcomeContradicted: true,
   RefundRequested: true,
+  RefundResumed: true,
   RefundSucceeded: true,
   RefundFailed: true,
   RefundOutcomeUnknown: true,

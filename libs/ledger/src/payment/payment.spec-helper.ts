@@ -16,6 +16,7 @@ import type {
   RequestPayment,
   RequestRefund,
   ResumeCharge,
+  ResumeRefund,
 } from './payment.commands';
 import { paymentDecider } from './payment.decider';
 import { PAYMENT_EVENT_VERSIONS } from './payment.upcasters';
@@ -31,6 +32,7 @@ import type {
   RefundFailed,
   RefundOutcomeUnknown,
   RefundRequested,
+  RefundResumed,
   RefundSucceeded,
   WebhookLinked,
 } from './payment.events';
@@ -109,6 +111,14 @@ export function requestRefund(data: Data<RequestRefund> = {}, now = NOW): Reques
   return {
     type: 'RequestRefund',
     data: { refundId: 'ref_1', amount: 1000, ...data },
+    metadata: { ...commandMetadata, now },
+  };
+}
+
+export function resumeRefund(data: Data<ResumeRefund> = {}, now = NOW): ResumeRefund {
+  return {
+    type: 'ResumeRefund',
+    data: { refundId: 'ref_1', by: 'request_retry', ...data },
     metadata: { ...commandMetadata, now },
   };
 }
@@ -261,6 +271,15 @@ export function refundRequested(data: Data<RefundRequested> = {}): RefundRequest
     data: { refundId: 'ref_1', amount: 1000, requestedAt: at, at, ...data },
     metadata: eventMetadata,
     schemaVersion: PAYMENT_EVENT_VERSIONS.RefundRequested,
+  };
+}
+
+export function refundResumed(data: Data<RefundResumed> = {}): RefundResumed {
+  return {
+    type: 'RefundResumed',
+    data: { refundId: 'ref_1', by: 'request_retry', at: NOW, ...data },
+    metadata: eventMetadata,
+    schemaVersion: PAYMENT_EVENT_VERSIONS.RefundResumed,
   };
 }
 

@@ -39,6 +39,8 @@ export type RefundState = {
   source?: OutcomeSource;
   requestedAt?: string;
   updatedAt: string;
+  /** Runs other than the requesting one that may have sent it (`RefundResumed`); absent if none. */
+  resumptions?: number;
 };
 
 /** The last attempt that did not succeed. */
@@ -231,6 +233,17 @@ export function evolvePayment(state: PaymentState, event: PaymentEvent): Payment
         status: 'requested',
         ...(reason === undefined ? {} : { reason }),
         requestedAt,
+        updatedAt: at,
+      };
+      return { ...state, refunds: { ...state.refunds, [refundId]: refund }, updatedAt: at };
+    }
+    case 'RefundResumed': {
+      const { refundId, at } = event.data;
+      const previous = findRefund(state, refundId);
+      if (previous === undefined) return state;
+      const refund: RefundState = {
+        ...previous,
+        resumptions: (previous.resumptions ?? 0) + 1,
         updatedAt: at,
       };
       return { ...state, refunds: { ...state.refunds, [refundId]: refund }, updatedAt: at };

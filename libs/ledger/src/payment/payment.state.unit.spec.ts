@@ -323,7 +323,7 @@ describe('refundableBalance', () => {
 
 describe('PAYMENT_EVENT_TYPES', () => {
   it('lists every event type once, and tells them from other types', () => {
-    expect(new Set(PAYMENT_EVENT_TYPES).size).toBe(12);
+    expect(new Set(PAYMENT_EVENT_TYPES).size).toBe(13);
     expect(PAYMENT_EVENT_TYPES).toContain('WebhookLinked');
     expect(isPaymentEventType('RefundOutcomeUnknown')).toBe(true);
     expect(isPaymentEventType('WebhookReceived')).toBe(false);

@@ -35,6 +35,7 @@ export const PAYMENT_EVENT_VERSIONS: Readonly<Record<PaymentEventType, number>> 
   WebhookLinked: 1,
   PaymentOutcomeContradicted: 1,
   RefundRequested: 1,
+  RefundResumed: 1,
   RefundSucceeded: 1,
   RefundFailed: 1,
   RefundOutcomeUnknown: 1,

@@ -139,6 +139,12 @@ export class PaymentCommands {
           type: 'RequestRefund',
           data: { refundId, amount: input.amount, ...(input.reason && { reason: input.reason }) },
         });
+      } else {
+        // A resumed request: an earlier run may have sent the refund before it died.
+        handled = await this.run(streamId, tenantId, correlationId, {
+          type: 'ResumeRefund',
+          data: { refundId, by: 'request_retry' },
+        });
       }
       const chargeId = handled.state.gatewayTransactionId;
       const outcome: GatewayOutcome<GatewayRefund> =
@@ -430,7 +436,8 @@ function refundConclusion(outcome: GatewayOutcome<GatewayRefund>) {
     case 'declined':
       return { outcome: 'failed' as const, reason: `${outcome.code}: ${outcome.reason}` };
     case 'not_attempted':
-      return { outcome: 'failed' as const, reason: `gateway not attempted: ${outcome.reason}` };
+      // The decider decides: `failed` only if no other run may have sent the refund.
+      return { outcome: 'not_attempted' as const, reason: outcome.reason };
     case 'unknown':
       return { outcome: 'unknown' as const, reason: outcome.reason };
   }
