@@ -72,9 +72,14 @@ export class PaymentSweeper {
     this.pageSize = options.pageSize ?? 25;
   }
 
-  /** One sweep over the payments unchanged for longer than `olderThanMs`, oldest first per shard. */
-  async sweep(): Promise<SweepResult> {
-    const before = new Date(this.clock().getTime() - this.options.olderThanMs).toISOString();
+  /**
+   * One sweep over the payments unchanged for longer than `olderThanMs`, oldest first per shard.
+   * With `budgetMs`, no payment is started once that much time has passed (a function's timeout).
+   */
+  async sweep(budgetMs = Number.POSITIVE_INFINITY): Promise<SweepResult> {
+    const startedAt = this.clock().getTime();
+    const outOfTime = (): boolean => this.clock().getTime() - startedAt >= budgetMs;
+    const before = new Date(startedAt - this.options.olderThanMs).toISOString();
     const result: SweepResult = { examined: 0, settled: 0, unsettled: 0, failed: 0 };
     let cursor: string | undefined;
     do {
@@ -84,6 +89,7 @@ export class PaymentSweeper {
         ...(cursor !== undefined && { cursor }),
       });
       for (const candidate of page.items) {
+        if (outOfTime()) return result;
         result.examined += 1;
         try {
           const { body } = await this.reconciler.reconcile(
@@ -100,7 +106,7 @@ export class PaymentSweeper {
         }
       }
       cursor = page.nextCursor;
-    } while (cursor !== undefined && result.examined < this.options.maxPerSweep);
+    } while (cursor !== undefined && result.examined < this.options.maxPerSweep && !outOfTime());
     return result;
   }
 }

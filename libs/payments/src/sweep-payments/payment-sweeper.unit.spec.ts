@@ -85,6 +85,27 @@ describe('PaymentSweeper', () => {
     });
   });
 
+  describe('when its time budget runs out', () => {
+    it('starts no more payments and reports what it did', async () => {
+      let now = NOW.getTime();
+      const settle = reconciler(() => {
+        now += 4_000;
+        return 'succeeded';
+      });
+      const sweeper = new PaymentSweeper(
+        candidates(10),
+        settle,
+        { olderThanMs: 300_000, maxPerSweep: 10 },
+        () => new Date(now),
+      );
+
+      const result = await sweeper.sweep(10_000);
+
+      expect(result.examined).toBe(3);
+      expect(settle.calls).toHaveLength(3);
+    });
+  });
+
   describe('when configured younger than the request lock', () => {
     it('refuses: a live run may still be sending', () => {
       expect(
