@@ -1,5 +1,6 @@
 import type { LedgerStorage, StoredEvent } from '@ledger/event-store';
 import { paymentStreamId } from '@ledger/ledger';
+import { interpretPayload, signFor } from '@ledger/webhooks';
 import { engineStorage } from './support/engine-client';
 import {
   isolatedEnv,
@@ -11,6 +12,8 @@ import {
 const ACME_KEY = 'local-dev-key-acme';
 // The committed example configuration's gateway key (a placeholder).
 const GATEWAY_API_KEY = 'sandbox-key-local-only';
+// The committed local example configuration's sandbox provider (a placeholder secret).
+const SANDBOX_SECRET = 'whsec_bG9jYWwtZGV2LW9ubHktbm90LWEtcmVhbC1zZWNyZXQ=';
 
 describe('payments, end to end through the sandbox gateway', () => {
   let ledger: LedgerProcess;
@@ -102,5 +105,118 @@ describe('payments, end to end through the sandbox gateway', () => {
       });
       expect(events.filter((e) => e.type === 'PaymentFailed')).toHaveLength(1);
     });
+
+    it("reads the same as the gateway's webhook of the same decline", async () => {
+      const created = await createPayment({ amount: 2051, currency: 'EUR' }, 'e2e-payment-51');
+      const events = await waitForEvents(created.paymentId, (all) =>
+        all.some((e) => e.type === 'WebhookLinked'),
+      );
+      const linked = events.find((e) => e.type === 'WebhookLinked');
+      const delivery = await storage.eventStore.readStream(String(linked?.data.deliveryStreamId));
+      const webhook = interpretPayload(
+        JSON.parse(Buffer.from(delivery.events[0].data.body as Uint8Array).toString('utf8')),
+      );
+      const view = (await (
+        await fetch(`${ledger.baseUrl}/payments/${created.paymentId}`, { headers: ACME })
+      ).json()) as { status: string; statusReason: string; declineCode: string };
+
+      expect(view).toMatchObject({
+        status: 'failed',
+        statusReason: 'insufficient_funds',
+        declineCode: 'insufficient_funds',
+      });
+      expect(webhook).toMatchObject({
+        intent: 'payment_failed',
+        reason: view.statusReason,
+        declineCode: view.declineCode,
+      });
+    });
   });
+
+  describe('when the gateway later says a failed payment succeeded', () => {
+    it('records the contradiction, shows it on the payment and lists it under contradicted=true', async () => {
+      const created = await createPayment({ amount: 3002, currency: 'EUR' }, 'e2e-payment-3');
+      expect(created.status).toBe('failed');
+      const body = JSON.stringify({
+        id: 'evt_e2e_contradiction',
+        type: 'payment.completed',
+        data: {
+          transactionId: 'ch_e2e_contradiction',
+          paymentId: created.paymentId,
+          amount: 3002,
+          currency: 'EUR',
+        },
+      });
+
+      const delivered = await fetch(`${ledger.baseUrl}/webhooks/sandbox`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...signFor('standard-webhooks', SANDBOX_SECRET, body, { id: 'msg_e2e_contradiction' }),
+        },
+        body,
+      });
+      expect(delivered.status).toBe(200);
+      const events = await waitForEvents(created.paymentId, (all) =>
+        all.some((e) => e.type === 'PaymentOutcomeContradicted'),
+      );
+      const contradicted = events.find((e) => e.type === 'PaymentOutcomeContradicted');
+      const version = Math.max(...events.map((e) => e.version));
+      const view = (await (
+        await fetch(`${ledger.baseUrl}/payments/${created.paymentId}?minVersion=${version}`, {
+          headers: ACME,
+        })
+      ).json()) as { status: string; contradictions: unknown[] };
+      const listed = await waitForList('?contradicted=true', (ids) =>
+        ids.includes(created.paymentId),
+      );
+
+      expect(contradicted?.data).toMatchObject({
+        reported: 'payment_succeeded',
+        recordedStatus: 'failed',
+        conflict: 'payment_failed_at_ledger',
+        source: 'webhook',
+        gatewayTransactionId: 'ch_e2e_contradiction',
+      });
+      expect(view.status).toBe('failed');
+      expect(view.contradictions).toEqual([
+        expect.objectContaining({ reported: 'payment_succeeded', recordedStatus: 'failed' }),
+      ]);
+      expect(listed).toContain(created.paymentId);
+      expect(await listIds('?contradicted=false')).not.toContain(created.paymentId);
+    });
+  });
+
+  const ACME = { authorization: `Bearer ${ACME_KEY}` };
+
+  async function createPayment(
+    body: object,
+    key: string,
+  ): Promise<{ paymentId: string; status: string }> {
+    const response = await fetch(`${ledger.baseUrl}/payments`, {
+      method: 'POST',
+      headers: { ...ACME, 'idempotency-key': key, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    expect(response.status).toBe(201);
+    return (await response.json()) as { paymentId: string; status: string };
+  }
+
+  async function listIds(query: string): Promise<string[]> {
+    const response = await fetch(`${ledger.baseUrl}/payments${query}`, { headers: ACME });
+    expect(response.status).toBe(200);
+    const page = (await response.json()) as { items: Array<{ paymentId: string }> };
+    return page.items.map((item) => item.paymentId);
+  }
+
+  // The list reads the projection, which follows the stream: wait for it, generously.
+  async function waitForList(query: string, done: (ids: string[]) => boolean) {
+    const deadline = Date.now() + 20_000;
+    let ids = await listIds(query);
+    while (!done(ids) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 200));
+      ids = await listIds(query);
+    }
+    return ids;
+  }
 });

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, type ScalarTag, type CollectionTag } from 'yaml';
 import { ledgerTables, tableDefinitions } from '@ledger/event-store';
@@ -104,6 +104,26 @@ describe('template.yaml', () => {
       });
       expect(worker.Handler).toBe('dist/apps/api/src/replay-worker.lambda.handler');
       expect(template.Resources.ReplayWorkerFunction.Properties.Timeout).toBe(900);
+    });
+  });
+
+  describe('when the payment sweeper is read', () => {
+    it('runs the sweeper handler on a schedule, alone, with the ledger data policy', () => {
+      const sweeper = template.Resources.PaymentSweeperFunction?.Properties as
+        | (FunctionProperties & { ReservedConcurrentExecutions?: number; Policies?: unknown[] })
+        | undefined;
+      const schedules = Object.values(sweeper?.Events ?? {}).filter(
+        (event) => event.Type === 'ScheduleV2' || event.Type === 'Schedule',
+      );
+
+      expect(sweeper?.Handler).toBe('dist/apps/api/src/payment-sweeper.lambda.handler');
+      expect(existsSync(join(__dirname, '..', 'apps/api/src/payment-sweeper.lambda.ts'))).toBe(
+        true,
+      );
+      expect(schedules).toHaveLength(1);
+      expect(schedules[0]?.Properties.ScheduleExpression).toMatch(/^rate\(\d+ minutes?\)$/);
+      expect(sweeper?.ReservedConcurrentExecutions).toBe(1);
+      expect(sweeper?.Policies).toContainEqual({ '!Ref': 'LedgerDataPolicy' });
     });
   });
 

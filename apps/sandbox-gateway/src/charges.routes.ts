@@ -91,7 +91,10 @@ function chargeEvent(charge: Charge, now: Date): WebhookEvent {
       ...(charge.orderId !== undefined && { orderId: charge.orderId }),
       amount: charge.amount,
       currency: charge.currency,
-      ...(charge.declineCode !== undefined && { reason: charge.declineCode }),
+      ...(charge.declineCode !== undefined && {
+        reason: charge.declineCode,
+        declineCode: charge.declineCode,
+      }),
     },
   };
 }

@@ -4,6 +4,7 @@ import { plainToInstance, Type } from 'class-transformer';
 import {
   ArrayMinSize,
   IsArray,
+  IsBoolean,
   IsIn,
   IsInt,
   IsOptional,
@@ -126,6 +127,41 @@ export class ApiConfig {
   cursorKey?: string;
 }
 
+/**
+ * The sweeper that settles payments left in `requested`, `processing` or `outcome_unknown`:
+ * locally a timer inside `ledger start`, in AWS a scheduled function.
+ */
+export class SweeperConfig {
+  @IsOptional()
+  @IsBoolean()
+  enabled: boolean = true;
+
+  /** How often it runs locally (in AWS, the schedule in template.yaml). */
+  @IsInt()
+  @Min(5)
+  @Max(86_400)
+  intervalSeconds: number = 60;
+
+  /** Payments unchanged for this long are settled; not below the 30 s request lock. */
+  @IsInt()
+  @Min(30)
+  @Max(30 * 86_400)
+  olderThanSeconds: number = 300;
+
+  /** At most this many payments per run. */
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  maxPerRun: number = 200;
+}
+
+export class PaymentsConfig {
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => SweeperConfig)
+  sweeper: SweeperConfig = new SweeperConfig();
+}
+
 /** The YAML configuration (API.md, "Configuration"). */
 export class LedgerConfig {
   @IsArray()
@@ -149,19 +185,24 @@ export class LedgerConfig {
   @Type(() => OperatorConfig)
   operators: OperatorConfig[] = [];
 
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ApiConfig)
+  api: ApiConfig = new ApiConfig();
+
   /**
    * @deprecated The one gateway of configurations before per-tenant accounts. Accepted only with a
    * single tenant, whose `gateway` it becomes; cleared once the configuration is parsed.
    */
   @IsOptional()
   @ValidateNested()
-  @Type(() => ApiConfig)
-  api: ApiConfig = new ApiConfig();
+  @Type(() => GatewayConfig)
+  gateway?: GatewayConfig;
 
   @IsOptional()
   @ValidateNested()
-  @Type(() => GatewayConfig)
-  gateway?: GatewayConfig;
+  @Type(() => PaymentsConfig)
+  payments: PaymentsConfig = new PaymentsConfig();
 }
 
 /** The configuration file is missing, unreadable or invalid; the message lists every problem. */

@@ -119,6 +119,29 @@ describe('ledger configuration', () => {
     });
   });
 
+  describe('when the payment sweeper is configured', () => {
+    it('defaults to a run a minute for payments unchanged for 5 minutes', () => {
+      expect(parseLedgerConfig(valid).payments.sweeper).toMatchObject({
+        enabled: true,
+        intervalSeconds: 60,
+        olderThanSeconds: 300,
+        maxPerRun: 200,
+      });
+    });
+
+    it("takes the committed example's settings", () => {
+      const config = loadLedgerConfig(join(__dirname, '..', '..', '..', 'ledger.config.yaml'));
+
+      expect(config.payments.sweeper.olderThanSeconds).toBeGreaterThanOrEqual(30);
+    });
+
+    it('refuses an age below the 30 s request lock', () => {
+      const raw = { ...valid, payments: { sweeper: { olderThanSeconds: 10 } } };
+
+      expect(() => parseLedgerConfig(raw)).toThrow(/payments\.sweeper\.olderThanSeconds/);
+    });
+  });
+
   describe('when a provider names an unknown tenant and an unknown scheme', () => {
     it('lists every problem in one error', () => {
       const raw = {

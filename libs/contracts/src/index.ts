@@ -7,6 +7,7 @@ export * from './schemas/payment.requested.v1.schema';
 export * from './schemas/payment.succeeded.v1.schema';
 export * from './schemas/payment.failed.v1.schema';
 export * from './schemas/payment.outcome_unknown.v1.schema';
+export * from './schemas/payment.outcome_contradicted.v1.schema';
 export * from './schemas/refund.requested.v1.schema';
 export * from './schemas/refund.succeeded.v1.schema';
 export * from './schemas/refund.failed.v1.schema';

@@ -47,6 +47,7 @@ export class PaymentQueriesController {
       tenantId,
       status: query.status,
       customerId: query.customerId,
+      ...(query.contradicted !== undefined && { contradicted: query.contradicted === 'true' }),
       from: query.from,
       to: query.to,
       limit: query.limit ?? 20,

@@ -27,6 +27,15 @@ export class ListPaymentsQueryDto {
   @Length(1, 64)
   customerId?: string;
 
+  @ApiPropertyOptional({
+    enum: ['true', 'false'],
+    description:
+      'true: only payments whose recorded outcome the gateway has contradicted; false: only the others',
+  })
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  contradicted?: 'true' | 'false';
+
   @ApiPropertyOptional({ description: 'Created at or after (ISO-8601 date-time)' })
   @IsOptional()
   @IsDateTime()
@@ -99,12 +108,37 @@ export class PaymentViewDto {
   lastError?: { outcome: string; httpStatus?: number; at: string };
   @ApiProperty({ description: 'Webhook deliveries linked to this payment' })
   webhookDeliveries!: number;
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'object' },
+    description:
+      "The gateway's reports that contradict the recorded outcome (reported, recordedStatus, conflict, source, at, ...); empty when none",
+    example: [
+      {
+        reported: 'payment_succeeded',
+        recordedStatus: 'failed',
+        conflict: 'payment_failed_at_ledger',
+        source: 'webhook',
+        gatewayTransactionId: 'ch_1',
+        at: '2026-01-01T00:00:05.000Z',
+      },
+    ],
+  })
+  contradictions!: PaymentViewContradiction[];
   @ApiProperty({ type: 'array', items: { type: 'object' } })
   refunds!: Array<{ refundId: string; amount: number; status: string }>;
   @ApiProperty() createdAt!: string;
   @ApiProperty() updatedAt!: string;
   @ApiProperty({ description: 'The payment stream version this view reflects' }) version!: number;
 }
+
+type PaymentViewContradiction = {
+  reported: string;
+  recordedStatus: string;
+  conflict: string;
+  source: string;
+  at: string;
+};
 
 export class PaymentListDto {
   @ApiProperty({ type: [PaymentViewDto] }) items!: PaymentViewDto[];

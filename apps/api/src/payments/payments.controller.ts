@@ -60,8 +60,9 @@ export class PaymentsController {
     summary: 'Create a payment and charge it through the gateway',
     description:
       'Records the request, calls the gateway (every attempt recorded), and answers with the ' +
-      'outcome: succeeded, failed (a definitive decline) or outcome_unknown (the gateway may have ' +
-      'acted but never answered; settled later by its webhook or by reconcile).',
+      'outcome: succeeded, failed (a definitive decline, or a call refused before sending when no ' +
+      'earlier run of the same request may have sent it) or outcome_unknown (the gateway may have ' +
+      'acted but never answered; settled later by its webhook, by reconcile or by the sweeper).',
   })
   @ApiHeader(IDEMPOTENCY_HEADER)
   @ApiCreatedResponse({ type: PaymentCommandResultDto })
@@ -127,10 +128,12 @@ export class PaymentsController {
 
   @Post(':paymentId/reconcile')
   @ApiOperation({
-    summary: 'Ask the gateway what became of a payment whose outcome is unknown',
+    summary: 'Ask the gateway what became of a payment that is not concluded',
     description:
       "Concludes the payment from the gateway's record of the charge; when the gateway has none, " +
-      'an outcome_unknown payment is charged again with the same gateway Idempotency-Key.',
+      'an outcome_unknown payment, or a requested/processing one unchanged for longer than the ' +
+      '30 s request lock, is charged again with the same gateway Idempotency-Key. A record that ' +
+      'contradicts a concluded payment is recorded as a contradiction; the status stands.',
   })
   @ApiOkResponse({ type: PaymentCommandResultDto })
   @ApiBadRequestResponse({ type: ProblemDto, description: 'invalid_payment_id' })

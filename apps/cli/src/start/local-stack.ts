@@ -23,7 +23,12 @@ import {
 } from '@ledger/local-engine';
 import type { Logger } from '@ledger/observability';
 import { createDynamoDbStreamsClient } from '@ledger/stream-consumer';
-import { composeApi } from '@ledger/api-app';
+import {
+  composeApi,
+  composePaymentSweeper,
+  createGateways,
+  startSweeperTimer,
+} from '@ledger/api-app';
 import {
   buildConsumers,
   startLocalStreamProcessor,
@@ -106,6 +111,17 @@ export async function startLocalStack(env: LedgerEnv, logger: Logger): Promise<L
     await api.listen({ port: env.port, host: '0.0.0.0' });
     const apiUrl = `http://127.0.0.1:${env.port}`;
     logger.info({ url: apiUrl }, 'api listening');
+
+    const { sweeper } = config.payments;
+    if (sweeper.enabled) {
+      const stopSweeper = startSweeperTimer(
+        composePaymentSweeper(config, storage, logger, createGateways(config, env)),
+        sweeper.intervalSeconds * 1000,
+        logger,
+      );
+      stops.push(stopSweeper);
+      logger.info({ ...sweeper }, 'payment sweeper running');
+    }
     return { apiUrl, dynamoDbEndpoint: endpoint ?? 'aws', storage, stop };
   } catch (error) {
     await stop();

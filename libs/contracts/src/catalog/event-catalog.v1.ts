@@ -74,7 +74,7 @@ export const EVENT_CATALOG_V1: { readonly [T in DetailType]: CatalogEntry<T> } =
     example: example('payment.failed', 3, '2025-03-01T12:00:00.380Z', {
       amount: 5000,
       currency: 'EUR',
-      reason: 'card_declined',
+      reason: 'insufficient_funds',
       declineCode: 'insufficient_funds',
       source: 'gateway_response',
     }),
@@ -88,6 +88,22 @@ export const EVENT_CATALOG_V1: { readonly [T in DetailType]: CatalogEntry<T> } =
       currency: 'EUR',
       reason: 'no_definitive_answer',
       source: 'gateway_response',
+    }),
+  },
+  'payment.outcome_contradicted': {
+    sentWhen:
+      "Each time the gateway reports an outcome the recorded one contradicts: a webhook or a reconciliation says a failed payment succeeded, a failure arrives for a succeeded payment, a refund succeeded that the payment cannot hold. The payment's status does not change.",
+    publishedFrom: 'PaymentOutcomeContradicted',
+    example: example('payment.outcome_contradicted', 4, '2025-03-01T12:00:02.150Z', {
+      amount: 5000,
+      currency: 'EUR',
+      reported: 'payment_succeeded',
+      recordedStatus: 'failed',
+      conflict: 'payment_failed_at_ledger',
+      source: 'webhook',
+      gatewayTransactionId: 'txn_9f3a',
+      reportedAmount: 5000,
+      reportedCurrency: 'EUR',
     }),
   },
   'refund.requested': {

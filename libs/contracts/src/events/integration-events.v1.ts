@@ -78,6 +78,28 @@ export type PaymentOutcomeUnknownDataV1 = {
   source: UnknownOutcomeSourceV1;
 };
 
+/** What the gateway reported when it contradicted the ledger. */
+export type ReportedOutcomeV1 =
+  'payment_succeeded' | 'payment_failed' | 'refund_succeeded' | 'refund_failed';
+
+/**
+ * `payment.outcome_contradicted`: the gateway reported an outcome the ledger's recorded outcome
+ * contradicts (a webhook or a reconcile says succeeded while the payment is failed, a refund
+ * succeeded that the payment cannot hold...). The payment's status stands; someone must look.
+ */
+export type PaymentOutcomeContradictedDataV1 = {
+  amount: number;
+  currency: string;
+  reported: ReportedOutcomeV1;
+  recordedStatus: PaymentStatusV1;
+  conflict: string;
+  source: OutcomeSourceV1;
+  gatewayTransactionId?: string;
+  refundId?: string;
+  reportedAmount?: number;
+  reportedCurrency?: string;
+};
+
 /** `refund.requested`: a refund of (part of) the captured amount was accepted. */
 export type RefundRequestedDataV1 = {
   refundId: string;
@@ -145,6 +167,7 @@ export type IntegrationEventDataV1 = {
   'payment.succeeded': PaymentSucceededDataV1;
   'payment.failed': PaymentFailedDataV1;
   'payment.outcome_unknown': PaymentOutcomeUnknownDataV1;
+  'payment.outcome_contradicted': PaymentOutcomeContradictedDataV1;
   'refund.requested': RefundRequestedDataV1;
   'refund.succeeded': RefundSucceededDataV1;
   'refund.failed': RefundFailedDataV1;
@@ -162,6 +185,7 @@ const detailTypes: Record<DetailType, true> = {
   'payment.succeeded': true,
   'payment.failed': true,
   'payment.outcome_unknown': true,
+  'payment.outcome_contradicted': true,
   'refund.requested': true,
   'refund.succeeded': true,
   'refund.failed': true,

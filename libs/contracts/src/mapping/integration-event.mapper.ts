@@ -19,6 +19,7 @@ import {
   type PaymentEvent,
   type PaymentState,
   type PaymentStatus,
+  type ReportedOutcome,
   type WebhookEffect,
   withoutUndefined,
 } from '@ledger/ledger';
@@ -34,6 +35,7 @@ import {
   type IntegrationEventOf,
   type OutcomeSourceV1,
   type PaymentStatusV1,
+  type ReportedOutcomeV1,
   SCHEMA_VERSION_V1,
   type UnknownOutcomeSourceV1,
   type WebhookEffectV1,
@@ -78,6 +80,13 @@ const PAYMENT_STATUSES: Record<PaymentStatus, PaymentStatusV1> = {
   outcome_unknown: 'outcome_unknown',
   partially_refunded: 'partially_refunded',
   refunded: 'refunded',
+};
+
+const REPORTED_OUTCOMES: Record<ReportedOutcome, ReportedOutcomeV1> = {
+  payment_succeeded: 'payment_succeeded',
+  payment_failed: 'payment_failed',
+  refund_succeeded: 'refund_succeeded',
+  refund_failed: 'refund_failed',
 };
 
 const WEBHOOK_EFFECTS: Record<WebhookEffect, WebhookEffectV1> = {
@@ -218,6 +227,30 @@ export function toIntegrationEvent(
         receivedAt: delivery.receivedAt,
       });
     }
+    case 'PaymentOutcomeContradicted': {
+      const report = domainEvent.data;
+      // The delivery's event id stays internal: subscribers get what was contradicted, and the
+      // payment's history shows the delivery.
+      return publish(
+        'payment.outcome_contradicted',
+        withoutUndefined({
+          amount: payment.amount,
+          currency: payment.currency,
+          reported: lookUp(REPORTED_OUTCOMES, report.reported, 'reported', event),
+          recordedStatus: lookUp(PAYMENT_STATUSES, report.recordedStatus, 'recordedStatus', event),
+          conflict: report.conflict,
+          source: lookUp(OUTCOME_SOURCES, report.source, 'source', event),
+          gatewayTransactionId: report.gatewayTransactionId,
+          refundId: report.refundId,
+          reportedAmount: report.amount,
+          reportedCurrency: report.currency,
+        }),
+      );
+    }
+    case 'ChargeResumed':
+    case 'RefundResumed':
+      // Internal markers of which runs may have sent a request; consumers see the attempts.
+      return undefined;
     case 'RefundRequested': {
       const { refundId, amount, reason, requestedAt } = domainEvent.data;
       return publish(

@@ -151,6 +151,7 @@ function everyScenario(): IntegrationEvent[][] {
     declined(),
     unknownThenSettledByWebhook(),
     refundFailedAfterUnknown(),
+    failedThenContradictedByWebhook(),
   ].map((stream) => toIntegrationEvents(stream));
 }
 
@@ -214,7 +215,41 @@ function refundFailedAfterUnknown(): StoredEventLike[] {
   ]);
 }
 
+function failedThenContradictedByWebhook(): StoredEventLike[] {
+  return history([
+    requestPayment(),
+    { type: 'ResumeCharge', data: { by: 'request_retry' }, metadata: next() },
+    concludeCharge({ outcome: 'declined', reason: 'card_declined', declineCode: 'card_declined' }),
+    applyWebhook({ gatewayTransactionId: 'txn_wh', amount: 5000, currency: 'EUR' }),
+  ]);
+}
+
 describe('toIntegrationEvents', () => {
+  describe('when the gateway contradicts a recorded failure', () => {
+    it('publishes payment.outcome_contradicted, and nothing for the internal resume marker', () => {
+      const events = toIntegrationEvents(failedThenContradictedByWebhook());
+
+      expect(detailTypes(events)).toEqual([
+        'payment.requested',
+        'payment.failed',
+        'webhook.received',
+        'payment.outcome_contradicted',
+      ]);
+      expect(dataOf(events, 3)).toEqual({
+        amount: 5000,
+        currency: 'EUR',
+        reported: 'payment_succeeded',
+        recordedStatus: 'failed',
+        conflict: 'payment_failed_at_ledger',
+        source: 'webhook',
+        gatewayTransactionId: 'txn_wh',
+        reportedAmount: 5000,
+        reportedCurrency: 'EUR',
+      });
+      expect(events[3]?.detail.streamVersion).toBe(5);
+    });
+  });
+
   describe('when a payment succeeds and is partly refunded', () => {
     it('publishes one event per ledger event, in stream order', () => {
       const events = toIntegrationEvents(succeededAndPartlyRefunded());

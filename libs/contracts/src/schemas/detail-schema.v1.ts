@@ -37,6 +37,22 @@ export function oneOf(values: readonly string[], description: string): JsonSchem
   return { type: 'string', enum: values, description };
 }
 
+/** A payment status, as the HTTP API names it. */
+export function paymentStatus(description: string): JsonSchema {
+  return oneOf(
+    [
+      'requested',
+      'processing',
+      'succeeded',
+      'failed',
+      'outcome_unknown',
+      'partially_refunded',
+      'refunded',
+    ],
+    description,
+  );
+}
+
 /** Where a definitive outcome was learnt from; shared by payment and refund outcomes. */
 export const outcomeSource = oneOf(
   ['gateway_response', 'reconcile', 'webhook'],

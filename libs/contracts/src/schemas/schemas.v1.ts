@@ -2,6 +2,7 @@ import type { DetailType } from '../events/integration-events.v1';
 import { gatewayCallAttemptedV1Schema } from './gateway.call_attempted.v1.schema';
 import type { JsonSchema } from './json-schema';
 import { paymentFailedV1Schema } from './payment.failed.v1.schema';
+import { paymentOutcomeContradictedV1Schema } from './payment.outcome_contradicted.v1.schema';
 import { paymentOutcomeUnknownV1Schema } from './payment.outcome_unknown.v1.schema';
 import { paymentRequestedV1Schema } from './payment.requested.v1.schema';
 import { paymentSucceededV1Schema } from './payment.succeeded.v1.schema';
@@ -17,6 +18,7 @@ export const INTEGRATION_EVENT_SCHEMAS_V1: Readonly<Record<DetailType, JsonSchem
   'payment.succeeded': paymentSucceededV1Schema,
   'payment.failed': paymentFailedV1Schema,
   'payment.outcome_unknown': paymentOutcomeUnknownV1Schema,
+  'payment.outcome_contradicted': paymentOutcomeContradictedV1Schema,
   'refund.requested': refundRequestedV1Schema,
   'refund.succeeded': refundSucceededV1Schema,
   'refund.failed': refundFailedV1Schema,

@@ -25,6 +25,11 @@ export function ledgerTables(prefix: string = DEFAULT_TABLE_PREFIX): LedgerTable
 
 export const TIME_INDEX_NAME = 'time-index';
 export const READ_MODEL_INDEX_NAME = 'gsi1';
+/**
+ * Sparse GSI of the read model: only payments whose charge is not concluded (`requested`,
+ * `processing`, `outcome_unknown`) carry its keys, oldest change first, for the sweeper.
+ */
+export const UNSETTLED_INDEX_NAME = 'unsettled';
 
 /** CreateTable inputs for every ledger table; template.yaml declares the same shapes for AWS. */
 export function tableDefinitions(tables: LedgerTables): CreateTableCommandInput[] {
@@ -69,6 +74,8 @@ export function tableDefinitions(tables: LedgerTables): CreateTableCommandInput[
         { AttributeName: 'sk', AttributeType: 'S' },
         { AttributeName: 'gsi1pk', AttributeType: 'S' },
         { AttributeName: 'gsi1sk', AttributeType: 'S' },
+        { AttributeName: 'gsi2pk', AttributeType: 'S' },
+        { AttributeName: 'gsi2sk', AttributeType: 'S' },
       ],
       KeySchema: [
         { AttributeName: 'pk', KeyType: 'HASH' },
@@ -82,6 +89,17 @@ export function tableDefinitions(tables: LedgerTables): CreateTableCommandInput[
             { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
           ],
           Projection: { ProjectionType: 'ALL' },
+        },
+        {
+          IndexName: UNSETTLED_INDEX_NAME,
+          KeySchema: [
+            { AttributeName: 'gsi2pk', KeyType: 'HASH' },
+            { AttributeName: 'gsi2sk', KeyType: 'RANGE' },
+          ],
+          Projection: {
+            ProjectionType: 'INCLUDE',
+            NonKeyAttributes: ['tenantId', 'paymentId', 'status'],
+          },
         },
       ],
     },

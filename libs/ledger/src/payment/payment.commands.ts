@@ -50,14 +50,26 @@ export type GatewayAttemptData = {
 /** Records one outbound call attempt, whatever its outcome (timeouts and refusals included). */
 export type RecordGatewayAttempt = Command<'RecordGatewayAttempt', GatewayAttemptData>;
 
+/** Why a run other than the one that requested the payment is about to charge it. */
+export type ChargeResumption = 'request_retry' | 'reconcile';
+
+/**
+ * Recorded by every run other than the requesting one BEFORE it may send the charge: the stream
+ * then proves which runs may have sent a request, so a refusal seen by one run (breaker open,
+ * bulkhead full) is never taken for proof that no run sent anything.
+ */
+export type ResumeCharge = Command<'ResumeCharge', { by: ChargeResumption }>;
+
 /**
  * Concludes the charge from the gateway's answer or a reconciliation. `unknown` means the gateway
- * may have acted but never answered: it is never turned into a failure.
+ * may have acted but never answered: it is never turned into a failure. `not_attempted` means
+ * this run sent nothing (breaker open, bulkhead full): a failure only when no other run may have
+ * sent the charge (no `ChargeResumed` on the stream), otherwise `outcome_unknown`.
  */
 export type ConcludeCharge = Command<
   'ConcludeCharge',
   {
-    outcome: 'succeeded' | 'declined' | 'unknown';
+    outcome: 'succeeded' | 'declined' | 'unknown' | 'not_attempted';
     gatewayTransactionId?: string;
     reason?: string;
     declineCode?: string;
@@ -89,6 +101,8 @@ export type ApplyWebhook = Command<
     refundId?: string;
     gatewayRefundId?: string;
     reason?: string;
+    /** The gateway's code for a declined charge (`card_declined`, `insufficient_funds`...). */
+    declineCode?: string;
   }
 >;
 
@@ -103,12 +117,18 @@ export type RequestRefund = Command<
   }
 >;
 
-/** Concludes a refund from the gateway's answer or a reconciliation. */
+/** As `ResumeCharge`, for a refund: recorded by a retried request before it may send. */
+export type ResumeRefund = Command<'ResumeRefund', { refundId: string; by: ChargeResumption }>;
+
+/**
+ * Concludes a refund from the gateway's answer or a reconciliation. `not_attempted` (this run
+ * sent nothing) is a failure only when no other run may have sent the refund.
+ */
 export type ConcludeRefund = Command<
   'ConcludeRefund',
   {
     refundId: string;
-    outcome: 'succeeded' | 'failed' | 'unknown';
+    outcome: 'succeeded' | 'failed' | 'unknown' | 'not_attempted';
     gatewayRefundId?: string;
     reason?: string;
     source: ConclusionSource;
@@ -119,9 +139,11 @@ export type ConcludeRefund = Command<
 export type PaymentCommand =
   | RequestPayment
   | RecordGatewayAttempt
+  | ResumeCharge
   | ConcludeCharge
   | ApplyWebhook
   | RequestRefund
+  | ResumeRefund
   | ConcludeRefund;
 
 /** The `type` of a payment command. */

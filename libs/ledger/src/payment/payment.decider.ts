@@ -26,6 +26,16 @@
  *   - refund_failed: applied when the refund is pending; no_change when it failed or the ledger
  *     knows no such refund (a failed refund moved no money); conflict when it succeeded.
  *   - unknown: unhandled (linked and flagged, nothing else).
+ *
+ *   Every `conflict` of a payment or refund intent is also recorded as `PaymentOutcomeContradicted`
+ *   (the gateway said something the ledger's outcome contradicts): never silently dropped.
+ * - `failed` only from a definitive answer, or from a refusal to send (`not_attempted`) while the
+ *   stream proves that no other run may have sent the charge: every run but the requesting one
+ *   records `ChargeResumed` before it may send. After one, a refusal is `outcome_unknown`.
+ * - A definitive conclusion (reconcile) that contradicts a recorded outcome is recorded as
+ *   `PaymentOutcomeContradicted` once per report; the recorded status stands.
+ * - A webhook's decline reads as the HTTP answer's does: its reason is the decline code when the
+ *   provider gave one.
  */
 import { ValidationFailedError } from '@ledger/errors';
 import {
@@ -43,6 +53,8 @@ import type {
   RecordGatewayAttempt,
   RequestPayment,
   RequestRefund,
+  ResumeCharge,
+  ResumeRefund,
 } from './payment.commands';
 import {
   PaymentAlreadyExistsError,
@@ -52,8 +64,14 @@ import {
   RefundExceedsBalanceError,
   RefundNotFoundError,
 } from './payment.errors';
-import type { PaymentEvent, PaymentEventType, WebhookEffect } from './payment.events';
-import { paymentFailureCategory } from './payment.failure-category';
+import type {
+  PaymentEvent,
+  PaymentEventType,
+  PaymentOutcomeContradicted,
+  ReportedOutcome,
+  WebhookEffect,
+} from './payment.events';
+import { NOT_ATTEMPTED_REASON_PREFIX, paymentFailureCategory } from './payment.failure-category';
 import {
   evolvePayment,
   findRefund,
@@ -70,6 +88,8 @@ import { PAYMENT_EVENT_VERSIONS } from './payment.upcasters';
 export const DEFAULT_DECLINE_REASON = 'declined';
 /** Reason recorded when a refund failure arrives without one. */
 export const DEFAULT_REFUND_FAILURE_REASON = 'refund_failed';
+/** Why a refusal to send is `outcome_unknown` once another run may have sent the charge. */
+export const EARLIER_RUN_MAY_HAVE_SENT = 'but an earlier run may have sent the charge';
 /** Reason recorded when an outcome is unknown and the caller gave none. */
 export const DEFAULT_UNKNOWN_REASON = 'no_definitive_answer';
 
@@ -85,12 +105,16 @@ export function decidePayment(command: PaymentCommand, state: PaymentState): Pay
       return requestPayment(command, state);
     case 'RecordGatewayAttempt':
       return recordGatewayAttempt(command, state);
+    case 'ResumeCharge':
+      return resumeCharge(command, state);
     case 'ConcludeCharge':
       return concludeCharge(command, state);
     case 'ApplyWebhook':
       return applyWebhook(command, state);
     case 'RequestRefund':
       return requestRefund(command, state);
+    case 'ResumeRefund':
+      return resumeRefund(command, state);
     case 'ConcludeRefund':
       return concludeRefund(command, state);
     default:
@@ -175,13 +199,20 @@ function recordGatewayAttempt(command: RecordGatewayAttempt, state: PaymentState
   ];
 }
 
+function resumeCharge(command: ResumeCharge, state: PaymentState): PaymentEvent[] {
+  requireExisting(state);
+  // A concluded charge is never sent again, so there is nothing to mark.
+  if (isTerminal(state)) return [];
+  return [emit('ChargeResumed', { by: command.data.by }, command.metadata)];
+}
+
 function concludeCharge(command: ConcludeCharge, state: PaymentState): PaymentEvent[] {
   requireExisting(state);
-  // The first definitive outcome wins: a late answer never rewrites succeeded or failed, and
-  // "unknown" never overrides what is known.
-  if (isTerminal(state)) return [];
-
   const { outcome, gatewayTransactionId, reason, declineCode, category, source } = command.data;
+  // The first definitive outcome wins: a late answer never rewrites succeeded or failed, and
+  // "unknown" never overrides what is known. A definitive answer that disagrees is recorded.
+  if (isTerminal(state)) return chargeContradiction(command, state);
+
   switch (outcome) {
     case 'succeeded':
       return [
@@ -208,6 +239,35 @@ function concludeCharge(command: ConcludeCharge, state: PaymentState): PaymentEv
           command.metadata,
         ),
       ];
+    case 'not_attempted': {
+      const refusal = reason ?? 'not_attempted';
+      // Proof that nothing was ever sent: this run sent nothing, and no other run may have.
+      if (state.chargeResumptions === undefined) {
+        return [
+          emit(
+            'PaymentFailed',
+            {
+              reason: `${NOT_ATTEMPTED_REASON_PREFIX}: ${refusal}`,
+              declineCode: refusal,
+              category: 'gateway_unavailable',
+              source,
+            },
+            command.metadata,
+          ),
+        ];
+      }
+      if (state.status === 'outcome_unknown') return [];
+      return [
+        emit(
+          'PaymentOutcomeUnknown',
+          {
+            reason: `${NOT_ATTEMPTED_REASON_PREFIX} (${refusal}) ${EARLIER_RUN_MAY_HAVE_SENT}`,
+            source,
+          },
+          command.metadata,
+        ),
+      ];
+    }
     case 'unknown':
       // Honest: the gateway may have charged. Reconciliation or a webhook settles it later.
       return [
@@ -220,13 +280,45 @@ function concludeCharge(command: ConcludeCharge, state: PaymentState): PaymentEv
   }
 }
 
+// A definitive conclusion reaching a concluded charge: recorded when it disagrees, once per report.
+function chargeContradiction(command: ConcludeCharge, state: PaymentState): PaymentEvent[] {
+  const { outcome, gatewayTransactionId, source } = command.data;
+  let contradiction: Omit<PaymentOutcomeContradicted['data'], 'at'> | undefined;
+  if (outcome === 'succeeded' && state.status === 'failed') {
+    contradiction = {
+      reported: 'payment_succeeded',
+      recordedStatus: state.status,
+      conflict: 'payment_failed_at_ledger',
+      source,
+      gatewayTransactionId,
+    };
+  } else if (outcome === 'declined' && state.status !== 'failed' && state.status !== undefined) {
+    contradiction = {
+      reported: 'payment_failed',
+      recordedStatus: state.status,
+      conflict: 'payment_succeeded_at_ledger',
+      source,
+      gatewayTransactionId,
+    };
+  }
+  if (contradiction === undefined) return [];
+  const reported = contradiction;
+  const known = (state.contradictions ?? []).some(
+    (c) =>
+      c.reported === reported.reported &&
+      c.source === reported.source &&
+      c.gatewayTransactionId === reported.gatewayTransactionId,
+  );
+  return known ? [] : [emit('PaymentOutcomeContradicted', contradiction, command.metadata)];
+}
+
 function applyWebhook(command: ApplyWebhook, state: PaymentState): PaymentEvent[] {
   requireExisting(state);
   const delivery = command.data;
   // Idempotent on the delivery: the correlator may hand the same delivery over more than once.
   if (state.linkedDeliveries.includes(delivery.deliveryEventId)) return [];
 
-  const { effect, events } = webhookEffect(command, state);
+  const { effect, events, conflict } = webhookEffect(command, state);
   const linked = emit(
     'WebhookLinked',
     {
@@ -241,24 +333,56 @@ function applyWebhook(command: ApplyWebhook, state: PaymentState): PaymentEvent[
     },
     command.metadata,
   );
-  return [linked, ...events];
+  if (conflict === undefined || delivery.intent === 'unknown') return [linked, ...events];
+  return [linked, webhookContradiction(command, state, delivery.intent, conflict)];
 }
 
-type WebhookOutcome = { effect: WebhookEffect; events: PaymentEvent[] };
+function webhookContradiction(
+  command: ApplyWebhook,
+  state: PaymentState,
+  reported: ReportedOutcome,
+  conflict: string,
+): PaymentEvent {
+  const delivery = command.data;
+  return emit(
+    'PaymentOutcomeContradicted',
+    {
+      reported,
+      recordedStatus: state.status ?? 'requested',
+      conflict,
+      source: 'webhook',
+      deliveryEventId: delivery.deliveryEventId,
+      gatewayTransactionId: delivery.gatewayTransactionId,
+      refundId:
+        reported === 'refund_succeeded' || reported === 'refund_failed'
+          ? webhookRefundId(command)
+          : undefined,
+      amount: delivery.amount,
+      currency: delivery.currency,
+    },
+    command.metadata,
+  );
+}
+
+type WebhookOutcome = { effect: WebhookEffect; events: PaymentEvent[]; conflict?: string };
 
 const noChange: WebhookOutcome = { effect: 'no_change', events: [] };
-const conflict: WebhookOutcome = { effect: 'conflict', events: [] };
+const conflictOf = (conflict: string): WebhookOutcome => ({
+  effect: 'conflict',
+  events: [],
+  conflict,
+});
 
 function webhookEffect(command: ApplyWebhook, state: PaymentState): WebhookOutcome {
   const delivery = command.data;
   switch (delivery.intent) {
     case 'payment_succeeded': {
-      if (state.status === 'failed') return conflict;
+      if (state.status === 'failed') return conflictOf('payment_failed_at_ledger');
       if (isTerminal(state)) return noChange;
       const amount = delivery.amount ?? state.amount;
       // More than was asked for, or another currency, is not silently booked.
       if (!moneyMatches(state, amount, delivery.currency) || amount > state.amount) {
-        return conflict;
+        return conflictOf('amount_or_currency_mismatch');
       }
       return applied(
         emit(
@@ -274,12 +398,13 @@ function webhookEffect(command: ApplyWebhook, state: PaymentState): WebhookOutco
     }
     case 'payment_failed': {
       if (state.status === 'failed') return noChange;
-      if (isTerminal(state)) return conflict;
+      if (isTerminal(state)) return conflictOf('payment_succeeded_at_ledger');
       return applied(
         emit(
           'PaymentFailed',
           {
-            reason: delivery.reason ?? DEFAULT_DECLINE_REASON,
+            reason: delivery.declineCode ?? delivery.reason ?? DEFAULT_DECLINE_REASON,
+            declineCode: delivery.declineCode,
             category: 'declined',
             source: 'webhook',
           },
@@ -291,11 +416,15 @@ function webhookEffect(command: ApplyWebhook, state: PaymentState): WebhookOutco
       const refundId = webhookRefundId(command);
       const refund = findRefund(state, refundId);
       if (refund?.status === 'succeeded') return noChange;
-      if (refund?.status === 'failed' || !isRefundable(state)) return conflict;
+      if (refund?.status === 'failed') return conflictOf('refund_failed_at_ledger');
+      if (!isRefundable(state)) return conflictOf('payment_not_refundable');
       const amount = delivery.amount ?? refund?.amount;
-      if (amount === undefined || !moneyMatches(state, amount, delivery.currency)) return conflict;
+      if (amount === undefined) return conflictOf('refund_amount_unknown');
+      if (!moneyMatches(state, amount, delivery.currency)) {
+        return conflictOf('amount_or_currency_mismatch');
+      }
       // The refund's own reservation is available to it; other pending refunds are not.
-      if (amount > refundableBalance(state, refundId)) return conflict;
+      if (amount > refundableBalance(state, refundId)) return conflictOf('refund_exceeds_balance');
       return applied(
         emit(
           'RefundSucceeded',
@@ -309,7 +438,7 @@ function webhookEffect(command: ApplyWebhook, state: PaymentState): WebhookOutco
       const refund = findRefund(state, refundId);
       // A failure of a refund this ledger never asked for moved no money: nothing to record.
       if (refund === undefined || refund.status === 'failed') return noChange;
-      if (refund.status === 'succeeded') return conflict;
+      if (refund.status === 'succeeded') return conflictOf('refund_succeeded_at_ledger');
       return applied(
         emit(
           'RefundFailed',
@@ -349,6 +478,15 @@ function requestRefund(command: RequestRefund, state: PaymentState): PaymentEven
   ];
 }
 
+function resumeRefund(command: ResumeRefund, state: PaymentState): PaymentEvent[] {
+  requireExisting(state);
+  const { refundId, by } = command.data;
+  const refund = findRefund(state, refundId);
+  if (refund === undefined) throw new RefundNotFoundError(refundId);
+  if (!isRefundPending(refund)) return [];
+  return [emit('RefundResumed', { refundId, by }, command.metadata)];
+}
+
 function concludeRefund(command: ConcludeRefund, state: PaymentState): PaymentEvent[] {
   requireExisting(state);
   const { refundId, outcome, gatewayRefundId, reason, source } = command.data;
@@ -374,6 +512,31 @@ function concludeRefund(command: ConcludeRefund, state: PaymentState): PaymentEv
           command.metadata,
         ),
       ];
+    case 'not_attempted': {
+      const refusal = reason ?? 'not_attempted';
+      // As for the charge: a failure only while no other run may have sent this refund.
+      if (refund.resumptions === undefined) {
+        return [
+          emit(
+            'RefundFailed',
+            { refundId, reason: `${NOT_ATTEMPTED_REASON_PREFIX}: ${refusal}`, source },
+            command.metadata,
+          ),
+        ];
+      }
+      if (refund.status === 'outcome_unknown') return [];
+      return [
+        emit(
+          'RefundOutcomeUnknown',
+          {
+            refundId,
+            reason: `${NOT_ATTEMPTED_REASON_PREFIX} (${refusal}) but an earlier run may have sent the refund`,
+            source,
+          },
+          command.metadata,
+        ),
+      ];
+    }
     case 'unknown':
       return [
         emit(

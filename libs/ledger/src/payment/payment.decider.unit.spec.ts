@@ -1,11 +1,15 @@
 import { ValidationFailedError } from '@ledger/errors';
 import { stateAfter } from '../decider/decider.spec-helper';
 import type { PaymentCommand } from './payment.commands';
-import { paymentDecider } from './payment.decider';
+import { EARLIER_RUN_MAY_HAVE_SENT, paymentDecider } from './payment.decider';
+import type { PaymentStatus } from './payment.state';
 import { PaymentAlreadyExistsError, PaymentNotFoundError } from './payment.errors';
 import {
   AMOUNT,
+  chargeResumed,
   commandMetadata,
+  outcomeContradicted,
+  resumeCharge,
   concludeCharge,
   eventMetadata,
   failed,
@@ -356,26 +360,158 @@ describe('ConcludeCharge', () => {
   });
 
   describe('when the payment already succeeded (the first definitive outcome wins)', () => {
-    it.each(['succeeded', 'declined', 'unknown'] as const)('ignores a %s conclusion', (outcome) => {
+    it.each(['succeeded', 'unknown', 'not_attempted'] as const)(
+      'ignores a %s conclusion',
+      (outcome) => {
+        spec
+          .given([...processing(), paymentSucceeded()])
+          .when(concludeCharge({ outcome }))
+          .then([]);
+      },
+    );
+
+    it('keeps the success and records a decline reported by reconcile as a contradiction', () => {
       spec
         .given([...processing(), paymentSucceeded()])
-        .when(concludeCharge({ outcome }))
-        .then([]);
+        .when(
+          concludeCharge({
+            outcome: 'declined',
+            gatewayTransactionId: 'txn_1',
+            source: 'reconcile',
+          }),
+        )
+        .then([
+          outcomeContradicted({
+            reported: 'payment_failed',
+            recordedStatus: 'succeeded',
+            conflict: 'payment_succeeded_at_ledger',
+            source: 'reconcile',
+            deliveryEventId: undefined,
+            gatewayTransactionId: 'txn_1',
+          }),
+        ]);
     });
   });
 
   describe('when the payment already failed (the first definitive outcome wins)', () => {
-    it.each(['succeeded', 'declined', 'unknown'] as const)('ignores a %s conclusion', (outcome) => {
-      spec.given(failed()).when(concludeCharge({ outcome })).then([]);
+    it.each(['declined', 'unknown', 'not_attempted'] as const)(
+      'ignores a %s conclusion',
+      (outcome) => {
+        spec.given(failed()).when(concludeCharge({ outcome })).then([]);
+      },
+    );
+
+    it('keeps the failure and records the success reconcile found as a contradiction', () => {
+      spec
+        .given(failed())
+        .when(
+          concludeCharge({
+            outcome: 'succeeded',
+            gatewayTransactionId: 'txn_9',
+            source: 'reconcile',
+          }),
+        )
+        .then([
+          outcomeContradicted({
+            source: 'reconcile',
+            deliveryEventId: undefined,
+            gatewayTransactionId: 'txn_9',
+          }),
+        ]);
+    });
+
+    it('records the same contradiction only once when reconcile is asked again', () => {
+      spec
+        .given([
+          ...failed(),
+          outcomeContradicted({
+            source: 'reconcile',
+            deliveryEventId: undefined,
+            gatewayTransactionId: 'txn_9',
+          }),
+        ])
+        .when(
+          concludeCharge({
+            outcome: 'succeeded',
+            gatewayTransactionId: 'txn_9',
+            source: 'reconcile',
+          }),
+        )
+        .then([]);
     });
   });
 
   describe.each([
     ['partially_refunded', partiallyRefunded],
     ['refunded', refunded],
-  ])('when the payment is %s', (_status, history) => {
-    it.each(['succeeded', 'declined', 'unknown'] as const)('ignores a %s conclusion', (outcome) => {
-      spec.given(history()).when(concludeCharge({ outcome })).then([]);
+  ])('when the payment is %s', (status, history) => {
+    it.each(['succeeded', 'unknown', 'not_attempted'] as const)(
+      'ignores a %s conclusion',
+      (outcome) => {
+        spec.given(history()).when(concludeCharge({ outcome })).then([]);
+      },
+    );
+
+    it('records a reported decline as a contradiction', () => {
+      spec
+        .given(history())
+        .when(concludeCharge({ outcome: 'declined', source: 'reconcile' }))
+        .then([
+          outcomeContradicted({
+            reported: 'payment_failed',
+            recordedStatus: status as PaymentStatus,
+            conflict: 'payment_succeeded_at_ledger',
+            source: 'reconcile',
+            deliveryEventId: undefined,
+          }),
+        ]);
+    });
+  });
+
+  describe('when the run that requested the payment could not send the charge', () => {
+    it.each(['circuit_open', 'bulkhead_rejected'])(
+      'records failed (%s): no run can have sent anything',
+      (reason) => {
+        spec
+          .given(processing())
+          .when(concludeCharge({ outcome: 'not_attempted', reason }))
+          .then([
+            paymentFailed({
+              reason: `gateway not attempted: ${reason}`,
+              declineCode: reason,
+              category: 'gateway_unavailable',
+            }),
+          ]);
+      },
+    );
+  });
+
+  describe('when another run resumed the charge and this run could not send it', () => {
+    it('records outcome_unknown, never failed: the earlier run may have sent it', () => {
+      spec
+        .given([...requested(), chargeResumed()])
+        .when(concludeCharge({ outcome: 'not_attempted', reason: 'circuit_open' }))
+        .then([
+          paymentOutcomeUnknown({
+            reason: `gateway not attempted (circuit_open) ${EARLIER_RUN_MAY_HAVE_SENT}`,
+          }),
+        ]);
+    });
+
+    it('records nothing more when the outcome is already unknown', () => {
+      spec
+        .given([...outcomeUnknown(), chargeResumed({ by: 'reconcile' })])
+        .when(
+          concludeCharge({ outcome: 'not_attempted', reason: 'circuit_open', source: 'reconcile' }),
+        )
+        .then([]);
+    });
+
+    it('still lets a definitive answer conclude it', () => {
+      spec
+        .given([...requested(), chargeResumed()])
+        .when(concludeCharge({ outcome: 'succeeded', gatewayTransactionId: 'txn_3' }))
+        .then([paymentSucceeded({ gatewayTransactionId: 'txn_3' })]);
     });
   });
 
@@ -391,6 +527,36 @@ describe('ConcludeCharge', () => {
           }),
         )
         .then([paymentSucceeded({ gatewayTransactionId: 'txn_7', source: 'reconcile' })]);
+    });
+  });
+});
+
+describe('ResumeCharge', () => {
+  describe.each([
+    ['requested', requested],
+    ['processing', processing],
+    ['outcome_unknown', outcomeUnknown],
+  ])('when the payment is %s', (_status, history) => {
+    it('records that another run may send the charge', () => {
+      spec
+        .given(history())
+        .when(resumeCharge({ by: 'reconcile' }))
+        .then([chargeResumed({ by: 'reconcile' })]);
+    });
+  });
+
+  describe('when the charge is concluded', () => {
+    it.each([
+      ['succeeded', () => [...processing(), paymentSucceeded()]],
+      ['failed', failed],
+    ])('records nothing (%s): it will not be sent again', (_status, history) => {
+      spec.given(history()).when(resumeCharge()).then([]);
+    });
+  });
+
+  describe('when the payment does not exist', () => {
+    it('refuses with payment_not_found', () => {
+      spec.given([]).when(resumeCharge()).thenThrows(PaymentNotFoundError);
     });
   });
 });

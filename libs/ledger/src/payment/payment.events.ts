@@ -1,6 +1,12 @@
 import type { DomainEvent } from '../decider/decider';
-import type { ConclusionSource, GatewayAttemptData, WebhookIntent } from './payment.commands';
+import type {
+  ChargeResumption,
+  ConclusionSource,
+  GatewayAttemptData,
+  WebhookIntent,
+} from './payment.commands';
 import type { PaymentFailureCategory } from './payment.failure-category';
+import type { PaymentStatus } from './payment.state';
 
 /**
  * Every payment event's `data` carries `at`: the deciding command's `metadata.now`. `evolve` takes
@@ -32,6 +38,13 @@ export type GatewayCallAttempted = DomainEvent<
   'GatewayCallAttempted',
   Timestamped & GatewayAttemptData
 >;
+
+/**
+ * Another run than the requesting one (a retried request, a reconcile) is about to charge: from
+ * here on the stream cannot prove that no request was sent, so a later refusal to send is
+ * `outcome_unknown`, never `failed`. Written before that run may send anything.
+ */
+export type ChargeResumed = DomainEvent<'ChargeResumed', Timestamped & { by: ChargeResumption }>;
 
 export type PaymentSucceeded = DomainEvent<
   'PaymentSucceeded',
@@ -77,9 +90,42 @@ export type WebhookLinked = DomainEvent<
   }
 >;
 
+/** What the gateway reported, in the ledger's words, when it contradicted the ledger. */
+export type ReportedOutcome = Exclude<WebhookIntent, 'unknown'>;
+
+/**
+ * The gateway reported something the recorded outcome contradicts (a webhook or a reconcile says
+ * succeeded while the payment is failed, a refund succeeded that the payment cannot hold...).
+ * The recorded status stands (the first definitive outcome wins); this event keeps the
+ * contradiction visible until someone settles it.
+ */
+export type PaymentOutcomeContradicted = DomainEvent<
+  'PaymentOutcomeContradicted',
+  Timestamped & {
+    reported: ReportedOutcome;
+    /** The payment's status when the report arrived. */
+    recordedStatus: PaymentStatus;
+    /** Why the report could not be applied, e.g. `payment_failed_at_ledger`. */
+    conflict: string;
+    source: OutcomeSource;
+    /** The delivery's `WebhookReceived` event id, when a webhook reported it. */
+    deliveryEventId?: string;
+    gatewayTransactionId?: string;
+    refundId?: string;
+    amount?: number;
+    currency?: string;
+  }
+>;
+
 export type RefundRequested = DomainEvent<
   'RefundRequested',
   Timestamped & { refundId: string; amount: number; reason?: string; requestedAt: string }
+>;
+
+/** As `ChargeResumed`, for one refund: another run may send it from here on. */
+export type RefundResumed = DomainEvent<
+  'RefundResumed',
+  Timestamped & { refundId: string; by: ChargeResumption }
 >;
 
 export type RefundSucceeded = DomainEvent<
@@ -106,11 +152,14 @@ export type RefundOutcomeUnknown = DomainEvent<
 export type PaymentEvent =
   | PaymentRequested
   | GatewayCallAttempted
+  | ChargeResumed
   | PaymentSucceeded
   | PaymentFailed
   | PaymentOutcomeUnknown
   | WebhookLinked
+  | PaymentOutcomeContradicted
   | RefundRequested
+  | RefundResumed
   | RefundSucceeded
   | RefundFailed
   | RefundOutcomeUnknown;
@@ -122,11 +171,14 @@ export type PaymentEventType = PaymentEvent['type'];
 const eventTypes: Record<PaymentEventType, true> = {
   PaymentRequested: true,
   GatewayCallAttempted: true,
+  ChargeResumed: true,
   PaymentSucceeded: true,
   PaymentFailed: true,
   PaymentOutcomeUnknown: true,
   WebhookLinked: true,
+  PaymentOutcomeContradicted: true,
   RefundRequested: true,
+  RefundResumed: true,
   RefundSucceeded: true,
   RefundFailed: true,
   RefundOutcomeUnknown: true,

@@ -1,3 +1,6 @@
+import { stateAfter } from '../decider/decider.spec-helper';
+import { paymentDecider } from './payment.decider';
+import { refundableBalance } from './payment.state';
 import { ValidationFailedError } from '@ledger/errors';
 import {
   PaymentNotFoundError,
@@ -19,12 +22,40 @@ import {
   refundFailed,
   refundOutcomeUnknown,
   refundRequested,
+  refundResumed,
   refundSucceeded,
   requested,
   requestRefund,
+  resumeRefund,
   spec,
   succeeded,
 } from './payment.spec-helper';
+
+describe('ResumeRefund', () => {
+  describe('when the refund is pending', () => {
+    it('records that another run may send it', () => {
+      spec
+        .given([...succeeded(), refundRequested()])
+        .when(resumeRefund())
+        .then([refundResumed()]);
+    });
+  });
+
+  describe('when the refund is concluded', () => {
+    it('records nothing', () => {
+      spec.given(partiallyRefunded()).when(resumeRefund()).then([]);
+    });
+  });
+
+  describe('when the payment has no refund with that id', () => {
+    it('refuses with refund_not_found', () => {
+      spec
+        .given(succeeded())
+        .when(resumeRefund({ refundId: 'ref_x' }))
+        .thenThrows(RefundNotFoundError);
+    });
+  });
+});
 
 describe('RequestRefund', () => {
   describe('when the payment does not exist', () => {
@@ -216,18 +247,58 @@ describe('ConcludeRefund', () => {
     });
   });
 
-  describe('when the refund already succeeded (the first definitive outcome wins)', () => {
-    it.each(['succeeded', 'failed', 'unknown'] as const)('ignores a %s conclusion', (outcome) => {
-      spec.given(partiallyRefunded()).when(concludeRefund({ outcome })).then([]);
+  describe('when the run that requested the refund could not send it', () => {
+    it('records the failure: no run can have sent anything', () => {
+      spec
+        .given([...succeeded(), refundRequested()])
+        .when(concludeRefund({ outcome: 'not_attempted', reason: 'circuit_open' }))
+        .then([refundFailed({ reason: 'gateway not attempted: circuit_open' })]);
     });
   });
 
-  describe('when the refund already failed (the first definitive outcome wins)', () => {
-    it.each(['succeeded', 'failed', 'unknown'] as const)('ignores a %s conclusion', (outcome) => {
+  describe('when a resumed run could not send the refund', () => {
+    it('records outcome_unknown, never failed: the earlier run may have sent it', () => {
       spec
-        .given([...succeeded(), refundRequested(), refundFailed()])
-        .when(concludeRefund({ outcome }))
-        .then([]);
+        .given([...succeeded(), refundRequested(), refundResumed()])
+        .when(concludeRefund({ outcome: 'not_attempted', reason: 'circuit_open' }))
+        .then([
+          refundOutcomeUnknown({
+            reason:
+              'gateway not attempted (circuit_open) but an earlier run may have sent the refund',
+          }),
+        ]);
     });
+
+    it('keeps holding the refund amount out of the refundable balance', () => {
+      const state = stateAfter(paymentDecider, [
+        ...succeeded(),
+        refundRequested(),
+        refundResumed(),
+        refundOutcomeUnknown(),
+      ]);
+
+      expect(refundableBalance(state)).toBe(AMOUNT - 1000);
+    });
+  });
+
+  describe('when the refund already succeeded (the first definitive outcome wins)', () => {
+    it.each(['succeeded', 'failed', 'unknown', 'not_attempted'] as const)(
+      'ignores a %s conclusion',
+      (outcome) => {
+        spec.given(partiallyRefunded()).when(concludeRefund({ outcome })).then([]);
+      },
+    );
+  });
+
+  describe('when the refund already failed (the first definitive outcome wins)', () => {
+    it.each(['succeeded', 'failed', 'unknown', 'not_attempted'] as const)(
+      'ignores a %s conclusion',
+      (outcome) => {
+        spec
+          .given([...succeeded(), refundRequested(), refundFailed()])
+          .when(concludeRefund({ outcome }))
+          .then([]);
+      },
+    );
   });
 });

@@ -2,7 +2,11 @@
  * Builders for payment unit specs: one command or event per function, with defaults that
  * describe a single EUR 50.00 payment, so a test spells out only what it is about.
  */
-import type { CommandMetadata, DomainEventMetadata } from '../decider/decider';
+import {
+  type CommandMetadata,
+  type DomainEventMetadata,
+  withoutUndefined,
+} from '../decider/decider';
 import { deciderSpec } from '../decider/decider.spec-helper';
 import type {
   ApplyWebhook,
@@ -11,11 +15,15 @@ import type {
   RecordGatewayAttempt,
   RequestPayment,
   RequestRefund,
+  ResumeCharge,
+  ResumeRefund,
 } from './payment.commands';
 import { paymentDecider } from './payment.decider';
 import { PAYMENT_EVENT_VERSIONS } from './payment.upcasters';
 import type {
+  ChargeResumed,
   GatewayCallAttempted,
+  PaymentOutcomeContradicted,
   PaymentEvent,
   PaymentFailed,
   PaymentOutcomeUnknown,
@@ -24,6 +32,7 @@ import type {
   RefundFailed,
   RefundOutcomeUnknown,
   RefundRequested,
+  RefundResumed,
   RefundSucceeded,
   WebhookLinked,
 } from './payment.events';
@@ -74,6 +83,14 @@ export function recordGatewayAttempt(
   };
 }
 
+export function resumeCharge(data: Data<ResumeCharge> = {}, now = NOW): ResumeCharge {
+  return {
+    type: 'ResumeCharge',
+    data: { by: 'request_retry', ...data },
+    metadata: { ...commandMetadata, now },
+  };
+}
+
 export function concludeCharge(data: Data<ConcludeCharge> = {}, now = NOW): ConcludeCharge {
   return {
     type: 'ConcludeCharge',
@@ -94,6 +111,14 @@ export function requestRefund(data: Data<RequestRefund> = {}, now = NOW): Reques
   return {
     type: 'RequestRefund',
     data: { refundId: 'ref_1', amount: 1000, ...data },
+    metadata: { ...commandMetadata, now },
+  };
+}
+
+export function resumeRefund(data: Data<ResumeRefund> = {}, now = NOW): ResumeRefund {
+  return {
+    type: 'ResumeRefund',
+    data: { refundId: 'ref_1', by: 'request_retry', ...data },
     metadata: { ...commandMetadata, now },
   };
 }
@@ -209,6 +234,36 @@ export function webhookLinked(data: Data<WebhookLinked> = {}): WebhookLinked {
   };
 }
 
+export function chargeResumed(data: Data<ChargeResumed> = {}): ChargeResumed {
+  return {
+    type: 'ChargeResumed',
+    data: { by: 'request_retry', at: NOW, ...data },
+    metadata: eventMetadata,
+    schemaVersion: PAYMENT_EVENT_VERSIONS.ChargeResumed,
+  };
+}
+
+/** A webhook's contradiction (the default delivery, reporting a success the ledger failed). */
+export function outcomeContradicted(
+  data: Data<PaymentOutcomeContradicted> = {},
+): PaymentOutcomeContradicted {
+  return {
+    type: 'PaymentOutcomeContradicted',
+    // A member given as undefined is left out, as `decide` leaves it out.
+    data: withoutUndefined({
+      reported: 'payment_succeeded',
+      recordedStatus: 'failed',
+      conflict: 'payment_failed_at_ledger',
+      source: 'webhook',
+      deliveryEventId: delivery.deliveryEventId,
+      at: NOW,
+      ...data,
+    }),
+    metadata: eventMetadata,
+    schemaVersion: PAYMENT_EVENT_VERSIONS.PaymentOutcomeContradicted,
+  };
+}
+
 export function refundRequested(data: Data<RefundRequested> = {}): RefundRequested {
   const at = data.at ?? NOW;
   return {
@@ -216,6 +271,15 @@ export function refundRequested(data: Data<RefundRequested> = {}): RefundRequest
     data: { refundId: 'ref_1', amount: 1000, requestedAt: at, at, ...data },
     metadata: eventMetadata,
     schemaVersion: PAYMENT_EVENT_VERSIONS.RefundRequested,
+  };
+}
+
+export function refundResumed(data: Data<RefundResumed> = {}): RefundResumed {
+  return {
+    type: 'RefundResumed',
+    data: { refundId: 'ref_1', by: 'request_retry', at: NOW, ...data },
+    metadata: eventMetadata,
+    schemaVersion: PAYMENT_EVENT_VERSIONS.RefundResumed,
   };
 }
 

@@ -1,5 +1,5 @@
 import type { GatewayAttemptOutcome } from './payment.commands';
-import type { OutcomeSource, PaymentEvent } from './payment.events';
+import type { OutcomeSource, PaymentEvent, ReportedOutcome } from './payment.events';
 import type { PaymentFailureCategory } from './payment.failure-category';
 
 /** A payment's status, as the API contract names it. */
@@ -39,6 +39,8 @@ export type RefundState = {
   source?: OutcomeSource;
   requestedAt?: string;
   updatedAt: string;
+  /** Runs other than the requesting one that may have sent it (`RefundResumed`); absent if none. */
+  resumptions?: number;
 };
 
 /** The last attempt that did not succeed. */
@@ -46,6 +48,20 @@ export type GatewayError = {
   outcome: Exclude<GatewayAttemptOutcome, 'succeeded'>;
   httpStatus?: number;
   /** The attempt's `startedAt`. */
+  at: string;
+};
+
+/** A report of the gateway that contradicted the recorded outcome (`PaymentOutcomeContradicted`). */
+export type Contradiction = {
+  reported: ReportedOutcome;
+  recordedStatus: PaymentStatus;
+  conflict: string;
+  source: OutcomeSource;
+  deliveryEventId?: string;
+  gatewayTransactionId?: string;
+  refundId?: string;
+  amount?: number;
+  currency?: string;
   at: string;
 };
 
@@ -82,6 +98,13 @@ export type PaymentState = {
   refunds: Record<string, RefundState>;
   /** Event ids of the webhook deliveries linked to this payment, in link order. */
   linkedDeliveries: string[];
+  /**
+   * How many runs other than the requesting one may have sent the charge (`ChargeResumed`);
+   * absent while none has. While absent, a run's refusal to send proves nothing was sent.
+   */
+  chargeResumptions?: number;
+  /** The gateway's reports that contradicted the recorded outcome, oldest first; absent if none. */
+  contradictions?: Contradiction[];
   createdAt?: string;
   updatedAt?: string;
 };
@@ -141,6 +164,22 @@ export function evolvePayment(state: PaymentState, event: PaymentEvent): Payment
       }
       return next;
     }
+    case 'ChargeResumed':
+      return {
+        ...state,
+        chargeResumptions: (state.chargeResumptions ?? 0) + 1,
+        updatedAt: event.data.at,
+      };
+    case 'PaymentOutcomeContradicted': {
+      // Only what the stored JSON should carry: optional members stay absent.
+      const { at, ...report } = event.data;
+      const contradiction: Contradiction = { ...report, at };
+      return {
+        ...state,
+        contradictions: [...(state.contradictions ?? []), contradiction],
+        updatedAt: at,
+      };
+    }
     case 'PaymentSucceeded': {
       const { amount, gatewayTransactionId, source, at } = event.data;
       const next: PaymentState = {
@@ -198,6 +237,17 @@ export function evolvePayment(state: PaymentState, event: PaymentEvent): Payment
       };
       return { ...state, refunds: { ...state.refunds, [refundId]: refund }, updatedAt: at };
     }
+    case 'RefundResumed': {
+      const { refundId, at } = event.data;
+      const previous = findRefund(state, refundId);
+      if (previous === undefined) return state;
+      const refund: RefundState = {
+        ...previous,
+        resumptions: (previous.resumptions ?? 0) + 1,
+        updatedAt: at,
+      };
+      return { ...state, refunds: { ...state.refunds, [refundId]: refund }, updatedAt: at };
+    }
     case 'RefundSucceeded': {
       const { refundId, amount, gatewayRefundId, source, at } = event.data;
       const refund: RefundState = {
@@ -246,6 +296,16 @@ function ignoreUnknownEvent(_event: never, state: PaymentState): PaymentState {
 function statusAfterRefunds(capturedAmount: number, refundedAmount: number): PaymentStatus {
   if (refundedAmount <= 0) return 'succeeded';
   return refundedAmount >= capturedAmount ? 'refunded' : 'partially_refunded';
+}
+
+/** True while the charge has no definitive outcome: `requested`, `processing`, `outcome_unknown`. */
+export function isUnsettled(state: PaymentState): boolean {
+  return state.exists && !isTerminal(state);
+}
+
+/** True when the gateway has contradicted the recorded outcome at least once. */
+export function isContradicted(state: PaymentState): boolean {
+  return (state.contradictions?.length ?? 0) > 0;
 }
 
 /** True when the payment holds captured money that can still be refunded. */

@@ -323,7 +323,7 @@ describe('refundableBalance', () => {
 
 describe('PAYMENT_EVENT_TYPES', () => {
   it('lists every event type once, and tells them from other types', () => {
-    expect(new Set(PAYMENT_EVENT_TYPES).size).toBe(10);
+    expect(new Set(PAYMENT_EVENT_TYPES).size).toBe(13);
     expect(PAYMENT_EVENT_TYPES).toContain('WebhookLinked');
     expect(isPaymentEventType('RefundOutcomeUnknown')).toBe(true);
     expect(isPaymentEventType('WebhookReceived')).toBe(false);
@@ -368,7 +368,7 @@ describe('decide, then evolve', () => {
       ),
     ];
 
-    it('goes through the expected statuses, ignoring the late decline', () => {
+    it('goes through the expected statuses; the late decline changes no status', () => {
       const { statuses } = run(commands);
 
       expect(statuses).toEqual([
@@ -410,6 +410,7 @@ describe('decide, then evolve', () => {
         'PaymentOutcomeUnknown',
         'WebhookLinked',
         'PaymentSucceeded',
+        'PaymentOutcomeContradicted',
         'RefundRequested',
         'RefundSucceeded',
         'RefundRequested',

@@ -1,7 +1,12 @@
+import { stateAfter } from '../decider/decider.spec-helper';
+import { paymentDecider } from './payment.decider';
+import type { PaymentOutcomeContradicted } from './payment.events';
+import { isContradicted, type PaymentStatus } from './payment.state';
 import { PaymentNotFoundError } from './payment.errors';
 import {
   AMOUNT,
   applyWebhook,
+  NOW,
   failed,
   outcomeUnknown,
   partiallyRefunded,
@@ -14,10 +19,23 @@ import {
   refundRequested,
   refundSucceeded,
   requested,
+  outcomeContradicted,
   spec,
   succeeded,
   webhookLinked,
 } from './payment.spec-helper';
+
+const refundContradiction = (
+  conflict: string,
+  data: Partial<PaymentOutcomeContradicted['data']> = {},
+): PaymentOutcomeContradicted =>
+  outcomeContradicted({
+    reported: 'refund_succeeded',
+    recordedStatus: 'succeeded',
+    conflict,
+    refundId: 'ref_1',
+    ...data,
+  });
 
 describe('ApplyWebhook', () => {
   describe('when the payment does not exist', () => {
@@ -92,21 +110,42 @@ describe('ApplyWebhook', () => {
         spec
           .given(processing())
           .when(applyWebhook({ amount: AMOUNT + 1 }))
-          .then([webhookLinked({ effect: 'conflict' })]);
+          .then([
+            webhookLinked({ effect: 'conflict' }),
+            outcomeContradicted({
+              recordedStatus: 'processing',
+              conflict: 'amount_or_currency_mismatch',
+              amount: AMOUNT + 1,
+            }),
+          ]);
       });
 
       it('flags a conflict when the webhook reports another currency', () => {
         spec
           .given(processing())
           .when(applyWebhook({ currency: 'USD' }))
-          .then([webhookLinked({ effect: 'conflict' })]);
+          .then([
+            webhookLinked({ effect: 'conflict' }),
+            outcomeContradicted({
+              recordedStatus: 'processing',
+              conflict: 'amount_or_currency_mismatch',
+              currency: 'USD',
+            }),
+          ]);
       });
 
       it('flags a conflict when the webhook reports an amount that is not minor units', () => {
         spec
           .given(processing())
           .when(applyWebhook({ amount: 12.5 }))
-          .then([webhookLinked({ effect: 'conflict' })]);
+          .then([
+            webhookLinked({ effect: 'conflict' }),
+            outcomeContradicted({
+              recordedStatus: 'processing',
+              conflict: 'amount_or_currency_mismatch',
+              amount: 12.5,
+            }),
+          ]);
       });
     });
 
@@ -124,11 +163,40 @@ describe('ApplyWebhook', () => {
     });
 
     describe('when the payment already failed', () => {
-      it('links the delivery as a conflict and leaves the failure in place', () => {
+      it('links the delivery as a conflict and records the contradiction; the failure stays', () => {
         spec
           .given(failed())
-          .when(applyWebhook())
-          .then([webhookLinked({ effect: 'conflict' })]);
+          .when(applyWebhook({ gatewayTransactionId: 'txn_wh', amount: AMOUNT, currency: 'EUR' }))
+          .then([
+            webhookLinked({ effect: 'conflict' }),
+            outcomeContradicted({
+              gatewayTransactionId: 'txn_wh',
+              amount: AMOUNT,
+              currency: 'EUR',
+            }),
+          ]);
+      });
+
+      it('keeps the contradiction in the state, with the status unchanged', () => {
+        const state = stateAfter(paymentDecider, [
+          ...failed(),
+          webhookLinked({ effect: 'conflict' }),
+          outcomeContradicted({ gatewayTransactionId: 'txn_wh' }),
+        ]);
+
+        expect(state.status).toBe('failed');
+        expect(isContradicted(state)).toBe(true);
+        expect(state.contradictions).toEqual([
+          {
+            reported: 'payment_succeeded',
+            recordedStatus: 'failed',
+            conflict: 'payment_failed_at_ledger',
+            source: 'webhook',
+            deliveryEventId: 'evt_delivery_1',
+            gatewayTransactionId: 'txn_wh',
+            at: NOW,
+          },
+        ]);
       });
     });
   });
@@ -146,6 +214,28 @@ describe('ApplyWebhook', () => {
           .then([
             webhookLinked({ intent: 'payment_failed', effect: 'applied' }),
             paymentFailed({ reason: 'expired_card', source: 'webhook' }),
+          ]);
+      });
+    });
+
+    describe('when the webhook carries the decline code', () => {
+      it('records the code as the reason and the decline code, as the HTTP answer does', () => {
+        spec
+          .given(processing())
+          .when(
+            applyWebhook({
+              intent: 'payment_failed',
+              reason: 'The card has insufficient funds',
+              declineCode: 'insufficient_funds',
+            }),
+          )
+          .then([
+            webhookLinked({ intent: 'payment_failed', effect: 'applied' }),
+            paymentFailed({
+              reason: 'insufficient_funds',
+              declineCode: 'insufficient_funds',
+              source: 'webhook',
+            }),
           ]);
       });
     });
@@ -176,11 +266,18 @@ describe('ApplyWebhook', () => {
       ['partially_refunded', partiallyRefunded],
       ['refunded', refunded],
     ])('when the payment is %s', (_status, history) => {
-      it('links the delivery as a conflict and keeps the success', () => {
+      it('links the delivery as a conflict, records the contradiction and keeps the success', () => {
         spec
           .given(history())
           .when(applyWebhook({ intent: 'payment_failed' }))
-          .then([webhookLinked({ intent: 'payment_failed', effect: 'conflict' })]);
+          .then([
+            webhookLinked({ intent: 'payment_failed', effect: 'conflict' }),
+            outcomeContradicted({
+              reported: 'payment_failed',
+              recordedStatus: _status as PaymentStatus,
+              conflict: 'payment_succeeded_at_ledger',
+            }),
+          ]);
       });
     });
   });
@@ -227,7 +324,10 @@ describe('ApplyWebhook', () => {
         spec
           .given(history)
           .when(applyWebhook({ ...refundWebhook, amount: 2001 }))
-          .then([webhookLinked({ intent: 'refund_succeeded', effect: 'conflict' })]);
+          .then([
+            webhookLinked({ intent: 'refund_succeeded', effect: 'conflict' }),
+            refundContradiction('refund_exceeds_balance', { amount: 2001 }),
+          ]);
       });
     });
 
@@ -246,7 +346,10 @@ describe('ApplyWebhook', () => {
         spec
           .given(succeeded())
           .when(applyWebhook({ intent: 'refund_succeeded' }))
-          .then([webhookLinked({ intent: 'refund_succeeded', effect: 'conflict' })]);
+          .then([
+            webhookLinked({ intent: 'refund_succeeded', effect: 'conflict' }),
+            refundContradiction('refund_amount_unknown', { refundId: 'wh_dlv_1' }),
+          ]);
       });
     });
 
@@ -271,7 +374,10 @@ describe('ApplyWebhook', () => {
         spec
           .given([...succeeded(), refundRequested(), refundFailed()])
           .when(applyWebhook(refundWebhook))
-          .then([webhookLinked({ intent: 'refund_succeeded', effect: 'conflict' })]);
+          .then([
+            webhookLinked({ intent: 'refund_succeeded', effect: 'conflict' }),
+            refundContradiction('refund_failed_at_ledger'),
+          ]);
       });
     });
 
@@ -284,7 +390,13 @@ describe('ApplyWebhook', () => {
         spec
           .given(history())
           .when(applyWebhook({ ...refundWebhook, amount: 100 }))
-          .then([webhookLinked({ intent: 'refund_succeeded', effect: 'conflict' })]);
+          .then([
+            webhookLinked({ intent: 'refund_succeeded', effect: 'conflict' }),
+            refundContradiction('payment_not_refundable', {
+              recordedStatus: _status as PaymentStatus,
+              amount: 100,
+            }),
+          ]);
       });
     });
 
@@ -293,7 +405,14 @@ describe('ApplyWebhook', () => {
         spec
           .given(partiallyRefunded())
           .when(applyWebhook({ intent: 'refund_succeeded', refundId: 'ref_2', amount: 4001 }))
-          .then([webhookLinked({ intent: 'refund_succeeded', effect: 'conflict' })]);
+          .then([
+            webhookLinked({ intent: 'refund_succeeded', effect: 'conflict' }),
+            refundContradiction('refund_exceeds_balance', {
+              recordedStatus: 'partially_refunded',
+              refundId: 'ref_2',
+              amount: 4001,
+            }),
+          ]);
       });
 
       it('applies a refund of exactly what is left', () => {
@@ -317,7 +436,15 @@ describe('ApplyWebhook', () => {
               currency: 'USD',
             }),
           )
-          .then([webhookLinked({ intent: 'refund_succeeded', effect: 'conflict' })]);
+          .then([
+            webhookLinked({ intent: 'refund_succeeded', effect: 'conflict' }),
+            refundContradiction('amount_or_currency_mismatch', {
+              recordedStatus: 'partially_refunded',
+              refundId: 'ref_2',
+              amount: 100,
+              currency: 'USD',
+            }),
+          ]);
       });
     });
   });
@@ -366,7 +493,15 @@ describe('ApplyWebhook', () => {
         spec
           .given(partiallyRefunded())
           .when(applyWebhook(failedRefundWebhook))
-          .then([webhookLinked({ intent: 'refund_failed', effect: 'conflict' })]);
+          .then([
+            webhookLinked({ intent: 'refund_failed', effect: 'conflict' }),
+            outcomeContradicted({
+              reported: 'refund_failed',
+              recordedStatus: 'partially_refunded',
+              conflict: 'refund_succeeded_at_ledger',
+              refundId: 'ref_1',
+            }),
+          ]);
       });
     });
 

@@ -211,6 +211,23 @@ describe('HttpPaymentGateway', () => {
       ]);
     });
 
+    it("takes the declined charge's decline code over the error's generic code", async () => {
+      // The sandbox's 402: a generic error code, the specific reason on the charge (as its
+      // webhook reports it), so both paths read `insufficient_funds`.
+      server.enqueue({
+        status: 402,
+        body: {
+          error: { code: 'card_declined', message: 'The card was declined (insufficient_funds)' },
+          charge: { id: 'ch_51', status: 'declined', declineCode: 'insufficient_funds' },
+        },
+      });
+      const { context } = recorder();
+
+      const result = await gateway().charge(CHARGE, context);
+
+      expect(result).toMatchObject({ outcome: 'declined', code: 'insufficient_funds' });
+    });
+
     it.each([
       [
         400,

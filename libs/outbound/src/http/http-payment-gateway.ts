@@ -485,7 +485,9 @@ function toRefund(value: unknown): GatewayRefund | undefined {
 
 /**
  * A definitive refusal (402 and every non-retryable 4xx): the gateway said no and moved no
- * money. The code is the gateway's (`card_declined`, `idempotency_key_reused`...) or `http_<status>`.
+ * money. The code is the most specific the gateway gave: the declined charge's decline code
+ * (`insufficient_funds`), else the error's (`card_declined`, `idempotency_key_reused`...), else
+ * `http_<status>`, so the same decline reads the same here and in the gateway's webhook.
  */
 function declined(exchange: HttpExchange, transactionId?: string): Final<never> {
   const error = isRecord(exchange.body) ? exchange.body.error : undefined;
@@ -495,7 +497,12 @@ function declined(exchange: HttpExchange, transactionId?: string): Final<never> 
   return {
     outcome: {
       outcome: 'declined',
-      code: stringField(error, 'code') ?? declineCode ?? `http_${exchange.status}`,
+      code:
+        declineCode ??
+        stringField(error, 'declineCode') ??
+        stringField(error, 'decline_code') ??
+        stringField(error, 'code') ??
+        `http_${exchange.status}`,
       reason: stringField(error, 'message') ?? `The gateway answered ${exchange.status}`,
       httpStatus: exchange.status,
     },

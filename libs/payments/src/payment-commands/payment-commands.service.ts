@@ -8,6 +8,8 @@ import {
   PaymentNotFoundError,
   RefundNotFoundError,
   findRefund,
+  isUnsettled,
+  type ChargeResumption,
   type PaymentCommand,
   type PaymentState,
 } from '@ledger/ledger';
@@ -43,11 +45,24 @@ export interface PaymentCommandResponse extends StoredResponse {
   body: Record<string, unknown>;
 }
 
+/** The request-idempotency lock: a run may own its payment this long after its last write. */
+const DEFAULT_ABANDONED_AFTER_MS = 30_000;
+
 /** The Idempotency-Key header sent to the gateway: one per operation, derived from stored ids. */
 export const chargeKeyOf = (tenantId: string, paymentId: string): string =>
   `${tenantId}:${paymentId}:charge`;
 export const refundKeyOf = (tenantId: string, paymentId: string, refundId: string): string =>
   `${tenantId}:${paymentId}:refund:${refundId}`;
+
+export interface PaymentCommandsOptions {
+  /**
+   * How long after its last event a `requested` or `processing` payment counts as abandoned, so
+   * that reconcile may charge it (with the same gateway Idempotency-Key) when the gateway has
+   * nothing for it. Not below the request-idempotency lock (30 s): until the lock expires, the
+   * run that owns the payment may still be sending. Default 30 s.
+   */
+  abandonedAfterMs?: number;
+}
 
 /**
  * The payment commands behind `POST /payments`, `POST /payments/{id}/refunds` and reconcile:
@@ -64,6 +79,7 @@ export class PaymentCommands {
     private readonly idempotency: RequestIdempotency,
     private readonly clock: () => Date = () => new Date(),
     private readonly newId: () => string = () => ulid(),
+    private readonly options: PaymentCommandsOptions = {},
   ) {}
 
   async create(
@@ -75,15 +91,26 @@ export class PaymentCommands {
     const scope = requestScope(tenantId, 'create-payment');
     return this.idempotently(scope, idempotencyKey, input, 'pay', async (paymentId) => {
       const streamId = paymentStreamId(tenantId, paymentId);
+      let resumption: ChargeResumption | undefined;
       const requested = await this.run(streamId, tenantId, correlationId, {
         type: 'RequestPayment',
         data: { paymentId, ...input },
       }).catch(async (error: unknown) => {
-        // A resumed request finds its payment already requested: carry on from its state.
-        if (error instanceof PaymentAlreadyExistsError) return this.load(streamId);
+        // A resumed request finds its payment already requested: carry on from its state. An
+        // earlier run may have sent the charge before it died.
+        if (error instanceof PaymentAlreadyExistsError) {
+          resumption = 'request_retry';
+          return this.load(streamId);
+        }
         throw error;
       });
-      const settled = await this.charge(tenantId, paymentId, requested.state, correlationId);
+      const settled = await this.charge(
+        tenantId,
+        paymentId,
+        requested.state,
+        correlationId,
+        resumption,
+      );
       return {
         statusCode: 201,
         body: { paymentId, status: settled.state.status, version: settled.version },
@@ -108,6 +135,12 @@ export class PaymentCommands {
         handled = await this.run(streamId, tenantId, correlationId, {
           type: 'RequestRefund',
           data: { refundId, amount: input.amount, ...(input.reason && { reason: input.reason }) },
+        });
+      } else {
+        // A resumed request: an earlier run may have sent the refund before it died.
+        handled = await this.run(streamId, tenantId, correlationId, {
+          type: 'ResumeRefund',
+          data: { refundId, by: 'request_retry' },
         });
       }
       const chargeId = handled.state.gatewayTransactionId;
@@ -144,11 +177,18 @@ export class PaymentCommands {
     });
   }
 
-  /** Asks the gateway what became of a charge whose outcome the ledger does not know. */
+  /**
+   * Asks the gateway what became of a charge that is not concluded (or checks a concluded one):
+   * a charge found concludes the payment, or is recorded as a contradiction when it disagrees with
+   * the recorded outcome. When the gateway has none, an `outcome_unknown` payment, or a
+   * `requested`/`processing` one abandoned for longer than the request lock, is charged again
+   * with the same gateway Idempotency-Key.
+   */
   async reconcile(
     tenantId: string,
     paymentId: string,
     correlationId?: string,
+    actor = 'api',
   ): Promise<PaymentCommandResponse> {
     const streamId = paymentStreamId(tenantId, paymentId);
     const current = await this.load(streamId);
@@ -156,21 +196,35 @@ export class PaymentCommands {
     const found = await this.gatewayFor(tenantId).findCharge(paymentId);
     let settled = current;
     if (found.outcome === 'succeeded' && found.value !== undefined) {
-      settled = await this.run(streamId, tenantId, correlationId, {
-        type: 'ConcludeCharge',
-        data:
-          found.value.status === 'succeeded'
-            ? { outcome: 'succeeded', gatewayTransactionId: found.value.id, source: 'reconcile' }
-            : {
-                outcome: 'declined',
-                reason: found.value.declineCode ?? 'declined',
-                ...(found.value.declineCode && { declineCode: found.value.declineCode }),
-                source: 'reconcile',
-              },
-      });
-    } else if (found.outcome === 'succeeded' && current.state.status === 'outcome_unknown') {
+      settled = await this.run(
+        streamId,
+        tenantId,
+        correlationId,
+        {
+          type: 'ConcludeCharge',
+          data:
+            found.value.status === 'succeeded'
+              ? { outcome: 'succeeded', gatewayTransactionId: found.value.id, source: 'reconcile' }
+              : {
+                  outcome: 'declined',
+                  gatewayTransactionId: found.value.id,
+                  reason: found.value.declineCode ?? 'declined',
+                  ...(found.value.declineCode && { declineCode: found.value.declineCode }),
+                  source: 'reconcile',
+                },
+        },
+        actor,
+      );
+    } else if (found.outcome === 'succeeded' && this.mayChargeAgain(current.state)) {
       // The gateway has no charge for it: nothing was taken. Charge again with the same key.
-      settled = await this.charge(tenantId, paymentId, current.state, correlationId);
+      settled = await this.charge(
+        tenantId,
+        paymentId,
+        current.state,
+        correlationId,
+        'reconcile',
+        actor,
+      );
     }
     return {
       statusCode: 200,
@@ -178,19 +232,39 @@ export class PaymentCommands {
     };
   }
 
+  // `outcome_unknown` was concluded by a run that is over. `requested`/`processing` may still
+  // belong to a live run until its request lock has expired; after that it is abandoned.
+  private mayChargeAgain(state: PaymentState): boolean {
+    if (state.status === 'outcome_unknown') return true;
+    if (!isUnsettled(state) || state.updatedAt === undefined) return false;
+    const idleMs = this.clock().getTime() - Date.parse(state.updatedAt);
+    return idleMs >= (this.options.abandonedAfterMs ?? DEFAULT_ABANDONED_AFTER_MS);
+  }
+
+  /**
+   * Charges a payment that is not concluded. Every run but the one that requested the payment
+   * (`resumption` set) first records `ChargeResumed`, before it may send: the stream then shows
+   * that a refusal to send (breaker open, bulkhead full) cannot prove nothing was sent.
+   */
   private async charge(
     tenantId: string,
     paymentId: string,
     state: PaymentState,
     correlationId: string | undefined,
+    resumption?: ChargeResumption,
+    actor = 'api',
   ): Promise<HandledCommand<PaymentState>> {
     const streamId = paymentStreamId(tenantId, paymentId);
-    if (
-      state.status !== 'requested' &&
-      state.status !== 'processing' &&
-      state.status !== 'outcome_unknown'
-    ) {
-      return this.load(streamId);
+    if (!isUnsettled(state)) return this.load(streamId);
+    if (resumption !== undefined) {
+      const resumed = await this.run(
+        streamId,
+        tenantId,
+        correlationId,
+        { type: 'ResumeCharge', data: { by: resumption } },
+        actor,
+      );
+      if (!isUnsettled(resumed.state)) return resumed;
     }
     const outcome = await this.gatewayFor(tenantId).charge(
       {
@@ -206,10 +280,19 @@ export class PaymentCommands {
         idempotencyKey: chargeKeyOf(tenantId, paymentId),
       }),
     );
-    return this.run(streamId, tenantId, correlationId, {
-      type: 'ConcludeCharge',
-      data: { source: 'gateway_response', ...chargeConclusion(outcome) },
-    });
+    return this.run(
+      streamId,
+      tenantId,
+      correlationId,
+      {
+        type: 'ConcludeCharge',
+        data: {
+          source: resumption === 'reconcile' ? 'reconcile' : 'gateway_response',
+          ...chargeConclusion(outcome),
+        },
+      },
+      actor,
+    );
   }
 
   /** The tenant's own gateway client: no call for one tenant ever uses another's account. */
@@ -239,13 +322,14 @@ export class PaymentCommands {
     tenantId: string,
     correlationId: string | undefined,
     command: Pick<PaymentCommand, 'type' | 'data'>,
+    actor = 'api',
   ): Promise<HandledCommand<PaymentState>> {
     return handleCommand(this.store, paymentDecider, streamId, {
       ...command,
       metadata: {
         now: this.clock().toISOString(),
         tenantId,
-        actor: 'api',
+        actor,
         ...(correlationId !== undefined && { correlationId }),
       },
     } as PaymentCommand);
@@ -334,13 +418,12 @@ function chargeConclusion(outcome: GatewayOutcome<GatewayCharge>) {
     case 'succeeded':
       return { outcome: 'succeeded' as const, gatewayTransactionId: outcome.value.id };
     case 'declined':
-      return { outcome: 'declined' as const, reason: outcome.reason, declineCode: outcome.code };
+      // The code, not the gateway's prose: the webhook of the same decline carries only the code,
+      // and both must read the same (`insufficient_funds`).
+      return { outcome: 'declined' as const, reason: outcome.code, declineCode: outcome.code };
     case 'not_attempted':
-      return {
-        outcome: 'declined' as const,
-        reason: `gateway not attempted: ${outcome.reason}`,
-        declineCode: outcome.reason,
-      };
+      // The decider decides: `failed` only if no other run may have sent the charge.
+      return { outcome: 'not_attempted' as const, reason: outcome.reason };
     case 'unknown':
       return { outcome: 'unknown' as const, reason: outcome.reason };
   }
@@ -355,7 +438,8 @@ function refundConclusion(outcome: GatewayOutcome<GatewayRefund>) {
     case 'declined':
       return { outcome: 'failed' as const, reason: `${outcome.code}: ${outcome.reason}` };
     case 'not_attempted':
-      return { outcome: 'failed' as const, reason: `gateway not attempted: ${outcome.reason}` };
+      // The decider decides: `failed` only if no other run may have sent the refund.
+      return { outcome: 'not_attempted' as const, reason: outcome.reason };
     case 'unknown':
       return { outcome: 'unknown' as const, reason: outcome.reason };
   }

@@ -12,12 +12,19 @@ import {
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { StoreUnavailableError } from '@ledger/errors';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { READ_MODEL_INDEX_NAME, translateStoreError } from '@ledger/event-store';
-import { paymentStreamId } from '@ledger/ledger';
+import { createHash } from 'node:crypto';
+import {
+  READ_MODEL_INDEX_NAME,
+  translateStoreError,
+  UNSETTLED_INDEX_NAME,
+} from '@ledger/event-store';
+import { isContradicted, isUnsettled, paymentStreamId } from '@ledger/ledger';
 import type {
   GenerationDocuments,
   PaymentListPage,
   PaymentListQuery,
+  UnsettledPage,
+  UnsettledPayments,
 } from '../payment-view/payment-documents.port';
 import type { PaymentDocument } from '../payment-view/payment-view.projection';
 import { InvalidCursorError } from '../queries/list-cursors';
@@ -30,6 +37,15 @@ const BATCH_WRITE_ITEMS = 25;
 const BATCH_WRITE_ATTEMPTS = 8;
 const listPartitionOf = (tenantId: string, generation: string): string =>
   `${tenantId}#payments#${generation}`;
+/**
+ * The unsettled index's partitions per generation: every payment passes through it (requested,
+ * then concluded), so one partition would take all the ledger's payment writes.
+ */
+export const UNSETTLED_SHARDS = 4;
+const unsettledPartitionOf = (generation: string, shard: number): string =>
+  `unsettled#${generation}#${shard}`;
+const unsettledShardOf = (paymentId: string): number =>
+  createHash('sha256').update(paymentId).digest()[0] % UNSETTLED_SHARDS;
 
 interface PaymentItem {
   pk: string;
@@ -42,6 +58,11 @@ interface PaymentItem {
   status?: string;
   customerId?: string;
   createdAt?: string;
+  /** Keys of the sparse unsettled index: present only while the charge is not concluded. */
+  gsi2pk?: string;
+  gsi2sk?: string;
+  /** Present (true) only once the gateway contradicted the recorded outcome; a list filter. */
+  contradicted?: true;
   /**
    * The folded state as JSON text: nothing filters on its members in DynamoDB, and one string
    * costs less to write and read than a nested map. Documents written before this were maps;
@@ -56,7 +77,7 @@ interface PaymentItem {
  * found; GSI `gsi1` lists a tenant's payments newest first (`<tenant>#payments#<generation>`,
  * `createdAt#paymentId`). Writes are conditional on the stored version.
  */
-export class DynamoDbPaymentDocuments implements GenerationDocuments {
+export class DynamoDbPaymentDocuments implements GenerationDocuments, UnsettledPayments {
   private readonly sortKey: string;
 
   constructor(
@@ -140,6 +161,7 @@ export class DynamoDbPaymentDocuments implements GenerationDocuments {
 
   private itemOf(document: PaymentDocument): Record<string, AttributeValue> {
     const createdAt = document.state.createdAt ?? '';
+    const unsettled = isUnsettled(document.state);
     const item: PaymentItem = {
       pk: paymentStreamId(document.tenantId, document.paymentId),
       sk: this.sortKey,
@@ -151,9 +173,66 @@ export class DynamoDbPaymentDocuments implements GenerationDocuments {
       status: document.state.status,
       customerId: document.state.customerId,
       createdAt,
+      contradicted: isContradicted(document.state) ? true : undefined,
+      gsi2pk: unsettled
+        ? unsettledPartitionOf(this.generation, unsettledShardOf(document.paymentId))
+        : undefined,
+      gsi2sk: unsettled
+        ? `${document.state.updatedAt ?? createdAt}#${document.tenantId}#${document.paymentId}`
+        : undefined,
       state: JSON.stringify(document.state),
     };
     return marshall(item, { removeUndefinedValues: true });
+  }
+
+  /**
+   * Payments of every tenant whose charge is not concluded and that have not changed since
+   * `updatedBefore`, from the sparse unsettled index; the shards are read one after the other.
+   */
+  async unsettledBefore(
+    updatedBefore: string,
+    page: { limit: number; cursor?: string },
+  ): Promise<UnsettledPage> {
+    let position: UnsettledCursor =
+      page.cursor === undefined ? { shard: 0 } : decodeUnsettled(page.cursor);
+    const items: UnsettledPage['items'] = [];
+    while (items.length < page.limit && position.shard < UNSETTLED_SHARDS) {
+      const output = await this.client
+        .send(
+          new QueryCommand({
+            TableName: this.table,
+            IndexName: UNSETTLED_INDEX_NAME,
+            KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk < :before',
+            ExpressionAttributeValues: {
+              ':pk': { S: unsettledPartitionOf(this.generation, position.shard) },
+              ':before': { S: updatedBefore },
+            },
+            Limit: page.limit - items.length,
+            ...(position.key && { ExclusiveStartKey: marshall(position.key) }),
+          }),
+        )
+        .catch(translateStoreError);
+      for (const raw of output.Items ?? []) {
+        const item = unmarshall(raw) as PaymentItem;
+        const sortKey = item.gsi2sk ?? '';
+        items.push({
+          tenantId: item.tenantId,
+          paymentId: item.paymentId,
+          status: item.status ?? 'requested',
+          updatedAt: sortKey.slice(0, sortKey.indexOf('#')),
+        });
+      }
+      position =
+        output.LastEvaluatedKey === undefined
+          ? { shard: position.shard + 1 }
+          : { shard: position.shard, key: unmarshall(output.LastEvaluatedKey) };
+    }
+    return {
+      items,
+      ...(position.shard < UNSETTLED_SHARDS && {
+        nextCursor: Buffer.from(JSON.stringify(position)).toString('base64url'),
+      }),
+    };
   }
 
   async list(query: PaymentListQuery): Promise<PaymentListPage> {
@@ -171,6 +250,8 @@ export class DynamoDbPaymentDocuments implements GenerationDocuments {
       filters.push('customerId = :customer');
       values[':customer'] = { S: query.customerId };
     }
+    if (query.contradicted === true) filters.push('attribute_exists(contradicted)');
+    if (query.contradicted === false) filters.push('attribute_not_exists(contradicted)');
     const items: Record<string, AttributeValue>[] = [];
     let startKey =
       query.cursor === undefined
@@ -208,6 +289,16 @@ export class DynamoDbPaymentDocuments implements GenerationDocuments {
       nextCursor: more && last !== undefined ? encodeCursor(last) : undefined,
     };
   }
+}
+
+type UnsettledCursor = { shard: number; key?: Record<string, unknown> };
+
+function decodeUnsettled(cursor: string): UnsettledCursor {
+  const position = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as UnsettledCursor;
+  if (!Number.isInteger(position.shard) || position.shard < 0) {
+    throw new InvalidCursorError('The cursor is not a position of the unsettled index');
+  }
+  return position;
 }
 
 function toDocument(item: Record<string, AttributeValue>): PaymentDocument {

@@ -5,6 +5,8 @@ export interface PaymentListQuery {
   tenantId: string;
   status?: PaymentStatus;
   customerId?: string;
+  /** Only payments the gateway has contradicted (`true`), or only the others (`false`). */
+  contradicted?: boolean;
   /** Inclusive lower bound on `createdAt` (ISO-8601). */
   from?: string;
   /** Exclusive upper bound on `createdAt` (ISO-8601). */
@@ -16,6 +18,33 @@ export interface PaymentListQuery {
 export interface PaymentListPage {
   items: PaymentDocument[];
   nextCursor?: string;
+}
+
+/** A payment whose charge is not concluded, as the unsettled index lists it. */
+export interface UnsettledPayment {
+  tenantId: string;
+  paymentId: string;
+  status: string;
+  /** When the payment last changed (its state's `updatedAt`). */
+  updatedAt: string;
+}
+
+/** One page of unsettled payments, oldest change first within each shard of the index. */
+export interface UnsettledPage {
+  items: UnsettledPayment[];
+  /** Opaque; absent on the last page. */
+  nextCursor?: string;
+}
+
+/**
+ * Store-wide: payments of every tenant whose charge is not concluded and that have not changed
+ * since `updatedBefore`, from a sparse index (never a scan of the events). For the sweeper only.
+ */
+export interface UnsettledPayments {
+  unsettledBefore(
+    updatedBefore: string,
+    page: { limit: number; cursor?: string },
+  ): Promise<UnsettledPage>;
 }
 
 /** Where payment documents live: read by queries, written by the projector only. */

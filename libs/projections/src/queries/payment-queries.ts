@@ -22,6 +22,18 @@ export interface PaymentView {
   attempts: number;
   lastError?: { outcome: string; httpStatus?: number; at: string };
   webhookDeliveries: number;
+  /** The gateway's reports that contradict the recorded outcome (empty when none). */
+  contradictions: Array<{
+    reported: string;
+    recordedStatus: string;
+    conflict: string;
+    source: string;
+    gatewayTransactionId?: string;
+    refundId?: string;
+    amount?: number;
+    currency?: string;
+    at: string;
+  }>;
   refunds: Array<{
     refundId: string;
     amount: number;
@@ -162,6 +174,8 @@ function toView(document: PaymentDocument): PaymentView {
     attempts: state.attempts,
     ...(state.lastError !== undefined && { lastError: state.lastError }),
     webhookDeliveries: state.linkedDeliveries.length,
+    // The delivery's event id stays internal; the history shows the delivery itself.
+    contradictions: (state.contradictions ?? []).map(({ deliveryEventId: _internal, ...c }) => c),
     refunds: Object.entries(state.refunds).map(([refundId, refund]) => ({
       refundId,
       amount: refund.amount,

@@ -131,6 +131,7 @@ export class Correlator implements StreamConsumer {
         ...(payload.currency !== undefined && { currency: payload.currency }),
         ...(payload.refundId !== undefined && { refundId: payload.refundId }),
         ...(payload.reason !== undefined && { reason: payload.reason }),
+        ...(payload.declineCode !== undefined && { declineCode: payload.declineCode }),
       },
       metadata: {
         now: this.clock().toISOString(),

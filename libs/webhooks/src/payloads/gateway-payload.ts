@@ -14,6 +14,8 @@ export interface InterpretedPayload {
   amount?: number;
   currency?: string;
   reason?: string;
+  /** The gateway's code for a declined charge (`insufficient_funds`), when it gave one. */
+  declineCode?: string;
 }
 
 /** Provider event names, by intent: the sandbox's own, the common dotted ones, Stripe's. */
@@ -90,6 +92,7 @@ export function interpretPayload(payload: unknown): InterpretedPayload {
     amount: Number.isSafeInteger(amount) && (amount as number) > 0 ? (amount as number) : undefined,
     currency: currency?.toUpperCase(),
     reason: firstText(sources, ['reason', 'failure_reason', 'failure_message', 'declineCode']),
+    declineCode: firstText(sources, ['declineCode', 'decline_code', 'failure_code']),
   };
   // Absent members are left out, so the result can go into an event as it is.
   return Object.fromEntries(

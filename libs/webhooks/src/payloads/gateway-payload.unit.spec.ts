@@ -27,6 +27,38 @@ describe('interpretPayload', () => {
     });
   });
 
+  describe('when the sandbox gateway reports a declined payment', () => {
+    it('reads the decline code as well as the reason', () => {
+      const payload = {
+        id: 'evt_3',
+        type: 'payment.failed',
+        data: {
+          transactionId: 'ch_5',
+          paymentId: 'pay_5',
+          amount: 1051,
+          currency: 'EUR',
+          reason: 'insufficient_funds',
+          declineCode: 'insufficient_funds',
+        },
+      };
+
+      expect(interpretPayload(payload)).toMatchObject({
+        intent: 'payment_failed',
+        reason: 'insufficient_funds',
+        declineCode: 'insufficient_funds',
+      });
+    });
+
+    it("reads Stripe's decline_code", () => {
+      const payload = {
+        type: 'charge.failed',
+        data: { object: { object: 'charge', id: 'ch_6', failure_code: 'card_declined' } },
+      };
+
+      expect(interpretPayload(payload)).toMatchObject({ declineCode: 'card_declined' });
+    });
+  });
+
   describe('when a Stripe-shaped refund arrives', () => {
     it('takes the refund id from the object and the payment id from its metadata', () => {
       const payload = {
