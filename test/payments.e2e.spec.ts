@@ -1,7 +1,9 @@
 import type { LedgerStorage, StoredEvent } from '@ledger/event-store';
 import { paymentStreamId } from '@ledger/ledger';
 import { interpretPayload, signFor } from '@ledger/webhooks';
+import { waitUntil } from '@ledger/testing';
 import { engineStorage } from './support/engine-client';
+import { paymentViewAt } from './support/read-model';
 import {
   isolatedEnv,
   spawnLedger,
@@ -36,12 +38,14 @@ describe('payments, end to end through the sandbox gateway', () => {
   }
 
   async function waitForEvents(paymentId: string, done: (events: StoredEvent[]) => boolean) {
-    const deadline = Date.now() + 20_000;
-    let events = await eventsOf(paymentId);
-    while (!done(events) && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 200));
-      events = await eventsOf(paymentId);
-    }
+    let events: StoredEvent[] = [];
+    await waitUntil(
+      async () => {
+        events = await eventsOf(paymentId);
+        return done(events);
+      },
+      { intervalMs: 200, what: `the events awaited on ${paymentId}` },
+    );
     return events;
   }
 
@@ -116,9 +120,12 @@ describe('payments, end to end through the sandbox gateway', () => {
       const webhook = interpretPayload(
         JSON.parse(Buffer.from(delivery.events[0].data.body as Uint8Array).toString('utf8')),
       );
-      const view = (await (
-        await fetch(`${ledger.baseUrl}/payments/${created.paymentId}`, { headers: ACME })
-      ).json()) as { status: string; statusReason: string; declineCode: string };
+      const view = (await paymentViewAt(
+        ledger.baseUrl,
+        ACME,
+        created.paymentId,
+        Math.max(...events.map((e) => e.version)),
+      )) as { status: string; statusReason: string; declineCode: string };
 
       expect(view).toMatchObject({
         status: 'failed',
@@ -162,11 +169,10 @@ describe('payments, end to end through the sandbox gateway', () => {
       );
       const contradicted = events.find((e) => e.type === 'PaymentOutcomeContradicted');
       const version = Math.max(...events.map((e) => e.version));
-      const view = (await (
-        await fetch(`${ledger.baseUrl}/payments/${created.paymentId}?minVersion=${version}`, {
-          headers: ACME,
-        })
-      ).json()) as { status: string; contradictions: unknown[] };
+      const view = (await paymentViewAt(ledger.baseUrl, ACME, created.paymentId, version)) as {
+        status: string;
+        contradictions: unknown[];
+      };
       const listed = await waitForList('?contradicted=true', (ids) =>
         ids.includes(created.paymentId),
       );
