@@ -196,15 +196,19 @@ describe('chaos: integration events while the bus and its targets fail', () => {
         timeoutMs: 120_000,
       });
     } catch {
-      const list = spawnLedger(env, ['dead-letters', 'list']);
+      const list = spawnLedger(env, ['dead-letters', 'list', '--limit', '100000']);
       await list.exited;
       deadLettered = list
         .output()
         .split('\n')
         .filter((line) => line.includes('acme#payment#')).length;
-      const redrive = spawnLedger(env, ['dead-letters', 'redrive']);
-      await redrive.exited;
-      redriven = Number(/"redriven":(\d+)/.exec(redrive.output())?.[1] ?? 0);
+      for (;;) {
+        const redrive = spawnLedger(env, ['dead-letters', 'redrive', '--limit', '1000']);
+        await redrive.exited;
+        const count = Number(/"redriven":(\d+)/.exec(redrive.output())?.[1] ?? 0);
+        redriven += count;
+        if (count === 0) break;
+      }
       await waitFor('every integration event after the redrive', () => missingNow().length === 0, {
         timeoutMs: 120_000,
       }).catch(() => undefined);

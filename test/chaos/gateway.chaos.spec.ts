@@ -42,6 +42,9 @@ const HEALTHY = {
   afterProcessingRate: 0,
 };
 
+/** Payments charged at the gateway whose answer the ledger is waiting for when it is killed. */
+const CHARGED_AT_KILL = 4;
+
 const FINAL = ['succeeded', 'failed', 'partially_refunded', 'refunded'];
 
 interface Charge {
@@ -167,28 +170,53 @@ describe('chaos: payments through a failing gateway, with kills and the breaker 
       await running.killAndRestart();
     }
 
-    // The crash of the issue: charges in flight at a slow gateway, the process killed before the
-    // answers are recorded, the gateway down when it comes back, so its breaker opens while the
-    // clients' retries resume those payments. Two clients never come back.
+    // The crash of the issue: charges made at the gateway, the process killed before their answers
+    // are recorded, the gateway down when it comes back, so its breaker opens while the clients'
+    // retries resume those payments. Two clients never come back.
     await waitFor('half of the payments answered', () => paid >= total / 2, {
       timeoutMs: 900_000,
     });
     const gatewayRequests = async (): Promise<number> =>
       ((await (await fetch(`${gateway.baseUrl}/_control/stats`)).json()) as { requests: number })
         .requests;
-    await setFaults({ ...CHAOTIC, latencyMs: 1_500 });
+    // The next charges are made at the gateway and then never answered; the ledger dies while
+    // it waits for them (within its 2 s attempt timeout).
     const requestsBefore = await gatewayRequests();
+    const script = await fetch(`${gateway.baseUrl}/_control/script`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        responses: Array.from({ length: CHARGED_AT_KILL }, () => ({
+          hang: true,
+          afterProcessing: true,
+        })),
+      }),
+    });
+    if (script.status !== 200) throw new Error(`script refused: ${await script.text()}`);
     await waitFor(
-      'charges to reach the slow gateway',
-      async () => {
-        return (await gatewayRequests()) >= requestsBefore + 2;
-      },
+      'charges to reach the gateway and hang there',
+      async () => (await gatewayRequests()) >= requestsBefore + CHARGED_AT_KILL,
       { intervalMs: 20 },
     );
     abandonOnNextCrash = 2;
     await setFaults(DOWN);
     const inFlightAtKill = records.filter((r) => r.answered === undefined);
     await running.killAndRestart();
+    // New payments keep coming while the gateway is down, so the breaker stays open (its
+    // half-open probes fail) when the resumed runs come, whoever else is still paying.
+    let keeping = true;
+    const keeper = (async () => {
+      for (let k = 0; keeping; k++) {
+        const record: ClientRecord = {
+          key: `chaos-${run}-keeper-${k}`,
+          amount: 1_000,
+          paymentIds: new Set(),
+          abandoned: false,
+        };
+        records.push(record);
+        await pay(record);
+      }
+    })();
     await waitFor(
       "the restarted ledger's breaker to open",
       async () => (circuitOpenSeen = (await circuit()) === 'open'),
@@ -200,8 +228,9 @@ describe('chaos: payments through a failing gateway, with kills and the breaker 
       () => inFlightAtKill.every((r) => r.answered !== undefined || r.abandoned),
       { timeoutMs: 300_000 },
     );
+    keeping = false;
     await setFaults(CHAOTIC);
-    await Promise.all(clients);
+    await Promise.all([...clients, keeper]);
 
     // Settlement: the gateway behaves; every payment the ledger holds that is not final is
     // reconciled through the API (what the sweeper does on a timer).
