@@ -215,6 +215,8 @@ describe('chaos: payments through a failing gateway, with kills and the breaker 
         };
         records.push(record);
         await pay(record);
+        // A steady stream, not a flood: the load's pace, not a wait for a state.
+        await sleep(250);
       }
     })();
     await waitFor(
