@@ -1,6 +1,7 @@
 /**
  * Test tiers by file suffix: unit (pure), int (real DynamoDB Local), e2e (the running service over
- * HTTP), fuzz (generated hostile requests against the running service).
+ * HTTP), fuzz (generated hostile requests against the running service), chaos (the running
+ * service under faults, with figures).
  */
 // The SDK's notice about its future Node 22 floor is noise in test output; Node 20 works today.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -71,6 +72,13 @@ module.exports = {
       displayName: 'fuzz',
       testMatch: ['<rootDir>/test/**/*.fuzz.spec.ts'],
       setupFilesAfterEnv: ['<rootDir>/libs/testing/src/slow-tests.setup.ts'],
+    },
+    {
+      ...common,
+      // Faults against the built service (CHAOS_SIZE=ci|full); see docs/reliability.md.
+      displayName: 'chaos',
+      testMatch: ['<rootDir>/test/chaos/**/*.chaos.spec.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/chaos/support/chaos.setup.ts'],
     },
   ],
 };

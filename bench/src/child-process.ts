@@ -57,17 +57,33 @@ export async function startApiProcess(options: ApiProcessOptions): Promise<Runni
   });
 }
 
+export interface SandboxProcessOptions {
+  apiKey: string;
+  /** Where its signed webhooks go (SANDBOX_WEBHOOK_URL); none when absent. */
+  webhook?: { url: string; secret: string };
+  /** Its starting faults (SANDBOX_FAULTS); none when absent. */
+  faults?: Record<string, number>;
+}
+
 /**
- * Starts the sandbox gateway alone (`node dist/apps/sandbox-gateway/src/main.js`: no faults, no
- * webhooks), as a real gateway would be: a server in a process of its own. Resolves once
- * GET /_control/stats answers 200.
+ * Starts the sandbox gateway alone (`node dist/apps/sandbox-gateway/src/main.js`: by default no
+ * faults, no webhooks), as a real gateway would be: a server in a process of its own, which
+ * outlives a crash of its client. Resolves once GET /_control/stats answers 200.
  */
-export function startSandboxProcess(options: { apiKey: string }): Promise<RunningProcess> {
+export function startSandboxProcess(options: SandboxProcessOptions): Promise<RunningProcess> {
   return startNodeProcess({
     name: 'The sandbox gateway',
     entry: join(repoRoot(), 'dist', 'apps', 'sandbox-gateway', 'src', 'main.js'),
     readyPath: '/_control/stats',
-    env: (port) => ({ SANDBOX_GATEWAY_PORT: String(port), SANDBOX_API_KEY: options.apiKey }),
+    env: (port) => ({
+      SANDBOX_GATEWAY_PORT: String(port),
+      SANDBOX_API_KEY: options.apiKey,
+      ...(options.webhook && {
+        SANDBOX_WEBHOOK_URL: options.webhook.url,
+        SANDBOX_WEBHOOK_SECRET: options.webhook.secret,
+      }),
+      ...(options.faults && { SANDBOX_FAULTS: JSON.stringify(options.faults) }),
+    }),
   });
 }
 

@@ -158,8 +158,12 @@ export async function measurePaymentsEndToEnd(
   }
 }
 
-/** A copy of the committed configuration with acme's gateway pointing at the bench's sandbox. */
-async function writeGatewayConfig(path: string, baseUrl: string, apiKey: string): Promise<void> {
+/** A copy of the committed configuration with acme's gateway pointing at a sandbox of its own. */
+export async function writeGatewayConfig(
+  path: string,
+  baseUrl: string,
+  apiKey: string,
+): Promise<void> {
   const committed = join(repoRoot(), 'ledger.config.yaml');
   const config = parse(readFileSync(committed, 'utf8')) as {
     tenants: { id: string; gateway?: object }[];

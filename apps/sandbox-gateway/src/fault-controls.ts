@@ -6,6 +6,7 @@ import {
   parseScriptedResponses,
   planWebhook,
   scriptedDecision,
+  strikesAfterProcessing,
   type FaultDecision,
   type WebhookPlan,
 } from './faults';
@@ -57,7 +58,11 @@ export class FaultControls {
         afterProcessing: scripted.afterProcessing === true,
       };
     }
-    return { decision: decideFault(this.faults, this.random), afterProcessing: false };
+    const decision = decideFault(this.faults, this.random);
+    return {
+      decision,
+      afterProcessing: strikesAfterProcessing(this.faults, decision, this.random),
+    };
   }
 
   /** How the next webhook is delivered. */

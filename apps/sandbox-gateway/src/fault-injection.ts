@@ -55,6 +55,12 @@ function applyFault(
       request.log.debug('sandbox hangs this request');
       reply.hijack();
       return reply;
+    case 'drop':
+      // A connection reset mid-request, as a crashing gateway or a middlebox gives.
+      request.log.debug('sandbox drops this connection');
+      reply.hijack();
+      request.raw.socket.resetAndDestroy();
+      return reply;
     case 'respond':
       if (decision.retryAfter !== null) reply.header('retry-after', decision.retryAfter);
       return reply.code(decision.status).send(decision.body);

@@ -91,6 +91,31 @@ describe('sandbox gateway fault injection', () => {
       expect(handled.status).toBe(201);
     });
 
+    it('drops the connection without an answer, and charges nothing', async () => {
+      kit = await startSandboxTestKit({ faults: { dropRate: 1 } });
+
+      await expect(kit.charge(charge, 'key-1')).rejects.toThrow();
+
+      expect(kit.gateway.stats().chargesCreated).toBe(0);
+    });
+
+    it('drops the answer after charging when the fault strikes after processing', async () => {
+      kit = await startSandboxTestKit({
+        faults: { dropRate: 0.5, afterProcessingRate: 0.5 },
+        random: (() => {
+          const draws = [0.1, 0.1];
+          return () => draws.shift() ?? 0.99;
+        })(),
+      });
+
+      await expect(kit.charge(charge, 'key-1')).rejects.toThrow();
+      const retried = await kit.charge(charge, 'key-1');
+
+      expect(retried.status).toBe(201);
+      expect(retried.headers.get('idempotent-replayed')).toBe('true');
+      expect(kit.gateway.stats().chargesCreated).toBe(1);
+    });
+
     it('adds the configured latency', async () => {
       kit = await startSandboxTestKit({ faults: { latencyMs: 250 } });
 

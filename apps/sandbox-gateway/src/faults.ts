@@ -7,6 +7,8 @@ export const DEFAULT_FAULTS: Readonly<SandboxFaults> = {
   rateLimitRate: 0,
   retryAfterSeconds: 1,
   hangRate: 0,
+  dropRate: 0,
+  afterProcessingRate: 0,
   duplicateWebhookRate: 0,
   earlyWebhookRate: 0,
   webhookDelayMs: 20,
@@ -16,6 +18,8 @@ const RATES = [
   'serverErrorRate',
   'rateLimitRate',
   'hangRate',
+  'dropRate',
+  'afterProcessingRate',
   'duplicateWebhookRate',
   'earlyWebhookRate',
 ] as const;
@@ -44,15 +48,17 @@ export function mergeFaults(base: Readonly<SandboxFaults>, changes: unknown): Sa
 export type FaultDecision =
   | { kind: 'none' }
   | { kind: 'hang' }
+  | { kind: 'drop' }
   | { kind: 'respond'; status: number; retryAfter: string | null; body: unknown };
 
 /** Draws from `random` only for rates above 0, so a deterministic test controls every draw. */
 const happens = (rate: number, random: () => number): boolean => rate > 0 && random() < rate;
 
-/** The injected fault, if any, for one request: hang first, then 429, then 500/503. */
+/** The injected fault, if any, for one request: hang first, then a drop, 429, then 500/503. */
 export function decideFault(faults: Readonly<SandboxFaults>, random: () => number): FaultDecision {
   const retryAfter = String(faults.retryAfterSeconds);
   if (happens(faults.hangRate, random)) return { kind: 'hang' };
+  if (happens(faults.dropRate, random)) return { kind: 'drop' };
   if (happens(faults.rateLimitRate, random)) {
     return { kind: 'respond', status: 429, retryAfter, body: errorBody(429) };
   }
@@ -67,6 +73,15 @@ export function decideFault(faults: Readonly<SandboxFaults>, random: () => numbe
     };
   }
   return { kind: 'none' };
+}
+
+/** Whether a random fault strikes after processing; draws only when there is a fault. */
+export function strikesAfterProcessing(
+  faults: Readonly<SandboxFaults>,
+  decision: FaultDecision,
+  random: () => number,
+): boolean {
+  return decision.kind !== 'none' && happens(faults.afterProcessingRate, random);
 }
 
 /** The fault decision a scripted answer stands for. */

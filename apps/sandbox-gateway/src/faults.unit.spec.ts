@@ -5,6 +5,7 @@ import {
   parseScriptedResponses,
   planWebhook,
   scriptedDecision,
+  strikesAfterProcessing,
 } from './faults';
 
 const draws = (...values: number[]) => {
@@ -33,6 +34,12 @@ describe('decideFault', () => {
       expect(decideFault(faults, draws(0.4))).toEqual({ kind: 'hang' });
     });
 
+    it('drops the connection after the hang draw misses', () => {
+      const faults = { ...DEFAULT_FAULTS, hangRate: 0.5, dropRate: 0.5, rateLimitRate: 1 };
+
+      expect(decideFault(faults, draws(0.9, 0.1))).toEqual({ kind: 'drop' });
+    });
+
     it('rate-limits with the configured Retry-After', () => {
       const faults = { ...DEFAULT_FAULTS, rateLimitRate: 0.5, retryAfterSeconds: 4 };
 
@@ -55,6 +62,28 @@ describe('decideFault', () => {
 
       expect(decideFault(faults, draws(0.5, 0.5, 0.5))).toEqual({ kind: 'none' });
     });
+  });
+});
+
+describe('strikesAfterProcessing', () => {
+  it('draws for a fault and lets it strike after processing at the configured rate', () => {
+    const faults = { ...DEFAULT_FAULTS, afterProcessingRate: 0.5 };
+
+    expect(strikesAfterProcessing(faults, { kind: 'drop' }, draws(0.2))).toBe(true);
+    expect(strikesAfterProcessing(faults, { kind: 'hang' }, draws(0.7))).toBe(false);
+  });
+
+  it('draws nothing when there is no fault', () => {
+    const random = draws();
+
+    expect(
+      strikesAfterProcessing(
+        { ...DEFAULT_FAULTS, afterProcessingRate: 1 },
+        { kind: 'none' },
+        random,
+      ),
+    ).toBe(false);
+    expect(random).not.toHaveBeenCalled();
   });
 });
 

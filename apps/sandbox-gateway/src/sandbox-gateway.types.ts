@@ -10,6 +10,13 @@ export interface SandboxFaults {
   retryAfterSeconds: number;
   /** 0..1 chance of never answering; the connection stays open until the client gives up. */
   hangRate: number;
+  /** 0..1 chance the connection is dropped (reset) without an answer. */
+  dropRate: number;
+  /**
+   * 0..1 chance that a random fault (hang, drop, 429, 5xx) strikes after the request was processed
+   * (charged, refunded, webhook sent) instead of before: only the answer is lost or replaced.
+   */
+  afterProcessingRate: number;
   /** 0..1 chance a webhook is delivered twice, byte-identical, with the same webhook-id. */
   duplicateWebhookRate: number;
   /** 0..1 chance the webhook is delivered (and its first attempt awaited) before the response. */

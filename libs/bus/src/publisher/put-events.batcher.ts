@@ -11,7 +11,7 @@ export const MAX_BATCH_BYTES = 256 * 1024;
 export interface BatcherOptions {
   /** How long the first entry of a batch waits for company (default 5 ms). */
   lingerMs?: number;
-  /** Sends of one entry before it is given up on (default 6). */
+  /** Sends of one entry the bus refuses before it is given up on (default 6). */
   maxAttempts?: number;
   /** Backoff of a failed entry: full jitter up to min(cap, base * 2^attempt) (defaults 50 / 2,000 ms). */
   baseDelayMs?: number;
@@ -37,6 +37,8 @@ interface Pending {
  * Gathers entries submitted at about the same time into PutEvents calls of at most 10 entries and
  * 256 KB; retries only the entries that failed (per-entry ErrorCode), with backoff; reports an
  * entry as failed after its last attempt instead of throwing, so the caller decides (dead letter).
+ * While the bus itself is out of reach (no answer, 5xx, throttling) entries are retried without
+ * limit, so an outage delays events but never reorders or dead-letters them.
  */
 export class PutEventsBatcher {
   private queue: Pending[] = [];
@@ -101,13 +103,18 @@ export class PutEventsBatcher {
     this.options.onCall?.(batch.length);
     for (const pending of batch) pending.attempts += 1;
     let results: Array<{ EventId?: string; ErrorCode?: string; ErrorMessage?: string }>;
+    let busUnavailable = false;
     try {
       const output = await this.client.send(
         new PutEventsCommand({ Entries: batch.map((p) => p.entry) }),
       );
       results = output.Entries ?? [];
     } catch (error) {
-      // The whole call failed (throttled, unreachable): every entry is retried.
+      // The whole call failed: every entry is retried. When the bus cannot be reached or is
+      // throttling, that says nothing about the entries: they wait for it however long it takes
+      // (and so do their payments' later events), rather than going to the dead letters and
+      // letting later events overtake them.
+      busUnavailable = isBusUnavailable(error);
       const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
       results = batch.map(() => ({ ErrorCode: 'CallFailed', ErrorMessage: message }));
     }
@@ -122,7 +129,7 @@ export class PutEventsBatcher {
         return;
       }
       pending.lastError = `${result?.ErrorCode ?? 'Unknown'}: ${result?.ErrorMessage ?? ''}`.trim();
-      if (pending.attempts >= this.maxAttempts) {
+      if (!busUnavailable && pending.attempts >= this.maxAttempts) {
         pending.resolve({
           status: 'failed',
           reason: pending.lastError,
@@ -134,6 +141,25 @@ export class PutEventsBatcher {
       setTimeout(() => this.enqueue(pending), Math.floor(this.random() * ceiling));
     });
   }
+}
+
+/**
+ * A failed call that says the bus is out of reach rather than that the request is wrong: no HTTP
+ * answer at all (connection refused or reset, timeout), a 5xx, or throttling.
+ */
+function isBusUnavailable(error: unknown): boolean {
+  const { name, $metadata } = (error ?? {}) as {
+    name?: string;
+    $metadata?: { httpStatusCode?: number };
+  };
+  const status = $metadata?.httpStatusCode;
+  return (
+    status === undefined ||
+    status >= 500 ||
+    status === 429 ||
+    name === 'ThrottlingException' ||
+    name === 'TooManyRequestsException'
+  );
 }
 
 /** The size EventBridge counts for an entry (its documented calculation). */
