@@ -143,3 +143,74 @@ describe('the local bus, through the AWS SDK', () => {
     });
   });
 });
+
+describe('the local bus, when a target fails for a while', () => {
+  const rules = rulesFromTemplate(join(repoRoot(), 'template.yaml'));
+  const retryDelay = { initialMs: 5, maxMs: 20 };
+  const put = (client: EventBridgeClient) =>
+    client.send(
+      new PutEventsCommand({
+        Entries: [
+          {
+            Source: 'integration-ledger',
+            DetailType: 'payment.succeeded',
+            Detail: JSON.stringify({ eventId: 'evt_outage' }),
+          },
+        ],
+      }),
+    );
+
+  it('keeps retrying past a few failures, as an EventBridge retry policy does, and delivers it', async () => {
+    let failuresLeft = 12;
+    const received: BusEnvelope[] = [];
+    const bus = await startLocalBus({
+      rules,
+      retryDelay,
+      targets: [
+        {
+          name: 'PaymentReceiptsFunction',
+          handle: async (event) => {
+            if (failuresLeft-- > 0) throw new Error('the subscriber is down');
+            received.push(event);
+          },
+        },
+      ],
+    });
+    const client = createEventBridgeClient(bus.url);
+    try {
+      await put(client);
+      await bus.drain();
+
+      expect(received.map((e) => e.detail.eventId)).toEqual(['evt_outage']);
+      expect(bus.stats().deliveryFailures.PaymentReceiptsFunction).toBe(12);
+    } finally {
+      client.destroy();
+      await bus.stop();
+    }
+  });
+
+  it('ends the retries of a target that never recovers when the bus stops', async () => {
+    let attempts = 0;
+    const bus = await startLocalBus({
+      rules,
+      retryDelay: { initialMs: 60_000, maxMs: 60_000 },
+      targets: [
+        {
+          name: 'PaymentReceiptsFunction',
+          handle: async () => {
+            attempts += 1;
+            throw new Error('the subscriber is down');
+          },
+        },
+      ],
+    });
+    const client = createEventBridgeClient(bus.url);
+    await put(client);
+    client.destroy();
+
+    await bus.stop();
+    await bus.drain();
+
+    expect(attempts).toBe(1);
+  });
+});

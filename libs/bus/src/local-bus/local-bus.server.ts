@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { parseEventPattern, type CompiledPattern } from '../pattern';
 import type { BusRule } from './template-rules';
@@ -11,8 +12,15 @@ export interface LocalBusOptions {
   targets?: BusTarget[];
   account?: string;
   region?: string;
-  /** Delivery attempts per event and target before it is dropped (EventBridge retries too). */
+  /**
+   * A failing target's retry policy, as an EventBridge rule's `RetryPolicy`: at most this many
+   * attempts per event and target (default 185, EventBridge's and template.yaml's)...
+   */
   deliveryAttempts?: number;
+  /** ...and no new attempt once the event is older than this (default 24 h, likewise). */
+  maxEventAgeMs?: number;
+  /** Backoff between attempts: doubles from `initialMs` (100) up to `maxMs` (5,000). */
+  retryDelay?: { initialMs: number; maxMs: number };
   log?: (message: string, fields?: Record<string, unknown>) => void;
 }
 
@@ -52,13 +60,18 @@ class BusError extends Error {
 /**
  * A local EventBridge-compatible bus: PutEvents and TestEventPattern over the AWS JSON 1.1
  * protocol, so the SDK's EventBridgeClient works against it unchanged. Events are routed by the
- * rules of template.yaml to in-process targets, one ordered queue per target, retried a few times.
+ * rules of template.yaml to in-process targets, one ordered queue per target, a failing target
+ * retried with backoff as EventBridge's retry policy does.
  * It can be told to refuse chosen entries, and streams what it accepts to `GET /_tail`.
  */
 export async function startLocalBus(options: LocalBusOptions): Promise<RunningLocalBus> {
   const account = options.account ?? '000000000000';
   const region = options.region ?? 'us-east-1';
-  const attempts = options.deliveryAttempts ?? 5;
+  const attempts = options.deliveryAttempts ?? 185;
+  const maxEventAgeMs = options.maxEventAgeMs ?? 24 * 3600_000;
+  const { initialMs, maxMs } = options.retryDelay ?? { initialMs: 100, maxMs: 5_000 };
+  // Stopping the bus ends the retries still waiting, so a stop never waits out a backoff.
+  const stopping = new AbortController();
   const log = options.log ?? (() => undefined);
   const compiled = options.rules.map((rule) => ({
     rule,
@@ -66,38 +79,57 @@ export async function startLocalBus(options: LocalBusOptions): Promise<RunningLo
   }));
   const targets = new Map((options.targets ?? []).map((t) => [t.name, t]));
   const queues = new Map<string, Promise<unknown>>();
+  const backingOff = new Set<string>();
   const failures: FailureRule[] = [];
   const tails = new Set<{ pattern?: CompiledPattern; reply: FastifyReply }>();
   let stats = emptyStats();
 
-  // Resolves true once handled, false once dropped after the retries.
-  const deliver = (target: BusTarget, event: BusEnvelope): Promise<boolean> => {
+  /**
+   * Queues `event` for `target`. `done` resolves true once handled, false once dropped after the
+   * retries; `tried` once the first attempt is over, however it went (a PutEvents answers then, as
+   * EventBridge accepts an entry without waiting out its target's retries).
+   */
+  const deliver = (
+    target: BusTarget,
+    event: BusEnvelope,
+  ): { tried: Promise<void>; done: Promise<boolean> } => {
     const previous = queues.get(target.name) ?? Promise.resolve();
+    const acceptedAt = Date.now();
+    let firstAttemptOver!: () => void;
+    const tried = new Promise<void>((resolve) => (firstAttemptOver = resolve));
+    // Behind a target that is backing off, the entry is accepted now and waits its turn.
+    if (backingOff.has(target.name)) firstAttemptOver();
     const next = previous.then(async () => {
-      for (let attempt = 1; attempt <= attempts; attempt++) {
+      for (let attempt = 1; ; attempt++) {
         try {
           await target.handle(event);
           stats.deliveries[target.name] = (stats.deliveries[target.name] ?? 0) + 1;
+          backingOff.delete(target.name);
+          firstAttemptOver();
           return true;
         } catch (error) {
           stats.deliveryFailures[target.name] = (stats.deliveryFailures[target.name] ?? 0) + 1;
-          log('target failed; retrying', {
+          firstAttemptOver();
+          const delayMs = Math.min(maxMs, initialMs * 2 ** (attempt - 1));
+          const giveUp =
+            attempt >= attempts ||
+            Date.now() + delayMs - acceptedAt > maxEventAgeMs ||
+            stopping.signal.aborted;
+          log(giveUp ? 'event dropped after repeated target failures' : 'target failed; retrying', {
             target: target.name,
             eventId: event.id,
             attempt,
             error: error instanceof Error ? error.message : String(error),
           });
-          await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
+          if (giveUp) return false;
+          backingOff.add(target.name);
+          const waited = await sleep(delayMs, true, { signal: stopping.signal }).catch(() => false);
+          if (!waited) return false;
         }
       }
-      log('event dropped after repeated target failures', {
-        target: target.name,
-        eventId: event.id,
-      });
-      return false;
     });
     queues.set(target.name, next);
-    return next;
+    return { tried, done: next };
   };
 
   const deliverTo = async (ruleName: string, envelope: BusEnvelope): Promise<void> => {
@@ -122,7 +154,7 @@ export async function startLocalBus(options: LocalBusOptions): Promise<RunningLo
         404,
       );
     }
-    const delivered = await Promise.all(running.map((target) => deliver(target, envelope)));
+    const delivered = await Promise.all(running.map((target) => deliver(target, envelope).done));
     if (delivered.includes(false)) {
       throw new BusError(
         'TargetDeliveryFailed',
@@ -150,7 +182,7 @@ export async function startLocalBus(options: LocalBusOptions): Promise<RunningLo
    * crash never loses an event the publisher already counts as sent (it is sent again instead).
    */
   const putEvents = async (body: Record<string, unknown>) => {
-    const deliveries: Promise<boolean>[] = [];
+    const deliveries: Promise<void>[] = [];
     const entries = body.Entries;
     if (!Array.isArray(entries) || entries.length === 0 || entries.length > MAX_ENTRIES) {
       throw new BusError('ValidationException', `Entries must hold 1 to ${MAX_ENTRIES} entries`);
@@ -196,7 +228,7 @@ export async function startLocalBus(options: LocalBusOptions): Promise<RunningLo
         if (rule.eventBusName !== bus || !pattern.matches(envelope)) continue;
         for (const name of rule.targets) {
           const target = targets.get(name);
-          if (target !== undefined) deliveries.push(deliver(target, envelope));
+          if (target !== undefined) deliveries.push(deliver(target, envelope).tried);
         }
       }
       for (const tail of tails) {
@@ -326,6 +358,7 @@ export async function startLocalBus(options: LocalBusOptions): Promise<RunningLo
     },
     deliverTo,
     stop: async () => {
+      stopping.abort();
       for (const tail of tails) tail.reply.raw.end();
       tails.clear();
       await app.close();
