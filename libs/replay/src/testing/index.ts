@@ -1,0 +1,2 @@
+export * from '../infrastructure/in-memory-replay-jobs';
+export * from './replay-jobs.contract';
