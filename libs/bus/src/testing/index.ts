@@ -1,0 +1,2 @@
+export * from '../infrastructure/in-memory-dead-letters';
+export * from './dead-letters.contract';
