@@ -1,0 +1,4 @@
+import { describeDeliveryStatsContract } from '../testing/delivery-stats.contract';
+import { InMemoryDeliveryStats } from './in-memory-delivery-stats';
+
+describeDeliveryStatsContract('InMemoryDeliveryStats', async () => new InMemoryDeliveryStats());

@@ -1,0 +1,2 @@
+export * from '../infrastructure/in-memory-delivery-stats';
+export * from './delivery-stats.contract';
