@@ -1,5 +1,5 @@
 import { createTestLedger, type TestLedger } from '@ledger/testing';
-import { describeDeadLettersContract } from '../testing/dead-letters.contract';
+import { describeDeadLettersContract } from '../dead-letters/dead-letters.contract';
 import { DynamoDbDeadLetters } from './dynamodb-dead-letters';
 
 const ledgers: TestLedger[] = [];

@@ -1,4 +1,4 @@
-import { describeDeadLettersContract } from '../testing/dead-letters.contract';
+import { describeDeadLettersContract } from '../dead-letters/dead-letters.contract';
 import { InMemoryDeadLetters } from './in-memory-dead-letters';
 
 describeDeadLettersContract('InMemoryDeadLetters', async () => new InMemoryDeadLetters());

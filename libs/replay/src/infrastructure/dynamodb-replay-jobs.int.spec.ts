@@ -1,5 +1,5 @@
 import { createTestLedger, type TestLedger } from '@ledger/testing';
-import { describeReplayJobsContract } from '../testing/replay-jobs.contract';
+import { describeReplayJobsContract } from '../jobs/replay-jobs.contract';
 import { DynamoDbReplayJobs } from './dynamodb-replay-jobs';
 
 let ledger: TestLedger;

@@ -1,6 +1,6 @@
 import pLimit from 'p-limit';
 import { ValidationFailedError } from '@ledger/errors';
-import type { EventStore, StoredEvent } from '@ledger/event-store';
+import type { GlobalEventLog, StoredEvent } from '@ledger/event-store';
 import { DocumentCache } from './document-cache';
 import type { RebuildJobRecord } from './rebuild-job.record';
 import type {
@@ -17,7 +17,7 @@ import { refoldStream, versionsOf, type StreamReader } from './refold-stream';
 const DOCUMENT_CACHE_SIZE = 50_000;
 
 /** What a blue/green rebuild reads: the time-index shards, the global order, single streams. */
-export type BlueGreenSource = Pick<EventStore, 'readShards' | 'readAll'> & StreamReader;
+export type BlueGreenSource = Pick<GlobalEventLog, 'readShards' | 'readAll'> & StreamReader;
 
 export interface BlueGreenOptions {
   /** Events per checkpoint, per shard reader. */

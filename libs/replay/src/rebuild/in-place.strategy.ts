@@ -1,5 +1,5 @@
 import { ValidationFailedError } from '@ledger/errors';
-import type { EventStore } from '@ledger/event-store';
+import type { GlobalEventLog } from '@ledger/event-store';
 import type { ReplayScope } from '../jobs/replay-job';
 import type { RebuildJobRecord } from './rebuild-job.record';
 import type { ProjectedDocument, RebuildableProjection } from './rebuildable-projection';
@@ -9,7 +9,7 @@ import { refoldStream, type StreamReader } from './refold-stream';
 const CHECKPOINT_EVERY = 200;
 
 /** What an in-place rebuild reads: the global order (of a tenant) and single streams. */
-export type InPlaceSource = Pick<EventStore, 'readAll'> & StreamReader;
+export type InPlaceSource = Pick<GlobalEventLog, 'readAll'> & StreamReader;
 
 /**
  * Rebuilds the live generation in place, for any scope: recomputes the document of each stream

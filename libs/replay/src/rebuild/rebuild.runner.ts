@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ValidationFailedError } from '@ledger/errors';
-import type { EventStore } from '@ledger/event-store';
+import type { GlobalEventLog } from '@ledger/event-store';
 import type { ReplayJob, ReplayJobs, ReplayScope } from '../jobs/replay-job';
 import { rebuildBlueGreen, type BlueGreenSource, type CaughtUp } from './blue-green.strategy';
 import { rebuildInPlace, type InPlaceSource } from './in-place.strategy';
@@ -9,7 +9,7 @@ import type { ProjectedDocument, RebuildableProjection } from './rebuildable-pro
 import { verifyProjection, type VerifyResult } from './verify-read-model';
 
 /** What a rebuild reads: the time-index shards, the global order, single streams. */
-export type RebuildSource = BlueGreenSource & InPlaceSource & Pick<EventStore, 'readShards'>;
+export type RebuildSource = BlueGreenSource & InPlaceSource & Pick<GlobalEventLog, 'readShards'>;
 
 export interface RebuildDependencies<TDocument extends ProjectedDocument = ProjectedDocument> {
   store: RebuildSource;

@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import pLimit from 'p-limit';
-import type { EventStore } from '@ledger/event-store';
+import type { GlobalEventLog } from '@ledger/event-store';
 import type { PaymentDocument, PaymentDocuments } from '@ledger/projections';
 import { paymentDocumentsByStream, paymentViewFold } from './payment-view.rebuildable';
 import type {
@@ -37,7 +37,7 @@ export interface VerifyOptions {
  * version. The proof that a read model is what the events say it is.
  */
 export function verifyReadModel(
-  store: Pick<EventStore, 'readShards'>,
+  store: Pick<GlobalEventLog, 'readShards'>,
   documents: PaymentDocuments,
   options: VerifyOptions = {},
 ): Promise<VerifyResult> {
@@ -51,7 +51,7 @@ export function verifyReadModel(
 
 /** `verifyReadModel` for any projection: its streams folded in memory against its documents. */
 export async function verifyProjection<TDocument extends ProjectedDocument>(
-  store: Pick<EventStore, 'readShards'>,
+  store: Pick<GlobalEventLog, 'readShards'>,
   projection: ProjectionFold<TDocument>,
   documents: Pick<ProjectionDocuments<TDocument>, 'get'>,
   options: VerifyOptions = {},

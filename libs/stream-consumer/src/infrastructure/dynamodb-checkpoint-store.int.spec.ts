@@ -1,5 +1,5 @@
 import { createTestLedger, type TestLedger } from '@ledger/testing';
-import { describeCheckpointStoreContract } from '../testing/checkpoint-store.contract';
+import { describeCheckpointStoreContract } from '../core/checkpoint-store.contract';
 import { DynamoDbCheckpointStore } from './dynamodb-checkpoint-store';
 
 let ledger: TestLedger;

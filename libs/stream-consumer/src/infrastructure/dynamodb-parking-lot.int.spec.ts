@@ -1,5 +1,5 @@
 import { createTestLedger, type TestLedger } from '@ledger/testing';
-import { describeParkingLotContract } from '../testing/parking-lot.contract';
+import { describeParkingLotContract } from '../core/parking-lot.contract';
 import { DynamoDbParkingLot } from './dynamodb-parking-lot';
 
 let ledger: TestLedger;

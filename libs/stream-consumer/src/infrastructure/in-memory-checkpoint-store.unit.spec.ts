@@ -1,4 +1,4 @@
-import { describeCheckpointStoreContract } from '../testing/checkpoint-store.contract';
+import { describeCheckpointStoreContract } from '../core/checkpoint-store.contract';
 import { InMemoryCheckpointStore } from './in-memory-checkpoint-store';
 
 describeCheckpointStoreContract(

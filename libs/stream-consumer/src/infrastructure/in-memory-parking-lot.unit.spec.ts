@@ -1,4 +1,4 @@
-import { describeParkingLotContract } from '../testing/parking-lot.contract';
+import { describeParkingLotContract } from '../core/parking-lot.contract';
 import { InMemoryParkingLot } from './in-memory-parking-lot';
 
 describeParkingLotContract('InMemoryParkingLot', async () => new InMemoryParkingLot());

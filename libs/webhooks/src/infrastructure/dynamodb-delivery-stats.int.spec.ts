@@ -1,5 +1,5 @@
 import { createTestLedger, type TestLedger } from '@ledger/testing';
-import { describeDeliveryStatsContract } from '../testing/delivery-stats.contract';
+import { describeDeliveryStatsContract } from '../receive-webhook/delivery-stats.contract';
 import { DynamoDbDeliveryStats } from './dynamodb-delivery-stats';
 
 let ledger: TestLedger;

@@ -1,4 +1,4 @@
-import type { ReplayJob, ReplayJobLeases, ReplayJobs } from '../jobs/replay-job';
+import type { ReplayJob, ReplayJobLeases, ReplayJobs } from './replay-job';
 
 /** What a contract suite runs against: a fresh, empty adapter per test, and how to let it go. */
 export interface ReplayJobsUnderTest {

@@ -1,5 +1,5 @@
 import type { StoredEvent } from '@ledger/event-store';
-import type { ParkedRecord, ParkingLot } from '../core/parking-lot.port';
+import type { ParkedRecord, ParkingLot } from './parking-lot.port';
 
 let sequence = 0;
 /** A consumer name no other test uses, so adapters may share their tables across tests. */

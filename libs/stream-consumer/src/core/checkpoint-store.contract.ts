@@ -1,4 +1,4 @@
-import type { CheckpointStore } from '../core/checkpoint-store.port';
+import type { CheckpointStore } from './checkpoint-store.port';
 
 let sequence = 0;
 /** A consumer name no other test uses, so adapters may share their tables across tests. */

@@ -1,4 +1,4 @@
-import type { DeliveryStats } from '../receive-webhook/delivery-stats.port';
+import type { DeliveryStats } from './delivery-stats.port';
 
 let sequence = 0;
 /** A delivery stream no other test uses, so adapters may share their tables across tests. */

@@ -1,4 +1,4 @@
-import type { DeadLetter, DeadLetters } from '../dead-letters/dead-letters.port';
+import type { DeadLetter, DeadLetters } from './dead-letters.port';
 
 const letter = (id: string, attempts = 3): DeadLetter => ({
   id,

@@ -1,2 +1,0 @@
-export * from '../infrastructure/in-memory-dead-letters';
-export * from './dead-letters.contract';

@@ -1,2 +1,0 @@
-export * from '../infrastructure/in-memory-replay-jobs';
-export * from './replay-jobs.contract';

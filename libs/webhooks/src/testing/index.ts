@@ -1,2 +1,0 @@
-export * from '../infrastructure/in-memory-delivery-stats';
-export * from './delivery-stats.contract';
