@@ -1,6 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ValidationFailedError } from '@ledger/errors';
-import type { GlobalEventLog } from '@ledger/event-store';
 import type { ReplayJob, ReplayJobs, ReplayScope } from '../jobs/replay-job';
 import { rebuildBlueGreen, type BlueGreenSource, type CaughtUp } from './blue-green.strategy';
 import { rebuildInPlace, type InPlaceSource } from './in-place.strategy';
@@ -9,7 +8,7 @@ import type { ProjectedDocument, RebuildableProjection } from './rebuildable-pro
 import { verifyProjection, type VerifyResult } from './verify-read-model';
 
 /** What a rebuild reads: the time-index shards, the global order, single streams. */
-export type RebuildSource = BlueGreenSource & InPlaceSource & Pick<GlobalEventLog, 'readShards'>;
+export type RebuildSource = BlueGreenSource & InPlaceSource;
 
 export interface RebuildDependencies<TDocument extends ProjectedDocument = ProjectedDocument> {
   store: RebuildSource;
