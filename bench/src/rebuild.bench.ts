@@ -11,7 +11,13 @@ import {
   type LedgerStorage,
 } from '@ledger/event-store';
 import { DynamoDbPaymentDocuments, DynamoDbReadModelGenerations } from '@ledger/projections';
-import { DynamoDbReplayJobs, runRebuild, verifyReadModel, type ReplayJob } from '@ledger/replay';
+import {
+  DynamoDbReplayJobs,
+  paymentViewRebuild,
+  runRebuild,
+  verifyReadModel,
+  type ReplayJob,
+} from '@ledger/replay';
 import { hrtime } from 'node:process';
 import {
   EVENTS_PER_PAYMENT,
@@ -95,11 +101,13 @@ export const rebuildScenario: Scenario = {
       {
         store: storage.eventStore,
         jobs,
-        generations: new DynamoDbReadModelGenerations(storage.dynamoDb, storage.tables.meta, 0),
-        documentsOf,
+        projection: paymentViewRebuild(
+          new DynamoDbReadModelGenerations(storage.dynamoDb, storage.tables.meta, 0),
+          documentsOf,
+        ),
       },
       job,
-      { settleMs: 0, verify: false },
+      { verify: false },
     );
     const rebuildSeconds = seconds(rebuildStart);
     context.log(

@@ -1,5 +1,6 @@
 export * from './core/stream-consumer';
 export * from './core/parking-lot.port';
+export * from './core/checkpoint-store.port';
 export * from './core/batch-processor';
 export * from './core/redrive';
 export * from './lambda/lambda-stream-handler';

@@ -3,3 +3,4 @@
  * DynamoDB Local. Imported as `@ledger/webhooks/in-memory`.
  */
 export * from './infrastructure/in-memory-correlation-index';
+export * from './infrastructure/in-memory-delivery-stats';

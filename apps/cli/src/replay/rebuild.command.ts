@@ -5,6 +5,7 @@ import { DynamoDbPaymentDocuments, DynamoDbReadModelGenerations } from '@ledger/
 import {
   DynamoDbReplayJobs,
   ProgressPrinter,
+  paymentViewRebuild,
   runRebuild,
   verifyReadModel,
   type ReplayJob,
@@ -59,9 +60,15 @@ export function registerRebuildCommands(
           {
             store: storage.eventStore,
             jobs,
-            generations: new DynamoDbReadModelGenerations(storage.dynamoDb, storage.tables.meta, 0),
-            documentsOf: (generation) =>
-              new DynamoDbPaymentDocuments(storage.dynamoDb, storage.tables.readModels, generation),
+            projection: paymentViewRebuild(
+              new DynamoDbReadModelGenerations(storage.dynamoDb, storage.tables.meta, 0),
+              (generation) =>
+                new DynamoDbPaymentDocuments(
+                  storage.dynamoDb,
+                  storage.tables.readModels,
+                  generation,
+                ),
+            ),
             // Every event in the bounds, payment or not: what the rebuild reads through.
             count: (scope) =>
               storage.eventStore.countAll({

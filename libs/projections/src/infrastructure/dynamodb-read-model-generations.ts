@@ -20,10 +20,15 @@ export class GenerationConflictError extends LedgerError {
   readonly status = 409;
 }
 
+/** How long every process of a deployment caches the pointer (queries, the projector). */
+export const POINTER_CACHE_MS = 1000;
+
 /**
- * The generation pointer in the meta table. `current` is cached for `cacheMs` (default 1 s), so
- * queries and the projector do not read it on every call; a rebuild waits longer than that after
- * `startBuilding` before it reads, so every projector writes to the new generation by then.
+ * The generation pointer in the meta table. `current` is cached for `cacheMs` (default
+ * `POINTER_CACHE_MS`), so queries and the projector do not read it on every call. Its
+ * `propagationMs` is the longest any reader of the deployment may still act on an older pointer,
+ * whatever this instance's own cache (the CLI and tests read it fresh): a rebuild waits that out
+ * after `startBuilding` before its catch-up reads.
  */
 export class DynamoDbReadModelGenerations implements ReadModelGenerations {
   private cached?: { value: Generations; until: number };
@@ -31,7 +36,8 @@ export class DynamoDbReadModelGenerations implements ReadModelGenerations {
   constructor(
     private readonly client: DynamoDBClient,
     private readonly table: string,
-    private readonly cacheMs = 1000,
+    private readonly cacheMs = POINTER_CACHE_MS,
+    readonly propagationMs = Math.max(cacheMs, POINTER_CACHE_MS),
   ) {}
 
   async current(): Promise<Generations> {

@@ -9,6 +9,12 @@ export interface Generations {
 
 /** The pointer that makes a blue/green rebuild switch atomic: one conditional write. */
 export interface ReadModelGenerations {
+  /**
+   * How long after a change a reader may still act on the pointer it read before (the lifetime
+   * of its cache of `current`); absent = no such delay. A blue/green rebuild waits this long
+   * after announcing its generation before its catch-up reads what the projector may have missed.
+   */
+  readonly propagationMs?: number;
   /** The current pointer (cached briefly by implementations that are read on every request). */
   current(): Promise<Generations>;
   /** Starts building `generation`; fails if another build is under way. */

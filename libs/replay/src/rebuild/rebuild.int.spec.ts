@@ -13,6 +13,7 @@ import { createTestLedger, type TestLedger } from '@ledger/testing';
 import { DynamoDbReplayJobs } from '../infrastructure/dynamodb-replay-jobs';
 import type { ReplayJob } from '../jobs/replay-job';
 import { writeRandomWorkload } from '../testing/random-workload';
+import { paymentViewRebuild } from './payment-view.rebuildable';
 import { runRebuild, type RebuildDependencies } from './rebuild.runner';
 import { verifyReadModel } from './verify-read-model';
 
@@ -37,6 +38,7 @@ function blueGreenJob(changes: Partial<ReplayJob> = {}): ReplayJob {
 describe('rebuilding the payments read model', () => {
   let ledger: TestLedger;
   let deps: RebuildDependencies;
+  let generations: DynamoDbReadModelGenerations;
   let jobs: DynamoDbReplayJobs;
   let events: number;
   const documentsOf = (generation: string) =>
@@ -49,12 +51,9 @@ describe('rebuilding the payments read model', () => {
     const projector = new PaymentProjector(ledger.store, documentsOf(FIRST_GENERATION));
     for await (const event of ledger.store.readAll()) await projector.handle(event);
     jobs = new DynamoDbReplayJobs(ledger.client, ledger.tables.meta);
-    deps = {
-      store: ledger.store,
-      jobs,
-      generations: new DynamoDbReadModelGenerations(ledger.client, ledger.tables.meta, 0),
-      documentsOf,
-    };
+    // Every reader here reads the pointer fresh: nothing to wait out before the catch-up.
+    generations = new DynamoDbReadModelGenerations(ledger.client, ledger.tables.meta, 0, 0);
+    deps = { store: ledger.store, jobs, projection: paymentViewRebuild(generations, documentsOf) };
   });
 
   afterAll(async () => {
@@ -89,11 +88,11 @@ describe('rebuilding the payments read model', () => {
       );
       const job = await newJob();
 
-      const finished = await runRebuild(deps, job, { settleMs: 10 });
+      const finished = await runRebuild(deps, job);
 
       expect(finished.status).toBe('completed');
       expect(finished.processed).toBeGreaterThanOrEqual(events);
-      expect((await deps.generations.current()).live).toBe(job.generation);
+      expect((await generations.current()).live).toBe(job.generation);
       const verified = await verifyReadModel(ledger.store, documentsOf(job.generation!));
       expect(verified).toMatchObject({ identical: true, payments: 300, differences: [] });
       expect(await allDocuments(job.generation!)).toEqual(await allDocuments(FIRST_GENERATION));
@@ -105,7 +104,6 @@ describe('rebuilding the payments read model', () => {
       const controller = new AbortController();
       const job = await newJob();
       const interrupted = await runRebuild(deps, job, {
-        settleMs: 10,
         chunkSize: 50,
         signal: controller.signal,
         onProgress: (progress) => {
@@ -117,7 +115,7 @@ describe('rebuilding the payments read model', () => {
       expect(Object.keys(interrupted.shardCheckpoints ?? {}).length).toBeGreaterThan(0);
 
       const saved = (await jobs.get(job.replayId))!;
-      const resumed = await runRebuild(deps, saved, { settleMs: 10, chunkSize: 50 });
+      const resumed = await runRebuild(deps, saved, { chunkSize: 50 });
 
       expect(resumed.status).toBe('completed');
       expect((await verifyReadModel(ledger.store, documentsOf(job.generation!))).identical).toBe(
@@ -129,7 +127,7 @@ describe('rebuilding the payments read model', () => {
 
   describe('when one tenant is rebuilt in place', () => {
     it('repairs a corrupted document and leaves the rest alone', async () => {
-      const { live } = await deps.generations.current();
+      const { live } = await generations.current();
       const documents = documentsOf(live);
       const good = (await documents.get('acme', 'pay_0'))!;
       await documents.put(
@@ -170,14 +168,14 @@ describe('rebuilding the payments read model', () => {
 
   describe('when a dry run is asked for', () => {
     it('reports what it would process and writes nothing', async () => {
-      const before = await deps.generations.current();
+      const before = await generations.current();
 
       const finished = await runRebuild(deps, await newJob({ dryRun: true }));
 
       expect(finished.status).toBe('completed');
       expect(finished.result).toMatchObject({ dryRun: true, payments: 300 });
       expect((finished.result as { events: number }).events).toBeGreaterThanOrEqual(events);
-      expect(await deps.generations.current()).toEqual(before);
+      expect(await generations.current()).toEqual(before);
     });
   });
 
@@ -232,7 +230,7 @@ describe('a blue/green rebuild while payments keep changing', () => {
   it("repairs what its bulk writes overwrote of the projector's, and ends identical", async () => {
     const documentsOf = (generation: string) =>
       new DynamoDbPaymentDocuments(ledger.client, ledger.tables.readModels, generation);
-    const generations = new DynamoDbReadModelGenerations(ledger.client, ledger.tables.meta, 0);
+    const generations = new DynamoDbReadModelGenerations(ledger.client, ledger.tables.meta, 0, 0);
     const projector = new PaymentProjector(
       ledger.store,
       new LivePaymentDocuments(generations, documentsOf),
@@ -273,12 +271,12 @@ describe('a blue/green rebuild while payments keep changing', () => {
       {
         store: ledger.store,
         jobs,
-        generations,
-        documentsOf: (generation) =>
+        projection: paymentViewRebuild(generations, (generation) =>
           generation === job.generation ? watched : documentsOf(generation),
+        ),
       },
       job,
-      { settleMs: 10, chunkSize: 50 },
+      { chunkSize: 50 },
     );
 
     expect(appended).toBeGreaterThan(0);

@@ -4,6 +4,7 @@ import { LedgerError } from '@ledger/errors';
 import type { EventStore, GlobalEventLog } from '@ledger/event-store';
 import type { GenerationDocuments, ReadModelGenerations } from '@ledger/projections';
 import type { ReplayJob, ReplayJobLeases, ReplayJobs } from '../jobs/replay-job';
+import { paymentViewRebuild } from '../rebuild/payment-view.rebuildable';
 import { runRebuild } from '../rebuild/rebuild.runner';
 import type { ReplayDelivery } from '../republish/replay-delivery.port';
 import { republish } from '../republish/republish.runner';
@@ -24,7 +25,10 @@ export interface ReplayJobRunnerDependencies {
 /** The one way a recorded replay job is run, wherever it runs (API process, worker, CLI). */
 export function replayJobRunner(deps: ReplayJobRunnerDependencies): ReplayJobRunner {
   return async (job, signal) => {
-    if (job.kind === 'rebuild') return runRebuild(deps, job, { signal });
+    if (job.kind === 'rebuild') {
+      const projection = paymentViewRebuild(deps.generations, deps.documentsOf);
+      return runRebuild({ store: deps.store, jobs: deps.jobs, projection }, job, { signal });
+    }
     if (deps.republish === undefined) {
       const error = 'No re-delivery adapter is configured for this deployment';
       await deps.jobs.update(job.replayId, { status: 'failed', error });

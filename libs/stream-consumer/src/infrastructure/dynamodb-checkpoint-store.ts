@@ -1,21 +1,17 @@
-import { PutItemCommand, QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  PutItemCommand,
+  QueryCommand,
+  type AttributeValue,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { translateStoreError } from '@ledger/event-store';
-
-/** How far one consumer got in one shard of the events table's stream. */
-export interface ShardCheckpoint {
-  shardId: string;
-  /** Last sequence number fully handled. */
-  sequenceNumber?: string;
-  /** The shard is closed and every record in it was handled. */
-  finished: boolean;
-  updatedAt: string;
-}
+import type { CheckpointStore, ShardCheckpoint } from '../core/checkpoint-store.port';
 
 const partitionOf = (consumer: string): string => `consumer#${consumer}#checkpoint`;
 
 /** A consumer's checkpoints in the meta table, one item per stream shard. */
-export class DynamoDbCheckpointStore {
+export class DynamoDbCheckpointStore implements CheckpointStore {
   constructor(
     private readonly client: DynamoDBClient,
     private readonly table: string,
@@ -24,7 +20,7 @@ export class DynamoDbCheckpointStore {
 
   async load(consumer: string): Promise<Map<string, ShardCheckpoint>> {
     const checkpoints = new Map<string, ShardCheckpoint>();
-    let startKey: Record<string, import('@aws-sdk/client-dynamodb').AttributeValue> | undefined;
+    let startKey: Record<string, AttributeValue> | undefined;
     do {
       const output = await this.client
         .send(

@@ -12,17 +12,14 @@ import { decodeEventRecord, type UpcasterChain } from '@ledger/event-store';
 import { BatchProcessor, type BatchProcessorOptions } from '../core/batch-processor';
 import type { ParkingLot } from '../core/parking-lot.port';
 import type { ConsumerRecord, StreamConsumer } from '../core/stream-consumer';
-import type {
-  DynamoDbCheckpointStore,
-  ShardCheckpoint,
-} from '../infrastructure/dynamodb-checkpoint-store';
+import type { CheckpointStore, ShardCheckpoint } from '../core/checkpoint-store.port';
 
 export interface StreamPollerOptions {
   consumer: StreamConsumer;
   dynamoDb: DynamoDBClient;
   streams: DynamoDBStreamsClient;
   eventsTable: string;
-  checkpoints: DynamoDbCheckpointStore;
+  checkpoints: CheckpointStore;
   parkingLot: ParkingLot;
   /** Pause after an empty read (default 100 ms). */
   idleDelayMs?: number;

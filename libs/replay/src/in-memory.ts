@@ -1,0 +1,5 @@
+/**
+ * The replay lib's in-memory adapters: twins of the DynamoDB ones, for tests that need no
+ * DynamoDB Local. Imported as `@ledger/replay/in-memory`.
+ */
+export * from './infrastructure/in-memory-replay-jobs';
