@@ -1,13 +1,9 @@
 import { GetItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { createTestLedger, type TestLedger } from '@ledger/testing';
-import {
-  ConcurrencyConflictError,
-  EventTooLargeError,
-  IdempotencyKeyReusedError,
-  retryOnConflict,
-  type StoredEvent,
-} from '../index';
+import { ConcurrencyConflictError, EventTooLargeError, IdempotencyKeyReusedError } from '../index';
 
+// The port's contract runs in dynamodb-event-store.contract.int.spec.ts; what is here is about the
+// items DynamoDB holds.
 describe('DynamoDbEventStore', () => {
   let ledger: TestLedger;
 
@@ -32,25 +28,6 @@ describe('DynamoDbEventStore', () => {
     return output.Count ?? 0;
   }
 
-  describe('when a stream is new', () => {
-    it('appends events at versions 1..n and reads them back in order', async () => {
-      const result = await ledger.store.append('acme#payment#p1', 0, [
-        { type: 'PaymentRequested', data: { amount: 100 }, metadata: { tenantId: 'acme' } },
-        { type: 'GatewayCallAttempted', data: { attempt: 1 } },
-      ]);
-
-      const page = await ledger.store.readStream('acme#payment#p1');
-
-      expect(result).toMatchObject({ fromVersion: 1, toVersion: 2, duplicate: false });
-      expect(page.events.map((e) => [e.version, e.type])).toEqual([
-        [1, 'PaymentRequested'],
-        [2, 'GatewayCallAttempted'],
-      ]);
-      expect(page.events[0].metadata.tenantId).toBe('acme');
-      expect(page.events[0].eventId).toBe(result.eventIds[0]);
-    });
-  });
-
   describe('when 20 writers race on one expected version', () => {
     it('lets exactly one win and tells the others the actual version', async () => {
       const streamId = 'acme#payment#race';
@@ -71,30 +48,6 @@ describe('DynamoDbEventStore', () => {
         expect((loss.reason as ConcurrencyConflictError).actualVersion).toBe(2);
       }
       expect(await countItems(ledger.tables.events, streamId)).toBe(2);
-    });
-
-    it('lets every writer through in turn with the bounded command retry', async () => {
-      const streamId = 'acme#payment#retried';
-      const writers = Array.from({ length: 5 }, (_, i) =>
-        retryOnConflict(
-          async () => {
-            const head = await ledger.store.readHead(streamId);
-            return ledger.store.append(
-              streamId,
-              head?.version ?? 0,
-              [{ type: 'Writer', data: { writer: i } }],
-              { head },
-            );
-          },
-          { maxAttempts: 20 },
-        ),
-      );
-
-      await Promise.all(writers);
-
-      const { events } = await ledger.store.readStream(streamId);
-      expect(events.map((e) => e.version)).toEqual([1, 2, 3, 4, 5]);
-      expect(new Set(events.map((e) => e.data.writer)).size).toBe(5);
     });
   });
 
@@ -185,32 +138,6 @@ describe('DynamoDbEventStore', () => {
       );
       expect(marker.Item).toBeUndefined();
       expect(await ledger.store.readHead(streamId)).toBeUndefined();
-    });
-  });
-
-  describe('when a stream is longer than a page', () => {
-    it('pages through it with nextVersion', async () => {
-      const streamId = 'acme#payment#long';
-      for (let v = 0; v < 25; v += 5) {
-        await ledger.store.append(
-          streamId,
-          v,
-          Array.from({ length: 5 }, (_, i) => ({ type: 'E', data: { i: v + i } })),
-        );
-      }
-
-      const first = await ledger.store.readStream(streamId, { limit: 10 });
-      const second = await ledger.store.readStream(streamId, {
-        fromVersion: first.nextVersion,
-        limit: 10,
-      });
-      const whole: StoredEvent[] = [];
-      for await (const event of ledger.store.readWholeStream(streamId)) whole.push(event);
-
-      expect(first.events.map((e) => e.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
-      expect(first.nextVersion).toBe(11);
-      expect(second.events[0].version).toBe(11);
-      expect(whole.map((e) => e.version)).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
     });
   });
 });

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import {
   ConditionalCheckFailedException,
   PutItemCommand,
@@ -12,25 +11,18 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { ExponentialBackoff, handleWhen, retry } from 'cockatiel';
-import stringify from 'safe-stable-stringify';
 import { ulid } from 'ulid';
 import type { NewEvent, StoredEvent, StreamHead } from '../event';
-import {
-  ConcurrencyConflictError,
-  EventTooLargeError,
-  IdempotencyKeyReusedError,
-  InvalidAppendError,
-} from '../errors';
+import { ConcurrencyConflictError, IdempotencyKeyReusedError } from '../errors';
 import type {
   AppendOptions,
   AppendResult,
   EventStore,
-  ReadAllOptions,
-  ReadShardsOptions,
   ReadStreamOptions,
   StartStreamResult,
   StreamPage,
 } from '../event-store.port';
+import type { GlobalEventLog, ReadAllOptions, ReadShardsOptions } from '../global-event-log.port';
 import { mergeSorted } from '../time-index/merge';
 import {
   TIME_INDEX_SHARDS,
@@ -38,18 +30,12 @@ import {
   monotonicRecordedAt,
   timeIndexPartition,
 } from '../time-index/time-index';
+import { checkSizes, hashPayload, laterOf, validateAppend } from './append-rules';
 import { translateStoreError } from './dynamodb-errors';
 import { fromEventItem, toEventItem } from './event-item.mapper';
 import { itemSizeBytes } from './item-size';
 import { TIME_INDEX_NAME, type LedgerTables } from './tables';
 import type { UpcasterChain } from '../upcasting/upcaster';
-
-/** Largest event item the store accepts: DynamoDB's 400 KB item limit less headroom. */
-export const MAX_EVENT_BYTES = 350 * 1024;
-/** TransactWriteItems takes 100 items; one may be the idempotency marker. */
-export const MAX_EVENTS_PER_APPEND = 99;
-/** TransactWriteItems takes at most 4 MB in all. */
-export const MAX_APPEND_BYTES = 4_000_000;
 
 const TIME_BUCKETS_PK = 'time-index#buckets';
 
@@ -80,9 +66,10 @@ const isTransactionConflict = (error: Error): boolean =>
 /**
  * The event store on DynamoDB. Appends are conditional writes (`attribute_not_exists`), so two
  * writers can never both write version n; a single event without an idempotency key is one
- * PutItem, anything more is one TransactWriteItems.
+ * PutItem, anything more is one TransactWriteItems. The same table's time index is the global
+ * event log.
  */
-export class DynamoDbEventStore implements EventStore {
+export class DynamoDbEventStore implements EventStore, GlobalEventLog {
   private readonly client: DynamoDBClient;
   private readonly tables: LedgerTables;
   private readonly clock: () => Date;
@@ -109,12 +96,12 @@ export class DynamoDbEventStore implements EventStore {
     events: readonly NewEvent[],
     options: AppendOptions = {},
   ): Promise<AppendResult> {
-    this.validateAppend(streamId, expectedVersion, events, options);
+    validateAppend(streamId, expectedVersion, events, options);
     const previous = await this.previousHead(streamId, expectedVersion, options.head);
     const recordedAt = monotonicRecordedAt(this.clock(), previous?.recordedAt);
     const stored = this.toStored(streamId, expectedVersion, events, recordedAt);
     const items = stored.map((event) => toEventItem(event));
-    this.checkSizes(items);
+    checkSizes(items, itemSizeBytes);
     const result: AppendResult = {
       streamId,
       fromVersion: expectedVersion + 1,
@@ -133,10 +120,10 @@ export class DynamoDbEventStore implements EventStore {
   }
 
   async startStream(streamId: string, event: NewEvent): Promise<StartStreamResult> {
-    this.validateAppend(streamId, 0, [event], {});
+    validateAppend(streamId, 0, [event], {});
     const stored = this.toStored(streamId, 0, [event], this.clock().toISOString())[0];
     const item = toEventItem(stored);
-    this.checkSizes([item]);
+    checkSizes([item], itemSizeBytes);
     await this.registerBucket(dayOf(stored.recordedAt));
     try {
       await this.client.send(
@@ -566,53 +553,4 @@ export class DynamoDbEventStore implements EventStore {
     const head = await this.readHead(streamId);
     return new ConcurrencyConflictError(streamId, expectedVersion, head?.version ?? 0, { cause });
   }
-
-  private validateAppend(
-    streamId: string,
-    expectedVersion: number,
-    events: readonly NewEvent[],
-    options: AppendOptions,
-  ): void {
-    if (streamId.length === 0 || streamId.length > 1024) {
-      throw new InvalidAppendError('A stream id is 1 to 1,024 characters long');
-    }
-    if (!Number.isSafeInteger(expectedVersion) || expectedVersion < 0) {
-      throw new InvalidAppendError('The expected version is a non-negative integer');
-    }
-    if (events.length === 0 || events.length > MAX_EVENTS_PER_APPEND) {
-      throw new InvalidAppendError(`An append carries 1 to ${MAX_EVENTS_PER_APPEND} events`);
-    }
-    if (options.idempotencyKey !== undefined && options.idempotencyKey.length === 0) {
-      throw new InvalidAppendError('An idempotency key may not be empty');
-    }
-  }
-
-  private checkSizes(items: Record<string, AttributeValue>[]): void {
-    let total = 0;
-    for (const item of items) {
-      const size = itemSizeBytes(item);
-      if (size > MAX_EVENT_BYTES) throw new EventTooLargeError(size, MAX_EVENT_BYTES);
-      total += size;
-    }
-    if (total > MAX_APPEND_BYTES) throw new EventTooLargeError(total, MAX_APPEND_BYTES, 'append');
-  }
-}
-
-/** What an idempotency key promises stays the same: the stream and each event's type and data. */
-function hashPayload(streamId: string, events: readonly NewEvent[]): string {
-  const payload = events.map((event) => ({
-    type: event.type,
-    schemaVersion: event.schemaVersion ?? 1,
-    data: event.data,
-  }));
-  return createHash('sha256')
-    .update(stringify({ streamId, events: payload }) ?? '')
-    .digest('hex');
-}
-
-/** Where a read starts: the later of a `from` time and an `after` position (both sort as text). */
-function laterOf(from: string | undefined, after: string | undefined): string | undefined {
-  if (from === undefined) return after;
-  if (after === undefined) return from;
-  return from > after ? from : after;
 }

@@ -1,5 +1,5 @@
 import { ValidationFailedError } from '@ledger/errors';
-import type { EventStore, StoredEvent } from '@ledger/event-store';
+import type { EventStore, GlobalEventLog, StoredEvent } from '@ledger/event-store';
 import { parsePaymentStreamId, paymentStreamId } from '@ledger/ledger';
 import {
   catchUp,
@@ -19,7 +19,8 @@ import { verifyReadModel, type VerifyResult } from './verify-read-model';
 const DOCUMENT_CACHE_SIZE = 50_000;
 
 export interface RebuildDependencies {
-  store: EventStore;
+  /** Streams to re-fold, and the global log a rebuild reads in order. */
+  store: EventStore & GlobalEventLog;
   jobs: ReplayJobs;
   generations: ReadModelGenerations;
   /** The payment documents of one read-model generation. */
@@ -264,7 +265,7 @@ interface CaughtUp {
  * remain. Returns undefined when interrupted.
  */
 async function catchUpSince(
-  store: EventStore,
+  store: EventStore & GlobalEventLog,
   documents: PaymentDocuments,
   since: string,
   options: RebuildRunOptions,
@@ -425,7 +426,7 @@ async function rebuildInPlace(
 }
 
 async function survey(
-  store: EventStore,
+  store: GlobalEventLog,
   scope: ReplayScope,
 ): Promise<{ events: number; payments: number }> {
   const streams = new Set<string>();

@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { EventStore } from '@ledger/event-store';
+import type { GlobalEventLog } from '@ledger/event-store';
 import { parsePaymentStreamId } from '@ledger/ledger';
 import {
   evolvePaymentDocument,
@@ -29,7 +29,7 @@ export interface VerifyResult {
  * version. The proof that a read model is what the events say it is.
  */
 export async function verifyReadModel(
-  store: EventStore,
+  store: GlobalEventLog,
   documents: PaymentDocuments,
   options: { tenantId?: string; maxDifferences?: number; concurrency?: number } = {},
 ): Promise<VerifyResult> {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { BusEnvelope } from '@ledger/bus';
 import { toIntegrationEvent } from '@ledger/contracts';
 import { ValidationFailedError } from '@ledger/errors';
-import type { EventStore, StoredEvent } from '@ledger/event-store';
+import type { EventStore, GlobalEventLog, StoredEvent } from '@ledger/event-store';
 import {
   evolvePayment,
   initialPaymentState,
@@ -30,7 +30,8 @@ export interface RepublishProgress {
 }
 
 export interface RepublishOptions {
-  store: EventStore;
+  /** The global log it re-delivers from, and the streams it folds to know each payment. */
+  store: EventStore & GlobalEventLog;
   delivery: ReplayDelivery;
   jobs: ReplayJobs;
   /** The job record, already created; a resume passes the stored one as it is. */

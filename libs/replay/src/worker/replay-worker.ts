@@ -1,7 +1,7 @@
 import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import type { BusRule } from '@ledger/bus';
 import { LedgerError } from '@ledger/errors';
-import type { EventStore } from '@ledger/event-store';
+import type { EventStore, GlobalEventLog } from '@ledger/event-store';
 import type { GenerationDocuments, ReadModelGenerations } from '@ledger/projections';
 import type { ReplayJob, ReplayJobLeases, ReplayJobs } from '../jobs/replay-job';
 import { runRebuild } from '../rebuild/rebuild.runner';
@@ -13,7 +13,7 @@ import { ruleSelector } from '../republish/rule-selector';
 export type ReplayJobRunner = (job: ReplayJob, signal?: AbortSignal) => Promise<ReplayJob>;
 
 export interface ReplayJobRunnerDependencies {
-  store: EventStore;
+  store: EventStore & GlobalEventLog;
   jobs: ReplayJobs;
   generations: ReadModelGenerations;
   documentsOf: (generation: string) => GenerationDocuments;
