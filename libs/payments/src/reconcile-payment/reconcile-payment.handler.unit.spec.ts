@@ -1,0 +1,116 @@
+import { chargeKeyOf } from '../payment-workflow/payment-workflow';
+import { workflowOnTwins } from '../payment-workflow/payment-workflow.spec-helper';
+import { RequestPayment } from '../request-payment/request-payment.command';
+import { RequestPaymentHandler } from '../request-payment/request-payment.handler';
+import { ReconcilePayment } from './reconcile-payment.command';
+import { ReconcilePaymentHandler } from './reconcile-payment.handler';
+
+/** A payment the first run left in `status` (the gateway answering as scripted). */
+async function paymentLeft(outcome: 'unknown' | 'declined') {
+  const ledger = workflowOnTwins();
+  ledger.gateway.chargeAnswer =
+    outcome === 'unknown'
+      ? { outcome: 'unknown', reason: 'timeout' }
+      : { outcome: 'declined', code: 'insufficient_funds', reason: 'declined', httpStatus: 402 };
+  const created = await new RequestPaymentHandler(ledger.workflow).execute(
+    new RequestPayment('acme', 'pay-key', { amount: 700, currency: 'EUR' }),
+  );
+  return { ledger, paymentId: String(created.body.paymentId) };
+}
+
+const charge = (paymentId: string, status: 'succeeded' | 'declined') => ({
+  outcome: 'succeeded' as const,
+  value: { id: 'ch_9', status, amount: 700, currency: 'EUR', paymentId },
+  httpStatus: 200,
+});
+
+describe('ReconcilePaymentHandler', () => {
+  describe('when the gateway has a succeeded charge for an outcome_unknown payment', () => {
+    it('concludes it succeeded, recorded as reconcile by the given actor', async () => {
+      const { ledger, paymentId } = await paymentLeft('unknown');
+      ledger.gateway.found = charge(paymentId, 'succeeded');
+      const handler = new ReconcilePaymentHandler(ledger.workflow);
+
+      const response = await handler.execute(
+        new ReconcilePayment('acme', paymentId, undefined, 'sweeper'),
+      );
+
+      expect(response).toEqual({
+        statusCode: 200,
+        body: { paymentId, status: 'succeeded', version: 4 },
+      });
+      const last = await ledger.store.readStream(`acme#payment#${paymentId}`, { fromVersion: 4 });
+      expect(last.events[0]).toMatchObject({
+        type: 'PaymentSucceeded',
+        data: { source: 'reconcile' },
+        metadata: { actor: 'sweeper' },
+      });
+      expect(ledger.gateway.charges).toHaveLength(1);
+    });
+  });
+
+  describe('when the gateway has no charge for an outcome_unknown payment', () => {
+    it('charges it again with the same gateway key, after recording ChargeResumed', async () => {
+      const { ledger, paymentId } = await paymentLeft('unknown');
+      ledger.gateway.chargeAnswer = charge(paymentId, 'succeeded');
+      const handler = new ReconcilePaymentHandler(ledger.workflow);
+
+      const response = await handler.execute(new ReconcilePayment('acme', paymentId));
+
+      expect(response.body).toMatchObject({ status: 'succeeded' });
+      expect(ledger.gateway.charges.map((c) => c.idempotencyKey)).toEqual([
+        chargeKeyOf('acme', paymentId),
+        chargeKeyOf('acme', paymentId),
+      ]);
+      expect((await ledger.typesOf('acme', paymentId)).slice(3)).toEqual([
+        'ChargeResumed',
+        'GatewayCallAttempted',
+        'PaymentSucceeded',
+      ]);
+    });
+  });
+
+  describe('when the gateway reports a success for a payment recorded as failed', () => {
+    it('records the contradiction and the status stands', async () => {
+      const { ledger, paymentId } = await paymentLeft('declined');
+      ledger.gateway.found = charge(paymentId, 'succeeded');
+      const handler = new ReconcilePaymentHandler(ledger.workflow);
+
+      const response = await handler.execute(new ReconcilePayment('acme', paymentId));
+
+      expect(response.body).toMatchObject({ status: 'failed' });
+      expect(await ledger.typesOf('acme', paymentId)).toContain('PaymentOutcomeContradicted');
+    });
+  });
+
+  describe('when the payment is still requested by a run that may be live', () => {
+    it('does not charge it until the request lock has expired', async () => {
+      const ledger = workflowOnTwins();
+      const paymentId = 'pay_live';
+      await ledger.workflow.run(`acme#payment#${paymentId}`, 'acme', undefined, {
+        type: 'RequestPayment',
+        data: { paymentId, amount: 700, currency: 'EUR' },
+      });
+      ledger.gateway.chargeAnswer = charge(paymentId, 'succeeded');
+      const handler = new ReconcilePaymentHandler(ledger.workflow);
+
+      const early = await handler.execute(new ReconcilePayment('acme', paymentId));
+      ledger.advance(30_000);
+      const late = await handler.execute(new ReconcilePayment('acme', paymentId));
+
+      expect(early.body).toMatchObject({ status: 'requested' });
+      expect(late.body).toMatchObject({ status: 'succeeded' });
+      expect(ledger.gateway.charges).toHaveLength(1);
+    });
+  });
+
+  describe('when the payment does not exist', () => {
+    it('answers payment_not_found', async () => {
+      const handler = new ReconcilePaymentHandler(workflowOnTwins().workflow);
+
+      await expect(handler.execute(new ReconcilePayment('acme', 'pay_none'))).rejects.toMatchObject(
+        { code: 'payment_not_found' },
+      );
+    });
+  });
+});
