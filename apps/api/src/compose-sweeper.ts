@@ -6,7 +6,6 @@ import {
   DynamoDbRequestIdempotency,
   PaymentSweeper,
   PaymentWorkflow,
-  ReconcilePayment,
   ReconcilePaymentHandler,
 } from '@ledger/payments';
 import { createLiveUnsettledPayments } from '@ledger/projections';
@@ -36,10 +35,7 @@ export function composePaymentSweeper(
   );
   return new PaymentSweeper(
     createLiveUnsettledPayments(storage.dynamoDb, storage.tables),
-    {
-      reconcile: (tenantId, paymentId, correlationId, actor) =>
-        reconcile.execute(new ReconcilePayment(tenantId, paymentId, correlationId, actor)),
-    },
+    reconcile,
     { olderThanMs: sweeper.olderThanSeconds * 1000, maxPerSweep: sweeper.maxPerRun },
     clock,
     (error, candidate) =>

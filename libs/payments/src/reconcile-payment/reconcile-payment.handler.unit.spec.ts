@@ -1,34 +1,25 @@
 import { chargeKeyOf } from '../payment-workflow/payment-workflow';
 import { workflowOnTwins } from '../payment-workflow/payment-workflow.spec-helper';
+import type { Step } from '../payment-workflow/scripted-payment-gateway.spec-helper';
 import { RequestPayment } from '../request-payment/request-payment.command';
 import { RequestPaymentHandler } from '../request-payment/request-payment.handler';
 import { ReconcilePayment } from './reconcile-payment.command';
 import { ReconcilePaymentHandler } from './reconcile-payment.handler';
 
-/** A payment the first run left in `status` (the gateway answering as scripted). */
-async function paymentLeft(outcome: 'unknown' | 'declined') {
+/** A payment whose first charge went as `step` scripts it. */
+async function paymentAfter(step: Step) {
   const ledger = workflowOnTwins();
-  ledger.gateway.chargeAnswer =
-    outcome === 'unknown'
-      ? { outcome: 'unknown', reason: 'timeout' }
-      : { outcome: 'declined', code: 'insufficient_funds', reason: 'declined', httpStatus: 402 };
+  ledger.gateway.script(step);
   const created = await new RequestPaymentHandler(ledger.workflow).execute(
     new RequestPayment('acme', 'pay-key', { amount: 700, currency: 'EUR' }),
   );
   return { ledger, paymentId: String(created.body.paymentId) };
 }
 
-const charge = (paymentId: string, status: 'succeeded' | 'declined') => ({
-  outcome: 'succeeded' as const,
-  value: { id: 'ch_9', status, amount: 700, currency: 'EUR', paymentId },
-  httpStatus: 200,
-});
-
 describe('ReconcilePaymentHandler', () => {
-  describe('when the gateway has a succeeded charge for an outcome_unknown payment', () => {
-    it('concludes it succeeded, recorded as reconcile by the given actor', async () => {
-      const { ledger, paymentId } = await paymentLeft('unknown');
-      ledger.gateway.found = charge(paymentId, 'succeeded');
+  describe('when the gateway holds a succeeded charge for an outcome_unknown payment', () => {
+    it('concludes it succeeded from reconcile, as the given actor, charging nothing', async () => {
+      const { ledger, paymentId } = await paymentAfter('lost');
       const handler = new ReconcilePaymentHandler(ledger.workflow);
 
       const response = await handler.execute(
@@ -45,20 +36,19 @@ describe('ReconcilePaymentHandler', () => {
         data: { source: 'reconcile' },
         metadata: { actor: 'sweeper' },
       });
-      expect(ledger.gateway.charges).toHaveLength(1);
+      expect(ledger.gateway.sent('charge')).toHaveLength(1);
     });
   });
 
   describe('when the gateway has no charge for an outcome_unknown payment', () => {
     it('charges it again with the same gateway key, after recording ChargeResumed', async () => {
-      const { ledger, paymentId } = await paymentLeft('unknown');
-      ledger.gateway.chargeAnswer = charge(paymentId, 'succeeded');
+      const { ledger, paymentId } = await paymentAfter('unreachable');
       const handler = new ReconcilePaymentHandler(ledger.workflow);
 
       const response = await handler.execute(new ReconcilePayment('acme', paymentId));
 
       expect(response.body).toMatchObject({ status: 'succeeded' });
-      expect(ledger.gateway.charges.map((c) => c.idempotencyKey)).toEqual([
+      expect(ledger.gateway.sent('charge')).toEqual([
         chargeKeyOf('acme', paymentId),
         chargeKeyOf('acme', paymentId),
       ]);
@@ -72,8 +62,9 @@ describe('ReconcilePaymentHandler', () => {
 
   describe('when the gateway reports a success for a payment recorded as failed', () => {
     it('records the contradiction and the status stands', async () => {
-      const { ledger, paymentId } = await paymentLeft('declined');
-      ledger.gateway.found = charge(paymentId, 'succeeded');
+      const { ledger, paymentId } = await paymentAfter('decline');
+      const held = ledger.gateway.charges.get(paymentId)!;
+      ledger.gateway.charges.set(paymentId, { ...held, status: 'succeeded' });
       const handler = new ReconcilePaymentHandler(ledger.workflow);
 
       const response = await handler.execute(new ReconcilePayment('acme', paymentId));
@@ -91,7 +82,6 @@ describe('ReconcilePaymentHandler', () => {
         type: 'RequestPayment',
         data: { paymentId, amount: 700, currency: 'EUR' },
       });
-      ledger.gateway.chargeAnswer = charge(paymentId, 'succeeded');
       const handler = new ReconcilePaymentHandler(ledger.workflow);
 
       const early = await handler.execute(new ReconcilePayment('acme', paymentId));
@@ -100,7 +90,7 @@ describe('ReconcilePaymentHandler', () => {
 
       expect(early.body).toMatchObject({ status: 'requested' });
       expect(late.body).toMatchObject({ status: 'succeeded' });
-      expect(ledger.gateway.charges).toHaveLength(1);
+      expect(ledger.gateway.sent('charge')).toHaveLength(1);
     });
   });
 

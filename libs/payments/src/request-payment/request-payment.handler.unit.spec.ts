@@ -1,6 +1,7 @@
 import { RequestInProgressError } from '../request-idempotency/request-idempotency.errors';
 import { chargeKeyOf } from '../payment-workflow/payment-workflow';
 import { workflowOnTwins } from '../payment-workflow/payment-workflow.spec-helper';
+import { ProcessDied } from '../payment-workflow/scripted-payment-gateway.spec-helper';
 import { RequestPayment } from './request-payment.command';
 import { RequestPaymentHandler } from './request-payment.handler';
 
@@ -23,12 +24,12 @@ describe('RequestPaymentHandler', () => {
         'GatewayCallAttempted',
         'PaymentSucceeded',
       ]);
-      expect(ledger.gateway.charges).toEqual([
-        {
-          request: { paymentId: 'pay_0001', amount: 1250, currency: 'EUR', orderId: 'order-1' },
-          idempotencyKey: chargeKeyOf('acme', 'pay_0001'),
-        },
-      ]);
+      expect(ledger.gateway.sent('charge')).toEqual([chargeKeyOf('acme', 'pay_0001')]);
+      expect(ledger.gateway.charges.get('pay_0001')).toMatchObject({
+        amount: 1250,
+        currency: 'EUR',
+        status: 'succeeded',
+      });
     });
   });
 
@@ -41,7 +42,7 @@ describe('RequestPaymentHandler', () => {
       const repeat = await handler.execute(new RequestPayment('acme', 'key-1', EUR_1250));
 
       expect(repeat).toEqual(first);
-      expect(ledger.gateway.charges).toHaveLength(1);
+      expect(ledger.gateway.sent('charge')).toHaveLength(1);
     });
   });
 
@@ -59,7 +60,7 @@ describe('RequestPaymentHandler', () => {
   describe('when the gateway never answers', () => {
     it('concludes outcome_unknown, never failed', async () => {
       const ledger = workflowOnTwins();
-      ledger.gateway.chargeAnswer = { outcome: 'unknown', reason: 'timeout' };
+      ledger.gateway.script('lost');
       const handler = new RequestPaymentHandler(ledger.workflow);
 
       const response = await handler.execute(new RequestPayment('acme', 'key-1', EUR_1250));
@@ -71,13 +72,13 @@ describe('RequestPaymentHandler', () => {
   describe('when the breaker refuses the first run, which is the only one', () => {
     it('fails the payment: no run may have sent it', async () => {
       const ledger = workflowOnTwins();
-      ledger.gateway.chargeAnswer = { outcome: 'not_attempted', reason: 'circuit_open' };
+      ledger.gateway.script('breaker_open');
       const handler = new RequestPaymentHandler(ledger.workflow);
 
       const response = await handler.execute(new RequestPayment('acme', 'key-1', EUR_1250));
 
       expect(response.body).toMatchObject({ status: 'failed' });
-      expect(ledger.gateway.charges).toHaveLength(0);
+      expect(ledger.gateway.charges.size).toBe(0);
     });
   });
 
@@ -85,30 +86,23 @@ describe('RequestPaymentHandler', () => {
     it('records ChargeResumed before sending, and a refusal to send is outcome_unknown', async () => {
       const ledger = workflowOnTwins();
       const handler = new RequestPaymentHandler(ledger.workflow);
-      // The first run requests the payment, then the process dies while the charge is in flight.
-      ledger.gateway.chargeAnswer = { outcome: 'unknown', reason: 'process died' };
-      const dying = ledger.gateway.charge.bind(ledger.gateway);
-      ledger.gateway.charge = async (request, context) => {
-        await dying(request, context);
-        throw new Error('the process died');
-      };
+      // The first run requests the payment; the gateway takes the money, then the process dies.
+      ledger.gateway.script('crash', 'breaker_open');
       await expect(handler.execute(new RequestPayment('acme', 'key-1', EUR_1250))).rejects.toThrow(
-        'the process died',
+        ProcessDied,
       );
       await expect(
         handler.execute(new RequestPayment('acme', 'key-1', EUR_1250)),
       ).rejects.toBeInstanceOf(RequestInProgressError);
       ledger.advance(31_000);
-      ledger.gateway.charge = dying;
-      ledger.gateway.chargeAnswer = { outcome: 'not_attempted', reason: 'circuit_open' };
 
       const retried = await handler.execute(new RequestPayment('acme', 'key-1', EUR_1250));
 
       expect(retried.body).toMatchObject({ paymentId: 'pay_0001', status: 'outcome_unknown' });
       expect(await ledger.typesOf('acme', 'pay_0001')).toEqual([
         'PaymentRequested',
-        'GatewayCallAttempted',
         'ChargeResumed',
+        'GatewayCallAttempted',
         'PaymentOutcomeUnknown',
       ]);
     });

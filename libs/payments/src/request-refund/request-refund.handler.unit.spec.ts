@@ -33,12 +33,7 @@ describe('RequestRefundHandler', () => {
           version: 6,
         },
       });
-      expect(ledger.gateway.refunds).toEqual([
-        {
-          request: { chargeId: 'ch_1', refundId: 're_0002', amount: 400, paymentId },
-          idempotencyKey: refundKeyOf('acme', paymentId, 're_0002'),
-        },
-      ]);
+      expect(ledger.gateway.sent('refund')).toEqual([refundKeyOf('acme', paymentId, 're_0002')]);
     });
   });
 
@@ -56,7 +51,7 @@ describe('RequestRefundHandler', () => {
         code: 'refund_exceeds_balance',
         status: 409,
       });
-      expect(ledger.gateway.refunds).toHaveLength(0);
+      expect(ledger.gateway.sent('refund')).toHaveLength(0);
     });
   });
 
@@ -74,7 +69,7 @@ describe('RequestRefundHandler', () => {
   describe('when the gateway never answers the refund', () => {
     it('leaves the refund outcome_unknown', async () => {
       const { ledger, paymentId } = await capturedPayment();
-      ledger.gateway.refundAnswer = { outcome: 'unknown', reason: 'timeout' };
+      ledger.gateway.script('lost');
       const handler = new RequestRefundHandler(ledger.workflow);
 
       const response = await handler.execute(

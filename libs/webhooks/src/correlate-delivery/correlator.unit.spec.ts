@@ -1,0 +1,297 @@
+import { handleCommand, type StoredEvent } from '@ledger/event-store';
+import { InMemoryEventStore } from '@ledger/event-store/in-memory';
+import { paymentDecider, paymentStreamId, type PaymentCommand } from '@ledger/ledger';
+import { InMemoryCorrelationIndex } from '../infrastructure/in-memory-correlation-index';
+import {
+  WEBHOOK_RECEIVED,
+  deliveryStreamId,
+  type WebhookReceivedData,
+} from '../receive-webhook/webhook.events';
+import { Correlator } from './correlator.consumer';
+
+const NOW = '2026-05-01T10:00:00.000Z';
+
+/**
+ * The correlator on the in-memory twins: which payment a delivery reaches, by the #12 tenant rule
+ * (only inside its provider's tenant) and the order-id rule (exactly one agreeing payment).
+ */
+describe('Correlator (in memory)', () => {
+  let store: InMemoryEventStore;
+  let index: InMemoryCorrelationIndex;
+  let correlator: Correlator;
+  let deliveries = 0;
+
+  beforeEach(() => {
+    store = new InMemoryEventStore({ clock: () => new Date(NOW) });
+    index = new InMemoryCorrelationIndex();
+    correlator = new Correlator(store, index, () => new Date(NOW));
+  });
+
+  /** Stores a verified delivery of `tenantId`'s provider, as the receiver would, and returns it. */
+  async function deliver(tenantId: string, payload: object): Promise<StoredEvent> {
+    deliveries += 1;
+    const deliveryId = `dlv_${deliveries}`;
+    const body = Buffer.from(JSON.stringify(payload));
+    const data: WebhookReceivedData = {
+      provider: `${tenantId}-provider`,
+      scheme: 'hmac-sha256',
+      deliveryId,
+      deliveryIdSource: 'payload',
+      body,
+      bodySha256: 'not-checked-here',
+      bodyBytes: body.length,
+      contentType: 'application/json',
+      headers: {},
+      receivedAt: NOW,
+      sourceIp: '127.0.0.1',
+    };
+    const started = await store.startStream(
+      deliveryStreamId(tenantId, `${tenantId}-provider`, deliveryId),
+      { type: WEBHOOK_RECEIVED, data, metadata: { tenantId } },
+    );
+    if (!started.created) throw new Error('delivery ids are unique in this spec');
+    return started.event;
+  }
+
+  /** Runs a payment command, and hands every event it wrote to the correlator, as the stream would. */
+  async function command(
+    tenantId: string,
+    paymentId: string,
+    type: PaymentCommand['type'],
+    data: object,
+  ): Promise<void> {
+    const streamId = paymentStreamId(tenantId, paymentId);
+    const before = (await store.readHead(streamId))?.version ?? 0;
+    await handleCommand(store, paymentDecider, streamId, {
+      type,
+      data,
+      metadata: { now: NOW, tenantId },
+    } as PaymentCommand);
+    for await (const event of store.readWholeStream(streamId, before + 1)) {
+      await correlator.handle(event);
+    }
+  }
+
+  const request = (tenantId: string, paymentId: string, extra: object = {}) =>
+    command(tenantId, paymentId, 'RequestPayment', {
+      paymentId,
+      amount: 1000,
+      currency: 'EUR',
+      ...extra,
+    });
+
+  async function typesOf(tenantId: string, paymentId: string): Promise<string[]> {
+    const { events } = await store.readStream(paymentStreamId(tenantId, paymentId));
+    return events.map((event) => event.type);
+  }
+
+  describe('when a delivery names a payment of its own tenant', () => {
+    it('links it and applies it once, however often it is handed over', async () => {
+      await request('acme', 'pay_1');
+      const delivery = await deliver('acme', {
+        id: 'evt_1',
+        type: 'payment.completed',
+        data: { paymentId: 'pay_1', transactionId: 'tx_1' },
+      });
+
+      await correlator.handle(delivery);
+      await correlator.handle(delivery);
+
+      const { events } = await store.readStream(paymentStreamId('acme', 'pay_1'));
+      expect(events.map((e) => e.type)).toEqual([
+        'PaymentRequested',
+        'WebhookLinked',
+        'PaymentSucceeded',
+      ]);
+      expect(events[1].data).toMatchObject({
+        deliveryEventId: delivery.eventId,
+        effect: 'applied',
+      });
+      expect(events[1].metadata).toMatchObject({
+        causationId: delivery.eventId,
+        actor: 'correlator',
+      });
+    });
+  });
+
+  describe("when a delivery names another tenant's payment", () => {
+    it('never links across tenants, and waits for a payment of its own tenant', async () => {
+      await request('globex', 'pay_shared');
+      const delivery = await deliver('acme', {
+        id: 'evt_x',
+        type: 'payment.completed',
+        data: { paymentId: 'pay_shared' },
+      });
+
+      await correlator.handle(delivery);
+
+      expect(await typesOf('globex', 'pay_shared')).toEqual(['PaymentRequested']);
+      expect(await typesOf('acme', 'pay_shared')).toEqual([]);
+      expect(await index.pendingFor('acme', { kind: 'payment', value: 'pay_shared' })).toEqual([
+        { deliveryStreamId: delivery.streamId, deliveryEventId: delivery.eventId },
+      ]);
+    });
+
+    it("does not fall back to the order id this tenant's payment shares", async () => {
+      await request('acme', 'pay_mine', { orderId: 'order-shared' });
+      const delivery = await deliver('acme', {
+        id: 'evt_y',
+        type: 'payment.completed',
+        data: {
+          paymentId: 'pay_elsewhere',
+          orderId: 'order-shared',
+          amount: 1000,
+          currency: 'EUR',
+        },
+      });
+
+      await correlator.handle(delivery);
+
+      expect(await typesOf('acme', 'pay_mine')).toEqual(['PaymentRequested']);
+    });
+
+    it("does not link by a transaction id only another tenant's payment carries", async () => {
+      await request('globex', 'pay_g');
+      await command('globex', 'pay_g', 'ConcludeCharge', {
+        outcome: 'succeeded',
+        gatewayTransactionId: 'tx_globex',
+        source: 'gateway_response',
+      });
+      const delivery = await deliver('acme', {
+        id: 'evt_t',
+        type: 'payment.refunded',
+        data: { transactionId: 'tx_globex', amount: 1000, currency: 'EUR' },
+      });
+
+      await correlator.handle(delivery);
+
+      expect(await typesOf('globex', 'pay_g')).toEqual(['PaymentRequested', 'PaymentSucceeded']);
+    });
+  });
+
+  describe('when a delivery is matched by its order id alone', () => {
+    const byOrder = (orderId: string, amount = 1000, currency = 'EUR') =>
+      deliver('acme', {
+        id: `evt_${orderId}`,
+        type: 'payment.completed',
+        data: { orderId, amount, currency },
+      });
+
+    it('links it when exactly one payment carries the order and amount and currency agree', async () => {
+      await request('acme', 'pay_o1', { orderId: 'order-1' });
+
+      await correlator.handle(await byOrder('order-1', 1000, 'eur'));
+
+      expect(await typesOf('acme', 'pay_o1')).toEqual([
+        'PaymentRequested',
+        'WebhookLinked',
+        'PaymentSucceeded',
+      ]);
+    });
+
+    it('leaves it unmatched when the amount or currency differs', async () => {
+      await request('acme', 'pay_o2', { orderId: 'order-2' });
+
+      await correlator.handle(await byOrder('order-2', 999));
+      await correlator.handle(
+        await deliver('acme', {
+          id: 'evt_nocur',
+          type: 'payment.completed',
+          data: { orderId: 'order-2', amount: 1000 },
+        }),
+      );
+
+      expect(await typesOf('acme', 'pay_o2')).toEqual(['PaymentRequested']);
+    });
+
+    it('leaves it unmatched when several payments carry the order', async () => {
+      await request('acme', 'pay_o3a', { orderId: 'order-3' });
+      await request('acme', 'pay_o3b', { orderId: 'order-3' });
+
+      await correlator.handle(await byOrder('order-3'));
+
+      expect(await typesOf('acme', 'pay_o3a')).toEqual(['PaymentRequested']);
+      expect(await typesOf('acme', 'pay_o3b')).toEqual(['PaymentRequested']);
+    });
+
+    it('counts only payments of its own tenant', async () => {
+      await request('acme', 'pay_o4', { orderId: 'order-4' });
+      await request('globex', 'pay_o4g', { orderId: 'order-4' });
+
+      await correlator.handle(await byOrder('order-4'));
+
+      expect(await typesOf('acme', 'pay_o4')).toEqual([
+        'PaymentRequested',
+        'WebhookLinked',
+        'PaymentSucceeded',
+      ]);
+      expect(await typesOf('globex', 'pay_o4g')).toEqual(['PaymentRequested']);
+    });
+
+    it('links a delivery that came first once its one payment is requested', async () => {
+      const delivery = await byOrder('order-5');
+      await correlator.handle(delivery);
+
+      await request('acme', 'pay_o5', { orderId: 'order-5' });
+
+      expect(await typesOf('acme', 'pay_o5')).toEqual([
+        'PaymentRequested',
+        'WebhookLinked',
+        'PaymentSucceeded',
+      ]);
+      expect(await index.pendingFor('acme', { kind: 'order', value: 'order-5' })).toEqual([]);
+    });
+  });
+
+  describe('when a delivery overtakes the payment it names', () => {
+    it('waits, then lands on the payment once it is requested', async () => {
+      const delivery = await deliver('acme', {
+        id: 'evt_early',
+        type: 'payment.completed',
+        data: { paymentId: 'pay_later' },
+      });
+      await correlator.handle(delivery);
+      expect(await typesOf('acme', 'pay_later')).toEqual([]);
+
+      await request('acme', 'pay_later');
+
+      expect(await typesOf('acme', 'pay_later')).toEqual([
+        'PaymentRequested',
+        'WebhookLinked',
+        'PaymentSucceeded',
+      ]);
+    });
+
+    it('waits for the transaction id, then lands once the gateway answer brings it', async () => {
+      await request('acme', 'pay_tx');
+      const delivery = await deliver('acme', {
+        id: 'evt_tx',
+        type: 'payment.completed',
+        data: { transactionId: 'tx_late' },
+      });
+      await correlator.handle(delivery);
+      expect(await typesOf('acme', 'pay_tx')).toEqual(['PaymentRequested']);
+
+      await command('acme', 'pay_tx', 'RecordGatewayAttempt', {
+        operation: 'charge',
+        attempt: 1,
+        idempotencyKey: 'k-late',
+        method: 'POST',
+        path: '/charges',
+        startedAt: NOW,
+        durationMs: 12,
+        outcome: 'succeeded',
+        httpStatus: 201,
+        gatewayTransactionId: 'tx_late',
+        breakerState: 'closed',
+      });
+
+      expect(await typesOf('acme', 'pay_tx')).toEqual([
+        'PaymentRequested',
+        'GatewayCallAttempted',
+        'WebhookLinked',
+        'PaymentSucceeded',
+      ]);
+    });
+  });
+});
