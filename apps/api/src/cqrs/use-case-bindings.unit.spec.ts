@@ -60,13 +60,15 @@ describe('use-case bindings', () => {
       expect(counted).toBe(42);
     });
 
-    it("passes the handler's refusal to the caller unchanged", async () => {
+    it("passes each handler's refusal to the caller unchanged", async () => {
       const refusal = new RangeError('refused');
       context = await contextWith([
         commandHandler(Ping, { execute: () => Promise.reject(refusal) }),
+        queryHandler(Count, { execute: () => Promise.reject(refusal) }),
       ]);
 
       await expect(context.get(CommandBus).execute(new Ping('x'))).rejects.toBe(refusal);
+      await expect(context.get(QueryBus).execute(new Count(1))).rejects.toBe(refusal);
     });
   });
 
