@@ -3,16 +3,26 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { loadLedgerConfig, tenantGateway, type LedgerConfig, type LedgerEnv } from '@ledger/config';
 import type { LedgerStorage } from '@ledger/event-store';
 import { HttpPaymentGateway, TenantGateways } from '@ledger/outbound';
-import { DynamoDbRequestIdempotency, PaymentCommands } from '@ledger/payments';
+import {
+  DynamoDbRequestIdempotency,
+  PaymentWorkflow,
+  ReconcilePaymentHandler,
+  RequestPaymentHandler,
+  RequestRefundHandler,
+} from '@ledger/payments';
 import {
   createLivePaymentDocuments,
   DynamoDbPaymentDocuments,
   DynamoDbReadModelGenerations,
-  PaymentQueries,
+  GetPaymentHandler,
+  GetPaymentHistoryHandler,
+  ListPaymentsHandler,
 } from '@ledger/projections';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import {
   DynamoDbReplayJobs,
+  GetReplayJobHandler,
+  StartReplayHandler,
   awsReplayDelivery,
   LocalBusReplayDelivery,
   replayJobRunner,
@@ -21,11 +31,11 @@ import {
   type ReplayJob,
 } from '@ledger/replay';
 import { ledgerTemplateRules, type BusRule } from '@ledger/bus';
-import { ReplayService } from './admin/replay.service';
 import type { Logger } from '@ledger/observability';
 import {
   DynamoDbDeliveryStats,
   ProviderRegistry,
+  ReceiveWebhookHandler,
   RejectionRecorder,
   WebhookReceiver,
 } from '@ledger/webhooks';
@@ -147,6 +157,13 @@ export function buildApiDependencies(
     rejectionRecorder,
     clock,
   );
+  const payments = new PaymentWorkflow(
+    storage.eventStore,
+    (tenantId) => gateways.for(tenantId),
+    new DynamoDbRequestIdempotency(storage.dynamoDb, storage.tables.idempotency, { clock }),
+    clock,
+  );
+  const liveDocuments = createLivePaymentDocuments(storage.dynamoDb, storage.tables);
   return {
     dynamoDb: storage.dynamoDb,
     tables: storage.tables,
@@ -158,30 +175,30 @@ export function buildApiDependencies(
     rejectionRecorder,
     gateways,
     eventBridge,
-    replays: new ReplayService({
-      jobs,
-      run: replayJobRunner({
-        store: storage.eventStore,
+    handlers: {
+      requestPayment: new RequestPaymentHandler(payments),
+      requestRefund: new RequestRefundHandler(payments),
+      reconcilePayment: new ReconcilePaymentHandler(payments),
+      receiveWebhook: new ReceiveWebhookHandler(webhookReceiver),
+      startReplay: new StartReplayHandler({
         jobs,
-        generations: new DynamoDbReadModelGenerations(storage.dynamoDb, storage.tables.meta),
-        documentsOf: (generation) =>
-          new DynamoDbPaymentDocuments(storage.dynamoDb, storage.tables.readModels, generation),
-        republish: replays.republish,
+        run: replayJobRunner({
+          store: storage.eventStore,
+          jobs,
+          generations: new DynamoDbReadModelGenerations(storage.dynamoDb, storage.tables.meta),
+          documentsOf: (generation) =>
+            new DynamoDbPaymentDocuments(storage.dynamoDb, storage.tables.readModels, generation),
+          republish: replays.republish,
+        }),
+        dispatch: replays.dispatch,
+        tenantIds: config.tenants.map((tenant) => tenant.id),
+        onFailure: (error, replayId) => logger.error({ err: error, replayId }, 'replay failed'),
+        clock,
       }),
-      dispatch: replays.dispatch,
-      logger,
-      clock,
-    }),
-    paymentQueries: new PaymentQueries(
-      createLivePaymentDocuments(storage.dynamoDb, storage.tables),
-      storage.eventStore,
-      { cursorKey: config.api.cursorKey },
-    ),
-    paymentCommands: new PaymentCommands(
-      storage.eventStore,
-      (tenantId) => gateways.for(tenantId),
-      new DynamoDbRequestIdempotency(storage.dynamoDb, storage.tables.idempotency, { clock }),
-      clock,
-    ),
+      getPayment: new GetPaymentHandler(liveDocuments),
+      getPaymentHistory: new GetPaymentHistoryHandler(storage.eventStore),
+      listPayments: new ListPaymentsHandler(liveDocuments, config.api.cursorKey),
+      getReplayJob: new GetReplayJobHandler(jobs),
+    },
   };
 }

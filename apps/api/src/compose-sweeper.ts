@@ -2,7 +2,12 @@ import type { LedgerConfig } from '@ledger/config';
 import type { LedgerStorage } from '@ledger/event-store';
 import type { Logger } from '@ledger/observability';
 import type { TenantGateways } from '@ledger/outbound';
-import { DynamoDbRequestIdempotency, PaymentCommands, PaymentSweeper } from '@ledger/payments';
+import {
+  DynamoDbRequestIdempotency,
+  PaymentSweeper,
+  PaymentWorkflow,
+  ReconcilePaymentHandler,
+} from '@ledger/payments';
 import { createLiveUnsettledPayments } from '@ledger/projections';
 
 /**
@@ -18,15 +23,19 @@ export function composePaymentSweeper(
   clock: () => Date = () => new Date(),
 ): PaymentSweeper {
   const { sweeper } = config.payments;
-  const commands = new PaymentCommands(
-    storage.eventStore,
-    (tenantId) => gateways.for(tenantId),
-    new DynamoDbRequestIdempotency(storage.dynamoDb, storage.tables.idempotency, { clock }),
-    clock,
+  // The same reconcile handler `POST /payments/{id}/reconcile` dispatches to, called directly:
+  // the sweeper's function has no Nest and no bus.
+  const reconcile = new ReconcilePaymentHandler(
+    new PaymentWorkflow(
+      storage.eventStore,
+      (tenantId) => gateways.for(tenantId),
+      new DynamoDbRequestIdempotency(storage.dynamoDb, storage.tables.idempotency, { clock }),
+      clock,
+    ),
   );
   return new PaymentSweeper(
     createLiveUnsettledPayments(storage.dynamoDb, storage.tables),
-    commands,
+    reconcile,
     { olderThanMs: sweeper.olderThanSeconds * 1000, maxPerSweep: sweeper.maxPerRun },
     clock,
     (error, candidate) =>

@@ -12,6 +12,8 @@ export * from './receive-webhook/provider-registry';
 export * from './receive-webhook/delivery-stats.port';
 export * from './receive-webhook/rejection-recorder';
 export * from './receive-webhook/webhook-receiver';
+export * from './receive-webhook/receive-webhook.command';
+export * from './receive-webhook/receive-webhook.handler';
 export * from './infrastructure/dynamodb-delivery-stats';
 export * from './payloads/gateway-payload';
 export * from './correlate-delivery/correlation-index.port';

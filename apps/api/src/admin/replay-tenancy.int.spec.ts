@@ -70,7 +70,7 @@ describe('replays and tenants', () => {
   async function finished(payload: object, headers: Record<string, string>): Promise<Progress> {
     const started = await start(payload, headers);
     expect(started.statusCode).toBe(202);
-    await api.deps.replays.idle();
+    await api.deps.handlers.startReplay.idle();
     const { replayId } = started.json<{ replayId: string }>();
     const progress = await api.app.inject({
       method: 'GET',

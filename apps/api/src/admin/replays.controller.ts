@@ -1,4 +1,5 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
@@ -11,18 +12,12 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { NotFoundError, ValidationFailedError } from '@ledger/errors';
-import { parsePosition } from '@ledger/event-store';
-import type { ReplayJob } from '@ledger/replay';
-import { LEDGER_CONFIG, REPLAYS } from '../api-dependencies';
-import type { LedgerConfig } from '@ledger/config';
+import { GetReplayJob, StartReplay, type ReplayJob } from '@ledger/replay';
 import { AdminKeyGuard } from '../auth/api-key.guard';
 import type { Principal } from '../auth/api-keys';
-import { OperatorKeyRequiredError } from '../auth/auth.errors';
 import { CurrentPrincipal } from '../auth/tenant.decorator';
 import { ApiJsonBodyProblems, ProblemDto } from '../openapi/problem.dto';
 import { ReplayIdPipe } from '../path-ids/path-id.pipe';
-import type { ReplayService } from './replay.service';
 import { ReplayProgressDto, ReplayStartedDto, StartReplayDto } from './replay.dto';
 
 @ApiTags('admin')
@@ -36,8 +31,8 @@ import { ReplayProgressDto, ReplayStartedDto, StartReplayDto } from './replay.dt
 @Controller('admin/replays')
 export class ReplaysController {
   constructor(
-    @Inject(REPLAYS) private readonly replays: ReplayService,
-    @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
   ) {}
 
   @Post()
@@ -67,12 +62,9 @@ export class ReplaysController {
     @CurrentPrincipal() principal: Principal,
     @Body() body: StartReplayDto,
   ): Promise<ReplayStartedDto> {
-    if (body.kind === 'republish' && body.rule === undefined) {
-      throw new ValidationFailedError('A republish is aimed at one rule', [
-        'rule is required for republish',
-      ]);
-    }
-    const job = await this.replays.start(this.tenantOf(principal, body), body);
+    const job = await this.commands.execute<StartReplay, ReplayJob>(
+      new StartReplay(principal, body),
+    );
     return { replayId: job.replayId };
   }
 
@@ -84,68 +76,10 @@ export class ReplaysController {
   @ApiOkResponse({ type: ReplayProgressDto })
   @ApiBadRequestResponse({ type: ProblemDto, description: 'invalid_replay_id' })
   @ApiNotFoundResponse({ type: ProblemDto, description: 'replay_not_found' })
-  async progress(
+  progress(
     @CurrentPrincipal() principal: Principal,
     @Param('replayId', ReplayIdPipe) replayId: string,
   ): Promise<ReplayJob> {
-    const job = await this.replays.get(replayId);
-    const visible =
-      job !== undefined &&
-      (principal.kind === 'operator' || job.scope.tenantId === principal.tenantId);
-    if (!visible) throw new NotFoundError('No such replay', 'replay_not_found');
-    return principal.kind === 'tenant' ? ownPositionsOnly(job, principal.tenantId) : job;
+    return this.queries.execute<GetReplayJob, ReplayJob>(new GetReplayJob(principal, replayId));
   }
-
-  /**
-   * The tenant a replay covers, undefined for the whole store. A tenant key covers its own tenant
-   * and nothing else; an operator names a tenant or asks for the store explicitly.
-   */
-  private tenantOf(principal: Principal, body: StartReplayDto): string | undefined {
-    if (principal.kind === 'tenant') {
-      if (body.storeWide === true) throw new OperatorKeyRequiredError();
-      if (body.tenantId !== undefined && body.tenantId !== principal.tenantId) {
-        throw new OperatorKeyRequiredError();
-      }
-      return principal.tenantId;
-    }
-    if (body.tenantId !== undefined && body.storeWide === true) {
-      throw new ValidationFailedError('Name a tenant or ask for the whole store, not both', [
-        'tenantId and storeWide exclude each other',
-      ]);
-    }
-    if (body.tenantId !== undefined) {
-      if (!this.config.tenants.some((tenant) => tenant.id === body.tenantId)) {
-        throw new ValidationFailedError('No such tenant', [`unknown tenant ${body.tenantId}`]);
-      }
-      return body.tenantId;
-    }
-    if (body.storeWide !== true) {
-      throw new ValidationFailedError('An operator names the tenant to replay', [
-        'set tenantId, or storeWide: true for every tenant',
-      ]);
-    }
-    return undefined;
-  }
-}
-
-/**
- * A tenant's job as the tenant may see it. Jobs read only their tenant's events, so their
- * checkpoints are the tenant's own; records written before that rule may hold a position in
- * another tenant's stream, which is left out rather than shown.
- */
-function ownPositionsOnly(job: ReplayJob, tenantId: string): ReplayJob {
-  const own = (position: string): boolean => {
-    try {
-      return parsePosition(position).streamId.startsWith(`${tenantId}#`);
-    } catch {
-      return false;
-    }
-  };
-  const { checkpoint, shardCheckpoints, ...rest } = job;
-  const shards = Object.entries(shardCheckpoints ?? {}).filter(([, position]) => own(position));
-  return {
-    ...rest,
-    ...(checkpoint !== undefined && own(checkpoint) && { checkpoint }),
-    ...(shards.length > 0 && { shardCheckpoints: Object.fromEntries(shards) }),
-  };
 }

@@ -52,7 +52,7 @@ describe('/admin/replays', () => {
 
       const started = await startReplay({ kind: 'rebuild', scope: { paymentId: 'pay_r1' } });
       const { replayId } = started.json<{ replayId: string }>();
-      await api.deps.replays.idle();
+      await api.deps.handlers.startReplay.idle();
       const done = await progress(replayId);
 
       expect(started.statusCode).toBe(202);
@@ -70,7 +70,7 @@ describe('/admin/replays', () => {
   describe('when another tenant asks for the progress', () => {
     it('does not find it', async () => {
       const started = await startReplay({ kind: 'rebuild', dryRun: true });
-      await api.deps.replays.idle();
+      await api.deps.handlers.startReplay.idle();
 
       const foreign = await progress(started.json<{ replayId: string }>().replayId, GLOBEX);
 
@@ -114,7 +114,7 @@ describe('/admin/replays', () => {
           withWorker.app,
         );
         const { replayId } = started.json<{ replayId: string }>();
-        await withWorker.deps.replays.idle();
+        await withWorker.deps.handlers.startReplay.idle();
 
         expect(started.statusCode).toBe(202);
         expect(handedOver).toEqual([replayId]);

@@ -19,16 +19,3 @@ export class TenantKeyRequiredError extends LedgerError {
     super("This resource belongs to a tenant: use the tenant's API key");
   }
 }
-
-/** A tenant's key asking for store-wide work, or for another tenant's. */
-export class OperatorKeyRequiredError extends LedgerError {
-  readonly code = 'operator_key_required';
-  readonly status = 403;
-
-  constructor() {
-    super(
-      "Store-wide work (and work on another tenant) needs an operator's API key; a tenant key " +
-        'reaches its own tenant only',
-    );
-  }
-}

@@ -1,4 +1,5 @@
-import { Controller, Get, Inject, Param, Query, UseGuards } from '@nestjs/common';
+import { Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,
@@ -9,8 +10,14 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import type { PaymentQueries } from '@ledger/projections';
-import { PAYMENT_QUERIES } from '../api-dependencies';
+import {
+  GetPayment,
+  GetPaymentHistory,
+  ListPayments,
+  type HistoryPage,
+  type PaymentListView,
+  type PaymentView,
+} from '@ledger/projections';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { TenantId } from '../auth/tenant.decorator';
 import { ProblemDto } from '../openapi/problem.dto';
@@ -31,7 +38,7 @@ import {
 @UseGuards(ApiKeyGuard)
 @Controller('payments')
 export class PaymentQueriesController {
-  constructor(@Inject(PAYMENT_QUERIES) private readonly queries: PaymentQueries) {}
+  constructor(private readonly queries: QueryBus) {}
 
   @Get()
   @ApiOperation({ summary: "List the tenant's payments, newest first" })
@@ -42,17 +49,22 @@ export class PaymentQueriesController {
       'validation_failed (also `to` before `from`), invalid_cursor (a cursor this server did ' +
       'not issue for these filters and this tenant)',
   })
-  list(@TenantId() tenantId: string, @Query() query: ListPaymentsQueryDto) {
-    return this.queries.list({
-      tenantId,
-      status: query.status,
-      customerId: query.customerId,
-      ...(query.contradicted !== undefined && { contradicted: query.contradicted === 'true' }),
-      from: query.from,
-      to: query.to,
-      limit: query.limit ?? 20,
-      cursor: query.cursor,
-    });
+  list(
+    @TenantId() tenantId: string,
+    @Query() query: ListPaymentsQueryDto,
+  ): Promise<PaymentListView> {
+    return this.queries.execute<ListPayments, PaymentListView>(
+      new ListPayments({
+        tenantId,
+        status: query.status,
+        customerId: query.customerId,
+        ...(query.contradicted !== undefined && { contradicted: query.contradicted === 'true' }),
+        from: query.from,
+        to: query.to,
+        limit: query.limit ?? 20,
+        cursor: query.cursor,
+      }),
+    );
   }
 
   @Get(':paymentId')
@@ -64,8 +76,10 @@ export class PaymentQueriesController {
     @TenantId() tenantId: string,
     @Param('paymentId', PaymentIdPipe) paymentId: string,
     @Query() query: GetPaymentQueryDto,
-  ) {
-    return this.queries.get(tenantId, paymentId, query.minVersion);
+  ): Promise<PaymentView> {
+    return this.queries.execute<GetPayment, PaymentView>(
+      new GetPayment(tenantId, paymentId, query.minVersion),
+    );
   }
 
   @Get(':paymentId/history')
@@ -80,11 +94,13 @@ export class PaymentQueriesController {
     @TenantId() tenantId: string,
     @Param('paymentId', PaymentIdPipe) paymentId: string,
     @Query() query: HistoryQueryDto,
-  ) {
-    return this.queries.history(tenantId, paymentId, {
-      cursor: query.cursor,
-      limit: query.limit ?? 100,
-      types: query.types?.split(','),
-    });
+  ): Promise<HistoryPage> {
+    return this.queries.execute<GetPaymentHistory, HistoryPage>(
+      new GetPaymentHistory(tenantId, paymentId, {
+        cursor: query.cursor,
+        limit: query.limit ?? 100,
+        types: query.types?.split(','),
+      }),
+    );
   }
 }

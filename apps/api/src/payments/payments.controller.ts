@@ -1,14 +1,4 @@
-import {
-  Body,
-  Controller,
-  Headers,
-  Inject,
-  Param,
-  Post,
-  Req,
-  Res,
-  UseGuards,
-} from '@nestjs/common';
+import { Body, Controller, Headers, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,
@@ -24,9 +14,14 @@ import {
   ApiUnauthorizedResponse,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
+import { CommandBus } from '@nestjs/cqrs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { PaymentCommandResponse, PaymentCommands } from '@ledger/payments';
-import { PAYMENT_COMMANDS } from '../api-dependencies';
+import {
+  ReconcilePayment,
+  RequestPayment,
+  RequestRefund,
+  type PaymentCommandResponse,
+} from '@ledger/payments';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { TenantId } from '../auth/tenant.decorator';
 import { ApiJsonBodyProblems, ProblemDto } from '../openapi/problem.dto';
@@ -53,7 +48,7 @@ const IDEMPOTENCY_HEADER = {
 @UseGuards(ApiKeyGuard)
 @Controller('payments')
 export class PaymentsController {
-  constructor(@Inject(PAYMENT_COMMANDS) private readonly commands: PaymentCommands) {}
+  constructor(private readonly commands: CommandBus) {}
 
   @Post()
   @ApiOperation({
@@ -82,11 +77,8 @@ export class PaymentsController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Record<string, unknown>> {
-    const response = await this.commands.create(
-      tenantId,
-      requireIdempotencyKey(key),
-      { ...body },
-      request.id,
+    const response = await this.commands.execute<RequestPayment, PaymentCommandResponse>(
+      new RequestPayment(tenantId, requireIdempotencyKey(key), { ...body }, request.id),
     );
     return send(reply, response);
   }
@@ -116,12 +108,8 @@ export class PaymentsController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Record<string, unknown>> {
-    const response = await this.commands.refund(
-      tenantId,
-      paymentId,
-      requireIdempotencyKey(key),
-      { ...body },
-      request.id,
+    const response = await this.commands.execute<RequestRefund, PaymentCommandResponse>(
+      new RequestRefund(tenantId, paymentId, requireIdempotencyKey(key), { ...body }, request.id),
     );
     return send(reply, response);
   }
@@ -144,7 +132,10 @@ export class PaymentsController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Record<string, unknown>> {
-    return send(reply, await this.commands.reconcile(tenantId, paymentId, request.id));
+    const response = await this.commands.execute<ReconcilePayment, PaymentCommandResponse>(
+      new ReconcilePayment(tenantId, paymentId, request.id),
+    );
+    return send(reply, response);
   }
 }
 

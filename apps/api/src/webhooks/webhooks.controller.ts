@@ -1,4 +1,5 @@
-import { Controller, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
+import { Controller, HttpCode, Param, Post, Req } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
 import {
   ApiBadRequestResponse,
   ApiBody,
@@ -18,14 +19,13 @@ import { ProblemDto } from '../openapi/problem.dto';
 import type { RawBodyRouteConfig } from '../http/body-parsers';
 import { WebhookAckDto } from './webhook-ack.dto';
 import type { FastifyRequest } from 'fastify';
-import type { ReceiveResult, WebhookReceiver } from '@ledger/webhooks';
-import { WEBHOOK_RECEIVER } from '../api-dependencies';
+import { ReceiveWebhook, type ReceiveResult } from '@ledger/webhooks';
 
 /** Inbound webhooks: authenticated by their signature alone, acknowledged once durably stored. */
 @ApiTags('webhooks')
 @Controller('webhooks')
 export class WebhooksController {
-  constructor(@Inject(WEBHOOK_RECEIVER) private readonly receiver: WebhookReceiver) {}
+  constructor(private readonly commands: CommandBus) {}
 
   @Post(':provider')
   @HttpCode(200)
@@ -63,13 +63,15 @@ export class WebhooksController {
     @Param('provider') provider: string,
     @Req() request: FastifyRequest,
   ): Promise<ReceiveResult> {
-    return this.receiver.receive({
-      provider,
-      // The exact bytes received (see body-parsers.ts); a request without a body has none.
-      rawBody: Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0),
-      headers: request.headers,
-      sourceIp: request.ip,
-      correlationId: request.id,
-    });
+    return this.commands.execute<ReceiveWebhook, ReceiveResult>(
+      new ReceiveWebhook(
+        provider,
+        // The exact bytes received (see body-parsers.ts); a request without a body has none.
+        Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0),
+        request.headers,
+        request.ip,
+        request.id,
+      ),
+    );
   }
 }

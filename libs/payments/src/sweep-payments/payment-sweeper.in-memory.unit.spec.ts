@@ -2,11 +2,14 @@ import { InMemoryEventStore } from '@ledger/event-store/in-memory';
 import { PaymentProjector } from '@ledger/projections';
 import { InMemoryPaymentDocuments } from '@ledger/projections/in-memory';
 import { InMemoryRequestIdempotency } from '../infrastructure/in-memory-request-idempotency';
-import { PaymentCommands, chargeKeyOf } from '../payment-commands/payment-commands.service';
+import { PaymentWorkflow, chargeKeyOf } from '../payment-workflow/payment-workflow';
 import {
   ProcessDied,
   ScriptedGateway,
-} from '../payment-commands/scripted-payment-gateway.spec-helper';
+} from '../payment-workflow/scripted-payment-gateway.spec-helper';
+import { ReconcilePaymentHandler } from '../reconcile-payment/reconcile-payment.handler';
+import { RequestPayment } from '../request-payment/request-payment.command';
+import { RequestPaymentHandler } from '../request-payment/request-payment.handler';
 import { PaymentSweeper } from './payment-sweeper';
 
 /**
@@ -19,7 +22,7 @@ describe('PaymentSweeper on the in-memory twins', () => {
   let store: InMemoryEventStore;
   let documents: InMemoryPaymentDocuments;
   let gateway: ScriptedGateway;
-  let commands: PaymentCommands;
+  let requestPayment: RequestPaymentHandler;
   let sweeper: PaymentSweeper;
   let ids = 0;
 
@@ -29,16 +32,17 @@ describe('PaymentSweeper on the in-memory twins', () => {
     store = new InMemoryEventStore({ clock });
     documents = new InMemoryPaymentDocuments();
     gateway = new ScriptedGateway('acme');
-    commands = new PaymentCommands(
+    const workflow = new PaymentWorkflow(
       store,
       () => gateway,
       new InMemoryRequestIdempotency({ clock }),
       clock,
       () => `${++ids}`,
     );
+    requestPayment = new RequestPaymentHandler(workflow);
     sweeper = new PaymentSweeper(
       documents,
-      commands,
+      new ReconcilePaymentHandler(workflow),
       { olderThanMs: 300_000, maxPerSweep: 50, pageSize: 2 },
       clock,
     );
@@ -54,8 +58,8 @@ describe('PaymentSweeper on the in-memory twins', () => {
   }
 
   const create = (key: string) =>
-    commands
-      .create('acme', key, { amount: 700, currency: 'EUR' })
+    requestPayment
+      .execute(new RequestPayment('acme', key, { amount: 700, currency: 'EUR' }))
       .then((r) => String(r.body.paymentId));
 
   async function statusOf(paymentId: string): Promise<string | undefined> {

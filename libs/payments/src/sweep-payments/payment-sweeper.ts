@@ -1,3 +1,5 @@
+import { ReconcilePayment } from '../reconcile-payment/reconcile-payment.command';
+
 /** A payment the sweeper may settle, as the read model's unsettled index lists it. */
 export interface SweepCandidate {
   tenantId: string;
@@ -14,14 +16,9 @@ export interface SweepCandidates {
   ): Promise<{ items: SweepCandidate[]; nextCursor?: string }>;
 }
 
-/** What the sweeper settles with: the reconcile command. */
+/** What the sweeper settles with: the handler of the reconcile command, as the API's. */
 export interface Reconciler {
-  reconcile(
-    tenantId: string,
-    paymentId: string,
-    correlationId?: string,
-    actor?: string,
-  ): Promise<{ body: Record<string, unknown> }>;
+  execute(command: ReconcilePayment): Promise<{ body: Record<string, unknown> }>;
 }
 
 export interface PaymentSweeperOptions {
@@ -92,11 +89,8 @@ export class PaymentSweeper {
         if (outOfTime()) return result;
         result.examined += 1;
         try {
-          const { body } = await this.reconciler.reconcile(
-            candidate.tenantId,
-            candidate.paymentId,
-            undefined,
-            'sweeper',
+          const { body } = await this.reconciler.execute(
+            new ReconcilePayment(candidate.tenantId, candidate.paymentId, undefined, 'sweeper'),
           );
           if (UNSETTLED.has(String(body.status))) result.unsettled += 1;
           else result.settled += 1;

@@ -35,7 +35,7 @@ function reconciler(statusOf: (paymentId: string) => string): Reconciler & { cal
   const calls: string[] = [];
   return {
     calls,
-    reconcile(tenantId, paymentId, _correlationId, actor) {
+    execute({ tenantId, paymentId, actor }) {
       calls.push(`${tenantId}/${paymentId}/${actor}`);
       const status = statusOf(paymentId);
       if (status === 'boom') return Promise.reject(new Error('gateway unreachable'));

@@ -1,11 +1,12 @@
-import type { EventStore, StoredEvent } from '@ledger/event-store';
+import type { StoredEvent } from '@ledger/event-store';
 import { paymentStreamId } from '@ledger/ledger';
 import type { PaymentDocuments, PaymentListPage } from '../payment-view/payment-documents.port';
 import {
   evolvePaymentDocument,
   type PaymentDocument,
 } from '../payment-view/payment-view.projection';
-import { PaymentQueries } from './payment-queries';
+import { GetPaymentHandler } from './get-payment.handler';
+import { GetPayment } from './get-payment.query';
 
 const NOW = '2026-02-01T00:00:00.000Z';
 
@@ -48,21 +49,19 @@ class AdvancingDocuments implements PaymentDocuments {
   }
 }
 
-const NO_STORE = {} as EventStore;
-
-describe('PaymentQueries.get with minVersion', () => {
+describe('GetPayment with minVersion', () => {
   beforeEach(() => jest.useFakeTimers());
   afterEach(() => jest.useRealTimers());
 
   describe('when the projection reaches the version within the wait', () => {
     it('answers with that version', async () => {
       const documents = new AdvancingDocuments(documentAt(1));
-      const queries = new PaymentQueries(documents, NO_STORE, {
+      const handler = new GetPaymentHandler(documents, {
         maxWaitMs: 2000,
         pollIntervalMs: 50,
       });
 
-      const answer = queries.get('acme', 'pay_1', 3);
+      const answer = handler.execute(new GetPayment('acme', 'pay_1', 3));
       await jest.advanceTimersByTimeAsync(500);
       documents.advanceTo(3);
       await jest.advanceTimersByTimeAsync(50);
@@ -74,12 +73,12 @@ describe('PaymentQueries.get with minVersion', () => {
   describe('when the projection stays behind', () => {
     it('answers with what it has once the wait is over, and stops reading', async () => {
       const documents = new AdvancingDocuments(documentAt(1));
-      const queries = new PaymentQueries(documents, NO_STORE, {
+      const handler = new GetPaymentHandler(documents, {
         maxWaitMs: 2000,
         pollIntervalMs: 50,
       });
 
-      const answer = queries.get('acme', 'pay_1', 3);
+      const answer = handler.execute(new GetPayment('acme', 'pay_1', 3));
       await jest.advanceTimersByTimeAsync(2100);
       const readsWhenAnswered = documents.reads;
       await jest.advanceTimersByTimeAsync(1000);
@@ -92,11 +91,11 @@ describe('PaymentQueries.get with minVersion', () => {
 
   describe('when the payment does not exist', () => {
     it('still refuses with payment_not_found after the wait', async () => {
-      const queries = new PaymentQueries(new AdvancingDocuments(undefined), NO_STORE, {
+      const handler = new GetPaymentHandler(new AdvancingDocuments(undefined), {
         maxWaitMs: 200,
       });
 
-      const answer = queries.get('acme', 'pay_1', 1);
+      const answer = handler.execute(new GetPayment('acme', 'pay_1', 1));
       const settled = expect(answer).rejects.toMatchObject({ code: 'payment_not_found' });
       await jest.advanceTimersByTimeAsync(300);
 

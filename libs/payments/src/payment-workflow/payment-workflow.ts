@@ -4,10 +4,6 @@ import { handleCommand, type EventStore, type HandledCommand } from '@ledger/eve
 import {
   paymentDecider,
   paymentStreamId,
-  PaymentAlreadyExistsError,
-  PaymentNotFoundError,
-  RefundNotFoundError,
-  findRefund,
   isUnsettled,
   type ChargeResumption,
   type PaymentCommand,
@@ -22,24 +18,10 @@ import type {
 } from '@ledger/outbound';
 import stringify from 'safe-stable-stringify';
 import { ulid } from 'ulid';
-import {
-  requestScope,
-  type RequestIdempotency,
-  type StoredResponse,
+import type {
+  RequestIdempotency,
+  StoredResponse,
 } from '../request-idempotency/request-idempotency.port';
-
-export interface CreatePaymentInput {
-  amount: number;
-  currency: string;
-  customerId?: string;
-  orderId?: string;
-  description?: string;
-}
-
-export interface RefundPaymentInput {
-  amount: number;
-  reason?: string;
-}
 
 export interface PaymentCommandResponse extends StoredResponse {
   body: Record<string, unknown>;
@@ -54,7 +36,7 @@ export const chargeKeyOf = (tenantId: string, paymentId: string): string =>
 export const refundKeyOf = (tenantId: string, paymentId: string, refundId: string): string =>
   `${tenantId}:${paymentId}:refund:${refundId}`;
 
-export interface PaymentCommandsOptions {
+export interface PaymentWorkflowOptions {
   /**
    * How long after its last event a `requested` or `processing` payment counts as abandoned, so
    * that reconcile may charge it (with the same gateway Idempotency-Key) when the gateway has
@@ -65,13 +47,13 @@ export interface PaymentCommandsOptions {
 }
 
 /**
- * The payment commands behind `POST /payments`, `POST /payments/{id}/refunds` and reconcile:
- * request idempotency, then the decider records the intent, then the gateway is called with every
+ * What the payment command handlers (request payment, request refund, reconcile) share: request
+ * idempotency, then the decider records the intent, then the gateway is called with every
  * attempt recorded from inside the attempt, then the decider records the outcome. The gateway's
  * Idempotency-Key derives from ids stored before the first attempt, so a retried or resumed
  * request can never move money twice.
  */
-export class PaymentCommands {
+export class PaymentWorkflow {
   constructor(
     private readonly store: EventStore,
     /** Each tenant's own gateway client (its account, its breaker). */
@@ -79,162 +61,15 @@ export class PaymentCommands {
     private readonly idempotency: RequestIdempotency,
     private readonly clock: () => Date = () => new Date(),
     private readonly newId: () => string = () => ulid(),
-    private readonly options: PaymentCommandsOptions = {},
+    private readonly options: PaymentWorkflowOptions = {},
   ) {}
 
-  async create(
-    tenantId: string,
-    idempotencyKey: string,
-    input: CreatePaymentInput,
-    correlationId?: string,
-  ): Promise<PaymentCommandResponse> {
-    const scope = requestScope(tenantId, 'create-payment');
-    return this.idempotently(scope, idempotencyKey, input, 'pay', async (paymentId) => {
-      const streamId = paymentStreamId(tenantId, paymentId);
-      let resumption: ChargeResumption | undefined;
-      const requested = await this.run(streamId, tenantId, correlationId, {
-        type: 'RequestPayment',
-        data: { paymentId, ...input },
-      }).catch(async (error: unknown) => {
-        // A resumed request finds its payment already requested: carry on from its state. An
-        // earlier run may have sent the charge before it died.
-        if (error instanceof PaymentAlreadyExistsError) {
-          resumption = 'request_retry';
-          return this.load(streamId);
-        }
-        throw error;
-      });
-      const settled = await this.charge(
-        tenantId,
-        paymentId,
-        requested.state,
-        correlationId,
-        resumption,
-      );
-      return {
-        statusCode: 201,
-        body: { paymentId, status: settled.state.status, version: settled.version },
-      };
-    });
-  }
-
-  async refund(
-    tenantId: string,
-    paymentId: string,
-    idempotencyKey: string,
-    input: RefundPaymentInput,
-    correlationId?: string,
-  ): Promise<PaymentCommandResponse> {
-    const scope = requestScope(tenantId, 'refund', paymentId);
-    return this.idempotently(scope, idempotencyKey, input, 're', async (refundId) => {
-      const streamId = paymentStreamId(tenantId, paymentId);
-      const current = await this.load(streamId);
-      if (!current.state.exists) throw new PaymentNotFoundError(paymentId);
-      let handled = current;
-      if (findRefund(current.state, refundId) === undefined) {
-        handled = await this.run(streamId, tenantId, correlationId, {
-          type: 'RequestRefund',
-          data: { refundId, amount: input.amount, ...(input.reason && { reason: input.reason }) },
-        });
-      } else {
-        // A resumed request: an earlier run may have sent the refund before it died.
-        handled = await this.run(streamId, tenantId, correlationId, {
-          type: 'ResumeRefund',
-          data: { refundId, by: 'request_retry' },
-        });
-      }
-      const chargeId = handled.state.gatewayTransactionId;
-      const outcome: GatewayOutcome<GatewayRefund> =
-        chargeId === undefined
-          ? { outcome: 'unknown', reason: 'no gateway transaction is known for this payment' }
-          : await this.gatewayFor(tenantId).refund(
-              { chargeId, refundId, amount: input.amount, paymentId },
-              this.attemptContext(streamId, tenantId, correlationId, {
-                operation: 'refund',
-                refundId,
-                idempotencyKey: refundKeyOf(tenantId, paymentId, refundId),
-              }),
-            );
-      const settled = await this.run(streamId, tenantId, correlationId, {
-        type: 'ConcludeRefund',
-        data: {
-          refundId,
-          source: 'gateway_response',
-          ...refundConclusion(outcome),
-        },
-      });
-      const refund = findRefund(settled.state, refundId);
-      if (refund === undefined) throw new RefundNotFoundError(refundId);
-      return {
-        statusCode: 201,
-        body: {
-          refundId,
-          status: refund.status,
-          paymentStatus: settled.state.status,
-          version: settled.version,
-        },
-      };
-    });
-  }
-
   /**
-   * Asks the gateway what became of a charge that is not concluded (or checks a concluded one):
-   * a charge found concludes the payment, or is recorded as a contradiction when it disagrees with
-   * the recorded outcome. When the gateway has none, an `outcome_unknown` payment, or a
-   * `requested`/`processing` one abandoned for longer than the request lock, is charged again
-   * with the same gateway Idempotency-Key.
+   * Whether reconcile may charge a payment the gateway has no charge for. `outcome_unknown` was
+   * concluded by a run that is over; `requested`/`processing` may still belong to a live run until
+   * its request lock has expired, after that it is abandoned.
    */
-  async reconcile(
-    tenantId: string,
-    paymentId: string,
-    correlationId?: string,
-    actor = 'api',
-  ): Promise<PaymentCommandResponse> {
-    const streamId = paymentStreamId(tenantId, paymentId);
-    const current = await this.load(streamId);
-    if (!current.state.exists) throw new PaymentNotFoundError(paymentId);
-    const found = await this.gatewayFor(tenantId).findCharge(paymentId);
-    let settled = current;
-    if (found.outcome === 'succeeded' && found.value !== undefined) {
-      settled = await this.run(
-        streamId,
-        tenantId,
-        correlationId,
-        {
-          type: 'ConcludeCharge',
-          data:
-            found.value.status === 'succeeded'
-              ? { outcome: 'succeeded', gatewayTransactionId: found.value.id, source: 'reconcile' }
-              : {
-                  outcome: 'declined',
-                  gatewayTransactionId: found.value.id,
-                  reason: found.value.declineCode ?? 'declined',
-                  ...(found.value.declineCode && { declineCode: found.value.declineCode }),
-                  source: 'reconcile',
-                },
-        },
-        actor,
-      );
-    } else if (found.outcome === 'succeeded' && this.mayChargeAgain(current.state)) {
-      // The gateway has no charge for it: nothing was taken. Charge again with the same key.
-      settled = await this.charge(
-        tenantId,
-        paymentId,
-        current.state,
-        correlationId,
-        'reconcile',
-        actor,
-      );
-    }
-    return {
-      statusCode: 200,
-      body: { paymentId, status: settled.state.status, version: settled.version },
-    };
-  }
-
-  // `outcome_unknown` was concluded by a run that is over. `requested`/`processing` may still
-  // belong to a live run until its request lock has expired; after that it is abandoned.
-  private mayChargeAgain(state: PaymentState): boolean {
+  mayChargeAgain(state: PaymentState): boolean {
     if (state.status === 'outcome_unknown') return true;
     if (!isUnsettled(state) || state.updatedAt === undefined) return false;
     const idleMs = this.clock().getTime() - Date.parse(state.updatedAt);
@@ -246,7 +81,7 @@ export class PaymentCommands {
    * (`resumption` set) first records `ChargeResumed`, before it may send: the stream then shows
    * that a refusal to send (breaker open, bulkhead full) cannot prove nothing was sent.
    */
-  private async charge(
+  async charge(
     tenantId: string,
     paymentId: string,
     state: PaymentState,
@@ -296,11 +131,12 @@ export class PaymentCommands {
   }
 
   /** The tenant's own gateway client: no call for one tenant ever uses another's account. */
-  private gatewayFor(tenantId: string): PaymentGateway {
+  gatewayFor(tenantId: string): PaymentGateway {
     return this.gateways(tenantId);
   }
 
-  private attemptContext(
+  /** A gateway call's context: its key, and the recording of each attempt on the stream. */
+  attemptContext(
     streamId: string,
     tenantId: string,
     correlationId: string | undefined,
@@ -317,7 +153,8 @@ export class PaymentCommands {
     };
   }
 
-  private run(
+  /** Decides `command` on the payment's stream and appends what it decided. */
+  run(
     streamId: string,
     tenantId: string,
     correlationId: string | undefined,
@@ -335,7 +172,8 @@ export class PaymentCommands {
     } as PaymentCommand);
   }
 
-  private async load(streamId: string): Promise<HandledCommand<PaymentState>> {
+  /** The payment's state and version, folded from its stream. */
+  async load(streamId: string): Promise<HandledCommand<PaymentState>> {
     let state = paymentDecider.initialState();
     let version = 0;
     for await (const event of this.store.readWholeStream(streamId)) {
@@ -351,7 +189,7 @@ export class PaymentCommands {
    * gateway unreachable) keeps its key locked until the lock expires; the retry after that resumes
    * the same resource id, so the gateway sees the same Idempotency-Key and money moves once.
    */
-  private async idempotently(
+  async idempotently(
     scope: string,
     key: string,
     input: object,
@@ -429,7 +267,8 @@ function chargeConclusion(outcome: GatewayOutcome<GatewayCharge>) {
   }
 }
 
-function refundConclusion(outcome: GatewayOutcome<GatewayRefund>) {
+/** What a refund call concluded, as the decider records it. */
+export function refundConclusion(outcome: GatewayOutcome<GatewayRefund>) {
   switch (outcome.outcome) {
     case 'succeeded':
       return outcome.value.status === 'succeeded'

@@ -3,20 +3,30 @@ import { InMemoryEventStore } from '@ledger/event-store/in-memory';
 import { paymentStreamId } from '@ledger/ledger';
 import { InMemoryRequestIdempotency } from '../infrastructure/in-memory-request-idempotency';
 import { RequestKeyReusedError } from '../request-idempotency/request-idempotency.errors';
+import { ReconcilePayment } from '../reconcile-payment/reconcile-payment.command';
+import { ReconcilePaymentHandler } from '../reconcile-payment/reconcile-payment.handler';
+import { RequestPayment } from '../request-payment/request-payment.command';
+import { RequestPaymentHandler } from '../request-payment/request-payment.handler';
+import { RequestRefund } from '../request-refund/request-refund.command';
+import { RequestRefundHandler } from '../request-refund/request-refund.handler';
 import {
-  PaymentCommands,
+  PaymentWorkflow,
   ReplayedRefusalError,
   chargeKeyOf,
   refundKeyOf,
-} from './payment-commands.service';
+} from './payment-workflow';
 import { ProcessDied, ScriptedGateway } from './scripted-payment-gateway.spec-helper';
 
-describe('PaymentCommands (in memory)', () => {
+describe('The payment command handlers (in memory)', () => {
   let now: Date;
   let store: InMemoryEventStore;
   let gateways: Map<string, ScriptedGateway>;
   let acme: ScriptedGateway;
-  let commands: PaymentCommands;
+  let commands: {
+    requestPayment: RequestPaymentHandler;
+    requestRefund: RequestRefundHandler;
+    reconcilePayment: ReconcilePaymentHandler;
+  };
   let ids: number;
 
   const later = (ms: number): void => {
@@ -33,13 +43,18 @@ describe('PaymentCommands (in memory)', () => {
     ]);
     acme = gateways.get('acme')!;
     ids = 0;
-    commands = new PaymentCommands(
+    const workflow = new PaymentWorkflow(
       store,
       (tenantId) => gateways.get(tenantId)!,
       new InMemoryRequestIdempotency({ clock }),
       clock,
       () => String(++ids).padStart(4, '0'),
     );
+    commands = {
+      requestPayment: new RequestPaymentHandler(workflow),
+      requestRefund: new RequestRefundHandler(workflow),
+      reconcilePayment: new ReconcilePaymentHandler(workflow),
+    };
   });
 
   async function eventsOf(tenantId: string, paymentId: string): Promise<StoredEvent[]> {
@@ -54,7 +69,9 @@ describe('PaymentCommands (in memory)', () => {
     (await eventsOf(tenantId, paymentId)).map((event) => event.type);
 
   const create = (key: string, amount = 1250) =>
-    commands.create('acme', key, { amount, currency: 'EUR', orderId: 'order-1' }, 'corr-1');
+    commands.requestPayment.execute(
+      new RequestPayment('acme', key, { amount, currency: 'EUR', orderId: 'order-1' }, 'corr-1'),
+    );
 
   describe('when a payment is created', () => {
     it('charges it once with its own key and answers succeeded with the version', async () => {
@@ -88,7 +105,9 @@ describe('PaymentCommands (in memory)', () => {
     });
 
     it("uses the tenant's own gateway account", async () => {
-      await commands.create('globex', 'key-g', { amount: 10, currency: 'EUR' });
+      await commands.requestPayment.execute(
+        new RequestPayment('globex', 'key-g', { amount: 10, currency: 'EUR' }),
+      );
 
       expect(gateways.get('globex')!.sent('charge')).toEqual([chargeKeyOf('globex', 'pay_0001')]);
       expect(acme.calls).toEqual([]);
@@ -118,7 +137,9 @@ describe('PaymentCommands (in memory)', () => {
       acme.script('lost');
 
       const created = await create('key-lost');
-      const reconciled = await commands.reconcile('acme', 'pay_0001');
+      const reconciled = await commands.reconcilePayment.execute(
+        new ReconcilePayment('acme', 'pay_0001'),
+      );
 
       expect(created.body.status).toBe('outcome_unknown');
       expect(reconciled.body).toMatchObject({ paymentId: 'pay_0001', status: 'succeeded' });
@@ -138,7 +159,9 @@ describe('PaymentCommands (in memory)', () => {
       acme.script('unreachable');
       await create('key-again');
 
-      const reconciled = await commands.reconcile('acme', 'pay_0001');
+      const reconciled = await commands.reconcilePayment.execute(
+        new ReconcilePayment('acme', 'pay_0001'),
+      );
 
       expect(reconciled.body.status).toBe('succeeded');
       expect(acme.sent('charge')).toEqual([
@@ -193,7 +216,9 @@ describe('PaymentCommands (in memory)', () => {
       later(31_000);
       await create('key-died-2');
 
-      const reconciled = await commands.reconcile('acme', 'pay_0001');
+      const reconciled = await commands.reconcilePayment.execute(
+        new ReconcilePayment('acme', 'pay_0001'),
+      );
 
       expect(reconciled.body.status).toBe('succeeded');
       expect(acme.sent('charge')).toHaveLength(2);
@@ -211,7 +236,9 @@ describe('PaymentCommands (in memory)', () => {
       await leftRequested();
       later(10_000);
 
-      const reconciled = await commands.reconcile('acme', 'pay_0001');
+      const reconciled = await commands.reconcilePayment.execute(
+        new ReconcilePayment('acme', 'pay_0001'),
+      );
 
       expect(reconciled.body.status).toBe('requested');
       expect(acme.sent('charge')).toHaveLength(1);
@@ -221,7 +248,9 @@ describe('PaymentCommands (in memory)', () => {
       await leftRequested();
       later(31_000);
 
-      const reconciled = await commands.reconcile('acme', 'pay_0001', undefined, 'sweeper');
+      const reconciled = await commands.reconcilePayment.execute(
+        new ReconcilePayment('acme', 'pay_0001', undefined, 'sweeper'),
+      );
 
       expect(reconciled.body.status).toBe('succeeded');
       expect(acme.sent('charge')).toEqual([
@@ -248,8 +277,12 @@ describe('PaymentCommands (in memory)', () => {
         paymentId: 'pay_0001',
       });
 
-      const first = await commands.reconcile('acme', 'pay_0001');
-      const second = await commands.reconcile('acme', 'pay_0001');
+      const first = await commands.reconcilePayment.execute(
+        new ReconcilePayment('acme', 'pay_0001'),
+      );
+      const second = await commands.reconcilePayment.execute(
+        new ReconcilePayment('acme', 'pay_0001'),
+      );
 
       expect(first.body.status).toBe('failed');
       expect(second.body.version).toBe(first.body.version);
@@ -270,8 +303,12 @@ describe('PaymentCommands (in memory)', () => {
     it('refunds within the balance with its own key and refuses more than is left', async () => {
       await create('key-r');
 
-      const refunded = await commands.refund('acme', 'pay_0001', 'rk-1', { amount: 1000 });
-      const refusal = commands.refund('acme', 'pay_0001', 'rk-2', { amount: 500 });
+      const refunded = await commands.requestRefund.execute(
+        new RequestRefund('acme', 'pay_0001', 'rk-1', { amount: 1000 }),
+      );
+      const refusal = commands.requestRefund.execute(
+        new RequestRefund('acme', 'pay_0001', 'rk-2', { amount: 500 }),
+      );
 
       expect(refunded.body).toMatchObject({
         refundId: 're_0002',
@@ -282,7 +319,9 @@ describe('PaymentCommands (in memory)', () => {
       await expect(refusal).rejects.toMatchObject({ code: 'refund_exceeds_balance' });
       // The refusal is stored: a repeat is refused the same way, and nothing is sent.
       await expect(
-        commands.refund('acme', 'pay_0001', 'rk-2', { amount: 500 }),
+        commands.requestRefund.execute(
+          new RequestRefund('acme', 'pay_0001', 'rk-2', { amount: 500 }),
+        ),
       ).rejects.toBeInstanceOf(ReplayedRefusalError);
       expect(acme.sent('refund')).toHaveLength(1);
     });
@@ -291,7 +330,9 @@ describe('PaymentCommands (in memory)', () => {
       await create('key-r2');
       acme.script('breaker_open');
 
-      const refunded = await commands.refund('acme', 'pay_0001', 'rk-b', { amount: 100 });
+      const refunded = await commands.requestRefund.execute(
+        new RequestRefund('acme', 'pay_0001', 'rk-b', { amount: 100 }),
+      );
 
       expect(refunded.body.status).toBe('failed');
     });
@@ -300,11 +341,15 @@ describe('PaymentCommands (in memory)', () => {
       await create('key-r3');
       acme.script('crash', 'breaker_open');
       await expect(
-        commands.refund('acme', 'pay_0001', 'rk-d', { amount: 100 }),
+        commands.requestRefund.execute(
+          new RequestRefund('acme', 'pay_0001', 'rk-d', { amount: 100 }),
+        ),
       ).rejects.toBeInstanceOf(ProcessDied);
       later(31_000);
 
-      const retried = await commands.refund('acme', 'pay_0001', 'rk-d', { amount: 100 });
+      const retried = await commands.requestRefund.execute(
+        new RequestRefund('acme', 'pay_0001', 'rk-d', { amount: 100 }),
+      );
 
       expect(retried.body).toMatchObject({ refundId: 're_0002', status: 'outcome_unknown' });
       expect(await typesOf('acme', 'pay_0001')).not.toContain('RefundFailed');
@@ -314,9 +359,13 @@ describe('PaymentCommands (in memory)', () => {
       await create('key-r4');
 
       await expect(
-        commands.refund('globex', 'pay_0001', 'rk-x', { amount: 100 }),
+        commands.requestRefund.execute(
+          new RequestRefund('globex', 'pay_0001', 'rk-x', { amount: 100 }),
+        ),
       ).rejects.toMatchObject({ code: 'payment_not_found' });
-      await expect(commands.reconcile('globex', 'pay_0001')).rejects.toMatchObject({
+      await expect(
+        commands.reconcilePayment.execute(new ReconcilePayment('globex', 'pay_0001')),
+      ).rejects.toMatchObject({
         code: 'payment_not_found',
       });
       expect(gateways.get('globex')!.calls).toEqual([]);

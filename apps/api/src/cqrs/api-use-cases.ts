@@ -1,0 +1,52 @@
+import {
+  ReconcilePayment,
+  RequestPayment,
+  RequestRefund,
+  type ReconcilePaymentHandler,
+  type RequestPaymentHandler,
+  type RequestRefundHandler,
+} from '@ledger/payments';
+import {
+  GetPayment,
+  GetPaymentHistory,
+  ListPayments,
+  type GetPaymentHandler,
+  type GetPaymentHistoryHandler,
+  type ListPaymentsHandler,
+} from '@ledger/projections';
+import {
+  GetReplayJob,
+  StartReplay,
+  type GetReplayJobHandler,
+  type StartReplayHandler,
+} from '@ledger/replay';
+import { ReceiveWebhook, type ReceiveWebhookHandler } from '@ledger/webhooks';
+import { commandHandler, queryHandler, type UseCaseBinding } from './use-case-bindings';
+
+/** The API's use cases: one handler each, built by the composition root on its ports. */
+export interface ApiHandlers {
+  requestPayment: RequestPaymentHandler;
+  requestRefund: RequestRefundHandler;
+  reconcilePayment: ReconcilePaymentHandler;
+  receiveWebhook: ReceiveWebhookHandler;
+  startReplay: StartReplayHandler;
+  getPayment: GetPaymentHandler;
+  getPaymentHistory: GetPaymentHistoryHandler;
+  listPayments: ListPaymentsHandler;
+  getReplayJob: GetReplayJobHandler;
+}
+
+/** Which handler each command and query the controllers dispatch goes to. */
+export function apiUseCases(handlers: ApiHandlers): UseCaseBinding[] {
+  return [
+    commandHandler(RequestPayment, handlers.requestPayment),
+    commandHandler(RequestRefund, handlers.requestRefund),
+    commandHandler(ReconcilePayment, handlers.reconcilePayment),
+    commandHandler(ReceiveWebhook, handlers.receiveWebhook),
+    commandHandler(StartReplay, handlers.startReplay),
+    queryHandler(GetPayment, handlers.getPayment),
+    queryHandler(GetPaymentHistory, handlers.getPaymentHistory),
+    queryHandler(ListPayments, handlers.listPayments),
+    queryHandler(GetReplayJob, handlers.getReplayJob),
+  ];
+}

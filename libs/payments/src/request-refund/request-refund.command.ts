@@ -1,0 +1,16 @@
+/** What a client asks to be refunded (`POST /payments/{id}/refunds`). */
+export interface RefundPaymentInput {
+  amount: number;
+  reason?: string;
+}
+
+/** Refund (part of) a captured payment through the tenant's gateway, once per Idempotency-Key. */
+export class RequestRefund {
+  constructor(
+    readonly tenantId: string,
+    readonly paymentId: string,
+    readonly idempotencyKey: string,
+    readonly input: RefundPaymentInput,
+    readonly correlationId?: string,
+  ) {}
+}

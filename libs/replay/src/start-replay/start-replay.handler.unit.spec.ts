@@ -1,0 +1,142 @@
+import type { ReplayJob, ReplayJobs } from '../jobs/replay-job';
+import { StartReplay } from './start-replay.command';
+import { StartReplayHandler } from './start-replay.handler';
+
+const NOW = new Date('2026-03-01T12:00:00.000Z');
+const ACME = { kind: 'tenant', tenantId: 'acme' } as const;
+const OPERATOR = { kind: 'operator', operatorId: 'ops' } as const;
+
+/**
+ * Job records in a map (@debt: use the replay-jobs twin, InMemoryReplayJobs, once its branch is
+ * merged; only create, get and update are needed here).
+ */
+class RecordedJobs implements ReplayJobs {
+  readonly records = new Map<string, ReplayJob>();
+  create(job: ReplayJob): Promise<void> {
+    this.records.set(job.replayId, { ...job });
+    return Promise.resolve();
+  }
+  get(replayId: string): Promise<ReplayJob | undefined> {
+    return Promise.resolve(this.records.get(replayId));
+  }
+  update(replayId: string, changes: Partial<ReplayJob>): Promise<void> {
+    const job = this.records.get(replayId);
+    if (job !== undefined) this.records.set(replayId, { ...job, ...changes });
+    return Promise.resolve();
+  }
+}
+
+function starting(options: { dispatch?: (job: ReplayJob) => Promise<void> } = {}) {
+  const jobs = new RecordedJobs();
+  const ran: ReplayJob[] = [];
+  const handler = new StartReplayHandler({
+    jobs,
+    run: (job) => {
+      ran.push(job);
+      return Promise.resolve({ ...job, status: 'completed' });
+    },
+    ...(options.dispatch && { dispatch: options.dispatch }),
+    tenantIds: ['acme', 'globex'],
+    clock: () => NOW,
+  });
+  return { jobs, ran, handler };
+}
+
+describe('StartReplayHandler', () => {
+  describe('when a tenant asks for a rebuild of its own payments', () => {
+    it('records an in-place job scoped to the tenant and runs it in this process', async () => {
+      const { jobs, ran, handler } = starting();
+
+      const job = await handler.execute(
+        new StartReplay(ACME, { kind: 'rebuild', scope: { paymentId: 'pay_1' } }),
+      );
+      await handler.idle();
+
+      expect(job).toMatchObject({
+        kind: 'rebuild',
+        mode: 'in-place',
+        scope: { tenantId: 'acme', paymentId: 'pay_1' },
+        status: 'running',
+        dryRun: false,
+        processed: 0,
+        startedAt: NOW.toISOString(),
+      });
+      expect(jobs.records.get(job.replayId)).toEqual(job);
+      expect(ran.map((j) => j.replayId)).toEqual([job.replayId]);
+    });
+  });
+
+  describe('when a tenant asks for the store, or for another tenant', () => {
+    it('refuses with operator_key_required and records nothing', async () => {
+      const { jobs, handler } = starting();
+
+      await expect(
+        handler.execute(new StartReplay(ACME, { kind: 'rebuild', storeWide: true })),
+      ).rejects.toMatchObject({ code: 'operator_key_required', status: 403 });
+      await expect(
+        handler.execute(new StartReplay(ACME, { kind: 'rebuild', tenantId: 'globex' })),
+      ).rejects.toMatchObject({ code: 'operator_key_required', status: 403 });
+      expect(jobs.records.size).toBe(0);
+    });
+  });
+
+  describe('when an operator asks', () => {
+    it('covers the named tenant, or the whole store when asked explicitly', async () => {
+      const { handler } = starting();
+
+      const tenant = await handler.execute(
+        new StartReplay(OPERATOR, { kind: 'rebuild', tenantId: 'globex' }),
+      );
+      const store = await handler.execute(
+        new StartReplay(OPERATOR, { kind: 'rebuild', storeWide: true }),
+      );
+      await handler.idle();
+
+      expect(tenant.scope).toEqual({ tenantId: 'globex' });
+      expect(store.scope).toEqual({});
+    });
+
+    it('refuses an unknown tenant, both a tenant and the store, and neither', async () => {
+      const { handler } = starting();
+
+      for (const request of [
+        { kind: 'rebuild' as const, tenantId: 'initech' },
+        { kind: 'rebuild' as const, tenantId: 'acme', storeWide: true },
+        { kind: 'rebuild' as const },
+      ]) {
+        await expect(handler.execute(new StartReplay(OPERATOR, request))).rejects.toMatchObject({
+          code: 'validation_failed',
+        });
+      }
+    });
+  });
+
+  describe('when a republish names no rule', () => {
+    it('refuses with validation_failed', async () => {
+      const { handler } = starting();
+
+      await expect(
+        handler.execute(new StartReplay(ACME, { kind: 'republish' })),
+      ).rejects.toMatchObject({ code: 'validation_failed' });
+    });
+  });
+
+  describe('when the replay worker cannot be started', () => {
+    it('marks the job failed and refuses with replay_worker_unavailable', async () => {
+      const { jobs, ran, handler } = starting({
+        dispatch: () => Promise.reject(new Error('throttled')),
+      });
+
+      await expect(
+        handler.execute(new StartReplay(ACME, { kind: 'republish', rule: 'R.Outcomes' })),
+      ).rejects.toMatchObject({ code: 'replay_worker_unavailable', status: 503 });
+      const [job] = [...jobs.records.values()];
+      expect(job).toMatchObject({
+        status: 'failed',
+        target: 'R.Outcomes',
+        error: 'Could not start the replay worker: throttled',
+      });
+      expect(ran).toHaveLength(0);
+    });
+  });
+});
