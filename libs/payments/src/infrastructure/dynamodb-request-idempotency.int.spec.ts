@@ -1,3 +1,4 @@
+import { IdempotencyKeyReusedError } from '@ledger/event-store';
 import { createTestLedger, type TestLedger } from '@ledger/testing';
 import { requestScope } from '../request-idempotency/request-idempotency.port';
 import { DynamoDbRequestIdempotency } from './dynamodb-request-idempotency';
@@ -37,6 +38,22 @@ describe('DynamoDbRequestIdempotency', () => {
       const other = await idempotency.begin(scope, 'a#b', 'hash-b', 'pay_2');
 
       expect(other).toEqual({ state: 'started', resourceId: 'pay_2' });
+    });
+  });
+
+  describe('when a key comes back with another request body', () => {
+    it('refuses it with the one idempotency_key_reused error the store raises too', async () => {
+      const scope = requestScope('acme', 'create-payment');
+      await idempotency.begin(scope, 'reused-key', 'hash-first', 'pay_3');
+
+      const second = idempotency.begin(scope, 'reused-key', 'hash-other', 'pay_4');
+
+      await expect(second).rejects.toBeInstanceOf(IdempotencyKeyReusedError);
+      await expect(second).rejects.toMatchObject({
+        code: 'idempotency_key_reused',
+        status: 422,
+        idempotencyKey: 'reused-key',
+      });
     });
   });
 });
