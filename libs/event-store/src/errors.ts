@@ -57,6 +57,15 @@ export class EventTooLargeError extends LedgerError {
   }
 }
 
+/**
+ * An upcaster threw on a stored event's data: the event cannot be read in its current shape.
+ * The upcaster's own error is the `cause`.
+ */
+export class UpcastFailedError extends LedgerError {
+  readonly code = 'upcast_failed';
+  readonly status = 500;
+}
+
 /** A malformed append (no events, too many, bad version): a programming error upstream. */
 export class InvalidAppendError extends LedgerError {
   readonly code = 'invalid_append';

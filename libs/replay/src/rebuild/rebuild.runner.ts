@@ -8,6 +8,7 @@ import {
   type GenerationDocuments,
   type PaymentDocuments,
   type ReadModelGenerations,
+  ReadModelContentionError,
 } from '@ledger/projections';
 import type { ReplayJob, ReplayJobs, ReplayScope } from '../jobs/replay-job';
 import { verifyReadModel, type VerifyResult } from './verify-read-model';
@@ -310,7 +311,10 @@ async function refoldStream(
     // At the same version too: an in-place rebuild repairs a document that went wrong.
     if (await documents.put(document, current?.version ?? 0)) return;
   }
-  throw new Error(`The read model of ${streamId} kept moving during the rebuild`);
+  throw new ReadModelContentionError(
+    streamId,
+    `The read model of ${streamId} kept moving during the rebuild`,
+  );
 }
 
 /** Documents this run wrote, newest last; the oldest go first once `limit` is reached. */
