@@ -20,6 +20,11 @@ export abstract class LedgerError extends Error {
   details(): Record<string, unknown> {
     return {};
   }
+
+  /** Extra HTTP headers of the answer (`Allow` on a 405...); `Retry-After` comes from above. */
+  responseHeaders(): Record<string, string> {
+    return {};
+  }
 }
 
 /** Input that fails validation before anything is written. */

@@ -47,4 +47,8 @@ export class MethodNotAllowedError extends LedgerError {
   override details(): Record<string, unknown> {
     return { allow: [...this.allow] };
   }
+
+  override responseHeaders(): Record<string, string> {
+    return { allow: this.allow.join(', ') };
+  }
 }
