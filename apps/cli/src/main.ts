@@ -1,7 +1,6 @@
-import { inspect } from 'node:util';
 import { Command } from 'commander';
 import { readLedgerEnv } from '@ledger/config';
-import { LedgerError } from '@ledger/errors';
+import { describeFailure } from '@ledger/errors';
 import { createLogger } from '@ledger/observability';
 import { registerConsumerCommands } from './consumers/consumer.commands';
 import { registerEventCommands } from './events/events.commands';
@@ -37,13 +36,12 @@ export function reportCliFailure(
   error: unknown,
   print: (text: string) => void = (text) => console.error(text),
 ): number {
-  if (error instanceof LedgerError) {
-    print(`ledger: ${error.message}`);
-  } else {
-    print(
-      `ledger: unexpected error (a bug: please report it with what follows)\n${inspect(error)}`,
-    );
-  }
+  const failure = describeFailure(error);
+  print(
+    failure.expected
+      ? `ledger: ${failure.text}`
+      : `ledger: unexpected error (a bug: please report it with what follows)\n${failure.text}`,
+  );
   return FAILED;
 }
 
