@@ -1,3 +1,8 @@
+import { UsageError } from '@ledger/errors';
+
+/** The bench's wrong-usage error is the CLI's: one class. */
+export { UsageError };
+
 export interface BenchArgs {
   /** Scenario names to run; every registered scenario when empty. */
   only: string[];
@@ -8,8 +13,6 @@ export interface BenchArgs {
 export const USAGE = `Usage: npm run bench -- [--only <name>[,<name>...]] [--quick] [--help]
   --only   run only these scenarios (repeatable or comma-separated)
   --quick  about a tenth of the ops (and of the warm-up): checks the bench, figures are indicative`;
-
-export class UsageError extends Error {}
 
 /** A few flags do not justify a CLI dependency; `--only x` and `--only=x` both work. */
 export function parseArgs(argv: readonly string[]): BenchArgs {

@@ -1,5 +1,6 @@
 import { createEventBridgeClient } from '@ledger/bus';
 import { readLedgerEnv } from '@ledger/config';
+import { describeFailure } from '@ledger/errors';
 import { openLedgerStorage } from '@ledger/ledger';
 import { createLogger } from '@ledger/observability';
 import { composeApi } from './compose-api';
@@ -28,6 +29,7 @@ async function main(): Promise<void> {
 }
 
 void main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
+  // A LedgerError (a bad configuration, a taken port...) is its message; a bug keeps its stack.
+  console.error(describeFailure(error).text);
   process.exit(1);
 });

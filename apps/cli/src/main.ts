@@ -1,6 +1,6 @@
 import { Command } from 'commander';
-import { ConfigError, readLedgerEnv } from '@ledger/config';
-import { LedgerError } from '@ledger/errors';
+import { readLedgerEnv } from '@ledger/config';
+import { describeFailure } from '@ledger/errors';
 import { createLogger } from '@ledger/observability';
 import { registerConsumerCommands } from './consumers/consumer.commands';
 import { registerEventCommands } from './events/events.commands';
@@ -24,15 +24,33 @@ export function buildProgram(): Command {
   return program;
 }
 
-/** Runs the CLI; known failures print one line and set exit code 1. */
-export async function runCli(argv: string[]): Promise<void> {
+/** A failed command exits 1, used wrongly or hitting a bug alike (as commander's own errors do). */
+const FAILED = 1;
+
+/**
+ * Prints a failure no command handled and returns the exit code. An error raised on purpose (a
+ * LedgerError: a UsageError, a bad configuration, an unreachable store...) is one line; anything
+ * else is a bug, printed with its stack (and causes) so that it can be found and fixed.
+ */
+export function reportCliFailure(
+  error: unknown,
+  print: (text: string) => void = (text) => console.error(text),
+): number {
+  const failure = describeFailure(error);
+  print(
+    failure.expected
+      ? `ledger: ${failure.text}`
+      : `ledger: unexpected error (a bug: please report it with what follows)\n${failure.text}`,
+  );
+  return FAILED;
+}
+
+/** Runs the CLI (`program` is there for tests); a failure is reported by `reportCliFailure`. */
+export async function runCli(argv: string[], program: Command = buildProgram()): Promise<void> {
   try {
-    await buildProgram().parseAsync(argv);
+    await program.parseAsync(argv);
   } catch (error) {
-    const known =
-      error instanceof LedgerError || error instanceof ConfigError || error instanceof RangeError;
-    console.error(known ? `ledger: ${error.message}` : error);
-    process.exitCode = 1;
+    process.exitCode = reportCliFailure(error);
   }
 }
 

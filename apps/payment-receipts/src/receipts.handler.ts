@@ -1,6 +1,7 @@
 import type { EventBridgeEvent } from 'aws-lambda';
 import { RECEIPT_EVENTS, type Receipt } from './receipt';
 import type { ReceiptStore } from './receipt-store';
+import { UnsupportedContractVersionError } from './receipts.errors';
 
 /** The published envelope's detail, as far as this subscriber reads it. */
 interface IntegrationDetail {
@@ -38,7 +39,7 @@ export function createReceiptsHandler(
     if (!(RECEIPT_EVENTS as readonly string[]).includes(event['detail-type'])) return;
     if (detail.schemaVersion !== 1) {
       // A new major version of the contract: fail loudly so the event is retried, not misread.
-      throw new Error(`unsupported ${event['detail-type']} schemaVersion ${detail.schemaVersion}`);
+      throw new UnsupportedContractVersionError(event['detail-type'], detail.schemaVersion);
     }
     const receipt: Receipt = {
       eventId: detail.eventId,

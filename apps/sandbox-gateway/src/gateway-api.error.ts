@@ -1,5 +1,7 @@
+import { LedgerError } from '@ledger/errors';
+
 /** An answer of the sandbox API other than success: a status and a stable `code`. */
-export class GatewayApiError extends Error {
+export class GatewayApiError extends LedgerError {
   constructor(
     readonly status: number,
     readonly code: string,
@@ -7,7 +9,6 @@ export class GatewayApiError extends Error {
     readonly headers: Readonly<Record<string, string>> = {},
   ) {
     super(message);
-    this.name = 'GatewayApiError';
   }
 
   /** The wire body every sandbox error shares. */

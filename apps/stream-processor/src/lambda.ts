@@ -1,6 +1,6 @@
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { createEventBridgeClient } from '@ledger/bus';
-import { readLedgerEnv } from '@ledger/config';
+import { ConfigError, readLedgerEnv } from '@ledger/config';
 import { openLedgerStorage } from '@ledger/ledger';
 import { createLogger } from '@ledger/observability';
 import { createLambdaStreamHandler, DynamoDbParkingLot } from '@ledger/stream-consumer';
@@ -24,7 +24,9 @@ function createHandler(): (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchR
     eventBridge: createEventBridgeClient(env.eventBridgeEndpoint),
     eventBusName: env.eventBusName,
   }).find((c) => c.name === name);
-  if (consumer === undefined) throw new Error(`CONSUMER_NAME names no known consumer: ${name}`);
+  if (consumer === undefined) {
+    throw new ConfigError(`CONSUMER_NAME names no known consumer: ${String(name)}`);
+  }
   return createLambdaStreamHandler(
     consumer,
     new DynamoDbParkingLot(storage.dynamoDb, storage.tables.meta),

@@ -1,3 +1,4 @@
+export * from './config.errors';
 export * from './ledger-env';
 export * from './ledger-config';
 export * from './repo-root';

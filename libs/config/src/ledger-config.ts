@@ -20,6 +20,7 @@ import {
 } from 'class-validator';
 import { parse } from 'yaml';
 import { SCHEME_NAMES, type SchemeName } from '@ledger/webhooks';
+import { ConfigError } from './config.errors';
 
 const SLUG = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
@@ -205,17 +206,6 @@ export class LedgerConfig {
   payments: PaymentsConfig = new PaymentsConfig();
 }
 
-/** The configuration file is missing, unreadable or invalid; the message lists every problem. */
-export class ConfigError extends Error {
-  constructor(
-    message: string,
-    readonly problems: string[] = [],
-  ) {
-    super(problems.length > 0 ? `${message}:\n  - ${problems.join('\n  - ')}` : message);
-    this.name = 'ConfigError';
-  }
-}
-
 /**
  * Reads and validates the configuration. A value `env:NAME` is read from the environment, so
  * production secrets (injected from Secrets Manager or SSM) never sit in the file.
@@ -227,13 +217,17 @@ export function loadLedgerConfig(path: string, env: NodeJS.ProcessEnv = process.
   } catch (error) {
     throw new ConfigError(
       `Cannot read the configuration file ${path}: ${(error as Error).message}`,
+      [],
+      { cause: error },
     );
   }
   let raw: unknown;
   try {
     raw = parse(text);
   } catch (error) {
-    throw new ConfigError(`${path} is not valid YAML: ${(error as Error).message}`);
+    throw new ConfigError(`${path} is not valid YAML: ${(error as Error).message}`, [], {
+      cause: error,
+    });
   }
   return parseLedgerConfig(resolveEnvReferences(raw ?? {}, env), path);
 }

@@ -1,7 +1,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, loadLedgerConfig, parseLedgerConfig } from './ledger-config';
+import { ConfigError } from './config.errors';
+import { loadLedgerConfig, parseLedgerConfig } from './ledger-config';
 import { readLedgerEnv } from './ledger-env';
 
 const valid = {

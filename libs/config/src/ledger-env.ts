@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { ConfigError } from './config.errors';
 
 /** The process environment the ledger reads (API.md, "Running it"), parsed once. */
 export interface LedgerEnv {
@@ -30,7 +31,7 @@ function portOf(env: NodeJS.ProcessEnv, name: string, fallback: number): number 
   if (raw === undefined || raw === '') return fallback;
   const port = Number(raw);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new RangeError(`${name} must be a port number (0-65535), got "${raw}"`);
+    throw new ConfigError(`${name} must be a port number (0-65535), got "${raw}"`);
   }
   return port;
 }

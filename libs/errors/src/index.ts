@@ -1,1 +1,2 @@
 export * from './ledger-error';
+export * from './describe-failure';

@@ -1,7 +1,9 @@
 /**
  * The root of every error the ledger raises on purpose. Each subclass has a stable `code`
- * (part of the HTTP contract) and a default HTTP status; the API's one exception filter maps
- * them to RFC 9457 problem details.
+ * (part of the HTTP contract), a default HTTP status and, when it wraps another failure, that
+ * failure as `cause`; the API's one exception filter maps them to RFC 9457 problem details.
+ * Anything thrown that is not a LedgerError is a bug: the API answers it with a bare 500 and
+ * logs it, the CLI prints its stack.
  */
 export abstract class LedgerError extends Error {
   abstract readonly code: string;
@@ -16,6 +18,11 @@ export abstract class LedgerError extends Error {
 
   /** Extra members added to the problem document (never secrets). */
   details(): Record<string, unknown> {
+    return {};
+  }
+
+  /** Extra HTTP headers of the answer (`Allow` on a 405...); `Retry-After` comes from above. */
+  responseHeaders(): Record<string, string> {
     return {};
   }
 }
@@ -57,4 +64,13 @@ export class StoreUnavailableError extends LedgerError {
   constructor(message = 'The event store is unreachable', options?: { cause?: unknown }) {
     super(message, options);
   }
+}
+
+/**
+ * The command line was used wrongly (a missing or malformed option, an id that names nothing):
+ * the CLI prints its message on one line, where a bug would print its stack.
+ */
+export class UsageError extends LedgerError {
+  readonly code = 'usage_error';
+  readonly status = 400;
 }

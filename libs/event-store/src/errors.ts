@@ -22,13 +22,20 @@ export class ConcurrencyConflictError extends LedgerError {
   }
 }
 
-/** An idempotency key was used again with a different payload. */
+/**
+ * An idempotency key was used again with a different payload: the one class behind the code
+ * `idempotency_key_reused`, raised by the store's append markers and by the API's request
+ * idempotency (libs/payments) alike.
+ */
 export class IdempotencyKeyReusedError extends LedgerError {
   readonly code = 'idempotency_key_reused';
   readonly status = 422;
 
-  constructor(readonly idempotencyKey: string) {
-    super('This idempotency key was already used with a different payload');
+  constructor(
+    readonly idempotencyKey: string,
+    message = 'This idempotency key was already used with a different payload',
+  ) {
+    super(message);
   }
 }
 
@@ -48,6 +55,15 @@ export class EventTooLargeError extends LedgerError {
   override details(): Record<string, unknown> {
     return { sizeBytes: this.sizeBytes, limitBytes: this.limitBytes };
   }
+}
+
+/**
+ * An upcaster threw on a stored event's data: the event cannot be read in its current shape.
+ * The upcaster's own error is the `cause`.
+ */
+export class UpcastFailedError extends LedgerError {
+  readonly code = 'upcast_failed';
+  readonly status = 500;
 }
 
 /** A malformed append (no events, too many, bad version): a programming error upstream. */

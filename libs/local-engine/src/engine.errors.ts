@@ -27,6 +27,16 @@ export class PortInUseError extends LedgerError {
   }
 }
 
+/** A table was created but did not become ACTIVE (with its indexes) in time. */
+export class TableNotActiveError extends LedgerError {
+  readonly code = 'table_not_active';
+  readonly status = 503;
+
+  constructor(readonly table: string | undefined) {
+    super(`Table ${table} did not become ACTIVE`);
+  }
+}
+
 /** The engine started but never answered, or exited at once. */
 export class EngineStartError extends LedgerError {
   readonly code = 'engine_start_failed';

@@ -6,6 +6,7 @@ import {
   type CreateTableCommandInput,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
+import { TableNotActiveError } from './engine.errors';
 
 /**
  * Creates each table unless it exists, adds the global secondary indexes a table made by an
@@ -69,5 +70,5 @@ async function waitUntilActive(client: DynamoDBClient, tableName: string | undef
     if (Table?.TableStatus === 'ACTIVE' && indexesReady) return;
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`Table ${tableName} did not become ACTIVE`);
+  throw new TableNotActiveError(tableName);
 }

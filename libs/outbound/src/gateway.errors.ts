@@ -15,12 +15,14 @@ export class InvalidGatewayOptionsError extends LedgerError {
  * The request could not be sent or its answer could not be read (refused, reset, DNS...).
  * Internal to the adapter: it becomes a `network_error` attempt and never escapes.
  */
-export class GatewayNetworkError extends Error {
+export class GatewayNetworkError extends LedgerError {
+  readonly code = 'gateway_unreachable';
+  readonly status = 502;
+
   constructor(readonly reason: string) {
-    // The code only (ECONNRESET, ...): the underlying error is not kept, so no request detail
-    // can leak through it.
+    // The code only (ECONNRESET, ...): the underlying error is not kept as `cause`, so no
+    // request detail can leak through it.
     super(`The payment gateway could not be reached (${reason})`);
-    this.name = 'GatewayNetworkError';
   }
 }
 

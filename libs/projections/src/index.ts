@@ -1,3 +1,4 @@
+export * from './payment-view/payment-view.errors';
 export * from './payment-view/payment-view.projection';
 export * from './payment-view/payment-documents.port';
 export * from './payment-view/projector.consumer';

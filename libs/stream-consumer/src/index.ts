@@ -1,4 +1,5 @@
 export * from './core/stream-consumer';
+export * from './core/stream-consumer.errors';
 export * from './core/parking-lot.port';
 export * from './core/checkpoint-store.port';
 export * from './core/batch-processor';

@@ -7,7 +7,7 @@ import {
 } from '@nestjs/swagger';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { LedgerError } from '@ledger/errors';
+import { StoreUnavailableError } from '@ledger/errors';
 import type { LedgerTables } from '@ledger/event-store';
 import type { TenantGateways } from '@ledger/outbound';
 import { DYNAMODB_CLIENT, EVENT_BRIDGE, LEDGER_TABLES, PAYMENT_GATEWAY } from '../api-dependencies';
@@ -40,12 +40,11 @@ export class HealthReport {
   gateway!: { circuit: 'closed' | 'open' | 'half_open' | 'isolated'; notClosed: number };
 }
 
-/** Storage is unreachable: answered as a problem (503, Retry-After) carrying the checks. */
-export class ServiceUnavailableError extends LedgerError {
-  readonly code = 'store_unavailable';
-  readonly status = 503;
-  override readonly retryAfterSeconds = 2;
-
+/**
+ * Storage is unreachable: answered as a problem (503, Retry-After) carrying the checks. A
+ * StoreUnavailableError, whose code it answers with, plus the health checks as details.
+ */
+export class ServiceUnavailableError extends StoreUnavailableError {
   constructor(private readonly report: Omit<HealthReport, 'status'>) {
     super('The service cannot serve: storage is unreachable');
   }

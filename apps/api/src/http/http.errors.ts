@@ -1,10 +1,11 @@
 import { LedgerError } from '@ledger/errors';
+import { MalformedPayloadError } from '@ledger/webhooks';
 
-/** A request body that is not the JSON its media type says it is. */
-export class MalformedBodyError extends LedgerError {
-  readonly code = 'malformed_payload';
-  readonly status = 400;
-}
+/**
+ * A request body that is not the JSON its media type says it is: the webhooks' own
+ * MalformedPayloadError, whose code (`malformed_payload`) it answers with, raised by the parser.
+ */
+export class MalformedBodyError extends MalformedPayloadError {}
 
 /** A JSON body nested deeper than the API ever needs; refused before it is parsed. */
 export class BodyTooDeepError extends LedgerError {
@@ -46,5 +47,9 @@ export class MethodNotAllowedError extends LedgerError {
 
   override details(): Record<string, unknown> {
     return { allow: [...this.allow] };
+  }
+
+  override responseHeaders(): Record<string, string> {
+    return { allow: this.allow.join(', ') };
   }
 }

@@ -1,4 +1,5 @@
 import { ValidationFailedError } from '@ledger/errors';
+import { MalformedPayloadError } from '@ledger/webhooks';
 import { BodyTooDeepError, MalformedBodyError } from './http.errors';
 import { jsonDepthExceeds, MAX_JSON_DEPTH, parseJsonBody } from './json-body';
 
@@ -41,6 +42,10 @@ describe('JSON request bodies', () => {
     it('refuses text that is not JSON', () => {
       expect(() => parseJsonBody(bytes('{"amount":'))).toThrow(MalformedBodyError);
       expect(() => parseJsonBody(bytes(''))).toThrow(MalformedBodyError);
+    });
+
+    it('refuses it with the one malformed_payload error class the webhooks raise too', () => {
+      expect(() => parseJsonBody(bytes('{"amount":'))).toThrow(MalformedPayloadError);
     });
 
     it('refuses members named like prototype machinery, at any depth, naming them', () => {

@@ -12,7 +12,8 @@ export const CORRELATION_HEADER = 'x-correlation-id';
 
 /**
  * Writes every error answer of the API: problem+json with the request's correlation id (header
- * and body), `Retry-After` on 503, `Allow` on 405. The exception filter, Fastify's router errors
+ * and body), `Retry-After` on 503, and the headers a LedgerError asks for (`Allow` on 405); by
+ * the root's `code`, `status` and members only, never by an error's class. The exception filter, Fastify's router errors
  * and errors of the HTTP connection itself all answer through it.
  */
 export class ProblemResponder {
@@ -32,7 +33,7 @@ export class ProblemResponder {
       const retryAfter = error instanceof LedgerError ? error.retryAfterSeconds : undefined;
       void reply.header('retry-after', String(retryAfter ?? 1));
     }
-    if (error instanceof MethodNotAllowedError) void reply.header('allow', error.allow.join(', '));
+    if (error instanceof LedgerError) void reply.headers(error.responseHeaders());
     void reply
       .status(document.status)
       .header(CORRELATION_HEADER, request.id)

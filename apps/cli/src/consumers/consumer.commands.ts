@@ -2,6 +2,7 @@ import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { Command } from 'commander';
 import { createEventBridgeClient } from '@ledger/bus';
 import type { LedgerEnv } from '@ledger/config';
+import { UsageError } from '@ledger/errors';
 import type { LedgerStorage } from '@ledger/event-store';
 import { openLedgerStorage } from '@ledger/ledger';
 import type { Logger } from '@ledger/observability';
@@ -83,7 +84,7 @@ export function registerConsumerCommands(
         const consumer = buildConsumers({ storage, logger: logger(), eventBridge }).find(
           (c) => c.name === name,
         );
-        if (consumer === undefined) throw new RangeError(`No consumer is named "${name}"`);
+        if (consumer === undefined) throw new UsageError(`No consumer is named "${name}"`);
         const result = await redriveParked(
           consumer,
           new DynamoDbParkingLot(storage.dynamoDb, storage.tables.meta),

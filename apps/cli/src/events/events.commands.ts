@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { createDeadLetters, parseEventPattern, redriveDeadLetters } from '@ledger/bus';
 import type { LedgerEnv } from '@ledger/config';
+import { UsageError } from '@ledger/errors';
 import { cliEventBridge, cliStorage } from '../consumers/consumer.commands';
 
 export function registerEventCommands(program: Command, env: () => LedgerEnv): void {
@@ -25,12 +26,13 @@ export function registerEventCommands(program: Command, env: () => LedgerEnv): v
       const controller = new AbortController();
       process.once('SIGINT', () => controller.abort());
       const response = await fetch(url, { signal: controller.signal }).catch((error: unknown) => {
-        throw new RangeError(
+        throw new UsageError(
           `Cannot reach the local bus on LOCAL_BUS_PORT ${settings.localBusPort}: ${(error as Error).message}`,
+          { cause: error },
         );
       });
       if (!response.ok || response.body === null) {
-        throw new RangeError(`The local bus refused the tail: HTTP ${response.status}`);
+        throw new UsageError(`The local bus refused the tail: HTTP ${response.status}`);
       }
       console.error(`tailing ${url.origin}${options.pattern ? ` for ${options.pattern}` : ''}`);
       let buffer = '';

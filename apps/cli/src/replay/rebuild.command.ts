@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { ulid } from 'ulid';
 import type { LedgerEnv } from '@ledger/config';
+import { UsageError } from '@ledger/errors';
 import { DynamoDbPaymentDocuments, DynamoDbReadModelGenerations } from '@ledger/projections';
 import {
   DynamoDbReplayJobs,
@@ -163,7 +164,7 @@ async function create(jobs: DynamoDbReplayJobs, options: RebuildOptions): Promis
 async function resumable(jobs: DynamoDbReplayJobs, replayId: string): Promise<ReplayJob> {
   const job = await jobs.get(replayId);
   if (job === undefined || job.kind !== 'rebuild')
-    throw new RangeError(`No rebuild ${replayId} was found`);
-  if (job.status === 'completed') throw new RangeError(`Rebuild ${replayId} already completed`);
+    throw new UsageError(`No rebuild ${replayId} was found`);
+  if (job.status === 'completed') throw new UsageError(`Rebuild ${replayId} already completed`);
   return job;
 }

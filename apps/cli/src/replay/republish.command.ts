@@ -3,7 +3,7 @@ import { ulid } from 'ulid';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { createEventBridgeClient, ledgerTemplateRules } from '@ledger/bus';
 import type { LedgerEnv } from '@ledger/config';
-import { ValidationFailedError } from '@ledger/errors';
+import { UsageError, ValidationFailedError } from '@ledger/errors';
 import type { Logger } from '@ledger/observability';
 import {
   DynamoDbReplayJobs,
@@ -119,9 +119,9 @@ export function registerRepublishCommand(
         }
         process.exitCode = EXIT[status];
       } catch (error) {
-        // The CLI prints a known error's message only: put the individual problems in it.
+        // The CLI prints a usage error's message only: put the individual problems in it.
         if (error instanceof ValidationFailedError) {
-          throw new RangeError(`${error.message}: ${error.errors.join('; ')}`);
+          throw new UsageError(`${error.message}: ${error.errors.join('; ')}`, { cause: error });
         }
         throw error;
       } finally {
@@ -132,7 +132,7 @@ export function registerRepublishCommand(
 
 function newJob(options: RepublishCliOptions, rate: number | undefined): ReplayJob {
   if (options.rule === undefined) {
-    throw new RangeError('--rule is required (or --resume <replayId> to continue a republish)');
+    throw new UsageError('--rule is required (or --resume <replayId> to continue a republish)');
   }
   return newRepublishJob(
     {
@@ -158,17 +158,17 @@ async function resumableJob(
     (name) => options[name] !== undefined,
   );
   if (scoped.length > 0) {
-    throw new RangeError(
+    throw new UsageError(
       `--resume keeps the job's own scope; drop ${scoped.map(flagOf).join(', ')} (only --rate may change)`,
     );
   }
   const job = await jobs.get(replayId);
-  if (job === undefined) throw new RangeError(`No replay has the id ${replayId}`);
+  if (job === undefined) throw new UsageError(`No replay has the id ${replayId}`);
   if (job.kind !== 'republish') {
-    throw new RangeError(`Replay ${replayId} is a ${job.kind}, not a republish`);
+    throw new UsageError(`Replay ${replayId} is a ${job.kind}, not a republish`);
   }
   if (job.status === 'completed') {
-    throw new RangeError(`Replay ${replayId} already completed; there is nothing to resume`);
+    throw new UsageError(`Replay ${replayId} already completed; there is nothing to resume`);
   }
   if (job.status === 'running') {
     // A crash leaves the mark behind; so does a run still going in another terminal.
@@ -188,7 +188,7 @@ function rateOf(raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined;
   const rate = Number(raw);
   if (raw.trim() === '' || !Number.isFinite(rate) || rate <= 0 || rate > MAX_REPUBLISH_RATE) {
-    throw new RangeError(
+    throw new UsageError(
       `--rate must be a number of events per second in (0, ${MAX_REPUBLISH_RATE}]`,
     );
   }
@@ -203,7 +203,7 @@ function rateOf(raw: string | undefined): number | undefined {
 async function replayDelivery(env: LedgerEnv, dryRun: boolean): Promise<ReplayDelivery> {
   if (env.eventBridgeEndpoint === 'aws') {
     if (env.stackName === undefined) {
-      throw new RangeError(
+      throw new UsageError(
         'republish in AWS needs LEDGER_STACK_NAME: the stack whose rules and functions to use',
       );
     }
@@ -222,13 +222,14 @@ async function replayDelivery(env: LedgerEnv, dryRun: boolean): Promise<ReplayDe
 // Checked before a job is recorded, so a stopped stack does not leave a failed job behind.
 async function assertBusReachable(url: string, env: LedgerEnv): Promise<void> {
   const response = await fetch(`${url}/_control/stats`).catch((error: unknown) => {
-    throw new RangeError(
+    throw new UsageError(
       `Cannot reach the local bus at ${url} (LOCAL_BUS_PORT ${env.localBusPort}); is \`ledger start\` ` +
         `running? ${(error as Error).message}`,
+      { cause: error },
     );
   });
   await response.body?.cancel();
-  if (!response.ok) throw new RangeError(`${url} does not answer as the local bus does`);
+  if (!response.ok) throw new UsageError(`${url} does not answer as the local bus does`);
 }
 
 /** Calls `stop` on the first SIGINT or SIGTERM; a second one quits at once. Returns an unsubscribe. */

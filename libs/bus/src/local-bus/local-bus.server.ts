@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { LedgerError } from '@ledger/errors';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { parseEventPattern, type CompiledPattern } from '../pattern';
 import type { BusRule } from './template-rules';
@@ -47,9 +48,10 @@ const MAX_ENTRIES = 10;
 const MAX_REQUEST_BYTES = 256 * 1024;
 const JSON_1_1 = 'application/x-amz-json-1.1';
 
-class BusError extends Error {
+/** An answer of the local bus other than success; `code` is the AWS exception name it sends. */
+class BusError extends LedgerError {
   constructor(
-    readonly type: string,
+    readonly code: string,
     message: string,
     readonly status = 400,
   ) {
@@ -292,7 +294,7 @@ export async function startLocalBus(options: LocalBusOptions): Promise<RunningLo
     void reply
       .status(busError.status)
       .header('content-type', JSON_1_1)
-      .send({ __type: busError.type, message: busError.message });
+      .send({ __type: busError.code, message: busError.message });
   });
   app.post('/', async (request, reply) => {
     const target = String(request.headers['x-amz-target'] ?? '');

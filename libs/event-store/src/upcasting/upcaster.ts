@@ -1,3 +1,4 @@
+import { UpcastFailedError } from '../errors';
 import type { StoredEvent } from '../event';
 
 /**
@@ -70,7 +71,7 @@ function applyStep(
   try {
     next = step.upcast(data, event);
   } catch (error) {
-    throw new Error(
+    throw new UpcastFailedError(
       `Upcasting ${event.type} v${step.fromVersion} (${event.streamId} v${event.version}) failed`,
       { cause: error },
     );

@@ -1,3 +1,5 @@
+import { LedgerError } from '@ledger/errors';
+import { UpcastFailedError } from '../errors';
 import type { StoredEvent } from '../event';
 import { type Upcaster, UpcasterChain } from './upcaster';
 
@@ -150,6 +152,28 @@ describe('UpcasterChain', () => {
       expect(thrown).toBeInstanceOf(Error);
       expect((thrown as Error).message).toBe('Upcasting OrderPlaced v1 (acme#order#o1 v1) failed');
       expect((thrown as Error).cause).toStrictEqual(new Error('amount is missing'));
+    });
+
+    it('raises an UpcastFailedError, a LedgerError with a stable code', () => {
+      const failing: Upcaster = {
+        type: 'OrderPlaced',
+        fromVersion: 1,
+        toVersion: 2,
+        upcast: () => {
+          throw new Error('amount is missing');
+        },
+      };
+
+      let thrown: unknown;
+      try {
+        new UpcasterChain([failing]).upcast(stored('OrderPlaced', 1, {}));
+      } catch (error) {
+        thrown = error;
+      }
+
+      expect(thrown).toBeInstanceOf(UpcastFailedError);
+      expect(thrown).toBeInstanceOf(LedgerError);
+      expect(thrown).toMatchObject({ code: 'upcast_failed' });
     });
 
     it('refuses a step that returns no data object', () => {

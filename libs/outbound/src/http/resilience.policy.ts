@@ -17,6 +17,7 @@ import {
   retry,
   timeout,
 } from 'cockatiel';
+import { LedgerError } from '@ledger/errors';
 import { GatewayNetworkError, InvalidGatewayOptionsError } from '../gateway.errors';
 
 /**
@@ -135,10 +136,13 @@ export function planRetry(
  * Thrown by an attempt to ask the retry policy for another one after `delayMs`. It is the only
  * thing the retry policy handles: every other outcome is final and returned as a value.
  */
-export class RetryScheduledError extends Error {
+export class RetryScheduledError extends LedgerError {
+  readonly code = 'retry_scheduled';
+  // Internal to the adapter, like GatewayNetworkError: it never reaches an answer.
+  readonly status = 503;
+
   constructor(readonly delayMs: number) {
     super(`Retrying in ${delayMs} ms`);
-    this.name = 'RetryScheduledError';
   }
 }
 

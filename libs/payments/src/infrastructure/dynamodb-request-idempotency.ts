@@ -4,11 +4,8 @@ import {
   UpdateItemCommand,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import { translateStoreError } from '@ledger/event-store';
-import {
-  RequestInProgressError,
-  RequestKeyReusedError,
-} from '../request-idempotency/request-idempotency.errors';
+import { IdempotencyKeyReusedError, translateStoreError } from '@ledger/event-store';
+import { RequestInProgressError } from '../request-idempotency/request-idempotency.errors';
 import {
   escapeKeyPart,
   type BeginResult,
@@ -86,7 +83,12 @@ export class DynamoDbRequestIdempotency implements RequestIdempotency {
         return translateStoreError(error);
       }
       const existing = error.Item;
-      if (existing.requestHash?.S !== requestHash) throw new RequestKeyReusedError();
+      if (existing.requestHash?.S !== requestHash) {
+        throw new IdempotencyKeyReusedError(
+          key,
+          'This Idempotency-Key was already used with a different request',
+        );
+      }
       if (existing.status?.S === 'completed') {
         return {
           state: 'completed',

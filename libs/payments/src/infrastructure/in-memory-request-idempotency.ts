@@ -1,7 +1,5 @@
-import {
-  RequestInProgressError,
-  RequestKeyReusedError,
-} from '../request-idempotency/request-idempotency.errors';
+import { IdempotencyKeyReusedError } from '@ledger/event-store';
+import { RequestInProgressError } from '../request-idempotency/request-idempotency.errors';
 import {
   escapeKeyPart,
   type BeginResult,
@@ -54,7 +52,12 @@ export class InMemoryRequestIdempotency implements RequestIdempotency {
       (existing.lockedUntil ?? 0) < now &&
       existing.requestHash === requestHash;
     if (existing !== undefined && !takeOver) {
-      if (existing.requestHash !== requestHash) throw new RequestKeyReusedError();
+      if (existing.requestHash !== requestHash) {
+        throw new IdempotencyKeyReusedError(
+          key,
+          'This Idempotency-Key was already used with a different request',
+        );
+      }
       if (existing.status === 'completed') {
         return {
           state: 'completed',

@@ -2,7 +2,7 @@ import { type StoredEvent } from '@ledger/event-store';
 import { InMemoryEventStore } from '@ledger/event-store/in-memory';
 import { paymentStreamId } from '@ledger/ledger';
 import { InMemoryRequestIdempotency } from '../infrastructure/in-memory-request-idempotency';
-import { RequestKeyReusedError } from '../request-idempotency/request-idempotency.errors';
+import { IdempotencyKeyReusedError } from '@ledger/event-store';
 import { ReconcilePayment } from '../reconcile-payment/reconcile-payment.command';
 import { ReconcilePaymentHandler } from '../reconcile-payment/reconcile-payment.handler';
 import { RequestPayment } from '../request-payment/request-payment.command';
@@ -127,7 +127,7 @@ describe('The payment command handlers (in memory)', () => {
     it('refuses the same key with another body', async () => {
       await create('key-body');
 
-      await expect(create('key-body', 999)).rejects.toBeInstanceOf(RequestKeyReusedError);
+      await expect(create('key-body', 999)).rejects.toBeInstanceOf(IdempotencyKeyReusedError);
       expect(acme.sent('charge')).toHaveLength(1);
     });
   });

@@ -2,7 +2,8 @@
  * The contract of the `RequestIdempotency` port, run against every adapter (in memory as a unit
  * spec, DynamoDB Local as an int spec).
  */
-import { RequestInProgressError, RequestKeyReusedError } from './request-idempotency.errors';
+import { IdempotencyKeyReusedError } from '@ledger/event-store';
+import { RequestInProgressError } from './request-idempotency.errors';
 import { requestScope, type RequestIdempotency } from './request-idempotency.port';
 
 export interface RequestIdempotencyUnderTest {
@@ -56,7 +57,7 @@ export function describeRequestIdempotencyContract(
         ).rejects.toBeInstanceOf(RequestInProgressError);
         await expect(
           idempotency.begin(scope, 'busy', 'hash-b', 'pay_other'),
-        ).rejects.toBeInstanceOf(RequestKeyReusedError);
+        ).rejects.toBeInstanceOf(IdempotencyKeyReusedError);
       });
     });
 
@@ -105,7 +106,7 @@ export function describeRequestIdempotencyContract(
 
         await expect(
           idempotency.begin(scope, 'died-2', 'hash-b', 'pay_second'),
-        ).rejects.toBeInstanceOf(RequestKeyReusedError);
+        ).rejects.toBeInstanceOf(IdempotencyKeyReusedError);
       });
     });
 

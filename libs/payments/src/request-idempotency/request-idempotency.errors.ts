@@ -30,13 +30,3 @@ export class RequestInProgressError extends LedgerError {
     super('A request with this Idempotency-Key is still being processed; retry shortly');
   }
 }
-
-/** The key was used before with a different request body. */
-export class RequestKeyReusedError extends LedgerError {
-  readonly code = 'idempotency_key_reused';
-  readonly status = 422;
-
-  constructor() {
-    super('This Idempotency-Key was already used with a different request');
-  }
-}

@@ -19,7 +19,7 @@ export type BeginResult =
  */
 export interface RequestIdempotency {
   /**
-   * Claims the key. Throws RequestKeyReusedError for another request body, RequestInProgressError
+   * Claims the key. Throws IdempotencyKeyReusedError for another request body, RequestInProgressError
    * while the first run holds its lock.
    */
   begin(

@@ -6,6 +6,7 @@ import {
   type PaymentEvent,
   type PaymentState,
 } from '@ledger/ledger';
+import { StreamGapError } from './payment-view.errors';
 
 /** A payment's read-model document: the folded state and the last stream version applied. */
 export interface PaymentDocument {
@@ -51,9 +52,7 @@ export async function catchUp(
   let next = document;
   for (const event of [...missing, incoming]) {
     if (event.version !== (next?.version ?? 0) + 1) {
-      throw new Error(
-        `Stream ${incoming.streamId} is missing version ${(next?.version ?? 0) + 1} in the store`,
-      );
+      throw new StreamGapError(incoming.streamId, (next?.version ?? 0) + 1);
     }
     next = evolvePaymentDocument(next, event);
   }

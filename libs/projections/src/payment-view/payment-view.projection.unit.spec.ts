@@ -7,6 +7,7 @@ import {
   type PaymentCommand,
   type PaymentState,
 } from '@ledger/ledger';
+import { StreamGapError } from './payment-view.errors';
 import { catchUp, evolvePaymentDocument, type PaymentDocument } from './payment-view.projection';
 
 const STREAM = paymentStreamId('acme', 'pay_1');
@@ -159,6 +160,26 @@ describe('the payments projection', () => {
 
       expect(reads).toEqual([[2, 3]]);
       expect(document).toEqual(cleanFold(stream.slice(0, 4)));
+    });
+
+    it('refuses with a typed, retryable error when the store has a hole too', async () => {
+      const stream = streamOf([
+        commandOf('RequestPayment', { paymentId: 'pay_1', amount: 900, currency: 'EUR' }),
+        commandOf('ConcludeCharge', { outcome: 'succeeded', source: 'gateway_response' }),
+        commandOf('RequestRefund', { refundId: 'r1', amount: 100 }),
+      ]);
+      const last = stream[stream.length - 1];
+      const storeWithAHole = () => Promise.resolve(stream.slice(2, last.version - 1));
+
+      const folded = catchUp(cleanFold(stream.slice(0, 1)), last, storeWithAHole);
+
+      await expect(folded).rejects.toBeInstanceOf(StreamGapError);
+      await expect(folded).rejects.toMatchObject({
+        code: 'stream_gap',
+        status: 503,
+        streamId: STREAM,
+        missingVersion: 2,
+      });
     });
   });
 

@@ -3,6 +3,7 @@ import { parsePaymentStreamId } from '@ledger/ledger';
 import type { StreamConsumer } from '@ledger/stream-consumer';
 import { LivePaymentDocuments } from './live-payment-documents';
 import type { PaymentDocuments } from './payment-documents.port';
+import { ReadModelContentionError } from './payment-view.errors';
 import { catchUp } from './payment-view.projection';
 
 export const PROJECTOR = 'projector';
@@ -48,7 +49,7 @@ export class PaymentProjector implements StreamConsumer {
       if (next === undefined) return;
       if (await documents.put(next, current?.version ?? 0)) return;
     }
-    throw new Error(`The read model of ${event.streamId} kept moving; giving up for a retry`);
+    throw new ReadModelContentionError(event.streamId);
   }
 
   private async readRange(

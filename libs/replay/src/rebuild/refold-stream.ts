@@ -1,3 +1,4 @@
+import { ReadModelContentionError } from '@ledger/projections';
 import type { EventStore, StoredEvent } from '@ledger/event-store';
 import type {
   ProjectedDocument,
@@ -34,7 +35,10 @@ export async function refoldStream<TDocument extends ProjectedDocument>(
     if (current !== undefined && current.version > document.version) continue;
     if (await documents.put(document, current?.version ?? 0)) return;
   }
-  throw new Error(`The read model of ${streamId} kept moving during the rebuild`);
+  throw new ReadModelContentionError(
+    streamId,
+    `The read model of ${streamId} kept moving during the rebuild`,
+  );
 }
 
 /** Versions `from..to` of one stream, for a fold that found a gap. */

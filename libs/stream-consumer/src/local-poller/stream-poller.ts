@@ -13,6 +13,7 @@ import { BatchProcessor, type BatchProcessorOptions } from '../core/batch-proces
 import type { ParkingLot } from '../core/parking-lot.port';
 import type { ConsumerRecord, StreamConsumer } from '../core/stream-consumer';
 import type { CheckpointStore, ShardCheckpoint } from '../core/checkpoint-store.port';
+import { RecordNotParkedError, StreamNotEnabledError } from '../core/stream-consumer.errors';
 
 export interface StreamPollerOptions {
   consumer: StreamConsumer;
@@ -112,7 +113,7 @@ export class StreamPoller {
       );
       this.streamArn = Table?.LatestStreamArn;
       if (this.streamArn === undefined) {
-        throw new Error(`Table ${this.options.eventsTable} has no stream enabled`);
+        throw new StreamNotEnabledError(this.options.eventsTable);
       }
     }
     let exclusiveStartShardId: string | undefined;
@@ -183,7 +184,7 @@ export class StreamPoller {
       if (outcome.firstFailure !== undefined) {
         // Nothing after the last checkpoint is acknowledged: read again from there.
         state.iterator = undefined;
-        throw new Error(`consumer ${this.consumerName} could neither handle nor park a record`);
+        throw new RecordNotParkedError(this.consumerName);
       }
     }
     const lastSequence = raw.at(-1)?.dynamodb?.SequenceNumber;

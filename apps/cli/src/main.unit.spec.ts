@@ -1,0 +1,57 @@
+import { Command } from 'commander';
+import { UsageError } from '@ledger/errors';
+import { parseIsoOption } from './replay/replay-options';
+import { runCli } from './main';
+
+describe('the ledger CLI', () => {
+  let printed: string[];
+  let exitCodeBefore: typeof process.exitCode;
+
+  beforeEach(() => {
+    printed = [];
+    exitCodeBefore = process.exitCode;
+    jest.spyOn(console, 'error').mockImplementation((...args: unknown[]) => {
+      printed.push(args.map(String).join(' '));
+    });
+  });
+
+  afterEach(() => {
+    jest.restoreAllMocks();
+    process.exitCode = exitCodeBefore;
+  });
+
+  describe('when a command is used wrongly', () => {
+    it('prints one line naming the mistake and exits 1', async () => {
+      await runCli(['node', 'ledger', 'replay', 'republish', '--rule', 'Any.Rule', '--rate', '0']);
+
+      expect(printed).toEqual([expect.stringMatching(/^ledger: --rate must be a number/)]);
+      expect(printed[0]).not.toContain('\n');
+      expect(process.exitCode).toBe(1);
+    });
+
+    it('raises a UsageError for an option it cannot read', () => {
+      const act = () => parseIsoOption('--from', 'last tuesday');
+
+      expect(act).toThrow(UsageError);
+      expect(act).toThrow('--from must be an ISO-8601 time, got "last tuesday"');
+    });
+  });
+
+  describe('when a command hits a bug', () => {
+    it('prints the error with its stack, not as a user error, and exits 1', async () => {
+      const program = new Command('ledger');
+      program.command('planted').action(() => {
+        // A real bug of the kind a usage error once hid: formatting an invalid date.
+        new Date(Number.NaN).toISOString();
+      });
+
+      await runCli(['node', 'ledger', 'planted'], program);
+
+      expect(printed).toHaveLength(1);
+      expect(printed[0]).toContain('unexpected error');
+      expect(printed[0]).toContain('RangeError: Invalid time value');
+      expect(printed[0]).toMatch(/\n\s+at .*main\.unit\.spec\.ts/);
+      expect(process.exitCode).toBe(1);
+    });
+  });
+});
