@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { request } from 'undici';
+import { loadLedgerConfig, repoRoot } from '@ledger/config';
 import type { LedgerStorage } from '@ledger/event-store';
 import { createVerifier, signFor, type SchemeName } from '@ledger/webhooks';
 import { engineStorage, eventItems } from './support/engine-client';
@@ -24,12 +26,13 @@ const API_KEYS = ['local-dev-key-acme', 'local-dev-key-globex'];
 const SANDBOX_SECRET = 'whsec_bG9jYWwtZGV2LW9ubHktbm90LWEtcmVhbC1zZWNyZXQ=';
 const SIMPLE_SECRET = 'local-dev-only-not-a-real-secret';
 /** The committed configuration's providers, to verify again every delivery the service stored. */
-const PROVIDERS: Record<string, { scheme: SchemeName; secret: string }> = {
-  sandbox: { scheme: 'standard-webhooks', secret: SANDBOX_SECRET },
-  'stripe-test': { scheme: 'stripe', secret: 'whsec_local_dev_only_not_a_real_secret' },
-  'github-test': { scheme: 'github', secret: SIMPLE_SECRET },
-  simple: { scheme: 'hmac-sha256', secret: SIMPLE_SECRET },
-};
+/** Every provider of the committed configuration the service runs on, with its scheme and secret. */
+const PROVIDERS: Record<string, { scheme: SchemeName; secret: string }> = Object.fromEntries(
+  loadLedgerConfig(join(repoRoot(), 'ledger.config.yaml')).providers.map((provider) => [
+    provider.name,
+    { scheme: provider.scheme, secret: provider.secrets[0] },
+  ]),
+);
 
 const sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
 
@@ -505,6 +508,7 @@ describe('hostile input against the running service (fuzz)', () => {
       };
       const bytes = Buffer.from(data.body);
       const provider = PROVIDERS[data.provider];
+      expect(provider).toBeDefined();
       const verifier = createVerifier(provider.scheme, {
         secrets: [provider.secret],
         toleranceSeconds: 300,
