@@ -81,57 +81,41 @@ export async function startLocalBus(options: LocalBusOptions): Promise<RunningLo
   }));
   const targets = new Map((options.targets ?? []).map((t) => [t.name, t]));
   const queues = new Map<string, Promise<unknown>>();
-  const backingOff = new Set<string>();
   const failures: FailureRule[] = [];
   const tails = new Set<{ pattern?: CompiledPattern; reply: FastifyReply }>();
   let stats = emptyStats();
 
   /**
-   * Queues `event` for `target`. `done` resolves true once handled, false once dropped after the
-   * retries; `tried` once the first attempt is over, however it went (a PutEvents answers then, as
-   * EventBridge accepts an entry without waiting out its target's retries).
+   * Queues `event` for `target`; resolves once it was handled (`delivered`), given up after the
+   * retry policy (`dropped`), or cut short because the bus is stopping (`stopped`).
    */
-  const deliver = (
-    target: BusTarget,
-    event: BusEnvelope,
-  ): { tried: Promise<void>; done: Promise<boolean> } => {
+  const deliver = (target: BusTarget, event: BusEnvelope): Promise<DeliveryEnd> => {
     const previous = queues.get(target.name) ?? Promise.resolve();
     const acceptedAt = Date.now();
-    let firstAttemptOver!: () => void;
-    const tried = new Promise<void>((resolve) => (firstAttemptOver = resolve));
-    // Behind a target that is backing off, the entry is accepted now and waits its turn.
-    if (backingOff.has(target.name)) firstAttemptOver();
-    const next = previous.then(async () => {
+    const next = previous.then(async (): Promise<DeliveryEnd> => {
       for (let attempt = 1; ; attempt++) {
         try {
           await target.handle(event);
           stats.deliveries[target.name] = (stats.deliveries[target.name] ?? 0) + 1;
-          backingOff.delete(target.name);
-          firstAttemptOver();
-          return true;
+          return 'delivered';
         } catch (error) {
           stats.deliveryFailures[target.name] = (stats.deliveryFailures[target.name] ?? 0) + 1;
-          firstAttemptOver();
           const delayMs = Math.min(maxMs, initialMs * 2 ** (attempt - 1));
-          const giveUp =
-            attempt >= attempts ||
-            Date.now() + delayMs - acceptedAt > maxEventAgeMs ||
-            stopping.signal.aborted;
+          const giveUp = attempt >= attempts || Date.now() + delayMs - acceptedAt > maxEventAgeMs;
           log(giveUp ? 'event dropped after repeated target failures' : 'target failed; retrying', {
             target: target.name,
             eventId: event.id,
             attempt,
             error: error instanceof Error ? error.message : String(error),
           });
-          if (giveUp) return false;
-          backingOff.add(target.name);
+          if (giveUp) return 'dropped';
           const waited = await sleep(delayMs, true, { signal: stopping.signal }).catch(() => false);
-          if (!waited) return false;
+          if (!waited) return 'stopped';
         }
       }
     });
     queues.set(target.name, next);
-    return { tried, done: next };
+    return next;
   };
 
   const deliverTo = async (ruleName: string, envelope: BusEnvelope): Promise<void> => {
@@ -156,8 +140,8 @@ export async function startLocalBus(options: LocalBusOptions): Promise<RunningLo
         404,
       );
     }
-    const delivered = await Promise.all(running.map((target) => deliver(target, envelope).done));
-    if (delivered.includes(false)) {
+    const delivered = await Promise.all(running.map((target) => deliver(target, envelope)));
+    if (delivered.some((end) => end !== 'delivered')) {
       throw new BusError(
         'TargetDeliveryFailed',
         `A target of rule ${ruleName} failed event ${envelope.id} after ${attempts} attempts`,
@@ -180,11 +164,12 @@ export async function startLocalBus(options: LocalBusOptions): Promise<RunningLo
 
   /**
    * Unlike EventBridge, which stores an accepted event durably before delivering it, this bus lives
-   * in the ledger's own process: it answers PutEvents only once the targets had the events, so a
-   * crash never loses an event the publisher already counts as sent (it is sent again instead).
+   * in the ledger's own process: it answers PutEvents only once the targets had the events (after
+   * their retries), so a crash or a stop never loses an event the publisher already counts as sent
+   * (it is sent again instead).
    */
   const putEvents = async (body: Record<string, unknown>) => {
-    const deliveries: Promise<void>[] = [];
+    const deliveries: Promise<DeliveryEnd>[] = [];
     const entries = body.Entries;
     if (!Array.isArray(entries) || entries.length === 0 || entries.length > MAX_ENTRIES) {
       throw new BusError('ValidationException', `Entries must hold 1 to ${MAX_ENTRIES} entries`);
@@ -230,7 +215,7 @@ export async function startLocalBus(options: LocalBusOptions): Promise<RunningLo
         if (rule.eventBusName !== bus || !pattern.matches(envelope)) continue;
         for (const name of rule.targets) {
           const target = targets.get(name);
-          if (target !== undefined) deliveries.push(deliver(target, envelope).tried);
+          if (target !== undefined) deliveries.push(deliver(target, envelope));
         }
       }
       for (const tail of tails) {
@@ -240,7 +225,10 @@ export async function startLocalBus(options: LocalBusOptions): Promise<RunningLo
       }
       return { EventId: envelope.id };
     });
-    await Promise.all(deliveries);
+    // Stopped before its targets had it: the publisher must send it again (to the next bus).
+    if ((await Promise.all(deliveries)).includes('stopped')) {
+      throw new BusError('ServiceUnavailable', 'The bus stopped before delivering the events', 503);
+    }
     return { FailedEntryCount: results.filter((r) => 'ErrorCode' in r).length, Entries: results };
   };
 
@@ -367,6 +355,8 @@ export async function startLocalBus(options: LocalBusOptions): Promise<RunningLo
     },
   };
 }
+
+type DeliveryEnd = 'delivered' | 'dropped' | 'stopped';
 
 function parseDetail(detail: unknown): Record<string, unknown> | undefined {
   if (typeof detail !== 'string') return undefined;
