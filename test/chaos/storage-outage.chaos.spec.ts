@@ -188,6 +188,8 @@ describe('chaos: DynamoDB Local stopped mid-run', () => {
     expect(acknowledged).toHaveLength(sequence);
     expect(created.status).toBe(201);
     expect(payment.status).toBe('succeeded');
-    expect(projected).toMatchObject({ status: 'succeeded', version: payment.version });
+    // Projected at least at the command's version: the sandbox's webhook may already be linked.
+    expect(projected.status).toBe('succeeded');
+    expect(projected.version).toBeGreaterThanOrEqual(payment.version);
   });
 });
