@@ -1,0 +1,6 @@
+/**
+ * The replay lib's AWS adapters: imported as `@ledger/replay/aws` by composition roots only. The port
+ * entry (`@ledger/replay`) holds no AWS SDK import.
+ */
+export * from './infrastructure/dynamodb-replay-jobs';
+export * from './republish/lambda.delivery';

@@ -1,0 +1,7 @@
+/**
+ * The stream-consumer lib's AWS adapters: imported as `@ledger/stream-consumer/aws` by composition roots only. The port
+ * entry (`@ledger/stream-consumer`) holds no AWS SDK import.
+ */
+export * from './infrastructure/dynamodb-parking-lot';
+export * from './infrastructure/dynamodb-checkpoint-store';
+export * from './infrastructure/streams-client';
