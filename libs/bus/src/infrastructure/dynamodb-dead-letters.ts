@@ -1,11 +1,11 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
-  DeleteItemCommand,
-  PutItemCommand,
+  DeleteCommand,
+  PutCommand,
   QueryCommand,
-  type DynamoDBClient,
-} from '@aws-sdk/client-dynamodb';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { translateStoreError } from '@ledger/event-store';
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import { documentClientFor } from '@ledger/event-store/aws';
 import type { DeadLetter, DeadLetters } from '../dead-letters/dead-letters.port';
 
 const PARTITION = 'dead-letters#publisher';
@@ -17,50 +17,35 @@ export class DynamoDbDeadLetters implements DeadLetters {
     private readonly table: string,
   ) {}
 
+  private get documents(): DynamoDBDocumentClient {
+    return documentClientFor(this.client);
+  }
+
   async put(letter: DeadLetter): Promise<void> {
-    await this.client
-      .send(
-        new PutItemCommand({
-          TableName: this.table,
-          Item: marshall(
-            { pk: PARTITION, sk: letter.id, ...letter },
-            { removeUndefinedValues: true },
-          ),
-        }),
-      )
-      .catch(translateStoreError);
+    await this.documents.send(
+      new PutCommand({ TableName: this.table, Item: { pk: PARTITION, sk: letter.id, ...letter } }),
+    );
   }
 
   async list(limit = 100): Promise<DeadLetter[]> {
-    const { Items } = await this.client
-      .send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': { S: PARTITION } },
-          ConsistentRead: true,
-          Limit: limit,
-        }),
-      )
-      .catch(translateStoreError);
+    const { Items } = await this.documents.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': PARTITION },
+        ConsistentRead: true,
+        Limit: limit,
+      }),
+    );
     return (Items ?? []).map((item) => {
-      const {
-        pk: _pk,
-        sk: _sk,
-        ...letter
-      } = unmarshall(item) as DeadLetter & { pk: string; sk: string };
+      const { pk: _pk, sk: _sk, ...letter } = item as DeadLetter & { pk: string; sk: string };
       return letter;
     });
   }
 
   async remove(id: string): Promise<void> {
-    await this.client
-      .send(
-        new DeleteItemCommand({
-          TableName: this.table,
-          Key: { pk: { S: PARTITION }, sk: { S: id } },
-        }),
-      )
-      .catch(translateStoreError);
+    await this.documents.send(
+      new DeleteCommand({ TableName: this.table, Key: { pk: PARTITION, sk: id } }),
+    );
   }
 }

@@ -1,14 +1,19 @@
 import {
   ConditionalCheckFailedException,
   PutItemCommand,
-  QueryCommand,
-  type QueryCommandOutput,
   TransactWriteItemsCommand,
   TransactionCanceledException,
   type AttributeValue,
   type DynamoDBClient,
   type TransactWriteItem,
 } from '@aws-sdk/client-dynamodb';
+import {
+  PutCommand,
+  QueryCommand,
+  paginateQuery,
+  type DynamoDBDocumentClient,
+  type QueryCommandOutput,
+} from '@aws-sdk/lib-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { ExponentialBackoff, handleWhen, retry } from 'cockatiel';
 import { ulid } from 'ulid';
@@ -31,8 +36,8 @@ import {
   timeIndexPartition,
 } from '../time-index/time-index';
 import { checkSizes, hashPayload, laterOf, validateAppend } from './append-rules';
-import { translateStoreError } from './dynamodb-errors';
-import { fromEventItem, toEventItem } from './event-item.mapper';
+import { documentClientFor } from './document-client';
+import { fromEventDocument, toEventItem } from './event-item.mapper';
 import { itemSizeBytes } from './item-size';
 import { TIME_INDEX_NAME, type LedgerTables } from './tables';
 import type { UpcasterChain } from '../upcasting/upcaster';
@@ -68,9 +73,15 @@ const isTransactionConflict = (error: Error): boolean =>
  * writers can never both write version n; a single event without an idempotency key is one
  * PutItem, anything more is one TransactWriteItems. The same table's time index is the global
  * event log.
+ *
+ * Event items are marshalled by hand (`toEventItem`): their size is checked on that shape before
+ * anything is written, so the append path sends it as it is on the plain client instead of
+ * marshalling it a second time. Everything else goes through the shared document client; both
+ * share its one translation of store errors.
  */
 export class DynamoDbEventStore implements EventStore, GlobalEventLog {
   private readonly client: DynamoDBClient;
+  private readonly documents: DynamoDBDocumentClient;
   private readonly tables: LedgerTables;
   private readonly clock: () => Date;
   private readonly newEventId: () => string;
@@ -84,6 +95,7 @@ export class DynamoDbEventStore implements EventStore, GlobalEventLog {
 
   constructor(options: DynamoDbEventStoreOptions) {
     this.client = options.client;
+    this.documents = documentClientFor(options.client);
     this.tables = options.tables;
     this.clock = options.clock ?? (() => new Date());
     this.newEventId = options.newEventId ?? (() => ulid());
@@ -136,30 +148,26 @@ export class DynamoDbEventStore implements EventStore, GlobalEventLog {
       );
       return { created: true, event: { ...stored, position: String(item.tsk.S) } };
     } catch (error) {
+      // The document client leaves a failed condition's old image as DynamoDB returned it.
       if (error instanceof ConditionalCheckFailedException && error.Item !== undefined) {
-        return { created: false, existing: this.decode(error.Item) };
+        return { created: false, existing: this.decode(unmarshall(error.Item)) };
       }
-      return translateStoreError(error);
+      throw error;
     }
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<StreamPage> {
     const fromVersion = options.fromVersion ?? 1;
     const limit = Math.min(Math.max(options.limit ?? 100, 1), 1000);
-    const output = await this.client
-      .send(
-        new QueryCommand({
-          TableName: this.tables.events,
-          KeyConditionExpression: 'pk = :pk AND sk >= :from',
-          ExpressionAttributeValues: {
-            ':pk': { S: streamId },
-            ':from': { N: String(fromVersion) },
-          },
-          ConsistentRead: true,
-          Limit: limit,
-        }),
-      )
-      .catch(translateStoreError);
+    const output = await this.documents.send(
+      new QueryCommand({
+        TableName: this.tables.events,
+        KeyConditionExpression: 'pk = :pk AND sk >= :from',
+        ExpressionAttributeValues: { ':pk': streamId, ':from': fromVersion },
+        ConsistentRead: true,
+        Limit: limit,
+      }),
+    );
     const events = (output.Items ?? []).map((item) => this.decode(item));
     const last = events.at(-1);
     return {
@@ -178,22 +186,20 @@ export class DynamoDbEventStore implements EventStore, GlobalEventLog {
   }
 
   async readHead(streamId: string): Promise<StreamHead | undefined> {
-    const output = await this.client
-      .send(
-        new QueryCommand({
-          TableName: this.tables.events,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': { S: streamId } },
-          ProjectionExpression: 'sk, recordedAt',
-          ScanIndexForward: false,
-          ConsistentRead: true,
-          Limit: 1,
-        }),
-      )
-      .catch(translateStoreError);
+    const output = await this.documents.send(
+      new QueryCommand({
+        TableName: this.tables.events,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': streamId },
+        ProjectionExpression: 'sk, recordedAt',
+        ScanIndexForward: false,
+        ConsistentRead: true,
+        Limit: 1,
+      }),
+    );
     const item = output.Items?.[0];
     return item
-      ? { version: Number(item.sk.N), recordedAt: item.recordedAt.S as string }
+      ? { version: Number(item.sk), recordedAt: item.recordedAt as string }
       : undefined;
   }
 
@@ -328,29 +334,28 @@ export class DynamoDbEventStore implements EventStore, GlobalEventLog {
         ? {}
         : {
             FilterExpression: 'begins_with(pk, :tenant)',
-            ExpressionAttributeValues: { ':tenant': { S: `${tenantId}#` } },
+            ExpressionAttributeValues: { ':tenant': `${tenantId}#` },
           };
-    const query = (startKey?: Record<string, AttributeValue>): Promise<QueryCommandOutput> => {
-      const output = this.client
-        .send(
-          new QueryCommand({
-            TableName: this.tables.events,
-            IndexName: TIME_INDEX_NAME,
-            KeyConditionExpression: 'tix = :p AND tsk BETWEEN :lo AND :hi',
-            ...(tenantFilter.FilterExpression && {
-              FilterExpression: tenantFilter.FilterExpression,
-            }),
-            ExpressionAttributeValues: {
-              ':p': { S: partition },
-              ':lo': { S: lower },
-              ':hi': { S: upper },
-              ...tenantFilter.ExpressionAttributeValues,
-            },
-            ...page,
-            ExclusiveStartKey: startKey,
+    // Not the SDK's paginator: it would only ask for the next page once this one is handled.
+    const query = (startKey?: Record<string, unknown>): Promise<QueryCommandOutput> => {
+      const output = this.documents.send(
+        new QueryCommand({
+          TableName: this.tables.events,
+          IndexName: TIME_INDEX_NAME,
+          KeyConditionExpression: 'tix = :p AND tsk BETWEEN :lo AND :hi',
+          ...(tenantFilter.FilterExpression && {
+            FilterExpression: tenantFilter.FilterExpression,
           }),
-        )
-        .catch(translateStoreError);
+          ExpressionAttributeValues: {
+            ':p': partition,
+            ':lo': lower,
+            ':hi': upper,
+            ...tenantFilter.ExpressionAttributeValues,
+          },
+          ...page,
+          ExclusiveStartKey: startKey,
+        }),
+      );
       // A read-ahead the caller abandons (it stopped iterating) must not become an unhandled
       // rejection; awaiting it still throws.
       output.catch(() => undefined);
@@ -364,9 +369,9 @@ export class DynamoDbEventStore implements EventStore, GlobalEventLog {
     }
   }
 
-  /** An events-table item as readers see it: in the current shape of its type. */
-  private decode(item: Record<string, AttributeValue>): StoredEvent {
-    const event = fromEventItem(item);
+  /** An events-table item (as the document client reads it) in the current shape of its type. */
+  private decode(item: Record<string, unknown>): StoredEvent {
+    const event = fromEventDocument(item);
     return this.upcasters === undefined ? event : this.upcasters.upcast(event);
   }
 
@@ -374,26 +379,22 @@ export class DynamoDbEventStore implements EventStore, GlobalEventLog {
   private async bucketsBetween(from: string | undefined, to: string): Promise<string[]> {
     if (from !== undefined && from >= to) return [];
     const days: string[] = [];
-    let startKey: Record<string, AttributeValue> | undefined;
-    do {
-      const output = await this.client
-        .send(
-          new QueryCommand({
-            TableName: this.tables.meta,
-            KeyConditionExpression: 'pk = :pk AND sk BETWEEN :lo AND :hi',
-            ExpressionAttributeValues: {
-              ':pk': { S: TIME_BUCKETS_PK },
-              ':lo': { S: from === undefined ? '0000-00-00' : dayOf(from) },
-              ':hi': { S: dayOf(to) },
-            },
-            ConsistentRead: true,
-            ExclusiveStartKey: startKey,
-          }),
-        )
-        .catch(translateStoreError);
-      for (const item of output.Items ?? []) days.push(item.sk.S as string);
-      startKey = output.LastEvaluatedKey;
-    } while (startKey !== undefined);
+    const pages = paginateQuery(
+      { client: this.documents },
+      {
+        TableName: this.tables.meta,
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :lo AND :hi',
+        ExpressionAttributeValues: {
+          ':pk': TIME_BUCKETS_PK,
+          ':lo': from === undefined ? '0000-00-00' : dayOf(from),
+          ':hi': dayOf(to),
+        },
+        ConsistentRead: true,
+      },
+    );
+    for await (const page of pages) {
+      for (const item of page.Items ?? []) days.push(item.sk as string);
+    }
     return days;
   }
 
@@ -401,17 +402,12 @@ export class DynamoDbEventStore implements EventStore, GlobalEventLog {
   private registerBucket(day: string): Promise<void> {
     let registered = this.knownBuckets.get(day);
     if (registered === undefined) {
-      registered = this.client
-        .send(
-          new PutItemCommand({
-            TableName: this.tables.meta,
-            Item: { pk: { S: TIME_BUCKETS_PK }, sk: { S: day } },
-          }),
-        )
+      registered = this.documents
+        .send(new PutCommand({ TableName: this.tables.meta, Item: { pk: TIME_BUCKETS_PK, sk: day } }))
         .then(() => undefined)
         .catch((error: unknown) => {
           this.knownBuckets.delete(day);
-          return translateStoreError(error);
+          throw error;
         });
       this.knownBuckets.set(day, registered);
     }
@@ -467,7 +463,7 @@ export class DynamoDbEventStore implements EventStore, GlobalEventLog {
       if (error instanceof ConditionalCheckFailedException) {
         throw await this.conflict(streamId, expectedVersion, error);
       }
-      translateStoreError(error);
+      throw error;
     }
   }
 
@@ -513,7 +509,7 @@ export class DynamoDbEventStore implements EventStore, GlobalEventLog {
       );
       return result;
     } catch (error) {
-      if (!(error instanceof TransactionCanceledException)) translateStoreError(error);
+      if (!(error instanceof TransactionCanceledException)) throw error;
       const reasons = error.CancellationReasons ?? [];
       if (idempotencyKey !== undefined && reasons[0]?.Code === 'ConditionalCheckFailed') {
         return this.duplicateOf(idempotencyKey, payloadHash, reasons[0].Item);

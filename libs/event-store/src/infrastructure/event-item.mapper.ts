@@ -39,9 +39,14 @@ export function toEventItem(event: Omit<StoredEvent, 'position'>): Record<string
   });
 }
 
-/** Decodes an events-table item, from a read or from a DynamoDB stream record's NewImage. */
+/** Decodes an events-table item, from a DynamoDB stream record's NewImage or a failed condition. */
 export function fromEventItem(item: Record<string, AttributeValue>): StoredEvent {
-  const plain = unmarshall(item) as EventItem;
+  return fromEventDocument(unmarshall(item));
+}
+
+/** Decodes an events-table item as the document client reads it (plain values). */
+export function fromEventDocument(document: Record<string, unknown>): StoredEvent {
+  const plain = document as unknown as EventItem;
   return {
     streamId: plain.pk,
     version: Number(plain.sk),

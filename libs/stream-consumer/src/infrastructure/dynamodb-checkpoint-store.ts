@@ -1,11 +1,10 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
-  PutItemCommand,
-  QueryCommand,
-  type AttributeValue,
-  type DynamoDBClient,
-} from '@aws-sdk/client-dynamodb';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { translateStoreError } from '@ledger/event-store';
+  PutCommand,
+  paginateQuery,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import { documentClientFor } from '@ledger/event-store/aws';
 import type { CheckpointStore, ShardCheckpoint } from '../core/checkpoint-store.port';
 
 const partitionOf = (consumer: string): string => `consumer#${consumer}#checkpoint`;
@@ -18,29 +17,27 @@ export class DynamoDbCheckpointStore implements CheckpointStore {
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
+  private get documents(): DynamoDBDocumentClient {
+    return documentClientFor(this.client);
+  }
+
   async load(consumer: string): Promise<Map<string, ShardCheckpoint>> {
     const checkpoints = new Map<string, ShardCheckpoint>();
-    let startKey: Record<string, AttributeValue> | undefined;
-    do {
-      const output = await this.client
-        .send(
-          new QueryCommand({
-            TableName: this.table,
-            KeyConditionExpression: 'pk = :pk',
-            ExpressionAttributeValues: { ':pk': { S: partitionOf(consumer) } },
-            ConsistentRead: true,
-            ExclusiveStartKey: startKey,
-          }),
-        )
-        .catch(translateStoreError);
-      for (const item of output.Items ?? []) {
-        const { shardId, sequenceNumber, finished, updatedAt } = unmarshall(
-          item,
-        ) as ShardCheckpoint;
+    const pages = paginateQuery(
+      { client: this.documents },
+      {
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': partitionOf(consumer) },
+        ConsistentRead: true,
+      },
+    );
+    for await (const page of pages) {
+      for (const item of page.Items ?? []) {
+        const { shardId, sequenceNumber, finished, updatedAt } = item as ShardCheckpoint;
         checkpoints.set(shardId, { shardId, sequenceNumber, finished, updatedAt });
       }
-      startKey = output.LastEvaluatedKey;
-    } while (startKey !== undefined);
+    }
     return checkpoints;
   }
 
@@ -49,17 +46,12 @@ export class DynamoDbCheckpointStore implements CheckpointStore {
     checkpoint: Omit<ShardCheckpoint, 'updatedAt'>,
   ): Promise<ShardCheckpoint> {
     const saved = { ...checkpoint, updatedAt: this.clock().toISOString() };
-    await this.client
-      .send(
-        new PutItemCommand({
-          TableName: this.table,
-          Item: marshall(
-            { pk: partitionOf(consumer), sk: checkpoint.shardId, ...saved },
-            { removeUndefinedValues: true },
-          ),
-        }),
-      )
-      .catch(translateStoreError);
+    await this.documents.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: { pk: partitionOf(consumer), sk: checkpoint.shardId, ...saved },
+      }),
+    );
     return saved;
   }
 }

@@ -1,11 +1,12 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
-  DeleteItemCommand,
-  PutItemCommand,
+  DeleteCommand,
+  PutCommand,
   QueryCommand,
-  type DynamoDBClient,
-} from '@aws-sdk/client-dynamodb';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { translateStoreError, type StoredEvent } from '@ledger/event-store';
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import type { StoredEvent } from '@ledger/event-store';
+import { documentClientFor } from '@ledger/event-store/aws';
 import type { ParkedRecord, ParkingLot } from '../core/parking-lot.port';
 
 const partitionOf = (consumer: string): string => `consumer#${consumer}#parked`;
@@ -19,46 +20,41 @@ export class DynamoDbParkingLot implements ParkingLot {
     private readonly table: string,
   ) {}
 
+  private get documents(): DynamoDBDocumentClient {
+    return documentClientFor(this.client);
+  }
+
   async park(record: ParkedRecord): Promise<void> {
-    await this.client
-      .send(
-        new PutItemCommand({
-          TableName: this.table,
-          Item: marshall(
-            { pk: partitionOf(record.consumer), sk: sortKeyOf(record.event), ...record },
-            { removeUndefinedValues: true },
-          ),
-        }),
-      )
-      .catch(translateStoreError);
+    await this.documents.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: { pk: partitionOf(record.consumer), sk: sortKeyOf(record.event), ...record },
+      }),
+    );
   }
 
   async list(consumer: string, limit = 100): Promise<ParkedRecord[]> {
-    const output = await this.client
-      .send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': { S: partitionOf(consumer) } },
-          ConsistentRead: true,
-          Limit: limit,
-        }),
-      )
-      .catch(translateStoreError);
+    const output = await this.documents.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': partitionOf(consumer) },
+        ConsistentRead: true,
+        Limit: limit,
+      }),
+    );
     return (output.Items ?? []).map((item) => {
-      const { consumer: name, event, error, attempts, parkedAt } = unmarshall(item) as ParkedRecord;
+      const { consumer: name, event, error, attempts, parkedAt } = item as ParkedRecord;
       return { consumer: name, event, error, attempts, parkedAt };
     });
   }
 
   async release(consumer: string, event: StoredEvent): Promise<void> {
-    await this.client
-      .send(
-        new DeleteItemCommand({
-          TableName: this.table,
-          Key: marshall({ pk: partitionOf(consumer), sk: sortKeyOf(event) }),
-        }),
-      )
-      .catch(translateStoreError);
+    await this.documents.send(
+      new DeleteCommand({
+        TableName: this.table,
+        Key: { pk: partitionOf(consumer), sk: sortKeyOf(event) },
+      }),
+    );
   }
 }
