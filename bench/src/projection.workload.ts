@@ -4,8 +4,8 @@ import {
   ConditionalCheckFailedException,
   GetItemCommand,
   UpdateItemCommand,
+  DynamoDBClient,
   type AttributeValue,
-  type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { itemSizeBytes, type LedgerStorage, type StoredEvent } from '@ledger/event-store';
 import {
@@ -106,22 +106,29 @@ export class RawDocumentWriter implements StreamConsumer {
 }
 
 /**
- * The item the projector's documents adapter writes for `document`: its own put, run against a
- * client that only captures the request. Whatever the adapter's key and attribute layout, the
- * raw side writes exactly the same item.
+ * The item the projector's documents adapter writes for `document`: its own put, run on a client
+ * whose request stops once marshalled (nothing is sent) and is captured there. Whatever the
+ * adapter's key and attribute layout, the raw side writes exactly the same item.
  */
 export async function projectorItem(
   table: string,
   document: PaymentDocument,
 ): Promise<DocumentItem> {
   let captured: DocumentItem | undefined;
-  const capturing = {
-    send: (command: { input: { Item?: DocumentItem } }) => {
-      captured = command.input.Item;
-      return Promise.resolve({});
+  const capturing = new DynamoDBClient({
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'capture', secretAccessKey: 'capture' },
+  });
+  // The build step comes after serialisation, so the input it sees is the marshalled one.
+  capturing.middlewareStack.add(
+    () => (args) => {
+      captured = (args.input as { Item?: DocumentItem }).Item;
+      return Promise.resolve({ output: { $metadata: {} }, response: {} });
     },
-  } as unknown as DynamoDBClient;
+    { step: 'build', priority: 'high', name: 'captureProjectorItem' },
+  );
   await new DynamoDbPaymentDocuments(capturing, table).put(document, document.version - 1);
+  capturing.destroy();
   if (captured === undefined) throw new Error('The documents adapter wrote no item');
   return captured;
 }

@@ -1,10 +1,6 @@
-import {
-  ConditionalCheckFailedException,
-  PutItemCommand,
-  QueryCommand,
-  type DynamoDBClient,
-} from '@aws-sdk/client-dynamodb';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { documentClientFor } from '@ledger/event-store/aws';
 import type { Receipt } from './receipt';
 
 /**
@@ -19,20 +15,21 @@ export class ReceiptStore {
     private readonly table: string,
   ) {}
 
+  private get documents(): DynamoDBDocumentClient {
+    return documentClientFor(this.client);
+  }
+
   /** True when the receipt was new, false for a duplicate delivery. */
   async addOnce(receipt: Receipt): Promise<boolean> {
     try {
-      await this.client.send(
-        new PutItemCommand({
+      await this.documents.send(
+        new PutCommand({
           TableName: this.table,
-          Item: marshall(
-            {
-              pk: `receipts#${receipt.tenantId}#${receipt.paymentId}`,
-              sk: receipt.eventId,
-              ...receipt,
-            },
-            { removeUndefinedValues: true },
-          ),
+          Item: {
+            pk: `receipts#${receipt.tenantId}#${receipt.paymentId}`,
+            sk: receipt.eventId,
+            ...receipt,
+          },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
@@ -45,16 +42,16 @@ export class ReceiptStore {
 
   /** A payment's receipts in the order they were received. */
   async forPayment(tenantId: string, paymentId: string): Promise<Receipt[]> {
-    const { Items } = await this.client.send(
+    const { Items } = await this.documents.send(
       new QueryCommand({
         TableName: this.table,
         KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': { S: `receipts#${tenantId}#${paymentId}` } },
+        ExpressionAttributeValues: { ':pk': `receipts#${tenantId}#${paymentId}` },
         ConsistentRead: true,
       }),
     );
     return (Items ?? [])
-      .map((item) => unmarshall(item) as Receipt)
+      .map((item) => item as Receipt)
       .sort(
         (a, b) =>
           a.receivedAt.localeCompare(b.receivedAt) || a.receivedSequence - b.receivedSequence,

@@ -1,10 +1,8 @@
-import {
-  ConditionalCheckFailedException,
-  PutItemCommand,
-  UpdateItemCommand,
-  type DynamoDBClient,
-} from '@aws-sdk/client-dynamodb';
-import { IdempotencyKeyReusedError, translateStoreError } from '@ledger/event-store';
+import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { IdempotencyKeyReusedError } from '@ledger/event-store';
+import { documentClientFor } from '@ledger/event-store/aws';
 import { RequestInProgressError } from '../request-idempotency/request-idempotency.errors';
 import {
   escapeKeyPart,
@@ -42,6 +40,10 @@ export class DynamoDbRequestIdempotency implements RequestIdempotency {
     this.clock = options.clock ?? (() => new Date());
   }
 
+  private get documents(): DynamoDBDocumentClient {
+    return documentClientFor(this.client);
+  }
+
   async begin(
     scope: string,
     key: string,
@@ -50,49 +52,50 @@ export class DynamoDbRequestIdempotency implements RequestIdempotency {
   ): Promise<BeginResult> {
     const now = Math.floor(this.clock().getTime() / 1000);
     try {
-      const output = await this.client.send(
-        new PutItemCommand({
+      const output = await this.documents.send(
+        new PutCommand({
           TableName: this.table,
           Item: {
-            pk: { S: keyOf(scope, key) },
-            status: { S: 'in_progress' },
-            requestHash: { S: requestHash },
-            resourceId: { S: newResourceId },
-            lockedUntil: { N: String(now + this.lockSeconds) },
-            expiresAt: { N: String(now + this.retentionSeconds) },
+            pk: keyOf(scope, key),
+            status: 'in_progress',
+            requestHash,
+            resourceId: newResourceId,
+            lockedUntil: now + this.lockSeconds,
+            expiresAt: now + this.retentionSeconds,
           },
           ConditionExpression:
             'attribute_not_exists(pk) OR (#status = :inProgress AND lockedUntil < :now AND requestHash = :hash)',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
-            ':inProgress': { S: 'in_progress' },
-            ':now': { N: String(now) },
-            ':hash': { S: requestHash },
+            ':inProgress': 'in_progress',
+            ':now': now,
+            ':hash': requestHash,
           },
           ReturnValues: 'ALL_OLD',
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
-      const previous = output.Attributes?.resourceId?.S;
+      const previous = output.Attributes?.resourceId as string | undefined;
       if (previous === undefined) return { state: 'started', resourceId: newResourceId };
       // The run before died holding the lock: keep its resource, so nothing is created twice.
       await this.keepResource(scope, key, previous);
       return { state: 'resumed', resourceId: previous };
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException) || error.Item === undefined) {
-        return translateStoreError(error);
+        throw error;
       }
-      const existing = error.Item;
-      if (existing.requestHash?.S !== requestHash) {
+      // The document client leaves a failed condition's old image as DynamoDB returned it.
+      const existing = unmarshall(error.Item) as Partial<Record<string, string>>;
+      if (existing.requestHash !== requestHash) {
         throw new IdempotencyKeyReusedError(
           key,
           'This Idempotency-Key was already used with a different request',
         );
       }
-      if (existing.status?.S === 'completed') {
+      if (existing.status === 'completed') {
         return {
           state: 'completed',
-          response: JSON.parse(existing.response?.S ?? '{}') as StoredResponse,
+          response: JSON.parse(existing.response ?? '{}') as StoredResponse,
         };
       }
       throw new RequestInProgressError();
@@ -100,33 +103,29 @@ export class DynamoDbRequestIdempotency implements RequestIdempotency {
   }
 
   async complete(scope: string, key: string, response: StoredResponse): Promise<void> {
-    await this.client
-      .send(
-        new UpdateItemCommand({
-          TableName: this.table,
-          Key: { pk: { S: keyOf(scope, key) } },
-          UpdateExpression: 'SET #status = :completed, #response = :response REMOVE lockedUntil',
-          ExpressionAttributeNames: { '#status': 'status', '#response': 'response' },
-          ExpressionAttributeValues: {
-            ':completed': { S: 'completed' },
-            ':response': { S: JSON.stringify(response) },
-          },
-        }),
-      )
-      .catch(translateStoreError);
+    await this.documents.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { pk: keyOf(scope, key) },
+        UpdateExpression: 'SET #status = :completed, #response = :response REMOVE lockedUntil',
+        ExpressionAttributeNames: { '#status': 'status', '#response': 'response' },
+        ExpressionAttributeValues: {
+          ':completed': 'completed',
+          ':response': JSON.stringify(response),
+        },
+      }),
+    );
   }
 
   private async keepResource(scope: string, key: string, resourceId: string): Promise<void> {
-    await this.client
-      .send(
-        new UpdateItemCommand({
-          TableName: this.table,
-          Key: { pk: { S: keyOf(scope, key) } },
-          UpdateExpression: 'SET resourceId = :id',
-          ExpressionAttributeValues: { ':id': { S: resourceId } },
-        }),
-      )
-      .catch(translateStoreError);
+    await this.documents.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { pk: keyOf(scope, key) },
+        UpdateExpression: 'SET resourceId = :id',
+        ExpressionAttributeValues: { ':id': resourceId },
+      }),
+    );
   }
 }
 

@@ -1,23 +1,17 @@
+import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
-  ConditionalCheckFailedException,
-  GetItemCommand,
-  PutItemCommand,
+  BatchWriteCommand,
+  GetCommand,
+  PutCommand,
   QueryCommand,
-  BatchWriteItemCommand,
-  type Put,
-  type WriteRequest,
-  type AttributeValue,
-  type DynamoDBClient,
-} from '@aws-sdk/client-dynamodb';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+  type DynamoDBDocumentClient,
+  type PutCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import { StoreUnavailableError } from '@ledger/errors';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createHash } from 'node:crypto';
-import {
-  READ_MODEL_INDEX_NAME,
-  translateStoreError,
-  UNSETTLED_INDEX_NAME,
-} from '@ledger/event-store';
+import { READ_MODEL_INDEX_NAME, UNSETTLED_INDEX_NAME } from '@ledger/event-store';
+import { documentClientFor } from '@ledger/event-store/aws';
 import { isContradicted, isUnsettled, paymentStreamId } from '@ledger/ledger';
 import type {
   GenerationDocuments,
@@ -47,7 +41,7 @@ const unsettledPartitionOf = (generation: string, shard: number): string =>
 const unsettledShardOf = (paymentId: string): number =>
   createHash('sha256').update(paymentId).digest()[0] % UNSETTLED_SHARDS;
 
-interface PaymentItem {
+type PaymentItem = {
   pk: string;
   sk: string;
   gsi1pk: string;
@@ -69,7 +63,11 @@ interface PaymentItem {
    * both are read.
    */
   state: string | PaymentDocument['state'];
-}
+};
+
+/** One request of a BatchWriteItem, in the document client's plain values. */
+type WriteRequest = { PutRequest?: { Item: Record<string, unknown> } };
+type StoredKey = Record<string, unknown>;
 
 /**
  * Payment documents of one read-model generation in the read-models table. The key is the
@@ -88,30 +86,32 @@ export class DynamoDbPaymentDocuments implements GenerationDocuments, UnsettledP
     this.sortKey = sortKeyOf(generation);
   }
 
+  private get documents(): DynamoDBDocumentClient {
+    return documentClientFor(this.client);
+  }
+
   private listPartition(tenantId: string): string {
     return listPartitionOf(tenantId, this.generation);
   }
 
   async get(tenantId: string, paymentId: string): Promise<PaymentDocument | undefined> {
-    const { Item } = await this.client
-      .send(
-        new GetItemCommand({
-          TableName: this.table,
-          Key: { pk: { S: paymentStreamId(tenantId, paymentId) }, sk: { S: this.sortKey } },
-          ConsistentRead: true,
-        }),
-      )
-      .catch(translateStoreError);
+    const { Item } = await this.documents.send(
+      new GetCommand({
+        TableName: this.table,
+        Key: { pk: paymentStreamId(tenantId, paymentId), sk: this.sortKey },
+        ConsistentRead: true,
+      }),
+    );
     return Item === undefined ? undefined : toDocument(Item);
   }
 
   async put(document: PaymentDocument, expectedVersion: number): Promise<boolean> {
     try {
-      await this.client.send(new PutItemCommand(this.conditionalPut(document, expectedVersion)));
+      await this.documents.send(new PutCommand(this.conditionalPut(document, expectedVersion)));
       return true;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return false;
-      return translateStoreError(error);
+      throw error;
     }
   }
 
@@ -140,26 +140,26 @@ export class DynamoDbPaymentDocuments implements GenerationDocuments, UnsettledP
         );
       }
       if (attempt > 0) await sleep(Math.min(1_000, 25 * 2 ** attempt) * Math.random());
-      const output = await this.client
-        .send(new BatchWriteItemCommand({ RequestItems: { [this.table]: pending } }))
-        .catch(translateStoreError);
-      pending = output.UnprocessedItems?.[this.table] ?? [];
+      const output = await this.documents.send(
+        new BatchWriteCommand({ RequestItems: { [this.table]: pending } }),
+      );
+      pending = (output.UnprocessedItems?.[this.table] ?? []) as WriteRequest[];
     }
   }
 
-  private conditionalPut(document: PaymentDocument, expectedVersion: number): Put {
+  private conditionalPut(document: PaymentDocument, expectedVersion: number): PutCommandInput {
     return {
       TableName: this.table,
       Item: this.itemOf(document),
       ConditionExpression:
         expectedVersion === 0 ? 'attribute_not_exists(pk)' : 'version = :expected',
       ...(expectedVersion !== 0 && {
-        ExpressionAttributeValues: { ':expected': { N: String(expectedVersion) } },
+        ExpressionAttributeValues: { ':expected': expectedVersion },
       }),
     };
   }
 
-  private itemOf(document: PaymentDocument): Record<string, AttributeValue> {
+  private itemOf(document: PaymentDocument): PaymentItem {
     const createdAt = document.state.createdAt ?? '';
     const unsettled = isUnsettled(document.state);
     const item: PaymentItem = {
@@ -182,7 +182,7 @@ export class DynamoDbPaymentDocuments implements GenerationDocuments, UnsettledP
         : undefined,
       state: JSON.stringify(document.state),
     };
-    return marshall(item, { removeUndefinedValues: true });
+    return item;
   }
 
   /**
@@ -197,23 +197,21 @@ export class DynamoDbPaymentDocuments implements GenerationDocuments, UnsettledP
       page.cursor === undefined ? { shard: 0 } : decodeUnsettled(page.cursor);
     const items: UnsettledPage['items'] = [];
     while (items.length < page.limit && position.shard < UNSETTLED_SHARDS) {
-      const output = await this.client
-        .send(
-          new QueryCommand({
-            TableName: this.table,
-            IndexName: UNSETTLED_INDEX_NAME,
-            KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk < :before',
-            ExpressionAttributeValues: {
-              ':pk': { S: unsettledPartitionOf(this.generation, position.shard) },
-              ':before': { S: updatedBefore },
-            },
-            Limit: page.limit - items.length,
-            ...(position.key && { ExclusiveStartKey: marshall(position.key) }),
-          }),
-        )
-        .catch(translateStoreError);
-      for (const raw of output.Items ?? []) {
-        const item = unmarshall(raw) as PaymentItem;
+      const output = await this.documents.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: UNSETTLED_INDEX_NAME,
+          KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk < :before',
+          ExpressionAttributeValues: {
+            ':pk': unsettledPartitionOf(this.generation, position.shard),
+            ':before': updatedBefore,
+          },
+          Limit: page.limit - items.length,
+          ...(position.key && { ExclusiveStartKey: position.key }),
+        }),
+      );
+      for (const stored of output.Items ?? []) {
+        const item = stored as PaymentItem;
         const sortKey = item.gsi2sk ?? '';
         items.push({
           tenantId: item.tenantId,
@@ -225,7 +223,7 @@ export class DynamoDbPaymentDocuments implements GenerationDocuments, UnsettledP
       position =
         output.LastEvaluatedKey === undefined
           ? { shard: position.shard + 1 }
-          : { shard: position.shard, key: unmarshall(output.LastEvaluatedKey) };
+          : { shard: position.shard, key: output.LastEvaluatedKey };
     }
     return {
       items,
@@ -237,22 +235,22 @@ export class DynamoDbPaymentDocuments implements GenerationDocuments, UnsettledP
 
   async list(query: PaymentListQuery): Promise<PaymentListPage> {
     const filters: string[] = [];
-    const values: Record<string, AttributeValue> = {
-      ':pk': { S: this.listPartition(query.tenantId) },
-      ':lo': { S: query.from ?? '0' },
-      ':hi': { S: query.to ?? '~' },
+    const values: Record<string, string> = {
+      ':pk': this.listPartition(query.tenantId),
+      ':lo': query.from ?? '0',
+      ':hi': query.to ?? '~',
     };
     if (query.status !== undefined) {
       filters.push('#status = :status');
-      values[':status'] = { S: query.status };
+      values[':status'] = query.status;
     }
     if (query.customerId !== undefined) {
       filters.push('customerId = :customer');
-      values[':customer'] = { S: query.customerId };
+      values[':customer'] = query.customerId;
     }
     if (query.contradicted === true) filters.push('attribute_exists(contradicted)');
     if (query.contradicted === false) filters.push('attribute_not_exists(contradicted)');
-    const items: Record<string, AttributeValue>[] = [];
+    const items: StoredKey[] = [];
     let startKey =
       query.cursor === undefined
         ? undefined
@@ -260,23 +258,21 @@ export class DynamoDbPaymentDocuments implements GenerationDocuments, UnsettledP
     let exhausted = false;
     // A filter may drop items from a page: keep reading until the page is full or the end.
     while (items.length < query.limit && !exhausted) {
-      const output = await this.client
-        .send(
-          new QueryCommand({
-            TableName: this.table,
-            IndexName: READ_MODEL_INDEX_NAME,
-            KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk BETWEEN :lo AND :hi',
-            ...(filters.length > 0 && { FilterExpression: filters.join(' AND ') }),
-            ...(query.status !== undefined && {
-              ExpressionAttributeNames: { '#status': 'status' },
-            }),
-            ExpressionAttributeValues: values,
-            ScanIndexForward: false,
-            Limit: query.limit,
-            ExclusiveStartKey: startKey,
+      const output = await this.documents.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: READ_MODEL_INDEX_NAME,
+          KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk BETWEEN :lo AND :hi',
+          ...(filters.length > 0 && { FilterExpression: filters.join(' AND ') }),
+          ...(query.status !== undefined && {
+            ExpressionAttributeNames: { '#status': 'status' },
           }),
-        )
-        .catch(translateStoreError);
+          ExpressionAttributeValues: values,
+          ScanIndexForward: false,
+          Limit: query.limit,
+          ExclusiveStartKey: startKey,
+        }),
+      );
       items.push(...(output.Items ?? []));
       startKey = output.LastEvaluatedKey;
       exhausted = startKey === undefined;
@@ -291,7 +287,7 @@ export class DynamoDbPaymentDocuments implements GenerationDocuments, UnsettledP
   }
 }
 
-type UnsettledCursor = { shard: number; key?: Record<string, unknown> };
+type UnsettledCursor = { shard: number; key?: StoredKey };
 
 function decodeUnsettled(cursor: string): UnsettledCursor {
   const position = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as UnsettledCursor;
@@ -301,8 +297,8 @@ function decodeUnsettled(cursor: string): UnsettledCursor {
   return position;
 }
 
-function toDocument(item: Record<string, AttributeValue>): PaymentDocument {
-  const plain = unmarshall(item) as PaymentItem;
+function toDocument(item: StoredKey): PaymentDocument {
+  const plain = item as unknown as PaymentItem;
   return {
     tenantId: plain.tenantId,
     paymentId: plain.paymentId,
@@ -315,8 +311,8 @@ function toDocument(item: Record<string, AttributeValue>): PaymentDocument {
 }
 
 /** A cursor is the last item's keys; opaque to clients, checked against the tenant on use. */
-function encodeCursor(item: Record<string, AttributeValue>): string {
-  const keys = unmarshall({ pk: item.pk, sk: item.sk, gsi1pk: item.gsi1pk, gsi1sk: item.gsi1sk });
+function encodeCursor(item: StoredKey): string {
+  const keys = { pk: item.pk, sk: item.sk, gsi1pk: item.gsi1pk, gsi1sk: item.gsi1sk };
   return Buffer.from(JSON.stringify(keys)).toString('base64url');
 }
 
@@ -328,7 +324,7 @@ function decodeCursor(
   cursor: string,
   partition: string,
   sortKey: string,
-): Record<string, AttributeValue> {
+): StoredKey {
   const tenantId = partition.slice(0, partition.indexOf('#'));
   let keys: Record<string, unknown>;
   try {
@@ -346,5 +342,5 @@ function decodeCursor(
     typeof keys.gsi1sk === 'string' &&
     keys.gsi1sk !== '';
   if (!valid) throw new InvalidCursorError('The cursor is not valid here');
-  return marshall({ pk: keys.pk, sk: keys.sk, gsi1pk: keys.gsi1pk, gsi1sk: keys.gsi1sk });
+  return { pk: keys.pk, sk: keys.sk, gsi1pk: keys.gsi1pk, gsi1sk: keys.gsi1sk };
 }

@@ -1,18 +1,14 @@
-import {
-  ConditionalCheckFailedException,
-  GetItemCommand,
-  UpdateItemCommand,
-  type DynamoDBClient,
-} from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { LedgerError } from '@ledger/errors';
-import { translateStoreError } from '@ledger/event-store';
+import { documentClientFor } from '@ledger/event-store/aws';
 import type {
   Generations,
   ReadModelGenerations,
 } from '../payment-view/read-model-generations.port';
 import { FIRST_GENERATION } from './dynamodb-payment-documents';
 
-const KEY = { pk: { S: 'read-model#payments' }, sk: { S: 'generations' } };
+const KEY = { pk: 'read-model#payments', sk: 'generations' };
 
 /** A rebuild could not start or switch because the pointer is not where it expected. */
 export class GenerationConflictError extends LedgerError {
@@ -40,16 +36,21 @@ export class DynamoDbReadModelGenerations implements ReadModelGenerations {
     readonly propagationMs = Math.max(cacheMs, POINTER_CACHE_MS),
   ) {}
 
+  private get documents(): DynamoDBDocumentClient {
+    return documentClientFor(this.client);
+  }
+
   async current(): Promise<Generations> {
     const now = Date.now();
     if (this.cached !== undefined && this.cached.until > now) return this.cached.value;
-    const { Item } = await this.client
-      .send(new GetItemCommand({ TableName: this.table, Key: KEY, ConsistentRead: true }))
-      .catch(translateStoreError);
+    const { Item } = await this.documents.send(
+      new GetCommand({ TableName: this.table, Key: KEY, ConsistentRead: true }),
+    );
+    const pointer = (Item ?? {}) as Partial<Generations>;
     const value: Generations = {
-      live: Item?.live?.S ?? FIRST_GENERATION,
-      ...(Item?.building?.S !== undefined && { building: Item.building.S }),
-      ...(Item?.previous?.S !== undefined && { previous: Item.previous.S }),
+      live: pointer.live ?? FIRST_GENERATION,
+      ...(pointer.building !== undefined && { building: pointer.building }),
+      ...(pointer.previous !== undefined && { previous: pointer.previous }),
     };
     this.cached = { value, until: now + this.cacheMs };
     return value;
@@ -59,7 +60,7 @@ export class DynamoDbReadModelGenerations implements ReadModelGenerations {
     await this.update(
       'SET building = :gen',
       'attribute_not_exists(building)',
-      { ':gen': { S: generation } },
+      { ':gen': generation },
       'Another rebuild is building a read-model generation; wait for it or abandon it',
     );
   }
@@ -69,7 +70,7 @@ export class DynamoDbReadModelGenerations implements ReadModelGenerations {
     await this.update(
       'SET live = :gen, previous = :old REMOVE building',
       'building = :gen',
-      { ':gen': { S: generation }, ':old': { S: live } },
+      { ':gen': generation, ':old': live },
       `Generation ${generation} is not the one being built`,
     );
   }
@@ -78,7 +79,7 @@ export class DynamoDbReadModelGenerations implements ReadModelGenerations {
     await this.update(
       'REMOVE building',
       'building = :gen',
-      { ':gen': { S: generation } },
+      { ':gen': generation },
       `Generation ${generation} is not the one being built`,
     );
   }
@@ -91,12 +92,12 @@ export class DynamoDbReadModelGenerations implements ReadModelGenerations {
   private async update(
     expression: string,
     condition: string,
-    values: Record<string, { S: string }>,
+    values: Record<string, string>,
     conflict: string,
   ): Promise<void> {
     try {
-      await this.client.send(
-        new UpdateItemCommand({
+      await this.documents.send(
+        new UpdateCommand({
           TableName: this.table,
           Key: KEY,
           UpdateExpression: expression,
@@ -108,7 +109,7 @@ export class DynamoDbReadModelGenerations implements ReadModelGenerations {
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException)
         throw new GenerationConflictError(conflict);
-      translateStoreError(error);
+      throw error;
     }
   }
 }

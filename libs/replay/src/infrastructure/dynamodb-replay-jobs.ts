@@ -1,16 +1,14 @@
+import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
-  ConditionalCheckFailedException,
-  GetItemCommand,
-  PutItemCommand,
-  UpdateItemCommand,
-  type AttributeValue,
-  type DynamoDBClient,
-} from '@aws-sdk/client-dynamodb';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { translateStoreError } from '@ledger/event-store';
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import { documentClientFor } from '@ledger/event-store/aws';
 import type { ReplayJob, ReplayJobLeases, ReplayJobs } from '../jobs/replay-job';
 
-const keyOf = (replayId: string) => ({ pk: { S: `replay#${replayId}` }, sk: { S: 'job' } });
+const keyOf = (replayId: string) => ({ pk: `replay#${replayId}`, sk: 'job' });
 
 /** Replay records in the meta table, with the lease of the worker running each. */
 export class DynamoDbReplayJobs implements ReplayJobs, ReplayJobLeases {
@@ -19,24 +17,24 @@ export class DynamoDbReplayJobs implements ReplayJobs, ReplayJobLeases {
     private readonly table: string,
   ) {}
 
+  private get documents(): DynamoDBDocumentClient {
+    return documentClientFor(this.client);
+  }
+
   async create(job: ReplayJob): Promise<void> {
-    await this.client
-      .send(
-        new PutItemCommand({
-          TableName: this.table,
-          Item: { ...keyOf(job.replayId), ...marshall(job, { removeUndefinedValues: true }) },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      )
-      .catch(translateStoreError);
+    await this.documents.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: { ...keyOf(job.replayId), ...job },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
   }
 
   async get(replayId: string): Promise<ReplayJob | undefined> {
-    const { Item } = await this.client
-      .send(
-        new GetItemCommand({ TableName: this.table, Key: keyOf(replayId), ConsistentRead: true }),
-      )
-      .catch(translateStoreError);
+    const { Item } = await this.documents.send(
+      new GetCommand({ TableName: this.table, Key: keyOf(replayId), ConsistentRead: true }),
+    );
     if (Item === undefined) return undefined;
     const {
       pk: _pk,
@@ -44,7 +42,7 @@ export class DynamoDbReplayJobs implements ReplayJobs, ReplayJobLeases {
       leaseOwner: _owner,
       leaseUntil: _until,
       ...job
-    } = unmarshall(Item) as ReplayJob & {
+    } = Item as ReplayJob & {
       pk: string;
       sk: string;
       leaseOwner?: string;
@@ -61,10 +59,10 @@ export class DynamoDbReplayJobs implements ReplayJobs, ReplayJobLeases {
     const entries = Object.entries(changes).filter(([, value]) => value !== undefined);
     if (entries.length === 0 && remove.length === 0) return;
     const names: Record<string, string> = {};
-    const values: Record<string, AttributeValue> = {};
+    const values: Record<string, unknown> = {};
     const sets = entries.map(([name, value], i) => {
       names[`#a${i}`] = name;
-      values[`:v${i}`] = marshall({ value }, { removeUndefinedValues: true }).value;
+      values[`:v${i}`] = value;
       return `#a${i} = :v${i}`;
     });
     const removes = remove.map((name, i) => {
@@ -75,24 +73,22 @@ export class DynamoDbReplayJobs implements ReplayJobs, ReplayJobLeases {
       sets.length > 0 ? `SET ${sets.join(', ')}` : '',
       removes.length > 0 ? `REMOVE ${removes.join(', ')}` : '',
     ].join(' ');
-    await this.client
-      .send(
-        new UpdateItemCommand({
-          TableName: this.table,
-          Key: keyOf(replayId),
-          UpdateExpression: expression.trim(),
-          ExpressionAttributeNames: names,
-          ...(sets.length > 0 && { ExpressionAttributeValues: values }),
-          ConditionExpression: 'attribute_exists(pk)',
-        }),
-      )
-      .catch(translateStoreError);
+    await this.documents.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: keyOf(replayId),
+        UpdateExpression: expression.trim(),
+        ExpressionAttributeNames: names,
+        ...(sets.length > 0 && { ExpressionAttributeValues: values }),
+        ConditionExpression: 'attribute_exists(pk)',
+      }),
+    );
   }
 
   async claim(replayId: string, owner: string, until: Date, now: Date): Promise<boolean> {
     try {
-      await this.client.send(
-        new UpdateItemCommand({
+      await this.documents.send(
+        new UpdateCommand({
           TableName: this.table,
           Key: keyOf(replayId),
           UpdateExpression: 'SET leaseOwner = :owner, leaseUntil = :until',
@@ -100,34 +96,34 @@ export class DynamoDbReplayJobs implements ReplayJobs, ReplayJobLeases {
             'attribute_exists(pk) AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now ' +
             'OR leaseOwner = :owner)',
           ExpressionAttributeValues: {
-            ':owner': { S: owner },
-            ':until': { S: until.toISOString() },
-            ':now': { S: now.toISOString() },
+            ':owner': owner,
+            ':until': until.toISOString(),
+            ':now': now.toISOString(),
           },
         }),
       );
       return true;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return false;
-      return translateStoreError(error);
+      throw error;
     }
   }
 
   async release(replayId: string, owner: string): Promise<void> {
     try {
-      await this.client.send(
-        new UpdateItemCommand({
+      await this.documents.send(
+        new UpdateCommand({
           TableName: this.table,
           Key: keyOf(replayId),
           UpdateExpression: 'REMOVE leaseOwner, leaseUntil',
           ConditionExpression: 'leaseOwner = :owner',
-          ExpressionAttributeValues: { ':owner': { S: owner } },
+          ExpressionAttributeValues: { ':owner': owner },
         }),
       );
     } catch (error) {
       // Another owner took it after this lease ran out: nothing of ours to give up.
       if (error instanceof ConditionalCheckFailedException) return;
-      translateStoreError(error);
+      throw error;
     }
   }
 }

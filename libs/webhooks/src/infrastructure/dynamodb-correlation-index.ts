@@ -1,10 +1,11 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
-  DeleteItemCommand,
-  PutItemCommand,
+  DeleteCommand,
+  PutCommand,
   QueryCommand,
-  type DynamoDBClient,
-} from '@aws-sdk/client-dynamodb';
-import { translateStoreError } from '@ledger/event-store';
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import { documentClientFor } from '@ledger/event-store/aws';
 import type {
   CorrelationIndex,
   CorrelationRef,
@@ -28,46 +29,45 @@ export class DynamoDbCorrelationIndex implements CorrelationIndex {
     private readonly table: string,
   ) {}
 
+  private get documents(): DynamoDBDocumentClient {
+    return documentClientFor(this.client);
+  }
+
   async link(tenantId: string, ref: CorrelationRef, payment: LinkedPayment): Promise<void> {
-    await this.client
-      .send(
-        new PutItemCommand({
-          TableName: this.table,
-          Item: {
-            pk: { S: partitionOf(tenantId, ref) },
-            // An order id may be carried by several payments: one entry each, so they can be counted.
-            sk: { S: ref.kind === 'order' ? `${LINK}#${payment.paymentId}` : LINK },
-            paymentId: { S: payment.paymentId },
-            ...(payment.amount !== undefined && { amount: { N: String(payment.amount) } }),
-            ...(payment.currency !== undefined && { currency: { S: payment.currency } }),
-          },
-        }),
-      )
-      .catch(translateStoreError);
+    await this.documents.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: {
+          pk: partitionOf(tenantId, ref),
+          // An order id may be carried by several payments: one entry each, so they can be counted.
+          sk: ref.kind === 'order' ? `${LINK}#${payment.paymentId}` : LINK,
+          paymentId: payment.paymentId,
+          amount: payment.amount,
+          currency: payment.currency,
+        },
+      }),
+    );
   }
 
   async linked(tenantId: string, ref: CorrelationRef, limit = 2): Promise<LinkedPayment[]> {
-    const { Items } = await this.client
-      .send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression:
-            ref.kind === 'order'
-              ? 'pk = :pk AND begins_with(sk, :link)'
-              : 'pk = :pk AND sk = :link',
-          ExpressionAttributeValues: {
-            ':pk': { S: partitionOf(tenantId, ref) },
-            ':link': { S: ref.kind === 'order' ? `${LINK}#` : LINK },
-          },
-          ConsistentRead: true,
-          Limit: limit,
-        }),
-      )
-      .catch(translateStoreError);
+    const { Items } = await this.documents.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression:
+          ref.kind === 'order' ? 'pk = :pk AND begins_with(sk, :link)' : 'pk = :pk AND sk = :link',
+        ExpressionAttributeValues: {
+          ':pk': partitionOf(tenantId, ref),
+          ':link': ref.kind === 'order' ? `${LINK}#` : LINK,
+        },
+        ConsistentRead: true,
+        Limit: limit,
+      }),
+    );
     return (Items ?? []).map((item) => ({
-      paymentId: item.paymentId.S as string,
-      ...(item.amount?.N !== undefined && { amount: Number(item.amount.N) }),
-      ...(item.currency?.S !== undefined && { currency: item.currency.S }),
+      paymentId: item.paymentId as string,
+      // Number(): an amount past 2^53 reads back as a bigint, and the port promises a number.
+      ...(item.amount !== undefined && { amount: Number(item.amount) }),
+      ...(item.currency !== undefined && { currency: item.currency as string }),
     }));
   }
 
@@ -76,38 +76,31 @@ export class DynamoDbCorrelationIndex implements CorrelationIndex {
     ref: CorrelationRef,
     delivery: PendingDelivery,
   ): Promise<void> {
-    await this.client
-      .send(
-        new PutItemCommand({
-          TableName: this.table,
-          Item: {
-            pk: { S: partitionOf(tenantId, ref) },
-            sk: { S: `${PENDING}${delivery.deliveryEventId}` },
-            deliveryStreamId: { S: delivery.deliveryStreamId },
-            deliveryEventId: { S: delivery.deliveryEventId },
-          },
-        }),
-      )
-      .catch(translateStoreError);
+    await this.documents.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: {
+          pk: partitionOf(tenantId, ref),
+          sk: `${PENDING}${delivery.deliveryEventId}`,
+          deliveryStreamId: delivery.deliveryStreamId,
+          deliveryEventId: delivery.deliveryEventId,
+        },
+      }),
+    );
   }
 
   async pendingFor(tenantId: string, ref: CorrelationRef): Promise<PendingDelivery[]> {
-    const { Items } = await this.client
-      .send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :pending)',
-          ExpressionAttributeValues: {
-            ':pk': { S: partitionOf(tenantId, ref) },
-            ':pending': { S: PENDING },
-          },
-          ConsistentRead: true,
-        }),
-      )
-      .catch(translateStoreError);
+    const { Items } = await this.documents.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :pending)',
+        ExpressionAttributeValues: { ':pk': partitionOf(tenantId, ref), ':pending': PENDING },
+        ConsistentRead: true,
+      }),
+    );
     return (Items ?? []).map((item) => ({
-      deliveryStreamId: item.deliveryStreamId.S as string,
-      deliveryEventId: item.deliveryEventId.S as string,
+      deliveryStreamId: item.deliveryStreamId as string,
+      deliveryEventId: item.deliveryEventId as string,
     }));
   }
 
@@ -116,16 +109,11 @@ export class DynamoDbCorrelationIndex implements CorrelationIndex {
     ref: CorrelationRef,
     deliveryEventId: string,
   ): Promise<void> {
-    await this.client
-      .send(
-        new DeleteItemCommand({
-          TableName: this.table,
-          Key: {
-            pk: { S: partitionOf(tenantId, ref) },
-            sk: { S: `${PENDING}${deliveryEventId}` },
-          },
-        }),
-      )
-      .catch(translateStoreError);
+    await this.documents.send(
+      new DeleteCommand({
+        TableName: this.table,
+        Key: { pk: partitionOf(tenantId, ref), sk: `${PENDING}${deliveryEventId}` },
+      }),
+    );
   }
 }
