@@ -198,9 +198,7 @@ export class DynamoDbEventStore implements EventStore, GlobalEventLog {
       }),
     );
     const item = output.Items?.[0];
-    return item
-      ? { version: Number(item.sk), recordedAt: item.recordedAt as string }
-      : undefined;
+    return item ? { version: Number(item.sk), recordedAt: item.recordedAt as string } : undefined;
   }
 
   async countAll(options: Pick<ReadAllOptions, 'from' | 'to' | 'tenantId'> = {}): Promise<number> {
@@ -403,7 +401,9 @@ export class DynamoDbEventStore implements EventStore, GlobalEventLog {
     let registered = this.knownBuckets.get(day);
     if (registered === undefined) {
       registered = this.documents
-        .send(new PutCommand({ TableName: this.tables.meta, Item: { pk: TIME_BUCKETS_PK, sk: day } }))
+        .send(
+          new PutCommand({ TableName: this.tables.meta, Item: { pk: TIME_BUCKETS_PK, sk: day } }),
+        )
         .then(() => undefined)
         .catch((error: unknown) => {
           this.knownBuckets.delete(day);

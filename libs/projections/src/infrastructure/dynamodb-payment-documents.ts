@@ -320,11 +320,7 @@ function encodeCursor(item: StoredKey): string {
  * Decodes a cursor and refuses one that points outside the tenant's own partition: a forged cursor
  * can at most skip within the caller's own payments.
  */
-function decodeCursor(
-  cursor: string,
-  partition: string,
-  sortKey: string,
-): StoredKey {
+function decodeCursor(cursor: string, partition: string, sortKey: string): StoredKey {
   const tenantId = partition.slice(0, partition.indexOf('#'));
   let keys: Record<string, unknown>;
   try {
