@@ -1,7 +1,7 @@
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { createTestLedger, type TestLedger } from '@ledger/testing';
+import { DynamoDbEventStore } from '../aws';
 import {
-  DynamoDbEventStore,
   UpcasterChain,
   decodeEventRecord,
   type StoredEvent,

@@ -4,7 +4,8 @@ import {
   UpdateItemCommand,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import { IdempotencyKeyReusedError, translateStoreError } from '@ledger/event-store';
+import { IdempotencyKeyReusedError } from '@ledger/event-store';
+import { translateStoreError } from '@ledger/event-store/aws';
 import { RequestInProgressError } from '../request-idempotency/request-idempotency.errors';
 import {
   escapeKeyPart,

@@ -17,7 +17,7 @@ import {
   READ_MODEL_INDEX_NAME,
   translateStoreError,
   UNSETTLED_INDEX_NAME,
-} from '@ledger/event-store';
+} from '@ledger/event-store/aws';
 import { isContradicted, isUnsettled, paymentStreamId } from '@ledger/ledger';
 import type {
   GenerationDocuments,

@@ -5,7 +5,7 @@ import {
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { LedgerError } from '@ledger/errors';
-import { translateStoreError } from '@ledger/event-store';
+import { translateStoreError } from '@ledger/event-store/aws';
 import type {
   Generations,
   ReadModelGenerations,

@@ -7,7 +7,7 @@ import {
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { translateStoreError } from '@ledger/event-store';
+import { translateStoreError } from '@ledger/event-store/aws';
 import type { ReplayJob, ReplayJobLeases, ReplayJobs } from '../jobs/replay-job';
 
 const keyOf = (replayId: string) => ({ pk: { S: `replay#${replayId}` }, sk: { S: 'job' } });

@@ -5,7 +5,7 @@ import {
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { translateStoreError } from '@ledger/event-store';
+import { translateStoreError } from '@ledger/event-store/aws';
 import type { CheckpointStore, ShardCheckpoint } from '../core/checkpoint-store.port';
 
 const partitionOf = (consumer: string): string => `consumer#${consumer}#checkpoint`;

@@ -5,7 +5,8 @@ import {
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { translateStoreError, type StoredEvent } from '@ledger/event-store';
+import { type StoredEvent } from '@ledger/event-store';
+import { translateStoreError } from '@ledger/event-store/aws';
 import type { ParkedRecord, ParkingLot } from '../core/parking-lot.port';
 
 const partitionOf = (consumer: string): string => `consumer#${consumer}#parked`;

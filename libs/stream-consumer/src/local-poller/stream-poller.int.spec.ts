@@ -4,11 +4,10 @@ import { createTestLedger, waitUntil, type TestLedger } from '@ledger/testing';
 import {
   DynamoDbCheckpointStore,
   DynamoDbParkingLot,
-  StreamPoller,
   createDynamoDbStreamsClient,
-  redriveParked,
-  type StreamConsumer,
-} from '../index';
+} from '../aws';
+import { redriveParked, type StreamConsumer } from '../index';
+import { StreamPoller } from './stream-poller';
 
 /** Records every event it is handed; can be told to fail on some. */
 class RecordingConsumer implements StreamConsumer {

@@ -4,7 +4,7 @@ import {
   QueryCommand,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import { translateStoreError } from '@ledger/event-store';
+import { translateStoreError } from '@ledger/event-store/aws';
 import type {
   CorrelationIndex,
   CorrelationRef,

@@ -1,5 +1,5 @@
 import { GetItemCommand, UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { translateStoreError } from '@ledger/event-store';
+import { translateStoreError } from '@ledger/event-store/aws';
 import type { DeliveryArrivals, DeliveryStats } from '../receive-webhook/delivery-stats.port';
 
 const keyOf = (streamId: string) => ({
