@@ -3,8 +3,7 @@ import { createEventBridgeClient } from '@ledger/bus/aws';
 import { ConfigError, readLedgerEnv } from '@ledger/config';
 import { openLedgerStorage } from '@ledger/ledger/aws';
 import { createLogger } from '@ledger/observability';
-import { createLambdaStreamHandler } from '@ledger/stream-consumer';
-import { DynamoDbParkingLot } from '@ledger/stream-consumer/aws';
+import { createLambdaStreamHandler, DynamoDbParkingLot } from '@ledger/stream-consumer/aws';
 import { buildConsumers } from './consumers';
 
 /**

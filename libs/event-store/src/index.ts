@@ -2,7 +2,6 @@ export * from './event';
 export * from './errors';
 export * from './event-store.port';
 export * from './global-event-log.port';
-export * from './stream-record';
 export * from './upcasting/upcaster';
 export * from './append/retry-on-conflict';
 export * from './append/handle-command';

@@ -4,4 +4,3 @@ export * from './core/parking-lot.port';
 export * from './core/checkpoint-store.port';
 export * from './core/batch-processor';
 export * from './core/redrive';
-export * from './lambda/lambda-stream-handler';

@@ -1,13 +1,12 @@
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import {
-  decodeEventRecord,
   type EventMetadata,
   handleCommand,
   type NewEvent,
   type StoredEvent,
   UpcasterChain,
 } from '@ledger/event-store';
-import { DynamoDbEventStore } from '@ledger/event-store/aws';
+import { decodeEventRecord, DynamoDbEventStore } from '@ledger/event-store/aws';
 import {
   StreamPoller,
   createDynamoDbStreamsClient,
