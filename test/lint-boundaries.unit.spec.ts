@@ -123,7 +123,7 @@ describe('when lint runs over planted files', () => {
   beforeAll(() => {
     const results = lint(names.map((name) => PLANTED[name]));
     findings = Object.fromEntries(names.map((name, i) => [name, results[i]]));
-  });
+  }, 120_000);
 
   const messagesOf = (name: string) => findings[name].map((f) => `${f.ruleId}: ${f.message}`);
 
