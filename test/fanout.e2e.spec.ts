@@ -1,5 +1,5 @@
 import { ReceiptStore, type Receipt } from '@ledger/payment-receipts';
-import type { LedgerStorage } from '@ledger/event-store';
+import type { LedgerStorage } from '@ledger/event-store/aws';
 import { engineStorage, eventItems } from './support/engine-client';
 import {
   isolatedEnv,

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { request } from 'undici';
 import { loadLedgerConfig, repoRoot } from '@ledger/config';
-import type { LedgerStorage } from '@ledger/event-store';
+import type { LedgerStorage } from '@ledger/event-store/aws';
 import { createVerifier, signFor, type SchemeName } from '@ledger/webhooks';
 import { engineStorage, eventItems } from './support/engine-client';
 import {

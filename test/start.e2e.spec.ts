@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:net';
-import { createLedgerStorage } from '@ledger/event-store';
+import { createLedgerStorage } from '@ledger/event-store/aws';
 import {
   engineProcesses,
   isolatedEnv,

@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, type ScalarTag, type CollectionTag } from 'yaml';
-import { ledgerTables, tableDefinitions } from '@ledger/event-store';
-import { deployedRuleName } from '@ledger/replay';
+import { ledgerTables, tableDefinitions } from '@ledger/event-store/aws';
+import { deployedRuleName } from '@ledger/replay/aws';
 
 // CloudFormation short-form intrinsics, read as plain values: the test compares shapes only.
 const intrinsic = (tag: string): ScalarTag => ({

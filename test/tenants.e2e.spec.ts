@@ -1,4 +1,5 @@
-import type { LedgerStorage, StoredEvent } from '@ledger/event-store';
+import type { StoredEvent } from '@ledger/event-store';
+import type { LedgerStorage } from '@ledger/event-store/aws';
 import { paymentStreamId } from '@ledger/ledger';
 import { engineStorage } from './support/engine-client';
 import {

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { handleCommand, type LedgerStorage } from '@ledger/event-store';
+import { handleCommand } from '@ledger/event-store';
+import { type LedgerStorage } from '@ledger/event-store/aws';
 import { paymentDecider, paymentStreamId } from '@ledger/ledger';
 import { signFor } from '@ledger/webhooks';
 import { engineStorage, eventItems } from './support/engine-client';

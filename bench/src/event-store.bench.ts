@@ -1,5 +1,5 @@
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { itemSizeBytes, type LedgerStorage } from '@ledger/event-store';
+import { itemSizeBytes, type LedgerStorage } from '@ledger/event-store/aws';
 import { measure, median, type Measurement } from './harness';
 import { check, type BenchContext, type ResultRow, type Scenario } from './scenario';
 import { eventStoreWorkload, type EventStoreWorkload } from './event-store.workload';

@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { toEventItem, type LedgerStorage, type NewEvent } from '@ledger/event-store';
+import { type NewEvent } from '@ledger/event-store';
+import { toEventItem, type LedgerStorage } from '@ledger/event-store/aws';
 import { ulid } from 'ulid';
 
 // Equal lengths, so raw and store items have the same key sizes and thus the same item size.

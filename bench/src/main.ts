@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
-import { createLedgerStorage, tableDefinitions, type LedgerStorage } from '@ledger/event-store';
+import { createLedgerStorage, tableDefinitions, type LedgerStorage } from '@ledger/event-store/aws';
 import { ensureTables, startDynamoDbLocal, type RunningDynamoDbLocal } from '@ledger/local-engine';
 import { USAGE, UsageError, parseArgs, type BenchArgs } from './args';
 import { eventStoreScenario } from './event-store.bench';

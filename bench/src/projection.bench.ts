@@ -1,5 +1,6 @@
-import type { LedgerStorage } from '@ledger/event-store';
-import { DynamoDbPaymentDocuments, PROJECTOR, PaymentProjector } from '@ledger/projections';
+import type { LedgerStorage } from '@ledger/event-store/aws';
+import { PROJECTOR, PaymentProjector } from '@ledger/projections';
+import { DynamoDbPaymentDocuments } from '@ledger/projections/aws';
 import type { ConsumerRecord, StreamConsumer } from '@ledger/stream-consumer';
 import { appendAsFastAsPossible, appendAtSteadyRate, msBetween } from './append-load';
 import { percentile } from './harness';

@@ -7,21 +7,18 @@ import {
   DynamoDBClient,
   type AttributeValue,
 } from '@aws-sdk/client-dynamodb';
-import { itemSizeBytes, type LedgerStorage, type StoredEvent } from '@ledger/event-store';
+import { type StoredEvent } from '@ledger/event-store';
+import { itemSizeBytes, type LedgerStorage } from '@ledger/event-store/aws';
 import {
-  DynamoDbPaymentDocuments,
   evolvePaymentDocument,
   type PaymentDocument,
   type PaymentDocuments,
   type PaymentListPage,
   type PaymentListQuery,
 } from '@ledger/projections';
-import {
-  BatchProcessor,
-  DynamoDbParkingLot,
-  type ConsumerRecord,
-  type StreamConsumer,
-} from '@ledger/stream-consumer';
+import { DynamoDbPaymentDocuments } from '@ledger/projections/aws';
+import { BatchProcessor, type ConsumerRecord, type StreamConsumer } from '@ledger/stream-consumer';
+import { DynamoDbParkingLot } from '@ledger/stream-consumer/aws';
 import { msBetween } from './append-load';
 import { measure, percentile } from './harness';
 import type { PlannedEvent } from './payment-events';

@@ -1,15 +1,13 @@
 import { hrtime } from 'node:process';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { startLocalBus, type BusEnvelope, type RunningLocalBus } from '@ledger/bus';
 import {
-  DynamoDbDeadLetters,
   IntegrationEventPublisher,
   PUBLISHER,
+  DynamoDbDeadLetters,
   createEventBridgeClient,
-  startLocalBus,
-  type BusEnvelope,
-  type RunningLocalBus,
-} from '@ledger/bus';
-import type { LedgerStorage } from '@ledger/event-store';
+} from '@ledger/bus/aws';
+import type { LedgerStorage } from '@ledger/event-store/aws';
 import { appendAsFastAsPossible, appendAtSteadyRate, msBetween } from './append-load';
 import { median, percentile } from './harness';
 import { EVENTS_PER_PAYMENT, interleavedPayments, runTag } from './payment-events';

@@ -3,21 +3,11 @@ import {
   type AttributeValue,
   type QueryCommandOutput,
 } from '@aws-sdk/client-dynamodb';
-import {
-  TIME_INDEX_NAME,
-  TIME_INDEX_SHARDS,
-  dayOf,
-  timeIndexPartition,
-  type LedgerStorage,
-} from '@ledger/event-store';
-import { DynamoDbPaymentDocuments, DynamoDbReadModelGenerations } from '@ledger/projections';
-import {
-  DynamoDbReplayJobs,
-  paymentViewRebuild,
-  runRebuild,
-  verifyReadModel,
-  type ReplayJob,
-} from '@ledger/replay';
+import { TIME_INDEX_SHARDS, dayOf, timeIndexPartition } from '@ledger/event-store';
+import { TIME_INDEX_NAME, type LedgerStorage } from '@ledger/event-store/aws';
+import { DynamoDbPaymentDocuments, DynamoDbReadModelGenerations } from '@ledger/projections/aws';
+import { paymentViewRebuild, runRebuild, verifyReadModel, type ReplayJob } from '@ledger/replay';
+import { DynamoDbReplayJobs } from '@ledger/replay/aws';
 import { hrtime } from 'node:process';
 import {
   EVENTS_PER_PAYMENT,

@@ -2,14 +2,14 @@ import type {
   DynamoDBStreamsClient,
   GetRecordsCommandOutput,
 } from '@aws-sdk/client-dynamodb-streams';
-import type { LedgerStorage } from '@ledger/event-store';
+import type { LedgerStorage } from '@ledger/event-store/aws';
+import { type StreamConsumer } from '@ledger/stream-consumer';
 import {
+  StreamPoller,
   DynamoDbCheckpointStore,
   DynamoDbParkingLot,
-  StreamPoller,
   createDynamoDbStreamsClient,
-  type StreamConsumer,
-} from '@ledger/stream-consumer';
+} from '@ledger/stream-consumer/aws';
 import { median, type Measurement } from './harness';
 import type { BenchContext, ResultRow } from './scenario';
 

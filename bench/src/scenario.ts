@@ -1,4 +1,4 @@
-import type { LedgerStorage } from '@ledger/event-store';
+import type { LedgerStorage } from '@ledger/event-store/aws';
 
 /** What every scenario gets from the runner: one warmed-up engine with the ledger tables. */
 export interface BenchContext {

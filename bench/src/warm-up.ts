@@ -1,4 +1,4 @@
-import type { LedgerStorage } from '@ledger/event-store';
+import type { LedgerStorage } from '@ledger/event-store/aws';
 import { measure } from './harness';
 import { eventStoreWorkload } from './event-store.workload';
 

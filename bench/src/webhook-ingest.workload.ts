@@ -9,7 +9,7 @@ import {
   type AttributeValue,
 } from '@aws-sdk/client-dynamodb';
 import { loadLedgerConfig } from '@ledger/config';
-import { itemSizeBytes, toEventItem, type LedgerStorage } from '@ledger/event-store';
+import { itemSizeBytes, toEventItem, type LedgerStorage } from '@ledger/event-store/aws';
 import {
   WEBHOOK_RECEIVED,
   deliveryStreamId,

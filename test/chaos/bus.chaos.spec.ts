@@ -6,7 +6,7 @@ import {
   type RunningLocalBus,
 } from '@ledger/bus';
 import { toIntegrationEvents } from '@ledger/contracts';
-import type { LedgerStorage } from '@ledger/event-store';
+import type { LedgerStorage } from '@ledger/event-store/aws';
 import { freePort } from '@ledger/local-engine';
 import { ReceiptStore, createReceiptsHandler, type ReceiptEvent } from '@ledger/payment-receipts';
 import { engineStorage, eventItems } from '../support/engine-client';

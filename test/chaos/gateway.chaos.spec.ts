@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { LedgerStorage } from '@ledger/event-store';
+import type { LedgerStorage } from '@ledger/event-store/aws';
 import { startSandboxProcess, type RunningProcess } from '../../bench/src/child-process';
 import { writeGatewayConfig } from '../../bench/src/payments-e2e';
 import { engineStorage, eventItems } from '../support/engine-client';

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { LedgerStorage } from '@ledger/event-store';
+import type { LedgerStorage } from '@ledger/event-store/aws';
 import { freePort, startDynamoDbLocal, type RunningDynamoDbLocal } from '@ledger/local-engine';
 import { deliveryId, senderHeaders, webhookBody } from '../../bench/src/webhook-ingest.payload';
 import { engineStorage } from '../support/engine-client';

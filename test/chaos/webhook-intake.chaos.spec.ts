@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { LedgerStorage } from '@ledger/event-store';
+import type { LedgerStorage } from '@ledger/event-store/aws';
 import { deliveryId, senderHeaders, webhookBody } from '../../bench/src/webhook-ingest.payload';
 import { engineStorage, eventItems } from '../support/engine-client';
 import { isolatedEnv } from '../support/ledger-process';

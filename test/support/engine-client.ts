@@ -1,6 +1,6 @@
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { createLedgerStorage, type LedgerStorage } from '@ledger/event-store';
+import { createLedgerStorage, type LedgerStorage } from '@ledger/event-store/aws';
 
 /** Storage on the engine a spawned ledger runs, for arranging and checking from a test. */
 export function engineStorage(env: Record<string, string>): LedgerStorage {

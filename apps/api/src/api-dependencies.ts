@@ -1,7 +1,8 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { LedgerConfig } from '@ledger/config';
-import type { EventStore, LedgerTables } from '@ledger/event-store';
+import type { EventStore } from '@ledger/event-store';
+import type { LedgerTables } from '@ledger/event-store/aws';
 import type { Logger } from '@ledger/observability';
 import type { TenantGateways } from '@ledger/outbound';
 import type { RejectionRecorder, WebhookReceiver } from '@ledger/webhooks';

@@ -1,44 +1,48 @@
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { loadLedgerConfig, tenantGateway, type LedgerConfig, type LedgerEnv } from '@ledger/config';
-import type { LedgerStorage } from '@ledger/event-store';
+import type { LedgerStorage } from '@ledger/event-store/aws';
 import { HttpPaymentGateway, TenantGateways } from '@ledger/outbound';
 import {
-  DynamoDbRequestIdempotency,
   PaymentWorkflow,
   ReconcilePaymentHandler,
   RequestPaymentHandler,
   RequestRefundHandler,
 } from '@ledger/payments';
+import { DynamoDbRequestIdempotency } from '@ledger/payments/aws';
 import {
-  createLivePaymentDocuments,
-  DynamoDbPaymentDocuments,
-  DynamoDbReadModelGenerations,
   GetPaymentHandler,
   GetPaymentHistoryHandler,
   ListPaymentsHandler,
 } from '@ledger/projections';
+import {
+  createLivePaymentDocuments,
+  DynamoDbPaymentDocuments,
+  DynamoDbReadModelGenerations,
+} from '@ledger/projections/aws';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import {
-  DynamoDbReplayJobs,
   GetReplayJobHandler,
   StartReplayHandler,
-  awsReplayDelivery,
   LocalBusReplayDelivery,
-  replayJobRunner,
-  replayWorkerDispatcher,
   type ReplayDelivery,
   type ReplayJob,
 } from '@ledger/replay';
+import {
+  replayJobRunner,
+  replayWorkerDispatcher,
+  DynamoDbReplayJobs,
+  awsReplayDelivery,
+} from '@ledger/replay/aws';
 import { ledgerTemplateRules, type BusRule } from '@ledger/bus';
 import type { Logger } from '@ledger/observability';
 import {
-  DynamoDbDeliveryStats,
   ProviderRegistry,
   ReceiveWebhookHandler,
   RejectionRecorder,
   WebhookReceiver,
 } from '@ledger/webhooks';
+import { DynamoDbDeliveryStats } from '@ledger/webhooks/aws';
 import type { ApiDependencies } from './api-dependencies';
 import { createApiApp } from './create-api-app';
 

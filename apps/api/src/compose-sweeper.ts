@@ -1,14 +1,10 @@
 import type { LedgerConfig } from '@ledger/config';
-import type { LedgerStorage } from '@ledger/event-store';
+import type { LedgerStorage } from '@ledger/event-store/aws';
 import type { Logger } from '@ledger/observability';
 import type { TenantGateways } from '@ledger/outbound';
-import {
-  DynamoDbRequestIdempotency,
-  PaymentSweeper,
-  PaymentWorkflow,
-  ReconcilePaymentHandler,
-} from '@ledger/payments';
-import { createLiveUnsettledPayments } from '@ledger/projections';
+import { PaymentSweeper, PaymentWorkflow, ReconcilePaymentHandler } from '@ledger/payments';
+import { DynamoDbRequestIdempotency } from '@ledger/payments/aws';
+import { createLiveUnsettledPayments } from '@ledger/projections/aws';
 
 /**
  * The payment sweeper for one configuration and storage: the live read model's unsettled index

@@ -1,7 +1,7 @@
 import awsLambdaFastify, { type PromiseHandler } from '@fastify/aws-lambda';
-import { createEventBridgeClient } from '@ledger/bus';
+import { createEventBridgeClient } from '@ledger/bus/aws';
 import { readLedgerEnv } from '@ledger/config';
-import { openLedgerStorage } from '@ledger/ledger';
+import { openLedgerStorage } from '@ledger/ledger/aws';
 import { createLogger } from '@ledger/observability';
 import { composeApi } from './compose-api';
 

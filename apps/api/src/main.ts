@@ -1,7 +1,7 @@
-import { createEventBridgeClient } from '@ledger/bus';
+import { createEventBridgeClient } from '@ledger/bus/aws';
 import { readLedgerEnv } from '@ledger/config';
 import { describeFailure } from '@ledger/errors';
-import { openLedgerStorage } from '@ledger/ledger';
+import { openLedgerStorage } from '@ledger/ledger/aws';
 import { createLogger } from '@ledger/observability';
 import { composeApi } from './compose-api';
 

@@ -1,5 +1,5 @@
 import { loadLedgerConfig, readLedgerEnv } from '@ledger/config';
-import { openLedgerStorage } from '@ledger/ledger';
+import { openLedgerStorage } from '@ledger/ledger/aws';
 import { createLogger } from '@ledger/observability';
 import type { PaymentSweeper, SweepResult } from '@ledger/payments';
 import { createGateways } from './compose-api';

@@ -1,20 +1,21 @@
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import type { Context } from 'aws-lambda';
-import { createEventBridgeClient, ledgerTemplateRules } from '@ledger/bus';
+import { ledgerTemplateRules } from '@ledger/bus';
+import { createEventBridgeClient } from '@ledger/bus/aws';
 import { readLedgerEnv } from '@ledger/config';
-import { openLedgerStorage } from '@ledger/ledger';
+import { openLedgerStorage } from '@ledger/ledger/aws';
 import { createLogger } from '@ledger/observability';
-import { DynamoDbPaymentDocuments, DynamoDbReadModelGenerations } from '@ledger/projections';
+import { DynamoDbPaymentDocuments, DynamoDbReadModelGenerations } from '@ledger/projections/aws';
 import {
-  DynamoDbReplayJobs,
-  awsReplayDelivery,
   replayJobRunner,
   replayWorkerDispatcher,
   workOnReplay,
   type ReplayWorkOutcome,
   type ReplayWorkerDependencies,
   type ReplayWorkerEvent,
-} from '@ledger/replay';
+  DynamoDbReplayJobs,
+  awsReplayDelivery,
+} from '@ledger/replay/aws';
 
 /** Stop this long before the invocation's end: save the checkpoint, hand the rest on. */
 const STOP_MARGIN_MS = 60_000;

@@ -1,4 +1,4 @@
-import { createDynamoDbClient } from '@ledger/event-store';
+import { createDynamoDbClient } from '@ledger/event-store/aws';
 import { createLogger } from '@ledger/observability';
 import { ReceiptStore } from './receipt-store';
 import { createReceiptsHandler, type ReceiptEvent } from './receipts.handler';

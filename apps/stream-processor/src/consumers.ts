@@ -1,10 +1,12 @@
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { createDeadLetters, IntegrationEventPublisher } from '@ledger/bus';
-import type { LedgerStorage } from '@ledger/event-store';
+import { IntegrationEventPublisher, createDeadLetters } from '@ledger/bus/aws';
+import type { LedgerStorage } from '@ledger/event-store/aws';
 import type { Logger } from '@ledger/observability';
 import type { StreamConsumer } from '@ledger/stream-consumer';
-import { createLivePaymentDocuments, PaymentProjector } from '@ledger/projections';
-import { Correlator, DynamoDbCorrelationIndex } from '@ledger/webhooks';
+import { PaymentProjector } from '@ledger/projections';
+import { createLivePaymentDocuments } from '@ledger/projections/aws';
+import { Correlator } from '@ledger/webhooks';
+import { DynamoDbCorrelationIndex } from '@ledger/webhooks/aws';
 
 export interface ConsumerDependencies {
   storage: LedgerStorage;

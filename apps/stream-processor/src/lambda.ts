@@ -1,9 +1,9 @@
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
-import { createEventBridgeClient } from '@ledger/bus';
+import { createEventBridgeClient } from '@ledger/bus/aws';
 import { ConfigError, readLedgerEnv } from '@ledger/config';
-import { openLedgerStorage } from '@ledger/ledger';
+import { openLedgerStorage } from '@ledger/ledger/aws';
 import { createLogger } from '@ledger/observability';
-import { createLambdaStreamHandler, DynamoDbParkingLot } from '@ledger/stream-consumer';
+import { createLambdaStreamHandler, DynamoDbParkingLot } from '@ledger/stream-consumer/aws';
 import { buildConsumers } from './consumers';
 
 /**

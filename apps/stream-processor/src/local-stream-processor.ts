@@ -1,12 +1,12 @@
 import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
-import type { LedgerStorage } from '@ledger/event-store';
+import type { LedgerStorage } from '@ledger/event-store/aws';
 import type { Logger } from '@ledger/observability';
+import { type StreamConsumer } from '@ledger/stream-consumer';
 import {
+  StreamPoller,
   DynamoDbCheckpointStore,
   DynamoDbParkingLot,
-  StreamPoller,
-  type StreamConsumer,
-} from '@ledger/stream-consumer';
+} from '@ledger/stream-consumer/aws';
 
 export interface LocalStreamProcessor {
   consumers: string[];

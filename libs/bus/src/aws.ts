@@ -6,3 +6,6 @@ export * from './infrastructure/dynamodb-dead-letters';
 export * from './infrastructure/event-bridge-client';
 export * from './infrastructure/sqs-dead-letters';
 export * from './infrastructure/dead-letters.factory';
+export * from './publisher/put-events.batcher';
+export * from './publisher/publisher.consumer';
+export * from './publisher/redrive-dead-letters';

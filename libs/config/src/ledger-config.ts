@@ -19,7 +19,6 @@ import {
   type ValidationError,
 } from 'class-validator';
 import { parse } from 'yaml';
-import { SCHEME_NAMES, type SchemeName } from '@ledger/webhooks';
 import { ConfigError } from './config.errors';
 
 const SLUG = /^[a-z0-9][a-z0-9-]{0,62}$/;
@@ -27,6 +26,20 @@ const SLUG = /^[a-z0-9][a-z0-9-]{0,62}$/;
 /** The gateway adapters a tenant's account can use. */
 export const GATEWAY_KINDS = ['sandbox'] as const;
 export type GatewayKind = (typeof GATEWAY_KINDS)[number];
+
+/**
+ * The webhook signature schemes a provider may name. The configuration owns this list so that it
+ * depends on no feature lib; the webhooks lib's `ProviderRegistry` takes these names, so a scheme
+ * listed here that it cannot verify fails the typecheck of the composition root, and a unit spec
+ * beside the webhooks lib's `SCHEME_NAMES` keeps the two lists equal.
+ */
+export const WEBHOOK_SCHEME_NAMES = [
+  'standard-webhooks',
+  'stripe',
+  'github',
+  'hmac-sha256',
+] as const;
+export type WebhookSchemeName = (typeof WEBHOOK_SCHEME_NAMES)[number];
 
 /** One tenant's account at its payment gateway. */
 export class GatewayConfig {
@@ -88,8 +101,8 @@ export class ProviderConfig {
   @IsString()
   tenant!: string;
 
-  @IsIn(SCHEME_NAMES)
-  scheme!: SchemeName;
+  @IsIn(WEBHOOK_SCHEME_NAMES)
+  scheme!: WebhookSchemeName;
 
   @IsArray()
   @ArrayMinSize(1)

@@ -15,3 +15,4 @@ export { itemSizeBytes } from './infrastructure/item-size';
 export { createDynamoDbClient, dynamoDbClientConfig } from './infrastructure/dynamodb-client';
 export * from './infrastructure/ledger-storage';
 export { documentClientFor } from './infrastructure/document-client';
+export * from './stream-record';

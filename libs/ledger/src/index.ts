@@ -8,4 +8,3 @@ export * from './payment/payment.stream-id';
 export * from './payment/payment.failure-category';
 export * from './payment/payment.upcasters';
 export * from './ledger.upcasters';
-export * from './infrastructure/ledger-storage';

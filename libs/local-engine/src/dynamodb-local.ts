@@ -2,7 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { createDynamoDbClient } from '@ledger/event-store';
+import { createDynamoDbClient } from '@ledger/event-store/aws';
 import { EngineStartError, JavaMissingError, PortInUseError } from './engine.errors';
 import { assertPortFree, freePort } from './ports';
 

@@ -4,7 +4,7 @@ import {
   ledgerTables,
   tableDefinitions,
   UNSETTLED_INDEX_NAME,
-} from '@ledger/event-store';
+} from '@ledger/event-store/aws';
 import { uniquePrefix } from '@ledger/testing';
 import { ensureTables } from './tables.setup';
 

@@ -1,6 +1,5 @@
 export * from './request-idempotency/request-idempotency.port';
 export * from './request-idempotency/request-idempotency.errors';
-export * from './infrastructure/dynamodb-request-idempotency';
 export * from './payment-workflow/payment-workflow';
 export * from './request-payment/request-payment.command';
 export * from './request-payment/request-payment.handler';

@@ -5,3 +5,5 @@
 export * from './infrastructure/dynamodb-parking-lot';
 export * from './infrastructure/dynamodb-checkpoint-store';
 export * from './infrastructure/streams-client';
+export * from './local-poller/stream-poller';
+export * from './lambda/lambda-stream-handler';

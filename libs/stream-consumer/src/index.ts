@@ -4,8 +4,3 @@ export * from './core/parking-lot.port';
 export * from './core/checkpoint-store.port';
 export * from './core/batch-processor';
 export * from './core/redrive';
-export * from './lambda/lambda-stream-handler';
-export * from './local-poller/stream-poller';
-export * from './infrastructure/dynamodb-parking-lot';
-export * from './infrastructure/dynamodb-checkpoint-store';
-export * from './infrastructure/streams-client';

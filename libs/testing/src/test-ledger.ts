@@ -7,7 +7,7 @@ import {
   tableDefinitions,
   type DynamoDbEventStoreOptions,
   type LedgerTables,
-} from '@ledger/event-store';
+} from '@ledger/event-store/aws';
 import { ensureTables } from '@ledger/local-engine';
 
 export interface TestLedger {

@@ -14,8 +14,6 @@ export * from './receive-webhook/rejection-recorder';
 export * from './receive-webhook/webhook-receiver';
 export * from './receive-webhook/receive-webhook.command';
 export * from './receive-webhook/receive-webhook.handler';
-export * from './infrastructure/dynamodb-delivery-stats';
 export * from './payloads/gateway-payload';
 export * from './correlate-delivery/correlation-index.port';
 export * from './correlate-delivery/correlator.consumer';
-export * from './infrastructure/dynamodb-correlation-index';

@@ -1,7 +1,8 @@
 import { ledgerTemplateRules } from '@ledger/bus';
 import { handleCommand, type StoredEvent } from '@ledger/event-store';
 import { paymentDecider, paymentStreamId, type PaymentCommand } from '@ledger/ledger';
-import { DynamoDbReplayJobs, LocalBusReplayDelivery } from '@ledger/replay';
+import { LocalBusReplayDelivery } from '@ledger/replay';
+import { DynamoDbReplayJobs } from '@ledger/replay/aws';
 import { createTestLedger, type TestLedger } from '@ledger/testing';
 import { createTestApi, type TestApi } from '../testing/test-api';
 

@@ -1,6 +1,7 @@
 import { handleCommand } from '@ledger/event-store';
 import { paymentDecider, paymentStreamId, type PaymentCommand } from '@ledger/ledger';
-import { DynamoDbPaymentDocuments, PaymentProjector } from '@ledger/projections';
+import { PaymentProjector } from '@ledger/projections';
+import { DynamoDbPaymentDocuments } from '@ledger/projections/aws';
 import { createTestLedger, type TestLedger } from '@ledger/testing';
 import { createTestApi, type TestApi } from '../testing/test-api';
 

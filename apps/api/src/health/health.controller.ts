@@ -8,7 +8,7 @@ import {
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { StoreUnavailableError } from '@ledger/errors';
-import type { LedgerTables } from '@ledger/event-store';
+import type { LedgerTables } from '@ledger/event-store/aws';
 import type { TenantGateways } from '@ledger/outbound';
 import { DYNAMODB_CLIENT, EVENT_BRIDGE, LEDGER_TABLES, PAYMENT_GATEWAY } from '../api-dependencies';
 import { ProblemDto } from '../openapi/problem.dto';

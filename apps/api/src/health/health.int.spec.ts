@@ -1,5 +1,6 @@
-import { createEventBridgeClient, startLocalBus, type RunningLocalBus } from '@ledger/bus';
-import { createLedgerStorage } from '@ledger/event-store';
+import { startLocalBus, type RunningLocalBus } from '@ledger/bus';
+import { createEventBridgeClient } from '@ledger/bus/aws';
+import { createLedgerStorage } from '@ledger/event-store/aws';
 import { freePort } from '@ledger/local-engine';
 import { createTestLedger, type TestLedger } from '@ledger/testing';
 import { createTestApi } from '../testing/test-api';

@@ -1,7 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { LightMyRequestResponse } from 'fastify';
-import { DynamoDbPaymentDocuments } from '@ledger/projections';
+import { DynamoDbPaymentDocuments } from '@ledger/projections/aws';
 import { initialPaymentState } from '@ledger/ledger';
 import { createTestLedger, type TestLedger } from '@ledger/testing';
 import { signFor, type WebhookReceivedData } from '@ledger/webhooks';

@@ -1,13 +1,14 @@
 import type { StoredEvent } from '@ledger/event-store';
 import { HttpPaymentGateway } from '@ledger/outbound';
-import { DynamoDbPaymentDocuments, PaymentProjector } from '@ledger/projections';
+import { PaymentProjector } from '@ledger/projections';
+import { DynamoDbPaymentDocuments } from '@ledger/projections/aws';
 import { startSandboxGateway, type RunningSandboxGateway } from '@ledger/sandbox-gateway';
 import {
+  StreamPoller,
   DynamoDbCheckpointStore,
   DynamoDbParkingLot,
-  StreamPoller,
   createDynamoDbStreamsClient,
-} from '@ledger/stream-consumer';
+} from '@ledger/stream-consumer/aws';
 import { createTestLedger, waitUntil, type TestLedger } from '@ledger/testing';
 import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { createTestApi, type TestApi } from '../testing/test-api';

@@ -11,11 +11,8 @@ import {
 import { startSandboxGateway, type RunningSandboxGateway } from '@ledger/sandbox-gateway';
 import { createTestLedger, type TestLedger } from '@ledger/testing';
 import { createLogger } from '@ledger/observability';
-import {
-  DynamoDbPaymentDocuments,
-  evolvePaymentDocument,
-  type PaymentDocument,
-} from '@ledger/projections';
+import { evolvePaymentDocument, type PaymentDocument } from '@ledger/projections';
+import { DynamoDbPaymentDocuments } from '@ledger/projections/aws';
 import { composePaymentSweeper } from '../compose-sweeper';
 import { createTestApi, type TestApi } from '../testing/test-api';
 

@@ -1,8 +1,8 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { parseLedgerConfig, type LedgerConfig } from '@ledger/config';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { createEventBridgeClient } from '@ledger/bus';
-import type { LedgerStorage } from '@ledger/event-store';
+import { createEventBridgeClient } from '@ledger/bus/aws';
+import type { LedgerStorage } from '@ledger/event-store/aws';
 import { HttpPaymentGateway, TenantGateways, type PaymentGateway } from '@ledger/outbound';
 import { createLogger } from '@ledger/observability';
 import type { TestLedger } from '@ledger/testing';

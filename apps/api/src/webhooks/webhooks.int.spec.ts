@@ -1,9 +1,11 @@
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { createLedgerStorage, type StoredEvent } from '@ledger/event-store';
+import { type StoredEvent } from '@ledger/event-store';
+import { createLedgerStorage } from '@ledger/event-store/aws';
 import { freePort } from '@ledger/local-engine';
 import { createTestLedger, type TestLedger } from '@ledger/testing';
-import { DynamoDbDeliveryStats, signFor, type WebhookReceivedData } from '@ledger/webhooks';
+import { signFor, type WebhookReceivedData } from '@ledger/webhooks';
+import { DynamoDbDeliveryStats } from '@ledger/webhooks/aws';
 import { createTestApi, type TestApi } from '../testing/test-api';
 
 const SECRET = 'test-secret-not-real';

@@ -1,13 +1,14 @@
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { Command } from 'commander';
-import { createEventBridgeClient } from '@ledger/bus';
+import { createEventBridgeClient } from '@ledger/bus/aws';
 import type { LedgerEnv } from '@ledger/config';
 import { UsageError } from '@ledger/errors';
-import type { LedgerStorage } from '@ledger/event-store';
-import { openLedgerStorage } from '@ledger/ledger';
+import type { LedgerStorage } from '@ledger/event-store/aws';
+import { openLedgerStorage } from '@ledger/ledger/aws';
 import type { Logger } from '@ledger/observability';
 import { buildConsumers } from '@ledger/stream-processor-app';
-import { DynamoDbParkingLot, redriveParked } from '@ledger/stream-consumer';
+import { redriveParked } from '@ledger/stream-consumer';
+import { DynamoDbParkingLot } from '@ledger/stream-consumer/aws';
 
 /**
  * The engine the CLI talks to: DYNAMODB_ENDPOINT when set (`aws` for the AWS default chain),

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { createDeadLetters, parseEventPattern, redriveDeadLetters } from '@ledger/bus';
+import { parseEventPattern } from '@ledger/bus';
+import { redriveDeadLetters, createDeadLetters } from '@ledger/bus/aws';
 import type { LedgerEnv } from '@ledger/config';
 import { UsageError } from '@ledger/errors';
 import { cliEventBridge, cliStorage } from '../consumers/consumer.commands';

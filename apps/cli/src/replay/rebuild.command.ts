@@ -2,9 +2,8 @@ import type { Command } from 'commander';
 import { ulid } from 'ulid';
 import type { LedgerEnv } from '@ledger/config';
 import { UsageError } from '@ledger/errors';
-import { DynamoDbPaymentDocuments, DynamoDbReadModelGenerations } from '@ledger/projections';
+import { DynamoDbPaymentDocuments, DynamoDbReadModelGenerations } from '@ledger/projections/aws';
 import {
-  DynamoDbReplayJobs,
   ProgressPrinter,
   paymentViewRebuild,
   runRebuild,
@@ -12,6 +11,7 @@ import {
   type ReplayJob,
   type ReplayScope,
 } from '@ledger/replay';
+import { DynamoDbReplayJobs } from '@ledger/replay/aws';
 import { cliStorage } from '../consumers/consumer.commands';
 import { parseIsoOption } from './replay-options';
 

@@ -1,13 +1,12 @@
 import type { Command } from 'commander';
 import { ulid } from 'ulid';
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import { createEventBridgeClient, ledgerTemplateRules } from '@ledger/bus';
+import { ledgerTemplateRules } from '@ledger/bus';
+import { createEventBridgeClient } from '@ledger/bus/aws';
 import type { LedgerEnv } from '@ledger/config';
 import { UsageError, ValidationFailedError } from '@ledger/errors';
 import type { Logger } from '@ledger/observability';
 import {
-  DynamoDbReplayJobs,
-  awsReplayDelivery,
   LocalBusReplayDelivery,
   MAX_REPUBLISH_RATE,
   newRepublishJob,
@@ -17,6 +16,7 @@ import {
   type ReplayJob,
   type RepublishProgress,
 } from '@ledger/replay';
+import { DynamoDbReplayJobs, awsReplayDelivery } from '@ledger/replay/aws';
 import { cliStorage } from '../consumers/consumer.commands';
 
 interface RepublishCliOptions {

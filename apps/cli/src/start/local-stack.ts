@@ -1,5 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createEventBridgeClient, ledgerTemplateRules, startLocalBus } from '@ledger/bus';
+import { ledgerTemplateRules, startLocalBus } from '@ledger/bus';
+import { createEventBridgeClient } from '@ledger/bus/aws';
 import {
   loadLedgerConfig,
   tenantGateway,
@@ -13,8 +14,8 @@ import {
   type RunningSandboxGateway,
   type SandboxAccountOptions,
 } from '@ledger/sandbox-gateway';
-import { tableDefinitions, type LedgerStorage } from '@ledger/event-store';
-import { openLedgerStorage } from '@ledger/ledger';
+import { tableDefinitions, type LedgerStorage } from '@ledger/event-store/aws';
+import { openLedgerStorage } from '@ledger/ledger/aws';
 import {
   assertPortFree,
   ensureTables,
@@ -22,7 +23,7 @@ import {
   type RunningDynamoDbLocal,
 } from '@ledger/local-engine';
 import type { Logger } from '@ledger/observability';
-import { createDynamoDbStreamsClient } from '@ledger/stream-consumer';
+import { createDynamoDbStreamsClient } from '@ledger/stream-consumer/aws';
 import {
   composeApi,
   composePaymentSweeper,

@@ -3,11 +3,11 @@ import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { handleCommand } from '@ledger/event-store';
 import { paymentDecider, paymentStreamId, type PaymentCommand } from '@ledger/ledger';
 import {
+  StreamPoller,
   DynamoDbCheckpointStore,
   DynamoDbParkingLot,
-  StreamPoller,
   createDynamoDbStreamsClient,
-} from '@ledger/stream-consumer';
+} from '@ledger/stream-consumer/aws';
 import { createTestLedger, type TestLedger } from '@ledger/testing';
 import { DynamoDbDeadLetters } from '../infrastructure/dynamodb-dead-letters';
 import { createEventBridgeClient } from '../infrastructure/event-bridge-client';

@@ -1,12 +1,7 @@
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { createTestLedger, type TestLedger } from '@ledger/testing';
-import {
-  DynamoDbEventStore,
-  UpcasterChain,
-  decodeEventRecord,
-  type StoredEvent,
-  type Upcaster,
-} from '../index';
+import { DynamoDbEventStore, decodeEventRecord } from '../aws';
+import { UpcasterChain, type StoredEvent, type Upcaster } from '../index';
 
 // A shape change as a release would make one: `name` split into `firstName` and `lastName`.
 const signedUpV1toV2: Upcaster = {

@@ -1,4 +1,5 @@
-import { createLedgerStorage, UpcasterChain, type LedgerStorage } from '@ledger/event-store';
+import { UpcasterChain } from '@ledger/event-store';
+import { createLedgerStorage, type LedgerStorage } from '@ledger/event-store/aws';
 import { ledgerUpcasters } from '../ledger.upcasters';
 
 /**

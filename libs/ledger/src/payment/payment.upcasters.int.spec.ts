@@ -1,19 +1,18 @@
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import {
-  decodeEventRecord,
-  DynamoDbEventStore,
   type EventMetadata,
   handleCommand,
   type NewEvent,
   type StoredEvent,
   UpcasterChain,
 } from '@ledger/event-store';
+import { decodeEventRecord, DynamoDbEventStore } from '@ledger/event-store/aws';
 import {
+  StreamPoller,
   createDynamoDbStreamsClient,
   DynamoDbCheckpointStore,
   DynamoDbParkingLot,
-  StreamPoller,
-} from '@ledger/stream-consumer';
+} from '@ledger/stream-consumer/aws';
 import { createTestLedger, type TestLedger } from '@ledger/testing';
 import { ledgerUpcasters } from '../ledger.upcasters';
 import { paymentDecider } from './payment.decider';

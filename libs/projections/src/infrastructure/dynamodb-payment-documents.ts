@@ -10,8 +10,11 @@ import {
 import { StoreUnavailableError } from '@ledger/errors';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createHash } from 'node:crypto';
-import { READ_MODEL_INDEX_NAME, UNSETTLED_INDEX_NAME } from '@ledger/event-store';
-import { documentClientFor } from '@ledger/event-store/aws';
+import {
+  documentClientFor,
+  READ_MODEL_INDEX_NAME,
+  UNSETTLED_INDEX_NAME,
+} from '@ledger/event-store/aws';
 import { isContradicted, isUnsettled, paymentStreamId } from '@ledger/ledger';
 import type {
   GenerationDocuments,

@@ -2,13 +2,15 @@ import { ulid } from 'ulid';
 import { handleCommand } from '@ledger/event-store';
 import { paymentDecider, paymentStreamId } from '@ledger/ledger';
 import {
-  DynamoDbPaymentDocuments,
-  DynamoDbReadModelGenerations,
-  FIRST_GENERATION,
   LivePaymentDocuments,
   PaymentProjector,
   type GenerationDocuments,
 } from '@ledger/projections';
+import {
+  DynamoDbPaymentDocuments,
+  DynamoDbReadModelGenerations,
+  FIRST_GENERATION,
+} from '@ledger/projections/aws';
 import { createTestLedger, type TestLedger } from '@ledger/testing';
 import { DynamoDbReplayJobs } from '../infrastructure/dynamodb-replay-jobs';
 import type { ReplayJob } from '../jobs/replay-job';

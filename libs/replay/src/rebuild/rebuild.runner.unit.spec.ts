@@ -2,12 +2,12 @@ import { handleCommand } from '@ledger/event-store';
 import { InMemoryEventStore } from '@ledger/event-store/in-memory';
 import { paymentDecider, paymentStreamId } from '@ledger/ledger';
 import {
-  FIRST_GENERATION,
   LivePaymentDocuments,
   PaymentProjector,
   type Generations,
   type ReadModelGenerations,
 } from '@ledger/projections';
+import { FIRST_GENERATION } from '@ledger/projections/aws';
 import {
   InMemoryPaymentDocuments,
   InMemoryReadModelGenerations,

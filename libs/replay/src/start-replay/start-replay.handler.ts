@@ -1,7 +1,8 @@
 import { ValidationFailedError } from '@ledger/errors';
 import { ulid } from 'ulid';
 import type { ReplayJob, ReplayJobs } from '../jobs/replay-job';
-import { ReplayWorkerUnavailableError, type ReplayJobRunner } from '../worker/replay-worker';
+import type { ReplayJobRunner } from '../worker/replay-worker';
+import { ReplayWorkerUnavailableError } from '../worker/replay-worker.errors';
 import { OperatorKeyRequiredError, type ReplayRequester } from './replay-requester';
 import type { ReplayRequest, StartReplay } from './start-replay.command';
 

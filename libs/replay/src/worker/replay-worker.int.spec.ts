@@ -1,10 +1,10 @@
 import { ulid } from 'ulid';
+import { PaymentProjector } from '@ledger/projections';
 import {
   DynamoDbPaymentDocuments,
   DynamoDbReadModelGenerations,
   FIRST_GENERATION,
-  PaymentProjector,
-} from '@ledger/projections';
+} from '@ledger/projections/aws';
 import { createTestLedger, type TestLedger } from '@ledger/testing';
 import { DynamoDbReplayJobs } from '../infrastructure/dynamodb-replay-jobs';
 import type { ReplayJob } from '../jobs/replay-job';

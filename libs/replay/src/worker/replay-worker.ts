@@ -1,6 +1,5 @@
 import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import type { BusRule } from '@ledger/bus';
-import { LedgerError } from '@ledger/errors';
 import type { EventStore, GlobalEventLog } from '@ledger/event-store';
 import type { GenerationDocuments, ReadModelGenerations } from '@ledger/projections';
 import type { ReplayJob, ReplayJobLeases, ReplayJobs } from '../jobs/replay-job';
@@ -43,13 +42,6 @@ export function replayJobRunner(deps: ReplayJobRunnerDependencies): ReplayJobRun
       signal,
     });
   };
-}
-
-/** The replay worker could not be handed a job; the caller may try again shortly. */
-export class ReplayWorkerUnavailableError extends LedgerError {
-  readonly code = 'replay_worker_unavailable';
-  readonly status = 503;
-  override readonly retryAfterSeconds = 5;
 }
 
 export interface ReplayWorkerDependencies {

@@ -1,5 +1,5 @@
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
-import { dynamoDbClientConfig } from '@ledger/event-store';
+import { dynamoDbClientConfig } from '@ledger/event-store/aws';
 
 /** A DynamoDB Streams client for the same engine the DynamoDB client talks to. */
 export function createDynamoDbStreamsClient(endpoint?: string): DynamoDBStreamsClient {

@@ -1,5 +1,6 @@
 import type { DynamoDBStreamEvent } from 'aws-lambda';
-import { toEventItem, UpcasterChain, type StoredEvent } from '@ledger/event-store';
+import { UpcasterChain, type StoredEvent } from '@ledger/event-store';
+import { toEventItem } from '@ledger/event-store/aws';
 import type { ParkedRecord, ParkingLot } from '../core/parking-lot.port';
 import type { StreamConsumer } from '../core/stream-consumer';
 import { createLambdaStreamHandler } from './lambda-stream-handler';

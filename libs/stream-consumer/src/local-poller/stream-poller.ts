@@ -8,7 +8,8 @@ import {
   type DynamoDBStreamsClient,
   type Shard,
 } from '@aws-sdk/client-dynamodb-streams';
-import { decodeEventRecord, type UpcasterChain } from '@ledger/event-store';
+import { type UpcasterChain } from '@ledger/event-store';
+import { decodeEventRecord } from '@ledger/event-store/aws';
 import { BatchProcessor, type BatchProcessorOptions } from '../core/batch-processor';
 import type { ParkingLot } from '../core/parking-lot.port';
 import type { ConsumerRecord, StreamConsumer } from '../core/stream-consumer';

@@ -1,4 +1,5 @@
-import { toEventItem, type EventStore, type NewEvent } from '@ledger/event-store';
+import { type EventStore, type NewEvent } from '@ledger/event-store';
+import { toEventItem } from '@ledger/event-store/aws';
 import { RejectionRecorder } from './rejection-recorder';
 import { WEBHOOK_REJECTIONS_SUPPRESSED, type WebhookRejectedData } from './webhook.events';
 
