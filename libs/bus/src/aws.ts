@@ -6,3 +6,4 @@ export * from './infrastructure/dynamodb-dead-letters';
 export * from './infrastructure/event-bridge-client';
 export * from './infrastructure/sqs-dead-letters';
 export * from './infrastructure/dead-letters.factory';
+export * from './infrastructure/bus.adapters';

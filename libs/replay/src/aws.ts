@@ -4,3 +4,4 @@
  */
 export * from './infrastructure/dynamodb-replay-jobs';
 export * from './republish/lambda.delivery';
+export * from './infrastructure/replay.adapters';

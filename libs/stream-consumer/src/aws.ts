@@ -5,3 +5,4 @@
 export * from './infrastructure/dynamodb-parking-lot';
 export * from './infrastructure/dynamodb-checkpoint-store';
 export * from './infrastructure/streams-client';
+export * from './infrastructure/stream-consumer.adapters';
