@@ -1,5 +1,5 @@
-import { ReceiptStore, type Receipt } from '@ledger/payment-receipts';
-import type { LedgerStorage } from '@ledger/event-store';
+import { DynamoDbReceiptStore, type Receipt, type ReceiptStore } from '@ledger/payment-receipts';
+import type { LedgerStorage } from '@ledger/event-store/aws';
 import { engineStorage, eventItems } from './support/engine-client';
 import {
   isolatedEnv,
@@ -21,7 +21,7 @@ describe('EventBridge fan-out, end to end', () => {
     ledger = spawnLedger(env);
     await waitForHealthy(ledger);
     storage = engineStorage(env);
-    receipts = new ReceiptStore(storage.dynamoDb, storage.tables.readModels);
+    receipts = DynamoDbReceiptStore.of(storage);
   });
 
   afterAll(async () => {

@@ -1,9 +1,9 @@
-import { createEventBridgeClient } from '@ledger/bus';
+import { createEventBridgeClient } from '@ledger/bus/aws';
 import { readLedgerEnv } from '@ledger/config';
 import { describeFailure } from '@ledger/errors';
-import { openLedgerStorage } from '@ledger/ledger';
+import { openLedgerStorage } from '@ledger/ledger/aws';
 import { createLogger } from '@ledger/observability';
-import { createDynamoDbStreamsClient } from '@ledger/stream-consumer';
+import { createDynamoDbStreamsClient } from '@ledger/stream-consumer/aws';
 import { buildConsumers } from './consumers';
 import { startLocalStreamProcessor } from './local-stream-processor';
 

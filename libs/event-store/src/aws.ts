@@ -14,3 +14,4 @@ export { fromEventItem, toEventItem } from './infrastructure/event-item.mapper';
 export { itemSizeBytes } from './infrastructure/item-size';
 export { createDynamoDbClient, dynamoDbClientConfig } from './infrastructure/dynamodb-client';
 export * from './infrastructure/ledger-storage';
+export * from './infrastructure/close-ledger-storage';

@@ -12,16 +12,16 @@ import { createLivePaymentDocuments, createLiveUnsettledPayments } from './live-
 /** The payments read model's ports on DynamoDB. */
 export interface ProjectionAdapters {
   /** The read model as queries and the projector see it (the live generation, and the one being built). */
-  liveDocuments(): LivePaymentDocuments;
+  liveDocuments: () => LivePaymentDocuments;
   /** The live generation's unsettled payments (the sweeper's candidates). */
-  unsettledPayments(): UnsettledPayments;
+  unsettledPayments: () => UnsettledPayments;
   /**
    * The generation pointer a rebuild moves; `cacheMs` 0 reads it fresh every time (the CLI's
    * one-off commands), the default caches it as every process of a deployment does.
    */
-  generations(options?: { cacheMs?: number }): ReadModelGenerations;
+  generations: (options?: { cacheMs?: number }) => ReadModelGenerations;
   /** The documents of one named generation, with the bulk write a rebuild needs. */
-  documentsOf(generation: string): GenerationDocuments;
+  documentsOf: (generation: string) => GenerationDocuments;
 }
 
 /**

@@ -5,7 +5,9 @@ import {
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import type { Receipt } from './receipt';
+import type { LedgerStorage } from '@ledger/event-store/aws';
+import type { Receipt } from '../receipt';
+import type { ReceiptStore } from '../receipt-store.port';
 
 /**
  * Receipts in a DynamoDB table. The write is conditional on the event id not being there yet:
@@ -13,11 +15,16 @@ import type { Receipt } from './receipt';
  * least once) is recognised and skipped. A consuming team would use a table of its own; locally
  * this example uses the ledger's read-models table under its own key prefix.
  */
-export class ReceiptStore {
+export class DynamoDbReceiptStore implements ReceiptStore {
   constructor(
     private readonly client: DynamoDBClient,
     private readonly table: string,
   ) {}
+
+  /** The store in a ledger storage's read-models table (the local stack, the tests). */
+  static of(storage: LedgerStorage): DynamoDbReceiptStore {
+    return new DynamoDbReceiptStore(storage.dynamoDb, storage.tables.readModels);
+  }
 
   /** True when the receipt was new, false for a duplicate delivery. */
   async addOnce(receipt: Receipt): Promise<boolean> {
