@@ -16,12 +16,8 @@ import {
   type PaymentListPage,
   type PaymentListQuery,
 } from '@ledger/projections';
-import {
-  BatchProcessor,
-  DynamoDbParkingLot,
-  type ConsumerRecord,
-  type StreamConsumer,
-} from '@ledger/stream-consumer';
+import { BatchProcessor, type ConsumerRecord, type StreamConsumer } from '@ledger/stream-consumer';
+import { streamConsumerAdapters } from '@ledger/stream-consumer/aws';
 import { msBetween } from './append-load';
 import { measure, percentile } from './harness';
 import type { PlannedEvent } from './payment-events';
@@ -214,7 +210,7 @@ export async function driveThroughBatchProcessor(
   let parked = 0;
   const processor = new BatchProcessor(
     timed,
-    new DynamoDbParkingLot(storage.dynamoDb, storage.tables.meta),
+    streamConsumerAdapters(storage).parkingLot,
     { onParked: () => void parked++ },
   );
   const started = hrtime.bigint();

@@ -1,15 +1,14 @@
 import { hrtime } from 'node:process';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import {
-  DynamoDbDeadLetters,
   IntegrationEventPublisher,
   PUBLISHER,
-  createEventBridgeClient,
   startLocalBus,
   type BusEnvelope,
   type RunningLocalBus,
 } from '@ledger/bus';
-import type { LedgerStorage } from '@ledger/event-store';
+import { busAdapters, createEventBridgeClient } from '@ledger/bus/aws';
+import type { LedgerStorage } from '@ledger/event-store/aws';
 import { appendAsFastAsPossible, appendAtSteadyRate, msBetween } from './append-load';
 import { median, percentile } from './harness';
 import { EVENTS_PER_PAYMENT, interleavedPayments, runTag } from './payment-events';
@@ -168,7 +167,7 @@ export const publisherScenario: Scenario = {
         targets: [{ name: 'Recorder', handle: recorder.handle }],
       });
       eventBridge = createEventBridgeClient(bus.url);
-      const deadLetters = new DynamoDbDeadLetters(storage.dynamoDb, storage.tables.meta);
+      const deadLetters = busAdapters(storage).tableDeadLetters();
       const publisher = new IntegrationEventPublisher(
         storage.eventStore,
         eventBridge,

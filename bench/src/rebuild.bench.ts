@@ -10,14 +10,14 @@ import {
   timeIndexPartition,
   type LedgerStorage,
 } from '@ledger/event-store';
-import { DynamoDbPaymentDocuments, DynamoDbReadModelGenerations } from '@ledger/projections';
+import { projectionAdapters } from '@ledger/projections/aws';
 import {
-  DynamoDbReplayJobs,
   paymentViewRebuild,
   runRebuild,
   verifyReadModel,
   type ReplayJob,
 } from '@ledger/replay';
+import { replayAdapters } from '@ledger/replay/aws';
 import { hrtime } from 'node:process';
 import {
   EVENTS_PER_PAYMENT,
@@ -79,9 +79,9 @@ export const rebuildScenario: Scenario = {
       `  raw read: ${rawCount.toLocaleString('en-US')} events in ${rawSeconds.toFixed(1)} s`,
     );
 
-    const jobs = new DynamoDbReplayJobs(storage.dynamoDb, storage.tables.meta);
-    const documentsOf = (generation: string) =>
-      new DynamoDbPaymentDocuments(storage.dynamoDb, storage.tables.readModels, generation);
+    const { jobs } = replayAdapters(storage);
+    const projections = projectionAdapters(storage);
+    const documentsOf = projections.documentsOf;
     const stamp = new Date().toISOString();
     const job: ReplayJob = {
       replayId: `bench-${tag}`,
@@ -102,7 +102,7 @@ export const rebuildScenario: Scenario = {
         store: storage.eventStore,
         jobs,
         projection: paymentViewRebuild(
-          new DynamoDbReadModelGenerations(storage.dynamoDb, storage.tables.meta, 0),
+          projections.generations({ cacheMs: 0 }),
           documentsOf,
         ),
       },
