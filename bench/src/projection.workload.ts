@@ -7,15 +7,16 @@ import {
   type AttributeValue,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import { itemSizeBytes, type LedgerStorage, type StoredEvent } from '@ledger/event-store';
+import type { StoredEvent } from '@ledger/event-store';
+import { itemSizeBytes, type LedgerStorage } from '@ledger/event-store/aws';
 import {
-  DynamoDbPaymentDocuments,
   evolvePaymentDocument,
   type PaymentDocument,
   type PaymentDocuments,
   type PaymentListPage,
   type PaymentListQuery,
 } from '@ledger/projections';
+import { DynamoDbPaymentDocuments } from '@ledger/projections/aws';
 import { BatchProcessor, type ConsumerRecord, type StreamConsumer } from '@ledger/stream-consumer';
 import { streamConsumerAdapters } from '@ledger/stream-consumer/aws';
 import { msBetween } from './append-load';
@@ -208,11 +209,9 @@ export async function driveThroughBatchProcessor(
 ): Promise<DriveResult> {
   const timed = new TimedConsumer(consumer);
   let parked = 0;
-  const processor = new BatchProcessor(
-    timed,
-    streamConsumerAdapters(storage).parkingLot,
-    { onParked: () => void parked++ },
-  );
+  const processor = new BatchProcessor(timed, streamConsumerAdapters(storage).parkingLot, {
+    onParked: () => void parked++,
+  });
   const started = hrtime.bigint();
   for (let i = 0; i < records.length; i += POLLER_BATCH) {
     const outcome = await processor.process(records.slice(i, i + POLLER_BATCH));

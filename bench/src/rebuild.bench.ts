@@ -11,12 +11,7 @@ import {
   type LedgerStorage,
 } from '@ledger/event-store';
 import { projectionAdapters } from '@ledger/projections/aws';
-import {
-  paymentViewRebuild,
-  runRebuild,
-  verifyReadModel,
-  type ReplayJob,
-} from '@ledger/replay';
+import { paymentViewRebuild, runRebuild, verifyReadModel, type ReplayJob } from '@ledger/replay';
 import { replayAdapters } from '@ledger/replay/aws';
 import { hrtime } from 'node:process';
 import {
@@ -101,10 +96,7 @@ export const rebuildScenario: Scenario = {
       {
         store: storage.eventStore,
         jobs,
-        projection: paymentViewRebuild(
-          projections.generations({ cacheMs: 0 }),
-          documentsOf,
-        ),
+        projection: paymentViewRebuild(projections.generations({ cacheMs: 0 }), documentsOf),
       },
       job,
       { verify: false },
