@@ -13,16 +13,16 @@ export interface StreamConsumerAdapters {
   parkingLot: ParkingLot;
   /**
    * A poller of the events table's stream for one consumer, decoding records with the storage's
-   * upcasters; checkpoints and parking lot default to the ones above.
+   * upcasters, with the checkpoints and parking lot above.
    */
-  poller(
-    options: Omit<
-      StreamPollerOptions,
-      'dynamoDb' | 'eventsTable' | 'upcasters' | 'checkpoints' | 'parkingLot'
-    > &
-      Partial<Pick<StreamPollerOptions, 'checkpoints' | 'parkingLot'>>,
-  ): StreamPoller;
+  poller: (options: LocalPollerOptions) => StreamPoller;
 }
+
+/** A local poller's settings; the storage supplies the rest. */
+export type LocalPollerOptions = Omit<
+  StreamPollerOptions,
+  'dynamoDb' | 'eventsTable' | 'upcasters' | 'checkpoints' | 'parkingLot'
+>;
 
 /** The stream-consumer lib's DynamoDB adapters for one ledger storage: what composition roots call. */
 export function streamConsumerAdapters(storage: LedgerStorage): StreamConsumerAdapters {
@@ -33,9 +33,9 @@ export function streamConsumerAdapters(storage: LedgerStorage): StreamConsumerAd
     parkingLot,
     poller: (options) =>
       new StreamPoller({
+        ...options,
         checkpoints,
         parkingLot,
-        ...options,
         dynamoDb: storage.dynamoDb,
         eventsTable: storage.tables.events,
         upcasters: storage.upcasters,
