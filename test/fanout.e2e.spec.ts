@@ -1,5 +1,5 @@
 import { DynamoDbReceiptStore, type Receipt, type ReceiptStore } from '@ledger/payment-receipts';
-import type { LedgerStorage } from '@ledger/event-store/aws';
+import { closeLedgerStorage, type LedgerStorage } from '@ledger/event-store/aws';
 import { engineStorage, eventItems } from './support/engine-client';
 import {
   isolatedEnv,
@@ -25,7 +25,7 @@ describe('EventBridge fan-out, end to end', () => {
   });
 
   afterAll(async () => {
-    storage?.dynamoDb.destroy();
+    if (storage !== undefined) closeLedgerStorage(storage);
     await ledger?.stop();
   });
 

@@ -6,7 +6,7 @@ import {
   type RunningLocalBus,
 } from '@ledger/bus';
 import { toIntegrationEvents } from '@ledger/contracts';
-import type { LedgerStorage } from '@ledger/event-store/aws';
+import { closeLedgerStorage, type LedgerStorage } from '@ledger/event-store/aws';
 import { freePort } from '@ledger/local-engine';
 import {
   DynamoDbReceiptStore,
@@ -37,7 +37,7 @@ describe('chaos: integration events while the bus and its targets fail', () => {
   let storage: LedgerStorage | undefined;
 
   afterAll(async () => {
-    storage?.dynamoDb.destroy();
+    if (storage !== undefined) closeLedgerStorage(storage);
     await ledger?.stop();
     await bus?.stop();
   });
