@@ -1,5 +1,5 @@
-import { ReceiptStore, type Receipt } from '@ledger/payment-receipts';
-import type { LedgerStorage } from '@ledger/event-store/aws';
+import { DynamoDbReceiptStore, type Receipt, type ReceiptStore } from '@ledger/payment-receipts';
+import { closeLedgerStorage, type LedgerStorage } from '@ledger/event-store/aws';
 import { engineStorage, eventItems } from './support/engine-client';
 import {
   isolatedEnv,
@@ -21,11 +21,11 @@ describe('EventBridge fan-out, end to end', () => {
     ledger = spawnLedger(env);
     await waitForHealthy(ledger);
     storage = engineStorage(env);
-    receipts = new ReceiptStore(storage.dynamoDb, storage.tables.readModels);
+    receipts = DynamoDbReceiptStore.of(storage);
   });
 
   afterAll(async () => {
-    storage?.dynamoDb.destroy();
+    if (storage !== undefined) closeLedgerStorage(storage);
     await ledger?.stop();
   });
 

@@ -1,6 +1,11 @@
 import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
-import { createLedgerStorage, tableDefinitions, type LedgerStorage } from '@ledger/event-store/aws';
+import {
+  closeLedgerStorage,
+  createLedgerStorage,
+  tableDefinitions,
+  type LedgerStorage,
+} from '@ledger/event-store/aws';
 import { ensureTables, startDynamoDbLocal, type RunningDynamoDbLocal } from '@ledger/local-engine';
 import { USAGE, UsageError, parseArgs, type BenchArgs } from './args';
 import { eventStoreScenario } from './event-store.bench';
@@ -35,7 +40,7 @@ async function main(args: BenchArgs): Promise<void> {
   let engine: RunningDynamoDbLocal | undefined;
   let storage: LedgerStorage | undefined;
   const shutdown = async (): Promise<void> => {
-    storage?.dynamoDb.destroy();
+    if (storage !== undefined) closeLedgerStorage(storage);
     await engine?.stop();
   };
   // Ctrl-C mid-run: stop the engine before leaving (the engine's watchdog is only a backstop).

@@ -1,6 +1,6 @@
 import type { LedgerStorage } from '@ledger/event-store/aws';
 import { PROJECTOR, PaymentProjector } from '@ledger/projections';
-import { DynamoDbPaymentDocuments } from '@ledger/projections/aws';
+import { FIRST_GENERATION, projectionAdapters } from '@ledger/projections/aws';
 import type { ConsumerRecord, StreamConsumer } from '@ledger/stream-consumer';
 import { appendAsFastAsPossible, appendAtSteadyRate, msBetween } from './append-load';
 import { percentile } from './harness';
@@ -119,7 +119,7 @@ async function measureThroughput(
   sizing: Sizing,
   run: string,
 ): Promise<Throughput> {
-  const documents = new DynamoDbPaymentDocuments(storage.dynamoDb, storage.tables.readModels);
+  const documents = projectionAdapters(storage).documentsOf(FIRST_GENERATION);
   const projector = new PaymentProjector(storage.eventStore, documents);
 
   // Streams appended for real (the projector reads the store on a gap), read back as records.
@@ -230,7 +230,7 @@ async function measureLag(
   sizing: Sizing,
   run: string,
 ): Promise<Lag> {
-  const documents = new DynamoDbPaymentDocuments(storage.dynamoDb, storage.tables.readModels);
+  const documents = projectionAdapters(storage).documentsOf(FIRST_GENERATION);
   const warmUpEvents = Math.round(sizing.lagRate * sizing.lagWarmUpSeconds);
   const events = Math.round(sizing.lagRate * sizing.lagSeconds);
   const streams = Math.ceil((warmUpEvents + events) / EVENTS_PER_PAYMENT);

@@ -7,7 +7,7 @@ import {
   DynamoDBClient,
   type AttributeValue,
 } from '@aws-sdk/client-dynamodb';
-import { type StoredEvent } from '@ledger/event-store';
+import type { StoredEvent } from '@ledger/event-store';
 import { itemSizeBytes, type LedgerStorage } from '@ledger/event-store/aws';
 import {
   evolvePaymentDocument,
@@ -18,7 +18,7 @@ import {
 } from '@ledger/projections';
 import { DynamoDbPaymentDocuments } from '@ledger/projections/aws';
 import { BatchProcessor, type ConsumerRecord, type StreamConsumer } from '@ledger/stream-consumer';
-import { DynamoDbParkingLot } from '@ledger/stream-consumer/aws';
+import { streamConsumerAdapters } from '@ledger/stream-consumer/aws';
 import { msBetween } from './append-load';
 import { measure, percentile } from './harness';
 import type { PlannedEvent } from './payment-events';
@@ -216,11 +216,9 @@ export async function driveThroughBatchProcessor(
 ): Promise<DriveResult> {
   const timed = new TimedConsumer(consumer);
   let parked = 0;
-  const processor = new BatchProcessor(
-    timed,
-    new DynamoDbParkingLot(storage.dynamoDb, storage.tables.meta),
-    { onParked: () => void parked++ },
-  );
+  const processor = new BatchProcessor(timed, streamConsumerAdapters(storage).parkingLot, {
+    onParked: () => void parked++,
+  });
   const started = hrtime.bigint();
   for (let i = 0; i < records.length; i += POLLER_BATCH) {
     const outcome = await processor.process(records.slice(i, i + POLLER_BATCH));

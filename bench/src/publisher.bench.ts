@@ -2,10 +2,10 @@ import { hrtime } from 'node:process';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { startLocalBus, type BusEnvelope, type RunningLocalBus } from '@ledger/bus';
 import {
+  busAdapters,
+  createEventBridgeClient,
   IntegrationEventPublisher,
   PUBLISHER,
-  DynamoDbDeadLetters,
-  createEventBridgeClient,
 } from '@ledger/bus/aws';
 import type { LedgerStorage } from '@ledger/event-store/aws';
 import { appendAsFastAsPossible, appendAtSteadyRate, msBetween } from './append-load';
@@ -166,7 +166,7 @@ export const publisherScenario: Scenario = {
         targets: [{ name: 'Recorder', handle: recorder.handle }],
       });
       eventBridge = createEventBridgeClient(bus.url);
-      const deadLetters = new DynamoDbDeadLetters(storage.dynamoDb, storage.tables.meta);
+      const deadLetters = busAdapters(storage).tableDeadLetters();
       const publisher = new IntegrationEventPublisher(
         storage.eventStore,
         eventBridge,

@@ -5,9 +5,9 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { TIME_INDEX_SHARDS, dayOf, timeIndexPartition } from '@ledger/event-store';
 import { TIME_INDEX_NAME, type LedgerStorage } from '@ledger/event-store/aws';
-import { DynamoDbPaymentDocuments, DynamoDbReadModelGenerations } from '@ledger/projections/aws';
+import { projectionAdapters } from '@ledger/projections/aws';
 import { paymentViewRebuild, runRebuild, verifyReadModel, type ReplayJob } from '@ledger/replay';
-import { DynamoDbReplayJobs } from '@ledger/replay/aws';
+import { replayAdapters } from '@ledger/replay/aws';
 import { hrtime } from 'node:process';
 import {
   EVENTS_PER_PAYMENT,
@@ -69,9 +69,9 @@ export const rebuildScenario: Scenario = {
       `  raw read: ${rawCount.toLocaleString('en-US')} events in ${rawSeconds.toFixed(1)} s`,
     );
 
-    const jobs = new DynamoDbReplayJobs(storage.dynamoDb, storage.tables.meta);
-    const documentsOf = (generation: string) =>
-      new DynamoDbPaymentDocuments(storage.dynamoDb, storage.tables.readModels, generation);
+    const { jobs } = replayAdapters(storage);
+    const projections = projectionAdapters(storage);
+    const documentsOf = projections.documentsOf;
     const stamp = new Date().toISOString();
     const job: ReplayJob = {
       replayId: `bench-${tag}`,
@@ -91,10 +91,7 @@ export const rebuildScenario: Scenario = {
       {
         store: storage.eventStore,
         jobs,
-        projection: paymentViewRebuild(
-          new DynamoDbReadModelGenerations(storage.dynamoDb, storage.tables.meta, 0),
-          documentsOf,
-        ),
+        projection: paymentViewRebuild(projections.generations({ cacheMs: 0 }), documentsOf),
       },
       job,
       { verify: false },

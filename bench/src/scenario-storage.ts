@@ -3,12 +3,11 @@ import type {
   GetRecordsCommandOutput,
 } from '@aws-sdk/client-dynamodb-streams';
 import type { LedgerStorage } from '@ledger/event-store/aws';
-import { type StreamConsumer } from '@ledger/stream-consumer';
+import type { StreamConsumer } from '@ledger/stream-consumer';
 import {
-  StreamPoller,
-  DynamoDbCheckpointStore,
-  DynamoDbParkingLot,
   createDynamoDbStreamsClient,
+  streamConsumerAdapters,
+  type StreamPoller,
 } from '@ledger/stream-consumer/aws';
 import { median, type Measurement } from './harness';
 import type { BenchContext, ResultRow } from './scenario';
@@ -58,13 +57,9 @@ export async function startPoller(
     },
     { step: 'initialize', name: 'benchCountGetRecords' },
   );
-  const poller = new StreamPoller({
+  const poller = streamConsumerAdapters(storage).poller({
     consumer,
-    dynamoDb: storage.dynamoDb,
     streams,
-    eventsTable: storage.tables.events,
-    checkpoints: new DynamoDbCheckpointStore(storage.dynamoDb, storage.tables.meta),
-    parkingLot: new DynamoDbParkingLot(storage.dynamoDb, storage.tables.meta),
     processor: { onParked: () => void parked++ },
     log: (message, fields) => {
       pollFailures++;

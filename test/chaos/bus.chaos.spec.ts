@@ -6,9 +6,13 @@ import {
   type RunningLocalBus,
 } from '@ledger/bus';
 import { toIntegrationEvents } from '@ledger/contracts';
-import type { LedgerStorage } from '@ledger/event-store/aws';
+import { closeLedgerStorage, type LedgerStorage } from '@ledger/event-store/aws';
 import { freePort } from '@ledger/local-engine';
-import { ReceiptStore, createReceiptsHandler, type ReceiptEvent } from '@ledger/payment-receipts';
+import {
+  DynamoDbReceiptStore,
+  createReceiptsHandler,
+  type ReceiptEvent,
+} from '@ledger/payment-receipts';
 import { engineStorage, eventItems } from '../support/engine-client';
 import { isolatedEnv, spawnLedger } from '../support/ledger-process';
 import { Tally, bySize, reportFigures, waitFor } from './support/chaos';
@@ -33,7 +37,7 @@ describe('chaos: integration events while the bus and its targets fail', () => {
   let storage: LedgerStorage | undefined;
 
   afterAll(async () => {
-    storage?.dynamoDb.destroy();
+    if (storage !== undefined) closeLedgerStorage(storage);
     await ledger?.stop();
     await bus?.stop();
   });
@@ -108,7 +112,7 @@ describe('chaos: integration events while the bus and its targets fail', () => {
     await ledger.healthy();
     const running = ledger;
     storage = engineStorage(env);
-    const receiptStore = new ReceiptStore(storage.dynamoDb, storage.tables.readModels);
+    const receiptStore = DynamoDbReceiptStore.of(storage);
     subscriber.receipts = createReceiptsHandler(receiptStore);
     const run = Date.now().toString(36);
 

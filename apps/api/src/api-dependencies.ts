@@ -1,17 +1,16 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { LedgerConfig } from '@ledger/config';
 import type { EventStore } from '@ledger/event-store';
-import type { LedgerTables } from '@ledger/event-store/aws';
 import type { Logger } from '@ledger/observability';
 import type { TenantGateways } from '@ledger/outbound';
 import type { RejectionRecorder, WebhookReceiver } from '@ledger/webhooks';
 import type { ApiHandlers } from './cqrs/api-use-cases';
+import type { BusProbe, StorageProbe } from './health/health-probes.port';
 
-/** What the composition root hands the API: adapters already built, nothing read from globals. */
+/**
+ * What a composition root hands the API: ports and handlers already built, nothing read from
+ * globals and no SDK client (see `composition/`).
+ */
 export interface ApiDependencies {
-  dynamoDb: DynamoDBClient;
-  tables: LedgerTables;
   eventStore: EventStore;
   config: LedgerConfig;
   logger: Logger;
@@ -24,14 +23,13 @@ export interface ApiDependencies {
   handlers: ApiHandlers;
   /** Each tenant's gateway client; /health reports their circuit states. */
   gateways: TenantGateways;
-  /** For the bus reachability in /health. */
-  eventBridge: EventBridgeClient;
+  /** What /health checks: the storage (503 when down) and the bus (degraded when down). */
+  probes: { storage: StorageProbe; bus: BusProbe };
 }
 
-export const DYNAMODB_CLIENT = Symbol('DYNAMODB_CLIENT');
-export const LEDGER_TABLES = Symbol('LEDGER_TABLES');
+export const STORAGE_PROBE = Symbol('STORAGE_PROBE');
+export const BUS_PROBE = Symbol('BUS_PROBE');
 export const LOGGER = Symbol('LOGGER');
 export const CLOCK = Symbol('CLOCK');
 export const API_KEYS = Symbol('API_KEYS');
 export const PAYMENT_GATEWAY = Symbol('PAYMENT_GATEWAY');
-export const EVENT_BRIDGE = Symbol('EVENT_BRIDGE');

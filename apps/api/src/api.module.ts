@@ -2,13 +2,12 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { EVENT_STORE } from '@ledger/event-store';
 import {
+  API_KEYS,
+  BUS_PROBE,
   CLOCK,
-  DYNAMODB_CLIENT,
-  LEDGER_TABLES,
   LOGGER,
   PAYMENT_GATEWAY,
-  EVENT_BRIDGE,
-  API_KEYS,
+  STORAGE_PROBE,
   type ApiDependencies,
 } from './api-dependencies';
 import { ReplaysController } from './admin/replays.controller';
@@ -21,8 +20,9 @@ import { PaymentsController } from './payments/payments.controller';
 import { WebhooksController } from './webhooks/webhooks.controller';
 
 /**
- * Wires what the composition root built to the controllers: each use case's handler to
- * @nestjs/cqrs's CommandBus or QueryBus, the adapters /health probes; no business rules here.
+ * Wires what a composition root built (`composition/*.root.ts`) to the controllers: each use
+ * case's handler to @nestjs/cqrs's CommandBus or QueryBus, the probes /health asks; no business
+ * rules here.
  */
 @Module({})
 export class ApiModule {
@@ -39,13 +39,12 @@ export class ApiModule {
       ],
       providers: [
         ...useCaseProviders(apiUseCases(deps.handlers)),
-        { provide: DYNAMODB_CLIENT, useValue: deps.dynamoDb },
-        { provide: LEDGER_TABLES, useValue: deps.tables },
+        { provide: STORAGE_PROBE, useValue: deps.probes.storage },
+        { provide: BUS_PROBE, useValue: deps.probes.bus },
         { provide: EVENT_STORE, useValue: deps.eventStore },
         { provide: LOGGER, useValue: deps.logger },
         { provide: CLOCK, useValue: deps.clock },
         { provide: PAYMENT_GATEWAY, useValue: deps.gateways },
-        { provide: EVENT_BRIDGE, useValue: deps.eventBridge },
         {
           provide: API_KEYS,
           useValue: new ApiKeyRegistry(deps.config.tenants, deps.config.operators),

@@ -1,25 +1,11 @@
 import awsLambdaFastify, { type PromiseHandler } from '@fastify/aws-lambda';
-import { createEventBridgeClient } from '@ledger/bus/aws';
-import { readLedgerEnv } from '@ledger/config';
-import { openLedgerStorage } from '@ledger/ledger/aws';
-import { createLogger } from '@ledger/observability';
-import { composeApi } from './compose-api';
+import { composeApiLambda } from './composition/api-lambda.root';
+import { createApiApp } from './create-api-app';
 
 let proxy: Promise<PromiseHandler> | undefined;
 
 async function createProxy(): Promise<PromiseHandler> {
-  const env = readLedgerEnv();
-  const logger = createLogger(env.logLevel);
-  const storage = openLedgerStorage({
-    endpoint: env.dynamoDbEndpoint,
-    tablePrefix: env.tablePrefix,
-  });
-  const app = await composeApi(
-    env,
-    storage,
-    logger,
-    createEventBridgeClient(env.eventBridgeEndpoint),
-  );
+  const app = await createApiApp(composeApiLambda().dependencies);
   return awsLambdaFastify(app.getHttpAdapter().getInstance());
 }
 

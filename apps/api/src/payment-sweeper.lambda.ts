@@ -1,26 +1,7 @@
-import { loadLedgerConfig, readLedgerEnv } from '@ledger/config';
-import { openLedgerStorage } from '@ledger/ledger/aws';
-import { createLogger } from '@ledger/observability';
 import type { PaymentSweeper, SweepResult } from '@ledger/payments';
-import { createGateways } from './compose-api';
-import { composePaymentSweeper } from './compose-sweeper';
+import { composePaymentSweeperLambda } from './composition/payment-sweeper.root';
 
 let sweeper: PaymentSweeper | undefined;
-
-function compose(): PaymentSweeper {
-  const env = readLedgerEnv();
-  const storage = openLedgerStorage({
-    endpoint: env.dynamoDbEndpoint,
-    tablePrefix: env.tablePrefix,
-  });
-  const config = loadLedgerConfig(env.configPath);
-  return composePaymentSweeper(
-    config,
-    storage,
-    createLogger(env.logLevel),
-    createGateways(config, env),
-  );
-}
 
 /** Left of the function's timeout for the payment in progress (a gateway call's deadline is 8 s). */
 const RESERVE_MS = 20_000;
@@ -33,6 +14,6 @@ export const handler = async (
   _event: unknown,
   context: { getRemainingTimeInMillis(): number },
 ): Promise<SweepResult> => {
-  sweeper ??= compose();
+  sweeper ??= composePaymentSweeperLambda().sweeper;
   return sweeper.sweep(Math.max(0, context.getRemainingTimeInMillis() - RESERVE_MS));
 };

@@ -2,7 +2,7 @@ import { parseLedgerConfig, readLedgerEnv } from '@ledger/config';
 import { HttpPaymentGateway } from '@ledger/outbound';
 import { startSandboxGateway, type RunningSandboxGateway } from '@ledger/sandbox-gateway';
 import { createTestLedger, type TestLedger } from '@ledger/testing';
-import { createGateways } from './compose-api';
+import { createGateways } from './composition/api-dependencies.factory';
 import { createTestApi, TEST_CONFIG, type TestApi } from './testing/test-api';
 
 const ACME_GATEWAY_KEY = 'sandbox-test-key-acme-not-real';

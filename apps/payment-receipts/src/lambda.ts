@@ -1,11 +1,12 @@
 import { createDynamoDbClient } from '@ledger/event-store/aws';
 import { createLogger } from '@ledger/observability';
-import { ReceiptStore } from './receipt-store';
+import { DynamoDbReceiptStore } from './infrastructure/dynamodb-receipt-store';
 import { createReceiptsHandler, type ReceiptEvent } from './receipts.handler';
 
+// The composition root of PaymentReceiptsFunction: a consuming team's own table settings.
 const logger = createLogger(process.env.LOG_LEVEL ?? 'info');
 const handleEvent = createReceiptsHandler(
-  new ReceiptStore(
+  new DynamoDbReceiptStore(
     createDynamoDbClient(process.env.DYNAMODB_ENDPOINT),
     `${process.env.TABLE_PREFIX ?? 'ledger-'}read-models`,
   ),

@@ -1,6 +1,6 @@
 import type { EventBridgeEvent } from 'aws-lambda';
 import { RECEIPT_EVENTS, type Receipt } from './receipt';
-import type { ReceiptStore } from './receipt-store';
+import type { ReceiptStore } from './receipt-store.port';
 import { UnsupportedContractVersionError } from './receipts.errors';
 
 /** The published envelope's detail, as far as this subscriber reads it. */

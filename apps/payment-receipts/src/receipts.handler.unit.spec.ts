@@ -1,6 +1,5 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LedgerError } from '@ledger/errors';
-import { ReceiptStore } from './receipt-store';
+import { InMemoryReceiptStore } from './infrastructure/in-memory-receipt-store';
 import { UnsupportedContractVersionError } from './receipts.errors';
 import { createReceiptsHandler, type ReceiptEvent } from './receipts.handler';
 
@@ -30,14 +29,8 @@ function outcome(schemaVersion: number): ReceiptEvent {
 describe('the receipts handler', () => {
   describe('when an event comes in a contract version it does not know', () => {
     it('refuses it with a typed error, before anything is stored', async () => {
-      // A real client on a port nothing listens on: the refusal must come before any call.
-      const client = new DynamoDBClient({
-        endpoint: 'http://127.0.0.1:9',
-        region: 'us-east-1',
-        credentials: { accessKeyId: 'fake', secretAccessKey: 'fake' },
-        maxAttempts: 1,
-      });
-      const handle = createReceiptsHandler(new ReceiptStore(client, 'unused-receipts'));
+      const store = new InMemoryReceiptStore();
+      const handle = createReceiptsHandler(store);
 
       const handled = handle(outcome(2));
 
@@ -47,7 +40,7 @@ describe('the receipts handler', () => {
         code: 'unsupported_contract_version',
         message: 'unsupported payment.succeeded schemaVersion 2',
       });
-      client.destroy();
+      expect(await store.forPayment('acme', 'pay_1')).toEqual([]);
     });
   });
 });

@@ -1,43 +1,26 @@
-import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { IntegrationEventPublisher, createDeadLetters } from '@ledger/bus/aws';
-import type { LedgerStorage } from '@ledger/event-store/aws';
-import type { Logger } from '@ledger/observability';
+import { PUBLISHER } from '@ledger/bus/aws';
+import { PROJECTOR } from '@ledger/projections';
 import type { StreamConsumer } from '@ledger/stream-consumer';
-import { PaymentProjector } from '@ledger/projections';
-import { createLivePaymentDocuments } from '@ledger/projections/aws';
-import { Correlator } from '@ledger/webhooks';
-import { DynamoDbCorrelationIndex } from '@ledger/webhooks/aws';
-
-export interface ConsumerDependencies {
-  storage: LedgerStorage;
-  logger: Logger;
-  /** The bus integration events go to (the local bus, or EventBridge). */
-  eventBridge: EventBridgeClient;
-  eventBusName?: string;
-  clock?: () => Date;
-}
+import { CORRELATOR } from '@ledger/webhooks';
+import type { ConsumerContext } from './composition/consumer-context';
+import { composeCorrelator } from './composition/correlator.root';
+import { composeProjector } from './composition/projector.root';
+import { composePublisher } from './composition/publisher.root';
 
 /**
- * Every consumer of the events table's stream. Each runs with its own checkpoint locally and its
- * own event source mapping in AWS (template.yaml: CONSUMER_NAME selects one).
+ * The composition root of each consumer of the events table's stream, by consumer name. Each
+ * runs with its own checkpoint locally and its own event source mapping in AWS (template.yaml:
+ * CONSUMER_NAME selects one).
  */
-export function buildConsumers(deps: ConsumerDependencies): StreamConsumer[] {
-  const { storage } = deps;
-  return [
-    new PaymentProjector(
-      storage.eventStore,
-      createLivePaymentDocuments(storage.dynamoDb, storage.tables),
-    ),
-    new IntegrationEventPublisher(
-      storage.eventStore,
-      deps.eventBridge,
-      createDeadLetters(storage.dynamoDb, storage.tables.meta),
-      { eventBusName: deps.eventBusName, clock: deps.clock },
-    ),
-    new Correlator(
-      storage.eventStore,
-      new DynamoDbCorrelationIndex(storage.dynamoDb, storage.tables.meta),
-      deps.clock,
-    ),
-  ];
+export const CONSUMER_ROOTS: Readonly<
+  Record<string, (context: ConsumerContext) => StreamConsumer>
+> = {
+  [PROJECTOR]: composeProjector,
+  [PUBLISHER]: composePublisher,
+  [CORRELATOR]: composeCorrelator,
+};
+
+/** Every consumer of the events table's stream (the local stream processor runs them all). */
+export function buildConsumers(context: ConsumerContext): StreamConsumer[] {
+  return Object.values(CONSUMER_ROOTS).map((compose) => compose(context));
 }

@@ -1,2 +1,3 @@
+export * from './composition/consumer-context';
 export * from './consumers';
 export * from './local-stream-processor';

@@ -1,12 +1,8 @@
 import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import type { LedgerStorage } from '@ledger/event-store/aws';
 import type { Logger } from '@ledger/observability';
-import { type StreamConsumer } from '@ledger/stream-consumer';
-import {
-  StreamPoller,
-  DynamoDbCheckpointStore,
-  DynamoDbParkingLot,
-} from '@ledger/stream-consumer/aws';
+import type { StreamConsumer } from '@ledger/stream-consumer';
+import { streamConsumerAdapters } from '@ledger/stream-consumer/aws';
 
 export interface LocalStreamProcessor {
   consumers: string[];
@@ -21,27 +17,20 @@ export async function startLocalStreamProcessor(options: {
   logger: Logger;
 }): Promise<LocalStreamProcessor> {
   const { storage, logger } = options;
-  const checkpoints = new DynamoDbCheckpointStore(storage.dynamoDb, storage.tables.meta);
-  const parkingLot = new DynamoDbParkingLot(storage.dynamoDb, storage.tables.meta);
-  const pollers = options.consumers.map(
-    (consumer) =>
-      new StreamPoller({
-        consumer,
-        dynamoDb: storage.dynamoDb,
-        streams: options.streams,
-        eventsTable: storage.tables.events,
-        checkpoints,
-        parkingLot,
-        upcasters: storage.upcasters,
-        log: (message, fields) => logger.warn({ ...fields }, message),
-        processor: {
-          onParked: (record, error) =>
-            logger.error(
-              { consumer: consumer.name, eventId: record.event.eventId, err: error },
-              'record parked after repeated failures',
-            ),
-        },
-      }),
+  const adapters = streamConsumerAdapters(storage);
+  const pollers = options.consumers.map((consumer) =>
+    adapters.poller({
+      consumer,
+      streams: options.streams,
+      log: (message, fields) => logger.warn({ ...fields }, message),
+      processor: {
+        onParked: (record, error) =>
+          logger.error(
+            { consumer: consumer.name, eventId: record.event.eventId, err: error },
+            'record parked after repeated failures',
+          ),
+      },
+    }),
   );
   await Promise.all(pollers.map((poller) => poller.start()));
   return {

@@ -9,3 +9,4 @@ export * from './infrastructure/dead-letters.factory';
 export * from './publisher/put-events.batcher';
 export * from './publisher/publisher.consumer';
 export * from './publisher/redrive-dead-letters';
+export * from './infrastructure/bus.adapters';

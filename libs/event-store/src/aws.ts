@@ -16,3 +16,4 @@ export { createDynamoDbClient, dynamoDbClientConfig } from './infrastructure/dyn
 export * from './infrastructure/ledger-storage';
 export { documentClientFor } from './infrastructure/document-client';
 export * from './stream-record';
+export * from './infrastructure/close-ledger-storage';

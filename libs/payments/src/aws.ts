@@ -3,3 +3,4 @@
  * entry (`@ledger/payments`) holds no AWS SDK import.
  */
 export * from './infrastructure/dynamodb-request-idempotency';
+export * from './infrastructure/payments.adapters';

@@ -5,3 +5,4 @@
 export * from './infrastructure/dynamodb-payment-documents';
 export * from './infrastructure/dynamodb-read-model-generations';
 export * from './infrastructure/live-documents.factory';
+export * from './infrastructure/projections.adapters';

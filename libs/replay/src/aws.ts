@@ -5,3 +5,4 @@
 export * from './infrastructure/dynamodb-replay-jobs';
 export * from './republish/lambda.delivery';
 export * from './worker/replay-worker';
+export * from './infrastructure/replay.adapters';

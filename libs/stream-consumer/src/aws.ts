@@ -7,3 +7,4 @@ export * from './infrastructure/dynamodb-checkpoint-store';
 export * from './infrastructure/streams-client';
 export * from './local-poller/stream-poller';
 export * from './lambda/lambda-stream-handler';
+export * from './infrastructure/stream-consumer.adapters';

@@ -6,6 +6,7 @@ import {
   ledgerTables,
   tableDefinitions,
   type DynamoDbEventStoreOptions,
+  type LedgerStorage,
   type LedgerTables,
 } from '@ledger/event-store/aws';
 import { ensureTables } from '@ledger/local-engine';
@@ -15,6 +16,8 @@ export interface TestLedger {
   tables: LedgerTables;
   store: DynamoDbEventStore;
   prefix: string;
+  /** The same client, tables and store as the storage composition roots take (their factories build adapters on it). */
+  storage: LedgerStorage;
   close(): Promise<void>;
 }
 
@@ -42,6 +45,7 @@ export async function createTestLedger(
     tables,
     store,
     prefix,
+    storage: { dynamoDb: client, tables, eventStore: store },
     close: () => Promise.resolve(client.destroy()),
   };
 }

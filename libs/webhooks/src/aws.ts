@@ -4,3 +4,4 @@
  */
 export * from './infrastructure/dynamodb-delivery-stats';
 export * from './infrastructure/dynamodb-correlation-index';
+export * from './infrastructure/webhooks.adapters';

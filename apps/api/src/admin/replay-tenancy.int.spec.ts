@@ -2,7 +2,7 @@ import { ledgerTemplateRules } from '@ledger/bus';
 import { handleCommand, type StoredEvent } from '@ledger/event-store';
 import { paymentDecider, paymentStreamId, type PaymentCommand } from '@ledger/ledger';
 import { LocalBusReplayDelivery } from '@ledger/replay';
-import { DynamoDbReplayJobs } from '@ledger/replay/aws';
+import { replayAdapters } from '@ledger/replay/aws';
 import { createTestLedger, type TestLedger } from '@ledger/testing';
 import { createTestApi, type TestApi } from '../testing/test-api';
 
@@ -171,7 +171,7 @@ describe('replays and tenants', () => {
     it('leaves that position out of what the tenant sees', async () => {
       const replayId = '01JTENANTSOLDJOB0000000000';
       const acmePosition = all.find((e) => e.streamId.startsWith('acme#'))!.position;
-      await new DynamoDbReplayJobs(ledger.client, ledger.tables.meta).create({
+      await replayAdapters(ledger.storage).jobs.create({
         replayId,
         kind: 'republish',
         scope: { tenantId: 'globex' },

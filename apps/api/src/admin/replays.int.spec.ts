@@ -1,7 +1,7 @@
 import { handleCommand } from '@ledger/event-store';
 import { paymentDecider, paymentStreamId, type PaymentCommand } from '@ledger/ledger';
-import { PaymentProjector } from '@ledger/projections';
-import { DynamoDbPaymentDocuments } from '@ledger/projections/aws';
+import { PaymentProjector, type GenerationDocuments } from '@ledger/projections';
+import { FIRST_GENERATION, projectionAdapters } from '@ledger/projections/aws';
 import { createTestLedger, type TestLedger } from '@ledger/testing';
 import { createTestApi, type TestApi } from '../testing/test-api';
 
@@ -12,12 +12,12 @@ const NOW = '2026-03-03T03:03:03.000Z';
 describe('/admin/replays', () => {
   let ledger: TestLedger;
   let api: TestApi;
-  let documents: DynamoDbPaymentDocuments;
+  let documents: GenerationDocuments;
 
   beforeAll(async () => {
     ledger = await createTestLedger('admin-replays');
     api = await createTestApi(ledger);
-    documents = new DynamoDbPaymentDocuments(ledger.client, ledger.tables.readModels);
+    documents = projectionAdapters(ledger.storage).documentsOf(FIRST_GENERATION);
     const projector = new PaymentProjector(ledger.store, documents);
     for (const [type, data] of [
       ['RequestPayment', { paymentId: 'pay_r1', amount: 800, currency: 'EUR' }],

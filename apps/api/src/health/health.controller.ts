@@ -5,14 +5,11 @@ import {
   ApiServiceUnavailableResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { StoreUnavailableError } from '@ledger/errors';
-import type { LedgerTables } from '@ledger/event-store/aws';
 import type { TenantGateways } from '@ledger/outbound';
-import { DYNAMODB_CLIENT, EVENT_BRIDGE, LEDGER_TABLES, PAYMENT_GATEWAY } from '../api-dependencies';
+import { BUS_PROBE, PAYMENT_GATEWAY, STORAGE_PROBE } from '../api-dependencies';
 import { ProblemDto } from '../openapi/problem.dto';
-import { probeBus, probeStorage } from './storage-probe';
+import type { BusProbe, StorageProbe } from './health-probes.port';
 
 export class HealthReport {
   @ApiProperty({
@@ -58,10 +55,9 @@ export class ServiceUnavailableError extends StoreUnavailableError {
 @Controller('health')
 export class HealthController {
   constructor(
-    @Inject(DYNAMODB_CLIENT) private readonly dynamoDb: DynamoDBClient,
-    @Inject(LEDGER_TABLES) private readonly tables: LedgerTables,
+    @Inject(STORAGE_PROBE) private readonly storage: StorageProbe,
     @Inject(PAYMENT_GATEWAY) private readonly gateways: TenantGateways,
-    @Inject(EVENT_BRIDGE) private readonly eventBridge: EventBridgeClient,
+    @Inject(BUS_PROBE) private readonly bus: BusProbe,
   ) {}
 
   /**
@@ -77,10 +73,7 @@ export class HealthController {
       '`gateway` as in the 200 report, and Retry-After',
   })
   async health(): Promise<HealthReport> {
-    const [up, busUp] = await Promise.all([
-      probeStorage(this.dynamoDb, this.tables.events),
-      probeBus(this.eventBridge),
-    ]);
+    const [up, busUp] = await Promise.all([this.storage.reachable(), this.bus.reachable()]);
     const checks = {
       dynamodb: up ? ('up' as const) : ('down' as const),
       bus: busUp ? ('up' as const) : ('down' as const),

@@ -1,6 +1,6 @@
 import { startLocalBus, type RunningLocalBus } from '@ledger/bus';
 import { createEventBridgeClient } from '@ledger/bus/aws';
-import { createLedgerStorage } from '@ledger/event-store/aws';
+import { closeLedgerStorage, createLedgerStorage } from '@ledger/event-store/aws';
 import { freePort } from '@ledger/local-engine';
 import { createTestLedger, type TestLedger } from '@ledger/testing';
 import { createTestApi } from '../testing/test-api';
@@ -57,7 +57,7 @@ describe('GET /health', () => {
 
       const response = await api.app.inject({ method: 'GET', url: '/health' });
       await api.close();
-      nowhere.dynamoDb.destroy();
+      closeLedgerStorage(nowhere);
 
       expect(response.statusCode).toBe(503);
       expect(response.headers['content-type']).toContain('application/problem+json');

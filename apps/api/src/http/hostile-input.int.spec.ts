@@ -1,7 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { LightMyRequestResponse } from 'fastify';
-import { DynamoDbPaymentDocuments } from '@ledger/projections/aws';
+import { FIRST_GENERATION, projectionAdapters } from '@ledger/projections/aws';
 import { initialPaymentState } from '@ledger/ledger';
 import { createTestLedger, type TestLedger } from '@ledger/testing';
 import { signFor, type WebhookReceivedData } from '@ledger/webhooks';
@@ -195,7 +195,7 @@ describe('hostile input at the API edge', () => {
 
   describe('when payments are listed with hostile filters or cursors', () => {
     beforeAll(async () => {
-      const documents = new DynamoDbPaymentDocuments(ledger.client, ledger.tables.readModels);
+      const documents = projectionAdapters(ledger.storage).documentsOf(FIRST_GENERATION);
       for (let i = 1; i <= 5; i++) {
         const createdAt = `2026-03-0${i}T10:00:00.000Z`;
         await documents.put(

@@ -1,13 +1,12 @@
 import type { StoredEvent } from '@ledger/event-store';
 import { HttpPaymentGateway } from '@ledger/outbound';
-import { PaymentProjector } from '@ledger/projections';
-import { DynamoDbPaymentDocuments } from '@ledger/projections/aws';
+import { PaymentProjector, type GenerationDocuments } from '@ledger/projections';
+import { FIRST_GENERATION, projectionAdapters } from '@ledger/projections/aws';
 import { startSandboxGateway, type RunningSandboxGateway } from '@ledger/sandbox-gateway';
 import {
-  StreamPoller,
-  DynamoDbCheckpointStore,
-  DynamoDbParkingLot,
   createDynamoDbStreamsClient,
+  streamConsumerAdapters,
+  type StreamPoller,
 } from '@ledger/stream-consumer/aws';
 import { createTestLedger, waitUntil, type TestLedger } from '@ledger/testing';
 import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
@@ -32,7 +31,7 @@ describe('payment queries over the projected read model', () => {
   let streams: DynamoDBStreamsClient;
   let poller: StreamPoller;
   let projector: PaymentProjector;
-  let documents: DynamoDbPaymentDocuments;
+  let documents: GenerationDocuments;
   let keys = 0;
 
   beforeAll(async () => {
@@ -40,16 +39,12 @@ describe('payment queries over the projected read model', () => {
     sandbox = await startSandboxGateway({ port: 0, apiKey: GATEWAY_KEY });
     const gateway = new HttpPaymentGateway({ baseUrl: sandbox.url, apiKey: GATEWAY_KEY });
     api = await createTestApi(ledger, { gateway });
-    documents = new DynamoDbPaymentDocuments(ledger.client, ledger.tables.readModels);
+    documents = projectionAdapters(ledger.storage).documentsOf(FIRST_GENERATION);
     projector = new PaymentProjector(ledger.store, documents);
     streams = createDynamoDbStreamsClient(process.env.DYNAMODB_ENDPOINT);
-    poller = new StreamPoller({
+    poller = streamConsumerAdapters(ledger.storage).poller({
       consumer: projector,
-      dynamoDb: ledger.client,
       streams,
-      eventsTable: ledger.tables.events,
-      checkpoints: new DynamoDbCheckpointStore(ledger.client, ledger.tables.meta),
-      parkingLot: new DynamoDbParkingLot(ledger.client, ledger.tables.meta),
       idleDelayMs: 20,
     });
     await poller.start();

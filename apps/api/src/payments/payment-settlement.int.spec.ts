@@ -12,8 +12,8 @@ import { startSandboxGateway, type RunningSandboxGateway } from '@ledger/sandbox
 import { createTestLedger, type TestLedger } from '@ledger/testing';
 import { createLogger } from '@ledger/observability';
 import { evolvePaymentDocument, type PaymentDocument } from '@ledger/projections';
-import { DynamoDbPaymentDocuments } from '@ledger/projections/aws';
-import { composePaymentSweeper } from '../compose-sweeper';
+import { FIRST_GENERATION, projectionAdapters } from '@ledger/projections/aws';
+import { composePaymentSweeper } from '../composition/payment-sweeper.root';
 import { createTestApi, type TestApi } from '../testing/test-api';
 
 const GATEWAY_KEY = 'sandbox-test-key-not-real';
@@ -132,7 +132,7 @@ describe('settling payments a dead run left behind', () => {
   async function project(paymentId: string): Promise<void> {
     let document: PaymentDocument | null = null;
     for (const event of await events(paymentId)) document = evolvePaymentDocument(document, event);
-    const documents = new DynamoDbPaymentDocuments(ledger.client, ledger.tables.readModels);
+    const documents = projectionAdapters(ledger.storage).documentsOf(FIRST_GENERATION);
     if (document !== null) expect(await documents.put(document, 0)).toBe(true);
   }
 
@@ -240,13 +240,13 @@ describe('settling payments a dead run left behind', () => {
       gateway.mode = 'healthy';
       const paymentId = await onlyPaymentOf(4700);
       await project(paymentId);
-      const sweeper = composePaymentSweeper(
-        api.deps.config,
-        { dynamoDb: ledger.client, tables: ledger.tables, eventStore: ledger.store },
-        createLogger('silent'),
-        new TenantGateways(new Map([['acme', gateway]])),
-        () => new Date(now),
-      );
+      const sweeper = composePaymentSweeper({
+        config: api.deps.config,
+        storage: ledger.storage,
+        logger: createLogger('silent'),
+        gateways: new TenantGateways(new Map([['acme', gateway]])),
+        clock: () => new Date(now),
+      });
 
       const early = await sweeper.sweep();
       now += api.deps.config.payments.sweeper.olderThanSeconds * 1000 + 1_000;

@@ -7,7 +7,10 @@ import { HttpPaymentGateway, TenantGateways, type PaymentGateway } from '@ledger
 import { createLogger } from '@ledger/observability';
 import type { TestLedger } from '@ledger/testing';
 import type { ApiDependencies } from '../api-dependencies';
-import { buildApiDependencies, type ApiReplayOptions } from '../compose-api';
+import {
+  buildApiDependencies,
+  type ApiReplayOptions,
+} from '../composition/api-dependencies.factory';
 import { createApiApp } from '../create-api-app';
 
 /** A configuration for API tests; every key and secret in it is a placeholder. */
@@ -45,7 +48,7 @@ export interface TestApi {
 
 /** The API on a test ledger's tables, driven in-process with `app.inject`. */
 export async function createTestApi(
-  ledger: Pick<TestLedger, 'client' | 'tables' | 'store'>,
+  ledger: Pick<TestLedger, 'storage'>,
   options: {
     config?: unknown;
     clock?: () => Date;
@@ -64,11 +67,7 @@ export async function createTestApi(
   } = {},
 ): Promise<TestApi> {
   const config: LedgerConfig = parseLedgerConfig(options.config ?? TEST_CONFIG);
-  const storage = options.storage ?? {
-    dynamoDb: ledger.client,
-    tables: ledger.tables,
-    eventStore: ledger.store,
-  };
+  const storage = options.storage ?? ledger.storage;
   const gateways =
     options.gateways ??
     new TenantGateways(
@@ -81,15 +80,15 @@ export async function createTestApi(
       ),
     );
   const eventBridge = options.eventBridge ?? createEventBridgeClient('http://127.0.0.1:1');
-  const deps = buildApiDependencies(
+  const deps = buildApiDependencies({
     config,
     storage,
-    createLogger('silent'),
+    logger: createLogger('silent'),
     gateways,
     eventBridge,
-    options.clock,
-    options.replays,
-  );
+    clock: options.clock,
+    replays: options.replays,
+  });
   const app = await createApiApp(deps);
   return { app, deps, close: () => app.close() };
 }

@@ -1,11 +1,11 @@
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { type StoredEvent } from '@ledger/event-store';
-import { createLedgerStorage } from '@ledger/event-store/aws';
+import type { StoredEvent } from '@ledger/event-store';
+import { closeLedgerStorage, createLedgerStorage } from '@ledger/event-store/aws';
 import { freePort } from '@ledger/local-engine';
 import { createTestLedger, type TestLedger } from '@ledger/testing';
 import { signFor, type WebhookReceivedData } from '@ledger/webhooks';
-import { DynamoDbDeliveryStats } from '@ledger/webhooks/aws';
+import { webhookAdapters } from '@ledger/webhooks/aws';
 import { createTestApi, type TestApi } from '../testing/test-api';
 
 const SECRET = 'test-secret-not-real';
@@ -91,7 +91,7 @@ describe('POST /webhooks/:provider', () => {
       expect(again.statusCode).toBe(200);
       expect(again.json()).toEqual({ received: true, duplicate: true, eventId: first.eventId });
       expect(await streamsStartingWith('acme#delivery#sandbox#evt_dup')).toBe(1);
-      const stats = await new DynamoDbDeliveryStats(ledger.client, ledger.tables.meta).get(
+      const stats = await webhookAdapters(ledger.storage).deliveryStats.get(
         'acme#delivery#sandbox#evt_dup',
       );
       expect(stats).toMatchObject({ arrivals: 2, conflictingBodies: 0 });
@@ -227,7 +227,7 @@ describe('POST /webhooks/:provider', () => {
 
       const response = await downApi.app.inject(signed('{"id":"evt_down"}'));
       await downApi.close();
-      nowhere.dynamoDb.destroy();
+      closeLedgerStorage(nowhere);
 
       expect(response.statusCode).toBe(503);
       expect(response.headers['retry-after']).toBeDefined();

@@ -1,38 +1,9 @@
-import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { Command } from 'commander';
-import { createEventBridgeClient } from '@ledger/bus/aws';
 import type { LedgerEnv } from '@ledger/config';
 import { UsageError } from '@ledger/errors';
-import type { LedgerStorage } from '@ledger/event-store/aws';
-import { openLedgerStorage } from '@ledger/ledger/aws';
 import type { Logger } from '@ledger/observability';
-import { buildConsumers } from '@ledger/stream-processor-app';
 import { redriveParked } from '@ledger/stream-consumer';
-import { DynamoDbParkingLot } from '@ledger/stream-consumer/aws';
-
-/**
- * The engine the CLI talks to: DYNAMODB_ENDPOINT when set (`aws` for the AWS default chain),
- * otherwise the DynamoDB Local that `ledger start` runs on DYNAMODB_LOCAL_PORT.
- */
-export function cliStorage(env: LedgerEnv): LedgerStorage {
-  const endpoint =
-    env.dynamoDbEndpoint === 'aws'
-      ? undefined
-      : (env.dynamoDbEndpoint ?? `http://127.0.0.1:${env.dynamoDbLocalPort}`);
-  return openLedgerStorage({
-    endpoint,
-    tablePrefix: env.tablePrefix,
-  });
-}
-
-/** The bus the CLI talks to: EVENTBRIDGE_ENDPOINT when set (`aws` for AWS), else the local bus. */
-export function cliEventBridge(env: LedgerEnv): EventBridgeClient {
-  const endpoint =
-    env.eventBridgeEndpoint === 'aws'
-      ? undefined
-      : (env.eventBridgeEndpoint ?? `http://127.0.0.1:${env.localBusPort}`);
-  return createEventBridgeClient(endpoint);
-}
+import { composeCli } from '../composition/cli.root';
 
 export function registerConsumerCommands(
   program: Command,
@@ -48,12 +19,9 @@ export function registerConsumerCommands(
     .description('List the records a consumer parked, one JSON object per line')
     .option('--limit <n>', 'at most this many', '100')
     .action(async (name: string, options: { limit: string }) => {
-      const storage = cliStorage(env());
+      const cli = composeCli(env());
       try {
-        const parked = await new DynamoDbParkingLot(storage.dynamoDb, storage.tables.meta).list(
-          name,
-          Number(options.limit),
-        );
+        const parked = await cli.parkingLot.list(name, Number(options.limit));
         for (const record of parked) {
           console.log(
             JSON.stringify({
@@ -70,7 +38,7 @@ export function registerConsumerCommands(
         }
         console.error(`${parked.length} parked record(s) for ${name}`);
       } finally {
-        storage.dynamoDb.destroy();
+        cli.close();
       }
     });
 
@@ -79,18 +47,15 @@ export function registerConsumerCommands(
     .description("Hand a consumer's parked records to it again; handled ones leave the parking lot")
     .option('--limit <n>', 'at most this many', '100')
     .action(async (name: string, options: { limit: string }) => {
-      const storage = cliStorage(env());
+      const cli = composeCli(env());
       try {
-        const eventBridge = cliEventBridge(env());
-        const consumer = buildConsumers({ storage, logger: logger(), eventBridge }).find(
-          (c) => c.name === name,
-        );
+        const consumer = cli.consumer(name, logger());
         if (consumer === undefined) throw new UsageError(`No consumer is named "${name}"`);
         const result = await redriveParked(
           consumer,
-          new DynamoDbParkingLot(storage.dynamoDb, storage.tables.meta),
+          cli.parkingLot,
           Number(options.limit),
-          storage.upcasters,
+          cli.upcasters,
         );
         console.log(
           JSON.stringify({
@@ -103,7 +68,7 @@ export function registerConsumerCommands(
         );
         if (result.stillFailing.length > 0) process.exitCode = 2;
       } finally {
-        storage.dynamoDb.destroy();
+        cli.close();
       }
     });
 }

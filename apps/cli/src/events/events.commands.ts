@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { parseEventPattern } from '@ledger/bus';
-import { redriveDeadLetters, createDeadLetters } from '@ledger/bus/aws';
+import { redriveDeadLetters } from '@ledger/bus/aws';
 import type { LedgerEnv } from '@ledger/config';
 import { UsageError } from '@ledger/errors';
-import { cliEventBridge, cliStorage } from '../consumers/consumer.commands';
+import { composeCli } from '../composition/cli.root';
 
 export function registerEventCommands(program: Command, env: () => LedgerEnv): void {
   const events = program.command('events').description('Integration events on the bus');
@@ -61,18 +61,16 @@ export function registerEventCommands(program: Command, env: () => LedgerEnv): v
     .description('List them, oldest first, one JSON object per line')
     .option('--limit <n>', 'at most this many', '100')
     .action(async (options: { limit: string }) => {
-      const storage = cliStorage(env());
+      const cli = composeCli(env());
       try {
-        const letters = await createDeadLetters(storage.dynamoDb, storage.tables.meta).list(
-          Number(options.limit),
-        );
+        const letters = await cli.deadLetters().list(Number(options.limit));
         for (const letter of letters) {
           const { entry: _entry, ...summary } = letter;
           console.log(JSON.stringify(summary));
         }
         console.error(`${letters.length} dead letter(s)`);
       } finally {
-        storage.dynamoDb.destroy();
+        cli.close();
       }
     });
 
@@ -81,20 +79,17 @@ export function registerEventCommands(program: Command, env: () => LedgerEnv): v
     .description('Put them on the bus again; the accepted ones leave the store')
     .option('--limit <n>', 'at most this many', '100')
     .action(async (options: { limit: string }) => {
-      const settings = env();
-      const storage = cliStorage(settings);
-      const eventBridge = cliEventBridge(settings);
+      const cli = composeCli(env());
       try {
         const result = await redriveDeadLetters(
-          createDeadLetters(storage.dynamoDb, storage.tables.meta),
-          eventBridge,
+          cli.deadLetters(),
+          cli.eventBridge(),
           Number(options.limit),
         );
         console.log(JSON.stringify(result));
         if (result.stillFailing.length > 0) process.exitCode = 2;
       } finally {
-        storage.dynamoDb.destroy();
-        eventBridge.destroy();
+        cli.close();
       }
     });
 }

@@ -2,17 +2,16 @@ import type { Command } from 'commander';
 import { ulid } from 'ulid';
 import type { LedgerEnv } from '@ledger/config';
 import { UsageError } from '@ledger/errors';
-import { DynamoDbPaymentDocuments, DynamoDbReadModelGenerations } from '@ledger/projections/aws';
 import {
   ProgressPrinter,
   paymentViewRebuild,
   runRebuild,
   verifyReadModel,
   type ReplayJob,
+  type ReplayJobs,
   type ReplayScope,
 } from '@ledger/replay';
-import { DynamoDbReplayJobs } from '@ledger/replay/aws';
-import { cliStorage } from '../consumers/consumer.commands';
+import { composeCli } from '../composition/cli.root';
 import { parseIsoOption } from './replay-options';
 
 interface RebuildOptions {
@@ -46,8 +45,8 @@ export function registerRebuildCommands(
     .option('--dry-run', 'report what would be processed; write nothing')
     .option('--resume <replayId>', 'continue an interrupted rebuild from its checkpoint')
     .action(async (options: RebuildOptions) => {
-      const storage = cliStorage(env());
-      const jobs = new DynamoDbReplayJobs(storage.dynamoDb, storage.tables.meta);
+      const cli = composeCli(env());
+      const jobs = cli.replayJobs;
       const job =
         options.resume !== undefined
           ? await resumable(jobs, options.resume)
@@ -59,20 +58,16 @@ export function registerRebuildCommands(
       try {
         const finished = await runRebuild(
           {
-            store: storage.eventStore,
+            store: cli.eventStore,
             jobs,
             projection: paymentViewRebuild(
-              new DynamoDbReadModelGenerations(storage.dynamoDb, storage.tables.meta, 0),
-              (generation) =>
-                new DynamoDbPaymentDocuments(
-                  storage.dynamoDb,
-                  storage.tables.readModels,
-                  generation,
-                ),
+              // Read fresh every time: a one-off command has no readers to spare a read for.
+              cli.projections.generations({ cacheMs: 0 }),
+              cli.projections.documentsOf,
             ),
             // Every event in the bounds, payment or not: what the rebuild reads through.
             count: (scope) =>
-              storage.eventStore.countAll({
+              cli.eventStore.countAll({
                 from: scope.from,
                 to: scope.to,
                 tenantId: scope.tenantId,
@@ -92,7 +87,7 @@ export function registerRebuildCommands(
           process.exitCode = 1;
         }
       } finally {
-        storage.dynamoDb.destroy();
+        cli.close();
       }
     });
 
@@ -107,20 +102,13 @@ export function registerRebuildCommands(
     .option('--tenant <id>', 'only this tenant')
     .option('--generation <name>', 'a generation other than the live one')
     .action(async (options: { tenant?: string; generation?: string }) => {
-      const storage = cliStorage(env());
+      const cli = composeCli(env());
       try {
         const generation =
-          options.generation ??
-          (
-            await new DynamoDbReadModelGenerations(
-              storage.dynamoDb,
-              storage.tables.meta,
-              0,
-            ).current()
-          ).live;
+          options.generation ?? (await cli.projections.generations({ cacheMs: 0 }).current()).live;
         const result = await verifyReadModel(
-          storage.eventStore,
-          new DynamoDbPaymentDocuments(storage.dynamoDb, storage.tables.readModels, generation),
+          cli.eventStore,
+          cli.projections.documentsOf(generation),
           { tenantId: options.tenant },
         );
         console.log(JSON.stringify({ generation, ...result }));
@@ -131,12 +119,12 @@ export function registerRebuildCommands(
         );
         if (!result.identical) process.exitCode = 1;
       } finally {
-        storage.dynamoDb.destroy();
+        cli.close();
       }
     });
 }
 
-async function create(jobs: DynamoDbReplayJobs, options: RebuildOptions): Promise<ReplayJob> {
+async function create(jobs: ReplayJobs, options: RebuildOptions): Promise<ReplayJob> {
   const scope: ReplayScope = {
     ...(options.tenant && { tenantId: options.tenant }),
     ...(options.payment && { paymentId: options.payment }),
@@ -161,7 +149,7 @@ async function create(jobs: DynamoDbReplayJobs, options: RebuildOptions): Promis
   return job;
 }
 
-async function resumable(jobs: DynamoDbReplayJobs, replayId: string): Promise<ReplayJob> {
+async function resumable(jobs: ReplayJobs, replayId: string): Promise<ReplayJob> {
   const job = await jobs.get(replayId);
   if (job === undefined || job.kind !== 'rebuild')
     throw new UsageError(`No rebuild ${replayId} was found`);

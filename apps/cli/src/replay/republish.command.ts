@@ -14,10 +14,11 @@ import {
   ruleSelector,
   type ReplayDelivery,
   type ReplayJob,
+  type ReplayJobs,
   type RepublishProgress,
 } from '@ledger/replay';
-import { DynamoDbReplayJobs, awsReplayDelivery } from '@ledger/replay/aws';
-import { cliStorage } from '../consumers/consumer.commands';
+import { awsReplayDelivery } from '@ledger/replay/aws';
+import { composeCli } from '../composition/cli.root';
 
 interface RepublishCliOptions {
   rule?: string;
@@ -66,8 +67,8 @@ export function registerRepublishCommand(
     .action(async (options: RepublishCliOptions) => {
       const settings = env();
       const rules = ledgerTemplateRules();
-      const storage = cliStorage(settings);
-      const jobs = new DynamoDbReplayJobs(storage.dynamoDb, storage.tables.meta);
+      const cli = composeCli(settings);
+      const jobs = cli.replayJobs;
       try {
         const rate = rateOf(options.rate);
         const job =
@@ -88,7 +89,7 @@ export function registerRepublishCommand(
         let finished: ReplayJob;
         try {
           finished = await republish({
-            store: storage.eventStore,
+            store: cli.eventStore,
             delivery,
             jobs,
             job,
@@ -125,7 +126,7 @@ export function registerRepublishCommand(
         }
         throw error;
       } finally {
-        storage.dynamoDb.destroy();
+        cli.close();
       }
     });
 }
@@ -150,7 +151,7 @@ function newJob(options: RepublishCliOptions, rate: number | undefined): ReplayJ
 }
 
 async function resumableJob(
-  jobs: DynamoDbReplayJobs,
+  jobs: ReplayJobs,
   replayId: string,
   options: RepublishCliOptions,
 ): Promise<ReplayJob> {

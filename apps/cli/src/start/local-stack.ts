@@ -8,25 +8,29 @@ import {
   type LedgerEnv,
   type ProviderConfig,
 } from '@ledger/config';
-import { createReceiptsHandler, ReceiptStore, type ReceiptEvent } from '@ledger/payment-receipts';
+import {
+  createReceiptsHandler,
+  DynamoDbReceiptStore,
+  type ReceiptEvent,
+} from '@ledger/payment-receipts';
 import {
   startSandboxGateway,
   type RunningSandboxGateway,
   type SandboxAccountOptions,
 } from '@ledger/sandbox-gateway';
-import { tableDefinitions, type LedgerStorage } from '@ledger/event-store/aws';
+import { closeLedgerStorage, type LedgerStorage } from '@ledger/event-store/aws';
 import { openLedgerStorage } from '@ledger/ledger/aws';
 import {
   assertPortFree,
-  ensureTables,
   startDynamoDbLocal,
   type RunningDynamoDbLocal,
 } from '@ledger/local-engine';
 import type { Logger } from '@ledger/observability';
 import { createDynamoDbStreamsClient } from '@ledger/stream-consumer/aws';
 import {
-  composeApi,
+  composeApiServer,
   composePaymentSweeper,
+  createApiApp,
   createGateways,
   startSweeperTimer,
 } from '@ledger/api-app';
@@ -35,6 +39,7 @@ import {
   startLocalStreamProcessor,
   type LocalStreamProcessor,
 } from '@ledger/stream-processor-app';
+import { ensureLedgerTables } from '../infrastructure/ledger-tables';
 
 /** The provider whose webhooks the local sandbox gateway signs and sends. */
 /** The example subscriber's function in template.yaml; the local bus delivers to it by this name. */
@@ -77,8 +82,8 @@ export async function startLocalStack(env: LedgerEnv, logger: Logger): Promise<L
       endpoint,
       tablePrefix: env.tablePrefix,
     });
-    stops.push(() => Promise.resolve(storage.dynamoDb.destroy()));
-    await ensureTables(storage.dynamoDb, tableDefinitions(storage.tables));
+    stops.push(() => Promise.resolve(closeLedgerStorage(storage)));
+    await ensureLedgerTables(storage);
 
     const busEndpoint =
       env.eventBridgeEndpoint ?? (await startLocalBusFor(env, storage, logger, stops));
@@ -101,13 +106,16 @@ export async function startLocalStack(env: LedgerEnv, logger: Logger): Promise<L
       stops.push(() => sandbox.stop());
     }
 
-    const api: NestFastifyApplication = await composeApi(
+    // The API server's root, on the storage and bus this process shares; it owns nothing to close.
+    const apiRoot = composeApiServer({
       env,
-      storage,
       logger,
+      storage,
       eventBridge,
-      env.eventBridgeEndpoint === undefined ? busEndpoint : undefined,
-    );
+      localBusUrl: env.eventBridgeEndpoint === undefined ? busEndpoint : undefined,
+    });
+    stops.push(() => apiRoot.close());
+    const api: NestFastifyApplication = await createApiApp(apiRoot.dependencies);
     stops.push(() => api.close());
     await api.listen({ port: env.port, host: '0.0.0.0' });
     const apiUrl = `http://127.0.0.1:${env.port}`;
@@ -116,7 +124,12 @@ export async function startLocalStack(env: LedgerEnv, logger: Logger): Promise<L
     const { sweeper } = config.payments;
     if (sweeper.enabled) {
       const stopSweeper = startSweeperTimer(
-        composePaymentSweeper(config, storage, logger, createGateways(config, env)),
+        composePaymentSweeper({
+          config,
+          storage,
+          logger,
+          gateways: createGateways(config, env),
+        }),
         sweeper.intervalSeconds * 1000,
         logger,
       );
@@ -141,12 +154,9 @@ async function startLocalBusFor(
   stops: Array<() => Promise<void>>,
 ): Promise<string> {
   await assertPortFree(env.localBusPort, 'LOCAL_BUS_PORT');
-  const receipts = createReceiptsHandler(
-    new ReceiptStore(storage.dynamoDb, storage.tables.readModels),
-    {
-      log: (message, fields) => logger.info({ ...fields, component: 'payment-receipts' }, message),
-    },
-  );
+  const receipts = createReceiptsHandler(DynamoDbReceiptStore.of(storage), {
+    log: (message, fields) => logger.info({ ...fields, component: 'payment-receipts' }, message),
+  });
   const bus = await startLocalBus({
     port: env.localBusPort,
     rules: ledgerTemplateRules(),

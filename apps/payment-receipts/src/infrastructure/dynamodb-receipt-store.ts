@@ -1,7 +1,8 @@
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { documentClientFor } from '@ledger/event-store/aws';
-import type { Receipt } from './receipt';
+import { documentClientFor, type LedgerStorage } from '@ledger/event-store/aws';
+import type { Receipt } from '../receipt';
+import type { ReceiptStore } from '../receipt-store.port';
 
 /**
  * Receipts in a DynamoDB table. The write is conditional on the event id not being there yet:
@@ -9,7 +10,7 @@ import type { Receipt } from './receipt';
  * least once) is recognised and skipped. A consuming team would use a table of its own; locally
  * this example uses the ledger's read-models table under its own key prefix.
  */
-export class ReceiptStore {
+export class DynamoDbReceiptStore implements ReceiptStore {
   constructor(
     private readonly client: DynamoDBClient,
     private readonly table: string,
@@ -17,6 +18,11 @@ export class ReceiptStore {
 
   private get documents(): DynamoDBDocumentClient {
     return documentClientFor(this.client);
+  }
+
+  /** The store in a ledger storage's read-models table (the local stack, the tests). */
+  static of(storage: LedgerStorage): DynamoDbReceiptStore {
+    return new DynamoDbReceiptStore(storage.dynamoDb, storage.tables.readModels);
   }
 
   /** True when the receipt was new, false for a duplicate delivery. */

@@ -1,7 +1,9 @@
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { loadLedgerConfig, tenantGateway, type LedgerConfig, type LedgerEnv } from '@ledger/config';
+import { ledgerTemplateRules, type BusRule } from '@ledger/bus';
+import { tenantGateway, type LedgerConfig, type LedgerEnv } from '@ledger/config';
 import type { LedgerStorage } from '@ledger/event-store/aws';
+import type { Logger } from '@ledger/observability';
 import { HttpPaymentGateway, TenantGateways } from '@ledger/outbound';
 import {
   PaymentWorkflow,
@@ -9,18 +11,13 @@ import {
   RequestPaymentHandler,
   RequestRefundHandler,
 } from '@ledger/payments';
-import { DynamoDbRequestIdempotency } from '@ledger/payments/aws';
+import { paymentAdapters } from '@ledger/payments/aws';
 import {
   GetPaymentHandler,
   GetPaymentHistoryHandler,
   ListPaymentsHandler,
 } from '@ledger/projections';
-import {
-  createLivePaymentDocuments,
-  DynamoDbPaymentDocuments,
-  DynamoDbReadModelGenerations,
-} from '@ledger/projections/aws';
-import { LambdaClient } from '@aws-sdk/client-lambda';
+import { projectionAdapters } from '@ledger/projections/aws';
 import {
   GetReplayJobHandler,
   StartReplayHandler,
@@ -29,49 +26,41 @@ import {
   type ReplayJob,
 } from '@ledger/replay';
 import {
+  awsReplayDelivery,
+  replayAdapters,
   replayJobRunner,
   replayWorkerDispatcher,
-  DynamoDbReplayJobs,
-  awsReplayDelivery,
 } from '@ledger/replay/aws';
-import { ledgerTemplateRules, type BusRule } from '@ledger/bus';
-import type { Logger } from '@ledger/observability';
 import {
   ProviderRegistry,
   ReceiveWebhookHandler,
   RejectionRecorder,
   WebhookReceiver,
 } from '@ledger/webhooks';
-import { DynamoDbDeliveryStats } from '@ledger/webhooks/aws';
-import type { ApiDependencies } from './api-dependencies';
-import { createApiApp } from './create-api-app';
+import { webhookAdapters } from '@ledger/webhooks/aws';
+import type { ApiDependencies } from '../api-dependencies';
+import { DynamoDbStorageProbe } from '../infrastructure/dynamodb-storage-probe';
+import { EventBridgeBusProbe } from '../infrastructure/event-bridge-bus-probe';
 
-/** Builds the API from the environment and already-connected storage: the composition root. */
-export function composeApi(
-  env: LedgerEnv,
-  storage: LedgerStorage,
-  logger: Logger,
-  eventBridge: EventBridgeClient,
-  /** The local bus, where republish delivers to one rule's target (the local stack only). */
-  localBusUrl?: string,
-): Promise<NestFastifyApplication> {
-  const config = loadLedgerConfig(env.configPath);
-  const deps = buildApiDependencies(
-    config,
-    storage,
-    logger,
-    createGateways(config, env),
-    eventBridge,
-    undefined,
-    replayOptions(env, eventBridge, localBusUrl),
-  );
-  return createApiApp(deps);
-}
-
-/** Where admin-API replays run and deliver: see {@link ApiReplayOptions}. */
+/** Where admin-API replays run and deliver: see {@link apiReplayOptions}. */
 export interface ApiReplayOptions {
   republish?: { delivery: ReplayDelivery; rules: readonly BusRule[] };
   dispatch?: (job: ReplayJob) => Promise<void>;
+}
+
+/** What {@link buildApiDependencies} builds the API on. */
+export interface ApiDependencyOptions {
+  config: LedgerConfig;
+  /** The ledger's storage; every port the API uses is built on it. */
+  storage: LedgerStorage;
+  logger: Logger;
+  /** Each tenant's gateway client. */
+  gateways: TenantGateways;
+  /** The bus /health probes. */
+  eventBridge: EventBridgeClient;
+  clock?: () => Date;
+  /** Default: replays run in this process, with no re-delivery adapter. */
+  replays?: ApiReplayOptions;
 }
 
 /**
@@ -80,10 +69,11 @@ export interface ApiReplayOptions {
  * REPLAY_WORKER_FUNCTION jobs go to the replay worker, since a Lambda function is frozen between
  * requests.
  */
-function replayOptions(
+export function apiReplayOptions(
   env: LedgerEnv,
   eventBridge: EventBridgeClient,
-  localBusUrl: string | undefined,
+  /** The local bus, where republish delivers to one rule's target (the local stack only). */
+  localBusUrl?: string,
 ): ApiReplayOptions {
   const lambda = (): LambdaClient => new LambdaClient({});
   const options: ApiReplayOptions = {};
@@ -131,23 +121,18 @@ export function createGateways(config: LedgerConfig, env: LedgerEnv): TenantGate
   );
 }
 
-/** The API's adapters for one configuration and storage. */
-export function buildApiDependencies(
-  config: LedgerConfig,
-  storage: LedgerStorage,
-  logger: Logger,
-  gateways: TenantGateways,
-  eventBridge: EventBridgeClient,
-  clock: () => Date = () => new Date(),
-  replays: ApiReplayOptions = {},
-): ApiDependencies {
+/** The API's ports and handlers for one configuration and storage (shared by its roots and tests). */
+export function buildApiDependencies(options: ApiDependencyOptions): ApiDependencies {
+  const { config, storage, logger, gateways, eventBridge, replays = {} } = options;
+  const clock = options.clock ?? (() => new Date());
   if (config.api.cursorKey === undefined) {
     logger.warn(
       'api.cursorKey is not configured: list cursors are valid in this process only; ' +
         "set it (an env: reference) so that instances accept each other's cursors",
     );
   }
-  const jobs = new DynamoDbReplayJobs(storage.dynamoDb, storage.tables.meta);
+  const { jobs } = replayAdapters(storage);
+  const projections = projectionAdapters(storage);
   const rejectionRecorder = new RejectionRecorder(storage.eventStore, {
     ratePerSecond: config.webhooks.rejectionAuditPerSecond,
     burst: config.webhooks.rejectionAuditBurst,
@@ -157,20 +142,18 @@ export function buildApiDependencies(
   const webhookReceiver = new WebhookReceiver(
     storage.eventStore,
     new ProviderRegistry(config.providers, clock),
-    new DynamoDbDeliveryStats(storage.dynamoDb, storage.tables.meta),
+    webhookAdapters(storage).deliveryStats,
     rejectionRecorder,
     clock,
   );
   const payments = new PaymentWorkflow(
     storage.eventStore,
     (tenantId) => gateways.for(tenantId),
-    new DynamoDbRequestIdempotency(storage.dynamoDb, storage.tables.idempotency, { clock }),
+    paymentAdapters(storage, { clock }).requestIdempotency,
     clock,
   );
-  const liveDocuments = createLivePaymentDocuments(storage.dynamoDb, storage.tables);
+  const liveDocuments = projections.liveDocuments();
   return {
-    dynamoDb: storage.dynamoDb,
-    tables: storage.tables,
     eventStore: storage.eventStore,
     config,
     logger,
@@ -178,7 +161,10 @@ export function buildApiDependencies(
     webhookReceiver,
     rejectionRecorder,
     gateways,
-    eventBridge,
+    probes: {
+      storage: DynamoDbStorageProbe.of(storage),
+      bus: new EventBridgeBusProbe(eventBridge),
+    },
     handlers: {
       requestPayment: new RequestPaymentHandler(payments),
       requestRefund: new RequestRefundHandler(payments),
@@ -189,9 +175,8 @@ export function buildApiDependencies(
         run: replayJobRunner({
           store: storage.eventStore,
           jobs,
-          generations: new DynamoDbReadModelGenerations(storage.dynamoDb, storage.tables.meta),
-          documentsOf: (generation) =>
-            new DynamoDbPaymentDocuments(storage.dynamoDb, storage.tables.readModels, generation),
+          generations: projections.generations(),
+          documentsOf: projections.documentsOf,
           republish: replays.republish,
         }),
         dispatch: replays.dispatch,
@@ -205,4 +190,11 @@ export function buildApiDependencies(
       getReplayJob: new GetReplayJobHandler(jobs),
     },
   };
+}
+
+/** What an API root returns: the ports the Nest module provides, and how to release them. */
+export interface ApiRoot {
+  dependencies: ApiDependencies;
+  /** Releases the clients the root opened itself (not those it was handed); after the app closes. */
+  close(): Promise<void>;
 }

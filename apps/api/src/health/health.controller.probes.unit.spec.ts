@@ -1,0 +1,38 @@
+import { TenantGateways } from '@ledger/outbound';
+import { HealthController, ServiceUnavailableError } from './health.controller';
+import type { BusProbe, StorageProbe } from './health-probes.port';
+
+const probe = (up: boolean): StorageProbe & BusProbe => ({ reachable: () => Promise.resolve(up) });
+
+describe('the health check on its probes', () => {
+  describe('when the storage and the bus answer', () => {
+    it('reports ok', async () => {
+      const health = new HealthController(probe(true), new TenantGateways(new Map()), probe(true));
+
+      const report = await health.health();
+
+      expect(report).toMatchObject({ status: 'ok', dynamodb: 'up', bus: 'up' });
+    });
+  });
+
+  describe('when only the bus is down', () => {
+    it('reports degraded', async () => {
+      const health = new HealthController(probe(true), new TenantGateways(new Map()), probe(false));
+
+      const report = await health.health();
+
+      expect(report).toMatchObject({ status: 'degraded', dynamodb: 'up', bus: 'down' });
+    });
+  });
+
+  describe('when the storage is down', () => {
+    it('refuses with the 503 error carrying the checks', async () => {
+      const health = new HealthController(probe(false), new TenantGateways(new Map()), probe(true));
+
+      const checked = health.health();
+
+      await expect(checked).rejects.toBeInstanceOf(ServiceUnavailableError);
+      await expect(checked).rejects.toMatchObject({ status: 503 });
+    });
+  });
+});

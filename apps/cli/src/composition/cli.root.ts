@@ -1,0 +1,84 @@
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { DeadLetters } from '@ledger/bus';
+import { busAdapters, createEventBridgeClient } from '@ledger/bus/aws';
+import type { LedgerEnv } from '@ledger/config';
+import type { EventStore, GlobalEventLog, UpcasterChain } from '@ledger/event-store';
+import { closeLedgerStorage, type LedgerStorage } from '@ledger/event-store/aws';
+import { openLedgerStorage } from '@ledger/ledger/aws';
+import type { Logger } from '@ledger/observability';
+import { projectionAdapters, type ProjectionAdapters } from '@ledger/projections/aws';
+import type { ReplayJobs } from '@ledger/replay';
+import { replayAdapters } from '@ledger/replay/aws';
+import type { ParkingLot, StreamConsumer } from '@ledger/stream-consumer';
+import { streamConsumerAdapters } from '@ledger/stream-consumer/aws';
+import { CONSUMER_ROOTS } from '@ledger/stream-processor-app';
+
+/** The ports the `ledger` operator commands work on, for one engine and table prefix. */
+export interface CliRoot {
+  /** The events, by stream and in their global order (rebuild, republish and verify read them). */
+  eventStore: EventStore & GlobalEventLog;
+  /** What the store's reads upcast with; redriven records are decoded the same way. */
+  upcasters?: UpcasterChain;
+  replayJobs: ReplayJobs;
+  /** The payments read model: its generations and each generation's documents. */
+  projections: ProjectionAdapters;
+  /** Records the stream consumers parked. */
+  parkingLot: ParkingLot;
+  /** The publisher's dead letters (the SQS queue when DEAD_LETTER_QUEUE_URL is set). */
+  deadLetters(): DeadLetters;
+  /** The bus the CLI talks to, opened on first use. */
+  eventBridge(): EventBridgeClient;
+  /** The stream consumer `name`, composed by its own root as its function is; undefined if none. */
+  consumer(name: string, logger: Logger): StreamConsumer | undefined;
+  /** Releases the storage and, if it was opened, the bus client. */
+  close(): void;
+}
+
+/**
+ * The composition root of the `ledger` operator commands (not `ledger start`, which composes the
+ * local stack in `start/local-stack.ts`): storage and bus from the environment, see
+ * {@link cliStorageEndpoint} and {@link cliBusEndpoint}.
+ */
+export function composeCli(env: LedgerEnv): CliRoot {
+  const storage: LedgerStorage = openLedgerStorage({
+    endpoint: cliStorageEndpoint(env),
+    tablePrefix: env.tablePrefix,
+  });
+  let eventBridge: EventBridgeClient | undefined;
+  const bus = (): EventBridgeClient =>
+    (eventBridge ??= createEventBridgeClient(cliBusEndpoint(env)));
+  return {
+    eventStore: storage.eventStore,
+    upcasters: storage.upcasters,
+    replayJobs: replayAdapters(storage).jobs,
+    projections: projectionAdapters(storage),
+    parkingLot: streamConsumerAdapters(storage).parkingLot,
+    deadLetters: () => busAdapters(storage).deadLetters(),
+    eventBridge: bus,
+    consumer: (name, logger) => {
+      const compose = Object.hasOwn(CONSUMER_ROOTS, name) ? CONSUMER_ROOTS[name] : undefined;
+      return compose?.({ storage, logger, eventBridge: bus() });
+    },
+    close: () => {
+      closeLedgerStorage(storage);
+      eventBridge?.destroy();
+    },
+  };
+}
+
+/**
+ * The engine the CLI talks to: DYNAMODB_ENDPOINT when set (`aws` for the AWS default chain),
+ * otherwise the DynamoDB Local that `ledger start` runs on DYNAMODB_LOCAL_PORT.
+ */
+export function cliStorageEndpoint(env: LedgerEnv): string | undefined {
+  return env.dynamoDbEndpoint === 'aws'
+    ? undefined
+    : (env.dynamoDbEndpoint ?? `http://127.0.0.1:${env.dynamoDbLocalPort}`);
+}
+
+/** The bus the CLI talks to: EVENTBRIDGE_ENDPOINT when set (`aws` for AWS), else the local bus. */
+export function cliBusEndpoint(env: LedgerEnv): string | undefined {
+  return env.eventBridgeEndpoint === 'aws'
+    ? undefined
+    : (env.eventBridgeEndpoint ?? `http://127.0.0.1:${env.localBusPort}`);
+}
