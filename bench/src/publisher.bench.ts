@@ -5,10 +5,9 @@ import {
   IntegrationEventPublisher,
   PUBLISHER,
   createEventBridgeClient,
-  startLocalBus,
   type BusEnvelope,
-  type RunningLocalBus,
 } from '@ledger/bus';
+import { startLocalBus, type RunningLocalBus } from '@ledger/local-bus';
 import type { LedgerStorage } from '@ledger/event-store';
 import { appendAsFastAsPossible, appendAtSteadyRate, msBetween } from './append-load';
 import { median, percentile } from './harness';

@@ -1,4 +1,5 @@
-import { createEventBridgeClient, startLocalBus, type RunningLocalBus } from '@ledger/bus';
+import { createEventBridgeClient } from '@ledger/bus';
+import { startLocalBus, type RunningLocalBus } from '@ledger/local-bus';
 import { createLedgerStorage } from '@ledger/event-store';
 import { freePort } from '@ledger/local-engine';
 import { createTestLedger, type TestLedger } from '@ledger/testing';

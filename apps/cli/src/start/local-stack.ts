@@ -1,5 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createEventBridgeClient, ledgerTemplateRules, startLocalBus } from '@ledger/bus';
+import { createEventBridgeClient, ledgerTemplateRules } from '@ledger/bus';
 import {
   loadLedgerConfig,
   tenantGateway,
@@ -7,6 +7,7 @@ import {
   type LedgerEnv,
   type ProviderConfig,
 } from '@ledger/config';
+import { startLocalBus } from '@ledger/local-bus';
 import { createReceiptsHandler, ReceiptStore, type ReceiptEvent } from '@ledger/payment-receipts';
 import {
   startSandboxGateway,

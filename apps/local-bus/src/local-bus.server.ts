@@ -1,10 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LedgerError } from '@ledger/errors';
+import {
+  parseEventPattern,
+  type BusEnvelope,
+  type BusRule,
+  type CompiledPattern,
+} from '@ledger/bus';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
-import { parseEventPattern, type CompiledPattern } from '../pattern';
-import type { BusRule } from './template-rules';
-import type { BusEnvelope, BusTarget, FailureRule, LocalBusStats } from './local-bus.types';
+import type { BusTarget, FailureRule, LocalBusStats } from './local-bus.types';
 
 export interface LocalBusOptions {
   port?: number;
