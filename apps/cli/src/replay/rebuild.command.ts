@@ -5,7 +5,6 @@ import { UsageError } from '@ledger/errors';
 import { DynamoDbPaymentDocuments, DynamoDbReadModelGenerations } from '@ledger/projections';
 import {
   DynamoDbReplayJobs,
-  ProgressPrinter,
   paymentViewRebuild,
   runRebuild,
   verifyReadModel,
@@ -13,6 +12,7 @@ import {
   type ReplayScope,
 } from '@ledger/replay';
 import { cliStorage } from '../consumers/consumer.commands';
+import { ReplayProgressBar } from './progress-bar';
 import { parseIsoOption } from './replay-options';
 
 interface RebuildOptions {
@@ -52,36 +52,41 @@ export function registerRebuildCommands(
         options.resume !== undefined
           ? await resumable(jobs, options.resume)
           : await create(jobs, options);
-      const printer = new ProgressPrinter();
-      printer.start(job);
+      const progress = new ReplayProgressBar({ label: `${job.kind} ${job.replayId}` });
       const controller = new AbortController();
       process.once('SIGINT', () => controller.abort());
       try {
-        const finished = await runRebuild(
-          {
-            store: storage.eventStore,
-            jobs,
-            projection: paymentViewRebuild(
-              new DynamoDbReadModelGenerations(storage.dynamoDb, storage.tables.meta, 0),
-              (generation) =>
-                new DynamoDbPaymentDocuments(
-                  storage.dynamoDb,
-                  storage.tables.readModels,
-                  generation,
-                ),
-            ),
-            // Every event in the bounds, payment or not: what the rebuild reads through.
-            count: (scope) =>
-              storage.eventStore.countAll({
-                from: scope.from,
-                to: scope.to,
-                tenantId: scope.tenantId,
-              }),
-          },
-          job,
-          { signal: controller.signal, onProgress: (progress) => printer.update(progress) },
-        );
-        printer.done(finished);
+        progress.start(job);
+        let finished: ReplayJob;
+        try {
+          finished = await runRebuild(
+            {
+              store: storage.eventStore,
+              jobs,
+              projection: paymentViewRebuild(
+                new DynamoDbReadModelGenerations(storage.dynamoDb, storage.tables.meta, 0),
+                (generation) =>
+                  new DynamoDbPaymentDocuments(
+                    storage.dynamoDb,
+                    storage.tables.readModels,
+                    generation,
+                  ),
+              ),
+              // Every event in the bounds, payment or not: what the rebuild reads through.
+              count: (scope) =>
+                storage.eventStore.countAll({
+                  from: scope.from,
+                  to: scope.to,
+                  tenantId: scope.tenantId,
+                }),
+            },
+            job,
+            { signal: controller.signal, onProgress: (running) => progress.update(running) },
+          );
+          progress.update(finished);
+        } finally {
+          progress.stop();
+        }
         console.log(JSON.stringify(finished));
         if (finished.status === 'interrupted') {
           console.error(
