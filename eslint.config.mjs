@@ -88,8 +88,6 @@ const ADAPTER_FILES = [
   'libs/replay/src/worker/replay-worker.ts',
   'libs/stream-consumer/src/lambda/**',
   'libs/stream-consumer/src/local-poller/**',
-  // The local bus (a Fastify server) moves to apps/ (issue #13); exempt until it does.
-  'libs/bus/src/local-bus/**',
 ];
 
 export default tseslint.config(

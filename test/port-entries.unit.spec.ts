@@ -1,5 +1,5 @@
 import { readdirSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { join, relative } from 'node:path';
 import ts from 'typescript';
 
 /**
@@ -16,9 +16,6 @@ const INFRASTRUCTURE = /^(@aws-sdk\/|@smithy\/|@nestjs\/|@fastify\/|fastify$)/;
 
 /** Libs that are infrastructure as a whole: the DynamoDB Local engine and the test harness. */
 const INFRASTRUCTURE_LIBS = new Set(['local-engine', 'testing']);
-
-/** The local bus (a Fastify server) moves out of libs/bus to apps/ (issue #13); skipped until then. */
-const NOT_YET_MOVED = [join('libs', 'bus', 'src', 'local-bus') + sep];
 
 const compilerOptions = (() => {
   const configPath = join(ROOT, 'tsconfig.json');
@@ -71,7 +68,6 @@ function infrastructureReachedFrom(entry: string): string[] {
     if (seen.has(file)) continue;
     seen.add(file);
     const path = [...chain, relative(ROOT, file)];
-    if (NOT_YET_MOVED.some((folder) => path.at(-1)!.startsWith(folder))) continue;
     for (const specifier of valueImports(file)) {
       const { resolvedModule } = ts.resolveModuleName(specifier, file, compilerOptions, ts.sys);
       if (resolvedModule === undefined) {

@@ -1,6 +1,6 @@
 import { hrtime } from 'node:process';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { startLocalBus, type BusEnvelope, type RunningLocalBus } from '@ledger/bus';
+import type { BusEnvelope } from '@ledger/bus';
 import {
   busAdapters,
   createEventBridgeClient,
@@ -8,6 +8,7 @@ import {
   PUBLISHER,
 } from '@ledger/bus/aws';
 import type { LedgerStorage } from '@ledger/event-store/aws';
+import { startLocalBus, type RunningLocalBus } from '@ledger/local-bus';
 import { appendAsFastAsPossible, appendAtSteadyRate, msBetween } from './append-load';
 import { median, percentile } from './harness';
 import { EVENTS_PER_PAYMENT, interleavedPayments, runTag } from './payment-events';

@@ -1,10 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  ledgerTemplateRules,
-  startLocalBus,
-  type BusEnvelope,
-  type RunningLocalBus,
-} from '@ledger/bus';
+import { ledgerTemplateRules, type BusEnvelope } from '@ledger/bus';
+import { startLocalBus, type RunningLocalBus } from '@ledger/local-bus';
 import { toIntegrationEvents } from '@ledger/contracts';
 import { closeLedgerStorage, type LedgerStorage } from '@ledger/event-store/aws';
 import { freePort } from '@ledger/local-engine';

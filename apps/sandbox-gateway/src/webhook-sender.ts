@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { signFor } from '@ledger/webhooks';
+import { ExponentialBackoff, handleWhenResult, noJitterGenerator, retry } from 'cockatiel';
 import type { WebhookPlan } from './faults';
 import type { SandboxWebhookOptions, SandboxWebhookRetryOptions } from './sandbox-gateway.types';
 
@@ -27,6 +28,9 @@ export interface WebhookSenderOptions extends SandboxWebhookOptions {
   onFailedAttempt: () => void;
   log: (msg: string, fields?: object) => void;
 }
+
+/** How one attempt went; only a failed one is retried. */
+type AttemptEnd = 'delivered' | 'failed' | 'stopped';
 
 /** A signed delivery: the exact bytes and headers of its first attempt. */
 interface SignedMessage {
@@ -108,25 +112,46 @@ export class WebhookSender {
   /** Attempts with doubling waits until a 2xx, the attempts run out, or the sender stops. */
   private async deliver(message: SignedMessage, afterFirstAttempt?: () => void): Promise<void> {
     const { attempts, initialDelayMs } = this.options.retry;
-    for (let attempt = 1; attempt <= attempts; attempt += 1) {
+    const policy = retry(
+      handleWhenResult((end) => end === 'failed'),
+      {
+        maxAttempts: attempts - 1,
+        backoff: new ExponentialBackoff({
+          generator: noJitterGenerator,
+          initialDelay: initialDelayMs,
+          maxDelay: Number.POSITIVE_INFINITY,
+        }),
+      },
+    ).dangerouslyUnref();
+    const run = policy.execute(async ({ attempt: retries }): Promise<AttemptEnd> => {
+      if (this.stopping.signal.aborted) return 'stopped';
+      const attempt = retries + 1;
       // The first attempt keeps the original signature, so a duplicate is byte-identical; retries
       // are signed afresh, as real senders do, so they stay within the receiver's tolerance.
       const headers = attempt === 1 ? message.headers : this.sign(message.body, message.eventId);
       const delivered = await this.attempt(message, headers, attempt);
       if (attempt === 1) afterFirstAttempt?.();
-      if (this.stopping.signal.aborted) return;
+      if (this.stopping.signal.aborted) return 'stopped';
       if (delivered) {
         this.options.onDelivered();
-        return;
+        return 'delivered';
       }
       this.options.onFailedAttempt();
-      if (attempt < attempts) {
-        await sleep(initialDelayMs * 2 ** (attempt - 1), undefined, {
-          signal: this.stopping.signal,
-        });
-      }
+      return 'failed';
+    }, this.stopping.signal);
+    if ((await this.untilStopped(run)) === 'failed') {
+      this.options.log('webhook abandoned', { eventId: message.eventId, attempts });
     }
-    this.options.log('webhook abandoned', { eventId: message.eventId, attempts });
+  }
+
+  /** `work`'s end, or `stopped` as soon as the sender stops: cockatiel's backoff wait cannot be cut short. */
+  private untilStopped(work: Promise<AttemptEnd>): Promise<AttemptEnd> {
+    const signal = this.stopping.signal;
+    return new Promise<AttemptEnd>((resolve, reject) => {
+      const onStop = (): void => resolve('stopped');
+      signal.addEventListener('abort', onStop, { once: true });
+      void work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onStop));
+    });
   }
 
   private async attempt(

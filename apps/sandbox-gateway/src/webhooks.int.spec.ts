@@ -71,6 +71,22 @@ describe('sandbox gateway webhooks', () => {
     });
   });
 
+  describe('when the gateway stops while a retry waits', () => {
+    it('stops without waiting out the backoff and sends nothing more', async () => {
+      kit = await startSandboxTestKit({ webhookRetry: { attempts: 3, initialDelayMs: 120_000 } });
+      kit.webhooks.respondWith([500]);
+      await kit.charge(charge, 'key-1');
+      await eventually(() => kit.gateway.stats().webhookFailures === 1);
+      const startedAt = performance.now();
+
+      await kit.gateway.stop();
+
+      // Far below the 2-minute wait that was cut short, far above any busy machine's stop.
+      expect(performance.now() - startedAt).toBeLessThan(60_000);
+      expect(kit.webhooks.deliveries).toHaveLength(1);
+    });
+  });
+
   describe('when no webhook URL is configured', () => {
     it('handles charges without sending anything', async () => {
       kit = await startSandboxTestKit({ webhook: undefined });

@@ -1,6 +1,6 @@
-import { startLocalBus, type RunningLocalBus } from '@ledger/bus';
 import { createEventBridgeClient } from '@ledger/bus/aws';
 import { closeLedgerStorage, createLedgerStorage } from '@ledger/event-store/aws';
+import { startLocalBus, type RunningLocalBus } from '@ledger/local-bus';
 import { freePort } from '@ledger/local-engine';
 import { createTestLedger, type TestLedger } from '@ledger/testing';
 import { createTestApi } from '../testing/test-api';

@@ -3,7 +3,6 @@ import { ulid } from 'ulid';
 import type { LedgerEnv } from '@ledger/config';
 import { UsageError } from '@ledger/errors';
 import {
-  ProgressPrinter,
   paymentViewRebuild,
   runRebuild,
   verifyReadModel,
@@ -12,6 +11,7 @@ import {
   type ReplayScope,
 } from '@ledger/replay';
 import { composeCli } from '../composition/cli.root';
+import { ReplayProgressBar } from './progress-bar';
 import { parseIsoOption } from './replay-options';
 
 interface RebuildOptions {
@@ -51,32 +51,37 @@ export function registerRebuildCommands(
         options.resume !== undefined
           ? await resumable(jobs, options.resume)
           : await create(jobs, options);
-      const printer = new ProgressPrinter();
-      printer.start(job);
+      const progress = new ReplayProgressBar({ label: `${job.kind} ${job.replayId}` });
       const controller = new AbortController();
       process.once('SIGINT', () => controller.abort());
       try {
-        const finished = await runRebuild(
-          {
-            store: cli.eventStore,
-            jobs,
-            projection: paymentViewRebuild(
-              // Read fresh every time: a one-off command has no readers to spare a read for.
-              cli.projections.generations({ cacheMs: 0 }),
-              cli.projections.documentsOf,
-            ),
-            // Every event in the bounds, payment or not: what the rebuild reads through.
-            count: (scope) =>
-              cli.eventStore.countAll({
-                from: scope.from,
-                to: scope.to,
-                tenantId: scope.tenantId,
-              }),
-          },
-          job,
-          { signal: controller.signal, onProgress: (progress) => printer.update(progress) },
-        );
-        printer.done(finished);
+        progress.start(job);
+        let finished: ReplayJob;
+        try {
+          finished = await runRebuild(
+            {
+              store: cli.eventStore,
+              jobs,
+              projection: paymentViewRebuild(
+                // Read fresh every time: a one-off command has no readers to spare a read for.
+                cli.projections.generations({ cacheMs: 0 }),
+                cli.projections.documentsOf,
+              ),
+              // Every event in the bounds, payment or not: what the rebuild reads through.
+              count: (scope) =>
+                cli.eventStore.countAll({
+                  from: scope.from,
+                  to: scope.to,
+                  tenantId: scope.tenantId,
+                }),
+            },
+            job,
+            { signal: controller.signal, onProgress: (running) => progress.update(running) },
+          );
+          progress.update(finished);
+        } finally {
+          progress.stop();
+        }
         console.log(JSON.stringify(finished));
         if (finished.status === 'interrupted') {
           console.error(

@@ -19,6 +19,7 @@ import {
 } from '@ledger/replay';
 import { awsReplayDelivery } from '@ledger/replay/aws';
 import { composeCli } from '../composition/cli.root';
+import { ReplayProgressBar, type ProgressFigures } from './progress-bar';
 
 interface RepublishCliOptions {
   rule?: string;
@@ -34,9 +35,6 @@ interface RepublishCliOptions {
 
 /** Exit codes: completed, failed, interrupted (128 + SIGINT, as shells report Ctrl-C). */
 const EXIT = { completed: 0, failed: 1, interrupted: 130 } as const;
-/** Without a terminal, a progress line this often instead of one line redrawn in place. */
-const PLAIN_PROGRESS_MS = 5_000;
-const TTY_PROGRESS_MS = 100;
 
 /** Adds `republish` under `replay`: re-delivers integration events to one rule's target. */
 export function registerRepublishCommand(
@@ -85,9 +83,15 @@ export function registerRepublishCommand(
           process.stderr.write('\nstopping after the event in flight (Ctrl-C again to quit)\n');
           controller.abort();
         });
-        const progress = progressReporter(process.stderr, job);
+        const progress = new ReplayProgressBar({ label: `${job.kind} ${job.replayId}` });
+        const figures = (p: RepublishProgress): ProgressFigures => ({
+          processed: p.processed,
+          total: p.total,
+          note: `${job.dryRun ? 'would deliver' : 'delivered'} ${p.delivered}`,
+        });
         let finished: ReplayJob;
         try {
+          progress.start({ processed: job.processed, total: job.total });
           finished = await republish({
             store: cli.eventStore,
             delivery,
@@ -95,11 +99,11 @@ export function registerRepublishCommand(
             job,
             ratePerSecond: rate,
             selects,
-            onProgress: progress.update,
+            onProgress: (p) => progress.update(figures(p)),
             signal: controller.signal,
           });
         } finally {
-          progress.done();
+          progress.stop();
           stopSignals();
         }
 
@@ -247,70 +251,4 @@ function onStopSignals(stop: () => void): () => void {
     process.off('SIGINT', handler);
     process.off('SIGTERM', handler);
   };
-}
-
-interface ProgressReporter {
-  update: (progress: RepublishProgress) => void;
-  done: () => void;
-}
-
-/**
- * One line redrawn in place on a terminal, a line every few seconds otherwise (logs, CI). The
- * rate is this run's, so a resume does not count what earlier runs did.
- */
-function progressReporter(stream: NodeJS.WriteStream, job: ReplayJob): ProgressReporter {
-  const tty = stream.isTTY === true;
-  const startedAt = Date.now();
-  const startedWith = job.processed;
-  let shownAt = 0;
-  let last: RepublishProgress | undefined;
-  let drawn = false;
-
-  const line = (p: RepublishProgress): string => {
-    const seconds = (Date.now() - startedAt) / 1000;
-    const rate = seconds > 0 ? (p.processed - startedWith) / seconds : 0;
-    const of = p.total === undefined ? '' : `/${p.total}`;
-    const percent =
-      p.total === undefined || p.total === 0
-        ? ''
-        : ` (${Math.floor((100 * p.processed) / p.total)}%)`;
-    const eta =
-      p.total === undefined || rate <= 0
-        ? ''
-        : `  ETA ${duration(Math.max(0, p.total - p.processed) / rate)}`;
-    const verb = job.dryRun ? 'would deliver' : 'delivered';
-    return (
-      `republish ${p.replayId}  ${p.processed}${of}${percent} processed  ${verb} ${p.delivered}` +
-      `  ${rate.toFixed(1)}/s${eta}`
-    );
-  };
-  const show = (p: RepublishProgress): void => {
-    if (tty) {
-      stream.write(`\r\x1b[2K${line(p)}`);
-      drawn = true;
-    } else {
-      stream.write(`${line(p)}\n`);
-    }
-  };
-
-  return {
-    update: (p) => {
-      last = p;
-      const now = Date.now();
-      if (now - shownAt < (tty ? TTY_PROGRESS_MS : PLAIN_PROGRESS_MS)) return;
-      shownAt = now;
-      show(p);
-    },
-    done: () => {
-      if (last !== undefined) show(last);
-      if (drawn) stream.write('\n');
-    },
-  };
-}
-
-function duration(seconds: number): string {
-  const s = Math.ceil(seconds);
-  if (s < 60) return `${s}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
-  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
 }

@@ -1,5 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { ledgerTemplateRules, startLocalBus } from '@ledger/bus';
+import { ledgerTemplateRules } from '@ledger/bus';
 import { createEventBridgeClient } from '@ledger/bus/aws';
 import {
   loadLedgerConfig,
@@ -8,6 +8,7 @@ import {
   type LedgerEnv,
   type ProviderConfig,
 } from '@ledger/config';
+import { startLocalBus } from '@ledger/local-bus';
 import {
   createReceiptsHandler,
   DynamoDbReceiptStore,

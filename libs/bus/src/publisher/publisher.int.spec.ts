@@ -11,8 +11,8 @@ import {
 import { createTestLedger, type TestLedger } from '@ledger/testing';
 import { DynamoDbDeadLetters } from '../infrastructure/dynamodb-dead-letters';
 import { createEventBridgeClient } from '../infrastructure/event-bridge-client';
-import { startLocalBus, type RunningLocalBus } from '../local-bus/local-bus.server';
-import type { BusEnvelope } from '../local-bus/local-bus.types';
+import { startLocalBus, type RunningLocalBus } from '@ledger/local-bus';
+import type { BusEnvelope } from '../envelope/bus-envelope';
 import { IntegrationEventPublisher } from './publisher.consumer';
 import { redriveDeadLetters } from './redrive-dead-letters';
 

@@ -503,6 +503,87 @@ describe('HttpPaymentGateway', () => {
     });
   });
 
+  describe('when a success body does not match its schema', () => {
+    const UNREADABLE = { outcome: 'unknown', reason: 'unreadable_response' };
+
+    it('ends a charge unknown, recorded as succeeded without a transaction id', async () => {
+      server.enqueue({
+        status: 201,
+        body: {
+          id: 'ch_odd',
+          status: 'pending',
+          amount: 5000,
+          currency: 'EUR',
+          paymentId: 'pay_1',
+        },
+      });
+      const { context, records } = recorder();
+
+      const result = await gateway().charge(CHARGE, context);
+
+      expect(result).toEqual(UNREADABLE);
+      expect(records).toEqual([
+        expect.objectContaining({ attempt: 1, outcome: 'succeeded', httpStatus: 201 }),
+      ]);
+      expect(records[0]).not.toHaveProperty('gatewayTransactionId');
+    });
+
+    it('ends a refund unknown when a member has the wrong type', async () => {
+      server.enqueue({
+        status: 201,
+        body: { id: 're_1', status: 'succeeded', amount: '1000', chargeId: 'ch_9' },
+      });
+      const { context } = recorder('idem-r1', { operation: 'refund', refundId: 'rf_1' });
+
+      const result = await gateway().refund(
+        { chargeId: 'ch_9', refundId: 'rf_1', amount: 1000, paymentId: 'pay_1' },
+        context,
+      );
+
+      expect(result).toEqual(UNREADABLE);
+    });
+
+    it('ends a charge lookup unknown when the list, or its newest charge, is malformed', async () => {
+      server.enqueue({ status: 200, body: { data: { id: 'ch_1' } } });
+      server.enqueue({ status: 200, body: { data: [{ id: 'ch_1', status: 'succeeded' }] } });
+      const client = gateway();
+
+      const notAList = await client.findCharge('pay_1');
+      const partialCharge = await client.findCharge('pay_1');
+
+      expect(notAList).toEqual(UNREADABLE);
+      expect(partialCharge).toEqual(UNREADABLE);
+    });
+
+    it('returns only the documented members of a charge', async () => {
+      server.enqueue({
+        status: 201,
+        body: {
+          id: 'ch_7',
+          status: 'succeeded',
+          amount: 5000,
+          currency: 'EUR',
+          paymentId: 'pay_1',
+          card: { last4: '4242' },
+        },
+      });
+
+      const result = await gateway().charge(CHARGE, recorder().context);
+
+      expect(result).toEqual({
+        outcome: 'succeeded',
+        httpStatus: 201,
+        value: {
+          id: 'ch_7',
+          status: 'succeeded',
+          amount: 5000,
+          currency: 'EUR',
+          paymentId: 'pay_1',
+        },
+      });
+    });
+  });
+
   describe('when anything is recorded, returned or thrown', () => {
     it('never contains the API key', async () => {
       const seen: unknown[] = [];

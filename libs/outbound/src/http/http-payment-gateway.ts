@@ -26,6 +26,13 @@ import {
   planRetry,
   resolveResilienceOptions,
 } from './resilience.policy';
+import {
+  readCharge,
+  readChargeList,
+  readRefund,
+  readRefusal,
+  type GatewayRefusal,
+} from './gateway-responses';
 import { parseRetryAfter } from './retry-after';
 
 /** Configuration of the HTTP adapter; resilience options default as in `DEFAULT_RESILIENCE_OPTIONS`. */
@@ -433,77 +440,27 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;
 }
 
-function stringField(value: unknown, key: string): string | undefined {
-  return isRecord(value) && typeof value[key] === 'string' ? value[key] : undefined;
-}
-
-function numberField(value: unknown, key: string): number | undefined {
-  return isRecord(value) && typeof value[key] === 'number' ? value[key] : undefined;
-}
-
-function toCharge(value: unknown): GatewayCharge | undefined {
-  const id = stringField(value, 'id');
-  const status = stringField(value, 'status');
-  const amount = numberField(value, 'amount');
-  const currency = stringField(value, 'currency');
-  const paymentId = stringField(value, 'paymentId');
-  if (
-    id === undefined ||
-    (status !== 'succeeded' && status !== 'declined') ||
-    amount === undefined ||
-    currency === undefined ||
-    paymentId === undefined
-  ) {
-    return undefined;
-  }
-  const declineCode = stringField(value, 'declineCode');
-  return {
-    id,
-    status,
-    amount,
-    currency,
-    paymentId,
-    ...(declineCode === undefined ? {} : { declineCode }),
-  };
-}
-
-function toRefund(value: unknown): GatewayRefund | undefined {
-  const id = stringField(value, 'id');
-  const status = stringField(value, 'status');
-  const amount = numberField(value, 'amount');
-  const chargeId = stringField(value, 'chargeId');
-  if (
-    id === undefined ||
-    (status !== 'succeeded' && status !== 'failed') ||
-    amount === undefined ||
-    chargeId === undefined
-  ) {
-    return undefined;
-  }
-  return { id, status, amount, chargeId };
-}
-
 /**
  * A definitive refusal (402 and every non-retryable 4xx): the gateway said no and moved no
  * money. The code is the most specific the gateway gave: the declined charge's decline code
  * (`insufficient_funds`), else the error's (`card_declined`, `idempotency_key_reused`...), else
  * `http_<status>`, so the same decline reads the same here and in the gateway's webhook.
  */
-function declined(exchange: HttpExchange, transactionId?: string): Final<never> {
-  const error = isRecord(exchange.body) ? exchange.body.error : undefined;
-  const declineCode = isRecord(exchange.body)
-    ? stringField(exchange.body.charge, 'declineCode')
-    : undefined;
+function declined(
+  exchange: HttpExchange,
+  { error, charge }: GatewayRefusal,
+  transactionId?: string,
+): Final<never> {
   return {
     outcome: {
       outcome: 'declined',
       code:
-        declineCode ??
-        stringField(error, 'declineCode') ??
-        stringField(error, 'decline_code') ??
-        stringField(error, 'code') ??
+        charge?.declineCode ??
+        error?.declineCode ??
+        error?.decline_code ??
+        error?.code ??
         `http_${exchange.status}`,
-      reason: stringField(error, 'message') ?? `The gateway answered ${exchange.status}`,
+      reason: error?.message ?? `The gateway answered ${exchange.status}`,
       httpStatus: exchange.status,
     },
     ...(transactionId === undefined ? {} : { transactionId }),
@@ -515,10 +472,11 @@ const UNREADABLE: Final<never> = { outcome: { outcome: 'unknown', reason: 'unrea
 
 function interpretCharge(exchange: HttpExchange): Final<GatewayCharge> {
   if (exchange.status >= 400) {
-    const charge = isRecord(exchange.body) ? exchange.body.charge : undefined;
-    return declined(exchange, stringField(charge, 'id'));
+    // A refused charge may name the declined charge: the transaction this attempt produced.
+    const refusal = readRefusal(exchange.body);
+    return declined(exchange, refusal, refusal.charge?.id);
   }
-  const charge = toCharge(exchange.body);
+  const charge = readCharge(exchange.body);
   if (charge === undefined) return UNREADABLE;
   if (charge.status === 'declined') {
     return {
@@ -538,8 +496,8 @@ function interpretCharge(exchange: HttpExchange): Final<GatewayCharge> {
 }
 
 function interpretRefund(exchange: HttpExchange): Final<GatewayRefund> {
-  if (exchange.status >= 400) return declined(exchange);
-  const refund = toRefund(exchange.body);
+  if (exchange.status >= 400) return declined(exchange, readRefusal(exchange.body));
+  const refund = readRefund(exchange.body);
   if (refund === undefined) return UNREADABLE;
   // The gateway's refund id is the transaction this attempt produced.
   return {
@@ -549,14 +507,14 @@ function interpretRefund(exchange: HttpExchange): Final<GatewayRefund> {
 }
 
 function interpretChargeList(exchange: HttpExchange): Final<GatewayCharge | undefined> {
-  if (exchange.status >= 400) return declined(exchange);
-  const data = isRecord(exchange.body) ? exchange.body.data : undefined;
-  if (!Array.isArray(data)) return UNREADABLE;
+  if (exchange.status >= 400) return declined(exchange, readRefusal(exchange.body));
+  const data = readChargeList(exchange.body);
+  if (data === undefined) return UNREADABLE;
   if (data.length === 0) {
     return { outcome: { outcome: 'succeeded', value: undefined, httpStatus: exchange.status } };
   }
   // Newest first: the latest charge is the one that decides the payment.
-  const charge = toCharge(data[0]);
+  const charge = readCharge(data[0]);
   if (charge === undefined) return UNREADABLE;
   return { outcome: { outcome: 'succeeded', value: charge, httpStatus: exchange.status } };
 }

@@ -17,7 +17,7 @@ describe('formatProgress', () => {
   describe('when the total is known', () => {
     it('shows the share, the rate and the time left', () => {
       expect(formatProgress(job(500, 2000), new Date('2026-01-01T00:00:10.000Z'))).toBe(
-        'rebuild [#####...............] 25% 500/2000 events, 50/s ETA 30s',
+        '500/2000 events, 50/s ETA 30s',
       );
     });
   });
@@ -27,7 +27,15 @@ describe('formatProgress', () => {
       const baseline = { at: new Date('2026-01-01T00:00:05.000Z'), processed: 400 };
 
       expect(formatProgress(job(500, 2000), new Date('2026-01-01T00:00:10.000Z'), baseline)).toBe(
-        'rebuild [#####...............] 25% 500/2000 events, 20/s ETA 1m15s',
+        '500/2000 events, 20/s ETA 1m15s',
+      );
+    });
+  });
+
+  describe('when the time left is over an hour', () => {
+    it('shows it in hours and minutes', () => {
+      expect(formatProgress(job(10, 100_000), new Date('2026-01-01T00:00:10.000Z'))).toBe(
+        '10/100000 events, 1/s ETA 27h46m',
       );
     });
   });
@@ -35,7 +43,7 @@ describe('formatProgress', () => {
   describe('when the total is not known', () => {
     it('shows the count and the rate only', () => {
       expect(formatProgress(job(100), new Date('2026-01-01T00:00:10.000Z'))).toBe(
-        'rebuild 100 events, 10/s',
+        '100 events, 10/s',
       );
     });
   });

@@ -1,4 +1,5 @@
-import { startLocalBus, type BusEnvelope, type BusRule, type RunningLocalBus } from '@ledger/bus';
+import type { BusEnvelope, BusRule } from '@ledger/bus';
+import { startLocalBus, type RunningLocalBus } from '@ledger/local-bus';
 import { toIntegrationEvents, type IntegrationEvent } from '@ledger/contracts';
 import { handleCommand, type StoredEvent } from '@ledger/event-store';
 import { paymentDecider, paymentStreamId, type PaymentCommand } from '@ledger/ledger';

@@ -1,4 +1,5 @@
-import type { ReplayJob, ReplayJobs } from '../jobs/replay-job';
+import { InMemoryReplayJobs } from '@ledger/replay/in-memory';
+import type { ReplayJob } from '../jobs/replay-job';
 import { StartReplay } from './start-replay.command';
 import { StartReplayHandler } from './start-replay.handler';
 
@@ -6,28 +7,17 @@ const NOW = new Date('2026-03-01T12:00:00.000Z');
 const ACME = { kind: 'tenant', tenantId: 'acme' } as const;
 const OPERATOR = { kind: 'operator', operatorId: 'ops' } as const;
 
-/**
- * Job records in a map (@debt: use the replay-jobs twin, InMemoryReplayJobs, once its branch is
- * merged; only create, get and update are needed here).
- */
-class RecordedJobs implements ReplayJobs {
-  readonly records = new Map<string, ReplayJob>();
-  create(job: ReplayJob): Promise<void> {
-    this.records.set(job.replayId, { ...job });
-    return Promise.resolve();
-  }
-  get(replayId: string): Promise<ReplayJob | undefined> {
-    return Promise.resolve(this.records.get(replayId));
-  }
-  update(replayId: string, changes: Partial<ReplayJob>): Promise<void> {
-    const job = this.records.get(replayId);
-    if (job !== undefined) this.records.set(replayId, { ...job, ...changes });
-    return Promise.resolve();
+/** The in-memory twin, noting the ids of the jobs created, so a test can read them back. */
+class NotedJobs extends InMemoryReplayJobs {
+  readonly created: string[] = [];
+  override async create(job: ReplayJob): Promise<void> {
+    await super.create(job);
+    this.created.push(job.replayId);
   }
 }
 
 function starting(options: { dispatch?: (job: ReplayJob) => Promise<void> } = {}) {
-  const jobs = new RecordedJobs();
+  const jobs = new NotedJobs();
   const ran: ReplayJob[] = [];
   const handler = new StartReplayHandler({
     jobs,
@@ -61,7 +51,7 @@ describe('StartReplayHandler', () => {
         processed: 0,
         startedAt: NOW.toISOString(),
       });
-      expect(jobs.records.get(job.replayId)).toEqual(job);
+      expect(await jobs.get(job.replayId)).toEqual(job);
       expect(ran.map((j) => j.replayId)).toEqual([job.replayId]);
     });
   });
@@ -76,7 +66,7 @@ describe('StartReplayHandler', () => {
       await expect(
         handler.execute(new StartReplay(ACME, { kind: 'rebuild', tenantId: 'globex' })),
       ).rejects.toMatchObject({ code: 'operator_key_required', status: 403 });
-      expect(jobs.records.size).toBe(0);
+      expect(jobs.created).toEqual([]);
     });
   });
 
@@ -130,8 +120,8 @@ describe('StartReplayHandler', () => {
       await expect(
         handler.execute(new StartReplay(ACME, { kind: 'republish', rule: 'R.Outcomes' })),
       ).rejects.toMatchObject({ code: 'replay_worker_unavailable', status: 503 });
-      const [job] = [...jobs.records.values()];
-      expect(job).toMatchObject({
+      expect(jobs.created).toHaveLength(1);
+      expect(await jobs.get(jobs.created[0])).toMatchObject({
         status: 'failed',
         target: 'R.Outcomes',
         error: 'Could not start the replay worker: throttled',

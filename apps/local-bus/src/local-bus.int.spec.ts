@@ -6,10 +6,9 @@ import {
 } from '@aws-sdk/client-eventbridge';
 import { repoRoot } from '@ledger/config';
 import { waitUntil } from '@ledger/testing';
-import { createEventBridgeClient } from '../infrastructure/event-bridge-client';
+import { rulesFromTemplate, type BusEnvelope } from '@ledger/bus';
+import { createEventBridgeClient } from '@ledger/bus/aws';
 import { startLocalBus, type RunningLocalBus } from './local-bus.server';
-import type { BusEnvelope } from './local-bus.types';
-import { rulesFromTemplate } from './template-rules';
 
 describe('the local bus, through the AWS SDK', () => {
   let bus: RunningLocalBus;

@@ -1,10 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { LedgerError } from '@ledger/errors';
+import {
+  parseEventPattern,
+  type BusEnvelope,
+  type BusRule,
+  type CompiledPattern,
+} from '@ledger/bus';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
-import { parseEventPattern, type CompiledPattern } from '../pattern';
-import type { BusRule } from './template-rules';
-import type { BusEnvelope, BusTarget, FailureRule, LocalBusStats } from './local-bus.types';
+import type { BusTarget, FailureRule, LocalBusStats } from './local-bus.types';
+import { targetDelivery, type DeliveryEnd } from './target-delivery';
 
 export interface LocalBusOptions {
   port?: number;
@@ -71,7 +75,7 @@ export async function startLocalBus(options: LocalBusOptions): Promise<RunningLo
   const region = options.region ?? 'us-east-1';
   const attempts = options.deliveryAttempts ?? 185;
   const maxEventAgeMs = options.maxEventAgeMs ?? 24 * 3600_000;
-  const { initialMs, maxMs } = options.retryDelay ?? { initialMs: 100, maxMs: 5_000 };
+  const retryDelay = options.retryDelay ?? { initialMs: 100, maxMs: 5_000 };
   // Stopping the bus ends the retries still waiting, so a stop never waits out a backoff.
   const stopping = new AbortController();
   const log = options.log ?? (() => undefined);
@@ -84,6 +88,19 @@ export async function startLocalBus(options: LocalBusOptions): Promise<RunningLo
   const failures: FailureRule[] = [];
   const tails = new Set<{ pattern?: CompiledPattern; reply: FastifyReply }>();
   let stats = emptyStats();
+  const deliverOnce = targetDelivery({
+    attempts,
+    maxEventAgeMs,
+    retryDelay,
+    stopping: stopping.signal,
+    onDelivered: (target) => {
+      stats.deliveries[target.name] = (stats.deliveries[target.name] ?? 0) + 1;
+    },
+    onFailedAttempt: (target) => {
+      stats.deliveryFailures[target.name] = (stats.deliveryFailures[target.name] ?? 0) + 1;
+    },
+    log,
+  });
 
   /**
    * Queues `event` for `target`; resolves once it was handled (`delivered`), given up after the
@@ -92,28 +109,7 @@ export async function startLocalBus(options: LocalBusOptions): Promise<RunningLo
   const deliver = (target: BusTarget, event: BusEnvelope): Promise<DeliveryEnd> => {
     const previous = queues.get(target.name) ?? Promise.resolve();
     const acceptedAt = Date.now();
-    const next = previous.then(async (): Promise<DeliveryEnd> => {
-      for (let attempt = 1; ; attempt++) {
-        try {
-          await target.handle(event);
-          stats.deliveries[target.name] = (stats.deliveries[target.name] ?? 0) + 1;
-          return 'delivered';
-        } catch (error) {
-          stats.deliveryFailures[target.name] = (stats.deliveryFailures[target.name] ?? 0) + 1;
-          const delayMs = Math.min(maxMs, initialMs * 2 ** (attempt - 1));
-          const giveUp = attempt >= attempts || Date.now() + delayMs - acceptedAt > maxEventAgeMs;
-          log(giveUp ? 'event dropped after repeated target failures' : 'target failed; retrying', {
-            target: target.name,
-            eventId: event.id,
-            attempt,
-            error: error instanceof Error ? error.message : String(error),
-          });
-          if (giveUp) return 'dropped';
-          const waited = await sleep(delayMs, true, { signal: stopping.signal }).catch(() => false);
-          if (!waited) return 'stopped';
-        }
-      }
-    });
+    const next = previous.then(() => deliverOnce(target, event, acceptedAt));
     queues.set(target.name, next);
     return next;
   };
@@ -355,8 +351,6 @@ export async function startLocalBus(options: LocalBusOptions): Promise<RunningLo
     },
   };
 }
-
-type DeliveryEnd = 'delivered' | 'dropped' | 'stopped';
 
 function parseDetail(detail: unknown): Record<string, unknown> | undefined {
   if (typeof detail !== 'string') return undefined;
