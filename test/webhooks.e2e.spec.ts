@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { handleCommand, type LedgerStorage } from '@ledger/event-store';
-import { paymentDecider, paymentStreamId } from '@ledger/ledger';
+import { decodePaymentEvent, paymentDecider, paymentStreamId } from '@ledger/ledger';
 import { signFor } from '@ledger/webhooks';
 import { engineStorage, eventItems } from './support/engine-client';
 import {
@@ -151,6 +151,7 @@ describe('inbound webhooks, end to end', () => {
       await handleCommand(
         storage.eventStore,
         paymentDecider,
+        decodePaymentEvent,
         paymentStreamId('acme', 'pay_e2e_1'),
         {
           type: 'RequestPayment',

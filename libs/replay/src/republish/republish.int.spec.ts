@@ -1,7 +1,12 @@
 import { startLocalBus, type BusEnvelope, type BusRule, type RunningLocalBus } from '@ledger/bus';
 import { toIntegrationEvents, type IntegrationEvent } from '@ledger/contracts';
 import { handleCommand, type StoredEvent } from '@ledger/event-store';
-import { paymentDecider, paymentStreamId, type PaymentCommand } from '@ledger/ledger';
+import {
+  decodePaymentEvent,
+  paymentDecider,
+  paymentStreamId,
+  type PaymentCommand,
+} from '@ledger/ledger';
 import { createTestLedger, type TestLedger } from '@ledger/testing';
 import { ulid } from 'ulid';
 import { DynamoDbReplayJobs } from '../infrastructure/dynamodb-replay-jobs';
@@ -57,6 +62,7 @@ describe('republish, against DynamoDB Local and a real local bus', () => {
       await handleCommand(
         ledger.store,
         paymentDecider,
+        decodePaymentEvent,
         paymentStreamId(tenant, paymentId),
         command,
       );
