@@ -121,7 +121,7 @@ function oneOf<T extends string>(members: Readonly<Record<T, true>>): FieldCheck
 /** An object whose every own value passes `check`. */
 function recordOf<T>(check: FieldCheck<T, false>): FieldCheck<Record<string, T>, false> {
   return {
-    expected: `an object of ${check.expected} values`,
+    expected: `an object whose every value is ${check.expected}`,
     optional: false,
     test: (value) => isPlainObject(value) && Object.values(value).every((v) => check.test(v)),
   };
