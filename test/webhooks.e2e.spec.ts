@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { handleCommand } from '@ledger/event-store';
 import { type LedgerStorage } from '@ledger/event-store/aws';
-import { paymentDecider, paymentStreamId } from '@ledger/ledger';
+import { decodePaymentEvent, paymentDecider, paymentStreamId } from '@ledger/ledger';
 import { signFor } from '@ledger/webhooks';
 import { engineStorage, eventItems } from './support/engine-client';
 import {
@@ -152,6 +152,7 @@ describe('inbound webhooks, end to end', () => {
       await handleCommand(
         storage.eventStore,
         paymentDecider,
+        decodePaymentEvent,
         paymentStreamId('acme', 'pay_e2e_1'),
         {
           type: 'RequestPayment',

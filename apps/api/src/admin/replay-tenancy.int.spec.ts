@@ -1,6 +1,11 @@
 import { ledgerTemplateRules } from '@ledger/bus';
 import { handleCommand, type StoredEvent } from '@ledger/event-store';
-import { paymentDecider, paymentStreamId, type PaymentCommand } from '@ledger/ledger';
+import {
+  decodePaymentEvent,
+  paymentDecider,
+  paymentStreamId,
+  type PaymentCommand,
+} from '@ledger/ledger';
 import { LocalBusReplayDelivery } from '@ledger/replay';
 import { replayAdapters } from '@ledger/replay/aws';
 import { createTestLedger, type TestLedger } from '@ledger/testing';
@@ -33,11 +38,17 @@ describe('replays and tenants', () => {
       ['RequestPayment', { paymentId, amount: 800, currency: 'EUR' }],
       ['ConcludeCharge', { outcome: 'succeeded', source: 'gateway_response' }],
     ] as const) {
-      await handleCommand(ledger.store, paymentDecider, paymentStreamId(tenantId, paymentId), {
-        type,
-        data,
-        metadata: { now: NOW, tenantId },
-      } as PaymentCommand);
+      await handleCommand(
+        ledger.store,
+        paymentDecider,
+        decodePaymentEvent,
+        paymentStreamId(tenantId, paymentId),
+        {
+          type,
+          data,
+          metadata: { now: NOW, tenantId },
+        } as PaymentCommand,
+      );
     }
   }
 

@@ -1,5 +1,10 @@
 import { handleCommand } from '@ledger/event-store';
-import { paymentDecider, paymentStreamId, type PaymentCommand } from '@ledger/ledger';
+import {
+  decodePaymentEvent,
+  paymentDecider,
+  paymentStreamId,
+  type PaymentCommand,
+} from '@ledger/ledger';
 import { PaymentProjector, type GenerationDocuments } from '@ledger/projections';
 import { FIRST_GENERATION, projectionAdapters } from '@ledger/projections/aws';
 import { createTestLedger, type TestLedger } from '@ledger/testing';
@@ -23,11 +28,17 @@ describe('/admin/replays', () => {
       ['RequestPayment', { paymentId: 'pay_r1', amount: 800, currency: 'EUR' }],
       ['ConcludeCharge', { outcome: 'succeeded', source: 'gateway_response' }],
     ] as const) {
-      await handleCommand(ledger.store, paymentDecider, paymentStreamId('acme', 'pay_r1'), {
-        type,
-        data,
-        metadata: { now: NOW, tenantId: 'acme' },
-      } as PaymentCommand);
+      await handleCommand(
+        ledger.store,
+        paymentDecider,
+        decodePaymentEvent,
+        paymentStreamId('acme', 'pay_r1'),
+        {
+          type,
+          data,
+          metadata: { now: NOW, tenantId: 'acme' },
+        } as PaymentCommand,
+      );
     }
     for await (const event of ledger.store.readAll()) await projector.handle(event);
   });

@@ -38,7 +38,7 @@ export function registerEventCommands(program: Command, env: () => LedgerEnv): v
       console.error(`tailing ${url.origin}${options.pattern ? ` for ${options.pattern}` : ''}`);
       let buffer = '';
       try {
-        for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+        for await (const chunk of response.body) {
           buffer += Buffer.from(chunk).toString('utf8');
           let end: number;
           while ((end = buffer.indexOf('\n\n')) !== -1) {

@@ -2,10 +2,9 @@ import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { DEFAULT_SOURCE, toIntegrationEvent } from '@ledger/contracts';
 import type { EventStore, StoredEvent } from '@ledger/event-store';
 import {
-  evolvePayment,
-  initialPaymentState,
+  foldPaymentStream,
   parsePaymentStreamId,
-  type PaymentEvent,
+  readPaymentStream,
   type PaymentState,
 } from '@ledger/ledger';
 import type { StreamConsumer } from '@ledger/stream-consumer';
@@ -85,15 +84,13 @@ export class IntegrationEventPublisher implements StreamConsumer {
     const cached = this.states.get(event.streamId);
     let state: PaymentState;
     if (cached !== undefined && cached.version === event.version - 1) {
-      state = evolvePayment(cached.state, event as unknown as PaymentEvent);
+      state = foldPaymentStream([event], cached).state;
     } else if (cached !== undefined && cached.version === event.version) {
       state = cached.state;
     } else {
-      state = initialPaymentState();
-      for await (const stored of this.store.readWholeStream(event.streamId)) {
-        if (stored.version > event.version) break;
-        state = evolvePayment(state, stored as unknown as PaymentEvent);
-      }
+      ({ state } = await readPaymentStream(this.store, event.streamId, {
+        toVersion: event.version,
+      }));
     }
     this.states.delete(event.streamId);
     this.states.set(event.streamId, { version: event.version, state });

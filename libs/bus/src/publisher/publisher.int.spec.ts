@@ -1,7 +1,12 @@
 import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { handleCommand } from '@ledger/event-store';
-import { paymentDecider, paymentStreamId, type PaymentCommand } from '@ledger/ledger';
+import {
+  decodePaymentEvent,
+  paymentDecider,
+  paymentStreamId,
+  type PaymentCommand,
+} from '@ledger/ledger';
 import {
   StreamPoller,
   DynamoDbCheckpointStore,
@@ -66,11 +71,17 @@ describe('IntegrationEventPublisher', () => {
   });
 
   async function run(paymentId: string, type: PaymentCommand['type'], data: object): Promise<void> {
-    await handleCommand(ledger.store, paymentDecider, paymentStreamId('acme', paymentId), {
-      type,
-      data,
-      metadata: { now: NOW, tenantId: 'acme' },
-    } as PaymentCommand);
+    await handleCommand(
+      ledger.store,
+      paymentDecider,
+      decodePaymentEvent,
+      paymentStreamId('acme', paymentId),
+      {
+        type,
+        data,
+        metadata: { now: NOW, tenantId: 'acme' },
+      } as PaymentCommand,
+    );
   }
 
   async function payAndRefund(paymentId: string): Promise<void> {

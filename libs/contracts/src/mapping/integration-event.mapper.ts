@@ -9,14 +9,14 @@
 import {
   type BreakerState,
   type ConclusionSource,
-  evolvePayment,
+  decodePaymentEvent,
   findRefund,
+  foldPaymentStream,
   type GatewayAttemptOutcome,
   initialPaymentState,
   isPaymentEventType,
   type OutcomeSource,
   parsePaymentStreamId,
-  type PaymentEvent,
   type PaymentState,
   type PaymentStatus,
   type ReportedOutcome,
@@ -131,7 +131,8 @@ export function toIntegrationEvent(
   const stream = parsePaymentStreamId(event.streamId);
   if (stream === undefined || !isPaymentEventType(event.type)) return undefined;
   const payment = requirePayment(stateAfter, stream.paymentId, event);
-  const domainEvent = asPaymentEvent(event);
+  const domainEvent = decodePaymentEvent(event);
+  if (domainEvent === undefined) return undefined;
 
   const publish = <T extends DetailType>(
     detailType: T,
@@ -141,7 +142,8 @@ export function toIntegrationEvent(
     detailType,
     detail: {
       eventId: event.eventId,
-      occurredAt: occurredAt(event),
+      // When the ledger decided (the command's clock), stable across republishing.
+      occurredAt: domainEvent.data.at,
       tenantId: stream.tenantId,
       paymentId: stream.paymentId,
       streamVersion: event.version,
@@ -301,7 +303,7 @@ export function toIntegrationEvent(
 
 /**
  * The integration events of a whole payment stream, read from version 1 in order: folds the
- * stream with `evolvePayment` and maps each event with the state after it (for replays and
+ * stream with `foldPaymentStream` (each event decoded) and maps each event with the state after it (for replays and
  * republishing; the live publisher does the same one event at a time).
  */
 export function toIntegrationEvents(
@@ -318,24 +320,11 @@ export function toIntegrationEvents(
       );
     }
     if (!isPaymentEventType(event.type)) return;
-    state = evolvePayment(state, asPaymentEvent(event));
+    ({ state } = foldPaymentStream([event], { state, version: index }));
     const integrationEvent = toIntegrationEvent(event, state, options);
     if (integrationEvent !== undefined) published.push(integrationEvent);
   });
   return published;
-}
-
-// The store holds what the decider wrote (older shapes are upcast on read), so the data of a
-// known payment event type has that type's shape.
-function asPaymentEvent(event: StoredEventLike): PaymentEvent {
-  return { type: event.type, data: event.data, metadata: event.metadata } as PaymentEvent;
-}
-
-// `data.at` is when the ledger decided (the command's clock), stable across republishing;
-// `recordedAt` is only the fallback for an event written without it.
-function occurredAt(event: StoredEventLike): string {
-  const at = (event.data as { at?: unknown } | null)?.at;
-  return typeof at === 'string' && at !== '' ? at : event.recordedAt;
 }
 
 type KnownPayment = PaymentState & { currency: string };

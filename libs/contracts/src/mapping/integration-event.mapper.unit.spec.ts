@@ -493,13 +493,15 @@ describe('toIntegrationEvent', () => {
       expect(event?.detail.occurredAt).not.toBe(requested.recordedAt);
     });
 
-    it('falls back to recordedAt for an event stored without data.at', () => {
+    it('refuses an event stored without data.at rather than guess when it was decided', () => {
       const withoutAt: Record<string, unknown> = { ...(requested.data as Record<string, unknown>) };
       delete withoutAt.at;
 
-      const event = toIntegrationEvent({ ...requested, data: withoutAt }, stateAfterRequest);
-
-      expect(event?.detail.occurredAt).toBe(requested.recordedAt);
+      expect(() =>
+        toIntegrationEvent({ ...requested, data: withoutAt }, stateAfterRequest),
+      ).toThrow(
+        expect.objectContaining({ code: 'event_undecodable', problems: ['data.at is missing'] }),
+      );
     });
   });
 
@@ -588,7 +590,9 @@ describe('toIntegrationEvent', () => {
         data: { ...(attempted.data as Record<string, unknown>), breakerState: 'melted' },
       };
 
-      expect(() => toIntegrationEvent(odd, stateAt(stream, 2))).toThrow(/breakerState melted/);
+      expect(() => toIntegrationEvent(odd, stateAt(stream, 2))).toThrow(
+        /data\.breakerState must be one of closed, open, half_open, isolated/,
+      );
     });
   });
 });

@@ -1,13 +1,7 @@
-import type { NewEvent, StreamHead } from '../event';
+import { foldEvents, readStream, type Decider, type EventDecoder } from '@ledger/ledger';
+import type { NewEvent } from '../event';
 import type { AppendResult, EventStore } from '../event-store.port';
 import { retryOnConflict } from './retry-on-conflict';
-
-/** A pure aggregate as `handleCommand` needs it (the ledger's deciders have this shape). */
-export interface CommandDecider<TCommand, TEvent, TState> {
-  decide(command: TCommand, state: TState): TEvent[];
-  evolve(state: TState, event: TEvent): TState;
-  initialState(): TState;
-}
 
 export interface HandledCommand<TState> {
   /** The state after the command's events (unchanged when it decided nothing). */
@@ -25,34 +19,37 @@ export interface HandleCommandOptions {
 }
 
 /**
- * Load, decide, append: reads the whole stream, folds it with `evolve`, asks `decide`, and appends
- * the result conditionally on the version it read. A lost race re-runs the whole command on fresh
- * state, a bounded number of times.
+ * Load, decide, append: reads the whole stream, each stored event checked by `decode` (an event
+ * that does not decode is refused with its `EventUndecodableError` and nothing is appended), folds
+ * it with `evolve`, asks `decide`, and appends the result conditionally on the version it read. A
+ * lost race re-runs the whole command on fresh state, a bounded number of times.
  */
 export function handleCommand<TCommand, TEvent extends NewEvent, TState>(
   store: EventStore,
-  decider: CommandDecider<TCommand, TEvent, TState>,
+  decider: Decider<TCommand, TEvent, TState>,
+  decode: EventDecoder<TEvent>,
   streamId: string,
   command: TCommand,
   options: HandleCommandOptions = {},
 ): Promise<HandledCommand<TState>> {
   return retryOnConflict(
     async () => {
-      let state = decider.initialState();
-      let head: StreamHead | undefined;
-      for await (const stored of store.readWholeStream(streamId)) {
-        // Stored events carry the domain event's type, data and metadata, plus store fields.
-        state = decider.evolve(state, stored as unknown as TEvent);
-        head = { version: stored.version, recordedAt: stored.recordedAt };
-      }
-      const events = decider.decide(command, state);
-      if (events.length === 0) return { state, version: head?.version ?? 0 };
-      const appended = await store.append(streamId, head?.version ?? 0, events, {
+      const read = await readStream(store, decider, decode, streamId);
+      const events = decider.decide(command, read.state);
+      if (events.length === 0) return { state: read.state, version: read.version };
+      const head =
+        read.recordedAt === undefined
+          ? undefined
+          : { version: read.version, recordedAt: read.recordedAt };
+      const appended = await store.append(streamId, read.version, events, {
         idempotencyKey: options.idempotencyKey,
         head,
       });
-      const next = events.reduce((folded, event) => decider.evolve(folded, event), state);
-      return { state: next, version: appended.toVersion, appended };
+      return {
+        state: foldEvents(decider, events, read.state),
+        version: appended.toVersion,
+        appended,
+      };
     },
     { maxAttempts: options.maxAttempts },
   );

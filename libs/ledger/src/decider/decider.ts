@@ -5,6 +5,7 @@
  * Nothing here reads a clock or does I/O; a command handler loads the stream, folds it, decides,
  * and appends what `decide` returned.
  */
+import type { EventDecoder, RecordedEvent } from './event-decoding';
 
 /** Who sent a command and when; `now` is the only clock the domain ever sees. */
 export type CommandMetadata = {
@@ -50,14 +51,56 @@ export type Decider<TCommand, TEvent, TState> = {
   readonly initialState: () => TState;
 };
 
-/** Folds `events` into the decider's initial state (what a command handler does after a read). */
+/**
+ * Folds `events` into `state` (the decider's initial state by default): the one fold of the ledger,
+ * behind every read of a stream (`foldStream`) and after every decision.
+ */
 export function foldEvents<TCommand, TEvent, TState>(
   decider: Decider<TCommand, TEvent, TState>,
   events: Iterable<TEvent>,
+  state: TState = decider.initialState(),
 ): TState {
-  let state = decider.initialState();
-  for (const event of events) state = decider.evolve(state, event);
-  return state;
+  let folded = state;
+  for (const event of events) folded = decider.evolve(folded, event);
+  return folded;
+}
+
+/** A stream (or the part of it read so far) folded: the state and the version it reflects. */
+export type FoldedStream<TEvent, TState> = {
+  state: TState;
+  /** The version of the last event read; 0 for an empty stream. */
+  version: number;
+  /** The decoded events read, in stream order (types the decoder does not know left out). */
+  events: TEvent[];
+  /** When the last event read was recorded; absent when none was read. */
+  recordedAt?: string;
+};
+
+/**
+ * Decodes recorded events (in stream order, after the store's upcasting) and folds them into
+ * `start` (an empty stream by default). An event the decoder refuses throws its
+ * `EventUndecodableError`; one of a type the decoder does not know is skipped but still counts
+ * towards the version.
+ */
+export function foldStream<TCommand, TEvent, TState>(
+  decider: Decider<TCommand, TEvent, TState>,
+  decode: EventDecoder<TEvent>,
+  recorded: Iterable<RecordedEvent>,
+  start: { state: TState; version: number } = { state: decider.initialState(), version: 0 },
+): FoldedStream<TEvent, TState> {
+  const events: TEvent[] = [];
+  let version = start.version;
+  let recordedAt: string | undefined;
+  for (const stored of recorded) {
+    const event = decode(stored);
+    if (event !== undefined) events.push(event);
+    version = stored.version;
+    recordedAt = stored.recordedAt;
+  }
+  const state = foldEvents(decider, events, start.state);
+  return recordedAt === undefined
+    ? { state, version, events }
+    : { state, version, events, recordedAt };
 }
 
 /**

@@ -41,6 +41,7 @@ import { ValidationFailedError } from '@ledger/errors';
 import {
   type CommandMetadata,
   type Decider,
+  type DomainEventMetadata,
   eventMetadataFrom,
   unhandledCommand,
   withoutUndefined,
@@ -575,20 +576,39 @@ function applied(event: PaymentEvent): WebhookOutcome {
 }
 
 type EventOfType<T extends PaymentEventType> = Extract<PaymentEvent, { type: T }>;
+type DataOf<T extends PaymentEventType> = EventOfType<T>['data'];
+type BodyOf<T extends PaymentEventType> = Omit<DataOf<T>, 'at'>;
+
+// One stamping function per event type, each checked against its own type: a single generic one
+// could not be related back to the union member it builds without a cast.
+const stamp: { readonly [T in PaymentEventType]: (body: BodyOf<T>, at: string) => DataOf<T> } = {
+  PaymentRequested: (body, at) => ({ ...body, at }),
+  GatewayCallAttempted: (body, at) => ({ ...body, at }),
+  ChargeResumed: (body, at) => ({ ...body, at }),
+  PaymentSucceeded: (body, at) => ({ ...body, at }),
+  PaymentFailed: (body, at) => ({ ...body, at }),
+  PaymentOutcomeUnknown: (body, at) => ({ ...body, at }),
+  WebhookLinked: (body, at) => ({ ...body, at }),
+  PaymentOutcomeContradicted: (body, at) => ({ ...body, at }),
+  RefundRequested: (body, at) => ({ ...body, at }),
+  RefundResumed: (body, at) => ({ ...body, at }),
+  RefundSucceeded: (body, at) => ({ ...body, at }),
+  RefundFailed: (body, at) => ({ ...body, at }),
+  RefundOutcomeUnknown: (body, at) => ({ ...body, at }),
+};
 
 // Every event gets its type's current schema version, the command's `now` as `data.at` and the
 // command's tracing metadata; optional members left `undefined` are dropped so the data stays
 // plain JSON.
 function emit<T extends PaymentEventType>(
   type: T,
-  data: Omit<EventOfType<T>['data'], 'at'>,
+  data: BodyOf<T>,
   metadata: CommandMetadata,
-): EventOfType<T> {
-  // TypeScript cannot relate `Omit<...> & { at }` back to the union member it came from.
+): { type: T; data: DataOf<T>; metadata: DomainEventMetadata; schemaVersion: number } {
   return {
     type,
-    data: withoutUndefined({ ...data, at: metadata.now }),
+    data: withoutUndefined(stamp[type](data, metadata.now)),
     metadata: eventMetadataFrom(metadata),
     schemaVersion: PAYMENT_EVENT_VERSIONS[type],
-  } as unknown as EventOfType<T>;
+  };
 }

@@ -16,6 +16,7 @@ import {
 import { createTestLedger, type TestLedger } from '@ledger/testing';
 import { ledgerUpcasters } from '../ledger.upcasters';
 import { paymentDecider } from './payment.decider';
+import { decodePaymentEvent } from './payment.decoder';
 import { applyWebhook, gatewayCallAttempted, paymentRequested } from './payment.spec-helper';
 import type { PaymentFailedDataV1 } from './payment.upcasters';
 
@@ -99,6 +100,7 @@ describe('PaymentFailed v1 in a store read through the ledger upcasters', () => 
     const handled = await handleCommand(
       ledger.store,
       paymentDecider,
+      decodePaymentEvent,
       STREAM,
       applyWebhook({ intent: 'payment_failed' }),
     );

@@ -2,9 +2,11 @@ import { createHash } from 'node:crypto';
 import { LedgerError } from '@ledger/errors';
 import { handleCommand, type EventStore, type HandledCommand } from '@ledger/event-store';
 import {
+  decodePaymentEvent,
   paymentDecider,
   paymentStreamId,
   isUnsettled,
+  readPaymentStream,
   type ChargeResumption,
   type PaymentCommand,
   type PaymentState,
@@ -161,7 +163,7 @@ export class PaymentWorkflow {
     command: Pick<PaymentCommand, 'type' | 'data'>,
     actor = 'api',
   ): Promise<HandledCommand<PaymentState>> {
-    return handleCommand(this.store, paymentDecider, streamId, {
+    return handleCommand(this.store, paymentDecider, decodePaymentEvent, streamId, {
       ...command,
       metadata: {
         now: this.clock().toISOString(),
@@ -174,12 +176,7 @@ export class PaymentWorkflow {
 
   /** The payment's state and version, folded from its stream. */
   async load(streamId: string): Promise<HandledCommand<PaymentState>> {
-    let state = paymentDecider.initialState();
-    let version = 0;
-    for await (const event of this.store.readWholeStream(streamId)) {
-      state = paymentDecider.evolve(state, event as never);
-      version = event.version;
-    }
+    const { state, version } = await readPaymentStream(this.store, streamId);
     return { state, version };
   }
 

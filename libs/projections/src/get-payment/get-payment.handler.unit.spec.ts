@@ -18,7 +18,7 @@ function documentAt(version: number): PaymentDocument {
     eventId: 'evt_1',
     type: 'PaymentRequested',
     schemaVersion: 1,
-    data: { paymentId: 'pay_1', amount: 1500, currency: 'EUR' },
+    data: { paymentId: 'pay_1', amount: 1500, currency: 'EUR', at: NOW, requestedAt: NOW },
     metadata: { tenantId: 'acme' },
     recordedAt: NOW,
     position: `${NOW}#acme#payment#pay_1#1`,

@@ -16,7 +16,7 @@ function requested(tenantId: string, paymentId: string, minute: number) {
     eventId: `evt_${paymentId}`,
     type: 'PaymentRequested',
     schemaVersion: 1,
-    data: { paymentId, amount: 100, currency: 'EUR', customerId: 'cus_1', at },
+    data: { paymentId, amount: 100, currency: 'EUR', customerId: 'cus_1', at, requestedAt: at },
     metadata: { tenantId },
     recordedAt: at,
     position: `${at}#${tenantId}#payment#${paymentId}#1`,

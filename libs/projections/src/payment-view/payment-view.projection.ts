@@ -1,11 +1,5 @@
 import type { StoredEvent } from '@ledger/event-store';
-import {
-  evolvePayment,
-  initialPaymentState,
-  parsePaymentStreamId,
-  type PaymentEvent,
-  type PaymentState,
-} from '@ledger/ledger';
+import { foldPaymentStream, parsePaymentStreamId, type PaymentState } from '@ledger/ledger';
 import { StreamGapError } from './payment-view.errors';
 
 /** A payment's read-model document: the folded state and the last stream version applied. */
@@ -19,7 +13,8 @@ export interface PaymentDocument {
 
 /**
  * The payments projection: `evolve(document | null, event) -> document`, built on the decider's
- * own `evolvePayment`, so the read model and the write side can never disagree on a state.
+ * own fold of decoded events (`foldPaymentStream`), so the read model and the write side can never
+ * disagree on a state. A stored event that does not decode throws `EventUndecodableError`.
  */
 export function evolvePaymentDocument(
   document: PaymentDocument | null,
@@ -27,9 +22,9 @@ export function evolvePaymentDocument(
 ): PaymentDocument {
   const ids = parsePaymentStreamId(event.streamId);
   if (ids === undefined) throw new RangeError(`Not a payment stream: ${event.streamId}`);
-  const state = evolvePayment(
-    document?.state ?? initialPaymentState(),
-    event as unknown as PaymentEvent,
+  const { state } = foldPaymentStream(
+    [event],
+    document === null ? undefined : { state: document.state, version: document.version },
   );
   return { tenantId: ids.tenantId, paymentId: ids.paymentId, version: event.version, state };
 }

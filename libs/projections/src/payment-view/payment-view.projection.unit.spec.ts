@@ -215,4 +215,18 @@ describe('the payments projection', () => {
       );
     });
   });
+
+  describe('when a stored event does not decode', () => {
+    it('refuses it with event_undecodable instead of folding it', () => {
+      const [requested] = streamOf([
+        commandOf('RequestPayment', { paymentId: 'pay_1', amount: 5000, currency: 'EUR' }),
+      ]);
+      const broken: StoredEvent = { ...requested, data: { ...requested.data, currency: 978 } };
+
+      expect(() => evolvePaymentDocument(null, broken)).toThrow(
+        expect.objectContaining({ code: 'event_undecodable', version: 1 }),
+      );
+      expect(evolvePaymentDocument(null, requested).state).toMatchObject({ currency: 'EUR' });
+    });
+  });
 });

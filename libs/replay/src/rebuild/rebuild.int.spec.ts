@@ -1,6 +1,6 @@
 import { ulid } from 'ulid';
 import { handleCommand } from '@ledger/event-store';
-import { paymentDecider, paymentStreamId } from '@ledger/ledger';
+import { decodePaymentEvent, paymentDecider, paymentStreamId } from '@ledger/ledger';
 import {
   LivePaymentDocuments,
   PaymentProjector,
@@ -211,6 +211,7 @@ describe('a blue/green rebuild while payments keep changing', () => {
     const handled = await handleCommand(
       ledger.store,
       paymentDecider,
+      decodePaymentEvent,
       paymentStreamId(tenantId, paymentId),
       {
         type: 'ApplyWebhook',

@@ -1,6 +1,6 @@
 import { handleCommand } from '@ledger/event-store';
 import { InMemoryEventStore } from '@ledger/event-store/in-memory';
-import { paymentDecider, paymentStreamId } from '@ledger/ledger';
+import { decodePaymentEvent, paymentDecider, paymentStreamId } from '@ledger/ledger';
 import {
   LivePaymentDocuments,
   PaymentProjector,
@@ -50,19 +50,25 @@ function newJob(startedAt: string, changes: Partial<ReplayJob> = {}): ReplayJob 
 async function touch(store: InMemoryEventStore, tenantId: string, paymentId: string) {
   const now = new Date().toISOString();
   const id = `late_${tenantId}_${paymentId}_${++sequence}`;
-  await handleCommand(store, paymentDecider, paymentStreamId(tenantId, paymentId), {
-    type: 'ApplyWebhook',
-    data: {
-      deliveryEventId: id,
-      deliveryStreamId: `${tenantId}#delivery#sandbox#${id}`,
-      provider: 'sandbox',
-      deliveryId: id,
-      providerEventType: 'payment.pending',
-      intent: 'unknown',
-      receivedAt: now,
+  await handleCommand(
+    store,
+    paymentDecider,
+    decodePaymentEvent,
+    paymentStreamId(tenantId, paymentId),
+    {
+      type: 'ApplyWebhook',
+      data: {
+        deliveryEventId: id,
+        deliveryStreamId: `${tenantId}#delivery#sandbox#${id}`,
+        provider: 'sandbox',
+        deliveryId: id,
+        providerEventType: 'payment.pending',
+        intent: 'unknown',
+        receivedAt: now,
+      },
+      metadata: { now, tenantId },
     },
-    metadata: { now, tenantId },
-  });
+  );
 }
 
 /** A ledger in memory: events, the read-models table, the pointer, the replay records. */

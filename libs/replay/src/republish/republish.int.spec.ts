@@ -2,7 +2,12 @@ import type { BusEnvelope, BusRule } from '@ledger/bus';
 import { startLocalBus, type RunningLocalBus } from '@ledger/local-bus';
 import { toIntegrationEvents, type IntegrationEvent } from '@ledger/contracts';
 import { handleCommand, type StoredEvent } from '@ledger/event-store';
-import { paymentDecider, paymentStreamId, type PaymentCommand } from '@ledger/ledger';
+import {
+  decodePaymentEvent,
+  paymentDecider,
+  paymentStreamId,
+  type PaymentCommand,
+} from '@ledger/ledger';
 import { createTestLedger, type TestLedger } from '@ledger/testing';
 import { ulid } from 'ulid';
 import { DynamoDbReplayJobs } from '../infrastructure/dynamodb-replay-jobs';
@@ -58,6 +63,7 @@ describe('republish, against DynamoDB Local and a real local bus', () => {
       await handleCommand(
         ledger.store,
         paymentDecider,
+        decodePaymentEvent,
         paymentStreamId(tenant, paymentId),
         command,
       );

@@ -4,11 +4,9 @@ import { toIntegrationEvent } from '@ledger/contracts';
 import { ValidationFailedError } from '@ledger/errors';
 import type { EventStore, GlobalEventLog, StoredEvent } from '@ledger/event-store';
 import {
-  evolvePayment,
-  initialPaymentState,
-  isPaymentEventType,
+  foldPaymentStream,
   parsePaymentStreamId,
-  type PaymentEvent,
+  readPaymentStream,
   type PaymentState,
 } from '@ledger/ledger';
 import type { ReplayJob, ReplayJobs, ReplayScope } from '../jobs/replay-job';
@@ -218,32 +216,15 @@ class PaymentFolds {
   constructor(private readonly store: EventStore) {}
 
   async after(event: StoredEvent): Promise<PaymentState> {
-    let known = this.states.get(event.streamId);
-    if (known === undefined || known.version !== event.version - 1) {
-      known = await this.foldUpTo(event.streamId, event.version - 1);
-    }
-    const state = isPaymentEventType(event.type)
-      ? evolvePayment(known.state, asPaymentEvent(event))
-      : known.state;
+    const known = this.states.get(event.streamId);
+    const before =
+      known !== undefined && known.version === event.version - 1
+        ? known
+        : event.version === 1
+          ? undefined
+          : await readPaymentStream(this.store, event.streamId, { toVersion: event.version - 1 });
+    const { state } = foldPaymentStream([event], before);
     this.states.set(event.streamId, { version: event.version, state });
     return state;
   }
-
-  private async foldUpTo(
-    streamId: string,
-    version: number,
-  ): Promise<{ version: number; state: PaymentState }> {
-    let state = initialPaymentState();
-    if (version < 1) return { version: 0, state };
-    for await (const event of this.store.readWholeStream(streamId)) {
-      if (event.version > version) break;
-      if (isPaymentEventType(event.type)) state = evolvePayment(state, asPaymentEvent(event));
-    }
-    return { version, state };
-  }
-}
-
-// The store upcasts on read, so a known payment event type has that type's current shape.
-function asPaymentEvent(event: StoredEvent): PaymentEvent {
-  return { type: event.type, data: event.data, metadata: event.metadata } as PaymentEvent;
 }

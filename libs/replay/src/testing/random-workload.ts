@@ -1,5 +1,10 @@
 import { handleCommand, type EventStore } from '@ledger/event-store';
-import { paymentDecider, paymentStreamId, type PaymentCommand } from '@ledger/ledger';
+import {
+  decodePaymentEvent,
+  paymentDecider,
+  paymentStreamId,
+  type PaymentCommand,
+} from '@ledger/ledger';
 
 /** A small deterministic pseudo-random generator, so a failing workload can be rerun. */
 export function seededRandom(seed: number): () => number {
@@ -35,6 +40,7 @@ export async function writeRandomWorkload(
     const handled = await handleCommand(
       store,
       paymentDecider,
+      decodePaymentEvent,
       paymentStreamId(tenantId, paymentId),
       {
         type,

@@ -1,5 +1,6 @@
 import { handleCommand, type EventStore, type StoredEvent } from '@ledger/event-store';
 import {
+  decodePaymentEvent,
   parsePaymentStreamId,
   paymentDecider,
   paymentStreamId,
@@ -9,8 +10,8 @@ import type { StreamConsumer } from '@ledger/stream-consumer';
 import { interpretPayload, type InterpretedPayload } from '../payloads/gateway-payload';
 import {
   WEBHOOK_RECEIVED,
+  decodeWebhookReceived,
   isDeliveryStream,
-  type WebhookReceivedData,
 } from '../receive-webhook/webhook.events';
 import type { CorrelationIndex, CorrelationRef, LinkedPayment } from './correlation-index.port';
 
@@ -113,7 +114,7 @@ export class Correlator implements StreamConsumer {
     delivery: StoredEvent,
     payload: InterpretedPayload,
   ): Promise<void> {
-    const data = delivery.data as unknown as WebhookReceivedData;
+    const data = decodeWebhookReceived(delivery);
     const command: ApplyWebhook = {
       type: 'ApplyWebhook',
       data: {
@@ -143,7 +144,13 @@ export class Correlator implements StreamConsumer {
         }),
       },
     };
-    await handleCommand(this.store, paymentDecider, paymentStreamId(tenantId, paymentId), command);
+    await handleCommand(
+      this.store,
+      paymentDecider,
+      decodePaymentEvent,
+      paymentStreamId(tenantId, paymentId),
+      command,
+    );
     for (const ref of refsOf(payload)) {
       await this.index.removePending(tenantId, ref, delivery.eventId);
     }
@@ -190,7 +197,7 @@ function agrees(payment: LinkedPayment, payload: InterpretedPayload): boolean {
 }
 
 function interpret(delivery: StoredEvent): InterpretedPayload {
-  const body = (delivery.data as unknown as WebhookReceivedData).body;
+  const { body } = decodeWebhookReceived(delivery);
   // The receiver stored only bodies that parsed as a JSON object.
   return interpretPayload(JSON.parse(Buffer.from(body).toString('utf8')));
 }

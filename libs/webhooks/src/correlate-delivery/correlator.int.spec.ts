@@ -1,5 +1,10 @@
 import { handleCommand, type StoredEvent } from '@ledger/event-store';
-import { paymentDecider, paymentStreamId, type PaymentCommand } from '@ledger/ledger';
+import {
+  decodePaymentEvent,
+  paymentDecider,
+  paymentStreamId,
+  type PaymentCommand,
+} from '@ledger/ledger';
 import { createTestLedger, type TestLedger } from '@ledger/testing';
 import { DynamoDbCorrelationIndex } from '../infrastructure/dynamodb-correlation-index';
 import { DynamoDbDeliveryStats } from '../infrastructure/dynamodb-delivery-stats';
@@ -62,11 +67,17 @@ describe('Correlator', () => {
     type: PaymentCommand['type'],
     data: object,
   ) {
-    return handleCommand(ledger.store, paymentDecider, paymentStreamId(tenantId, paymentId), {
-      type,
-      data,
-      metadata: { now: NOW, tenantId },
-    } as PaymentCommand);
+    return handleCommand(
+      ledger.store,
+      paymentDecider,
+      decodePaymentEvent,
+      paymentStreamId(tenantId, paymentId),
+      {
+        type,
+        data,
+        metadata: { now: NOW, tenantId },
+      } as PaymentCommand,
+    );
   }
 
   async function paymentEvents(tenantId: string, paymentId: string): Promise<StoredEvent[]> {

@@ -1,6 +1,11 @@
 import { handleCommand, type StoredEvent } from '@ledger/event-store';
 import { InMemoryEventStore } from '@ledger/event-store/in-memory';
-import { paymentDecider, paymentStreamId, type PaymentCommand } from '@ledger/ledger';
+import {
+  decodePaymentEvent,
+  paymentDecider,
+  paymentStreamId,
+  type PaymentCommand,
+} from '@ledger/ledger';
 import { InMemoryCorrelationIndex } from '../infrastructure/in-memory-correlation-index';
 import {
   WEBHOOK_RECEIVED,
@@ -62,7 +67,7 @@ describe('Correlator (in memory)', () => {
   ): Promise<void> {
     const streamId = paymentStreamId(tenantId, paymentId);
     const before = (await store.readHead(streamId))?.version ?? 0;
-    await handleCommand(store, paymentDecider, streamId, {
+    await handleCommand(store, paymentDecider, decodePaymentEvent, streamId, {
       type,
       data,
       metadata: { now: NOW, tenantId },

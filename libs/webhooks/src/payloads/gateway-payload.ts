@@ -1,9 +1,11 @@
+import { withoutUndefined } from '@ledger/ledger';
+
 /** What a delivery asks of a payment, in the ledger's words rather than a provider's. */
 export type WebhookIntent =
   'payment_succeeded' | 'payment_failed' | 'refund_succeeded' | 'refund_failed' | 'unknown';
 
 /** The parts of a provider's payload the ledger acts on; anything absent stays undefined. */
-export interface InterpretedPayload {
+export type InterpretedPayload = {
   providerEventType: string;
   intent: WebhookIntent;
   /** The ledger's own payment id, echoed back by the gateway from the charge's metadata. */
@@ -16,7 +18,7 @@ export interface InterpretedPayload {
   reason?: string;
   /** The gateway's code for a declined charge (`insufficient_funds`), when it gave one. */
   declineCode?: string;
-}
+};
 
 /** Provider event names, by intent: the sandbox's own, the common dotted ones, Stripe's. */
 const INTENTS: Record<Exclude<WebhookIntent, 'unknown'>, readonly string[]> = {
@@ -95,7 +97,5 @@ export function interpretPayload(payload: unknown): InterpretedPayload {
     declineCode: firstText(sources, ['declineCode', 'decline_code', 'failure_code']),
   };
   // Absent members are left out, so the result can go into an event as it is.
-  return Object.fromEntries(
-    Object.entries(interpreted).filter(([, value]) => value !== undefined),
-  ) as unknown as InterpretedPayload;
+  return withoutUndefined(interpreted);
 }

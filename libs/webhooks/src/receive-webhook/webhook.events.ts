@@ -1,3 +1,11 @@
+import {
+  check,
+  conforms,
+  EventUndecodableError,
+  type DataChecks,
+  type RecordedEvent,
+} from '@ledger/ledger';
+
 /** A verified inbound delivery, stored verbatim: version 1 of the delivery's own stream. */
 export const WEBHOOK_RECEIVED = 'WebhookReceived';
 /** A delivery refused at the door, kept for audit without its unverified body. */
@@ -5,8 +13,8 @@ export const WEBHOOK_REJECTED = 'WebhookRejected';
 /** How many rejections were only counted because they came faster than the audit rate. */
 export const WEBHOOK_REJECTIONS_SUPPRESSED = 'WebhookRejectionsSuppressed';
 
-export interface WebhookReceivedData {
-  [key: string]: unknown;
+/** The members of a `WebhookReceived` event's data. */
+export type WebhookReceivedFields = {
   provider: string;
   scheme: string;
   deliveryId: string;
@@ -23,6 +31,43 @@ export interface WebhookReceivedData {
   signedAt?: string;
   receivedAt: string;
   sourceIp: string;
+};
+
+export interface WebhookReceivedData extends WebhookReceivedFields {
+  [key: string]: unknown;
+}
+
+const webhookReceivedChecks: DataChecks<WebhookReceivedFields> = {
+  provider: check.string,
+  scheme: check.string,
+  deliveryId: check.string,
+  deliveryIdSource: check.oneOf<WebhookReceivedFields['deliveryIdSource']>({
+    scheme: true,
+    payload: true,
+    body_hash: true,
+  }),
+  body: check.bytes,
+  bodySha256: check.string,
+  bodyBytes: check.number,
+  contentType: check.string,
+  headers: check.recordOf(check.string),
+  signedAt: check.optional(check.string),
+  receivedAt: check.string,
+  sourceIp: check.string,
+};
+
+/**
+ * The data of a stored `WebhookReceived` event, checked against its declared members, or
+ * `EventUndecodableError` naming what is wrong.
+ */
+export function decodeWebhookReceived(delivery: RecordedEvent): WebhookReceivedData {
+  const { data } = delivery;
+  const problems: string[] = [];
+  if (delivery.type !== WEBHOOK_RECEIVED) problems.push(`type must be ${WEBHOOK_RECEIVED}`);
+  if (conforms(webhookReceivedChecks, data, 'data', problems) && problems.length === 0) {
+    return data;
+  }
+  throw new EventUndecodableError(delivery, problems);
 }
 
 export type RejectionReason =
