@@ -1,7 +1,8 @@
 import type { EventBridgeEvent } from 'aws-lambda';
+import { validateIntegrationEvent } from '@ledger/contracts';
 import { RECEIPT_EVENTS, type Receipt } from './receipt';
 import type { ReceiptStore } from './receipt-store.port';
-import { UnsupportedContractVersionError } from './receipts.errors';
+import { MalformedIntegrationEventError, UnsupportedContractVersionError } from './receipts.errors';
 
 /** The published envelope's detail, as far as this subscriber reads it. */
 interface IntegrationDetail {
@@ -15,7 +16,8 @@ interface IntegrationDetail {
   data: { amount?: number; currency?: string };
 }
 
-export type ReceiptEvent = EventBridgeEvent<string, IntegrationDetail>;
+/** What EventBridge delivers: the detail is checked against the published contract before use. */
+export type ReceiptEvent = EventBridgeEvent<string, unknown>;
 
 export interface ReceiptsHandlerOptions {
   clock?: () => Date;
@@ -35,12 +37,8 @@ export function createReceiptsHandler(
   const log = options.log ?? (() => undefined);
   let received = 0;
   return async (event) => {
-    const detail = event.detail;
     if (!(RECEIPT_EVENTS as readonly string[]).includes(event['detail-type'])) return;
-    if (detail.schemaVersion !== 1) {
-      // A new major version of the contract: fail loudly so the event is retried, not misread.
-      throw new UnsupportedContractVersionError(event['detail-type'], detail.schemaVersion);
-    }
+    const detail = decodeDetail(event);
     const receipt: Receipt = {
       eventId: detail.eventId,
       detailType: event['detail-type'],
@@ -62,4 +60,24 @@ export function createReceiptsHandler(
       streamVersion: receipt.streamVersion,
     });
   };
+}
+
+/**
+ * The detail as this subscriber reads it, once it is known to keep the published v1 contract
+ * (undocumented members tolerated, as a consumer of a growing contract should).
+ */
+function decodeDetail(event: ReceiptEvent): IntegrationDetail {
+  const schemaVersion = (event.detail as { schemaVersion?: unknown } | null)?.schemaVersion;
+  if (schemaVersion !== 1) {
+    // A new major version of the contract: fail loudly so the event is retried, not misread.
+    throw new UnsupportedContractVersionError(event['detail-type'], schemaVersion);
+  }
+  const checked = validateIntegrationEvent(
+    { source: event.source, detailType: event['detail-type'], detail: event.detail },
+    { undocumentedFields: 'allow' },
+  );
+  if (!checked.valid) {
+    throw new MalformedIntegrationEventError(event['detail-type'], event.id, checked.errors);
+  }
+  return event.detail as IntegrationDetail;
 }

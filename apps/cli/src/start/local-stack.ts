@@ -9,11 +9,7 @@ import {
   type ProviderConfig,
 } from '@ledger/config';
 import { startLocalBus } from '@ledger/local-bus';
-import {
-  createReceiptsHandler,
-  DynamoDbReceiptStore,
-  type ReceiptEvent,
-} from '@ledger/payment-receipts';
+import { createReceiptsHandler, DynamoDbReceiptStore } from '@ledger/payment-receipts';
 import {
   startSandboxGateway,
   type RunningSandboxGateway,
@@ -161,9 +157,7 @@ async function startLocalBusFor(
   const bus = await startLocalBus({
     port: env.localBusPort,
     rules: ledgerTemplateRules(),
-    targets: [
-      { name: RECEIPTS_FUNCTION, handle: (event) => receipts(event as unknown as ReceiptEvent) },
-    ],
+    targets: [{ name: RECEIPTS_FUNCTION, handle: (event) => receipts(event) }],
     log: (message, fields) => logger.warn({ ...fields, component: 'local-bus' }, message),
   });
   stops.push(() => bus.stop());
