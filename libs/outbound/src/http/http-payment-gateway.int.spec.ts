@@ -25,15 +25,18 @@ afterEach(async () => {
   await server.close();
 });
 
-/** Short delays and deterministic jitter (random 0.5: 5 ms, 10 ms, 20 ms ...). */
+/**
+ * Short delays and deterministic jitter (random 0.5: 5 ms, 10 ms, 20 ms ...); an attempt time-out
+ * that a busy machine never reaches unless a test means it to (those set their own).
+ */
 function gateway(overrides: Partial<HttpPaymentGatewayOptions> = {}): HttpPaymentGateway {
   const client = new HttpPaymentGateway({
     baseUrl: overrides.baseUrl ?? server.baseUrl,
     apiKey: API_KEY,
     baseDelayMs: 10,
     capMs: 40,
-    attemptTimeoutMs: 300,
-    deadlineMs: 3_000,
+    attemptTimeoutMs: 5_000,
+    deadlineMs: 15_000,
     halfOpenAfterMs: 200,
     random: () => 0.5,
     ...overrides,

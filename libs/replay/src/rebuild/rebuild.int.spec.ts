@@ -37,6 +37,9 @@ function blueGreenJob(changes: Partial<ReplayJob> = {}): ReplayJob {
   };
 }
 
+/** The workloads' setup: generous, since CI shares its two cores with other work. */
+const SETUP_TIMEOUT_MS = 300_000;
+
 describe('rebuilding the payments read model', () => {
   let ledger: TestLedger;
   let deps: RebuildDependencies;
@@ -56,7 +59,8 @@ describe('rebuilding the payments read model', () => {
     // Every reader here reads the pointer fresh: nothing to wait out before the catch-up.
     generations = new DynamoDbReadModelGenerations(ledger.client, ledger.tables.meta, 0, 0);
     deps = { store: ledger.store, jobs, projection: paymentViewRebuild(generations, documentsOf) };
-  });
+    // Hundreds of appends and their projection: minutes on a busy 2-core machine, not seconds.
+  }, SETUP_TIMEOUT_MS);
 
   afterAll(async () => {
     await ledger.close();
@@ -198,7 +202,7 @@ describe('a blue/green rebuild while payments keep changing', () => {
   beforeAll(async () => {
     ledger = await createTestLedger('rebuild-live');
     await writeRandomWorkload(ledger.store, { payments: 60, seed: 11 });
-  });
+  }, SETUP_TIMEOUT_MS);
 
   afterAll(async () => {
     await ledger.close();
