@@ -81,13 +81,6 @@ const ADAPTER_FILES = [
   // The DynamoDB Local engine and the test harness over it are infrastructure as a whole.
   'libs/local-engine/**',
   'libs/testing/**',
-  // Exported from @ledger/<lib>/aws: drivers and the publisher, which load SDK clients outside an
-  // infrastructure/ folder. @debt: move them under infrastructure/ and drop these lines.
-  'libs/bus/src/publisher/**',
-  'libs/replay/src/republish/lambda.delivery.ts',
-  'libs/replay/src/worker/replay-worker.ts',
-  'libs/stream-consumer/src/lambda/**',
-  'libs/stream-consumer/src/local-poller/**',
 ];
 
 export default tseslint.config(

@@ -87,7 +87,7 @@ describe('chaos: integration events while the bus and its targets fail', () => {
             name: RECEIPTS,
             handle: async (event) => {
               await flaky(RECEIPTS, event);
-              await subscriber.receipts!(event as unknown as ReceiptEvent);
+              await subscriber.receipts!(event);
             },
           },
           {

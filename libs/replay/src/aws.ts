@@ -3,6 +3,6 @@
  * entry (`@ledger/replay`) holds no AWS SDK import.
  */
 export * from './infrastructure/dynamodb-replay-jobs';
-export * from './republish/lambda.delivery';
-export * from './worker/replay-worker';
+export * from './infrastructure/republish/lambda.delivery';
+export * from './infrastructure/worker/replay-worker.dispatcher';
 export * from './infrastructure/replay.adapters';

@@ -13,6 +13,7 @@ export * from './republish/republish.job';
 export * from './republish/rule-selector';
 export * from './republish/republish.runner';
 export * from './worker/replay-worker.errors';
+export * from './worker/replay-worker';
 export * from './start-replay/replay-requester';
 export * from './start-replay/start-replay.command';
 export * from './start-replay/start-replay.handler';

@@ -22,15 +22,11 @@ import {
   GetReplayJobHandler,
   StartReplayHandler,
   LocalBusReplayDelivery,
+  replayJobRunner,
   type ReplayDelivery,
   type ReplayJob,
 } from '@ledger/replay';
-import {
-  awsReplayDelivery,
-  replayAdapters,
-  replayJobRunner,
-  replayWorkerDispatcher,
-} from '@ledger/replay/aws';
+import { awsReplayDelivery, replayAdapters, replayWorkerDispatcher } from '@ledger/replay/aws';
 import {
   ProviderRegistry,
   ReceiveWebhookHandler,

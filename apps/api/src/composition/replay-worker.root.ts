@@ -7,13 +7,11 @@ import { openLedgerStorage } from '@ledger/ledger/aws';
 import { createLogger } from '@ledger/observability';
 import { projectionAdapters } from '@ledger/projections/aws';
 import {
-  awsReplayDelivery,
-  replayAdapters,
   replayJobRunner,
-  replayWorkerDispatcher,
   type ReplayWorkerDependencies,
   type ReplayWorkerEvent,
-} from '@ledger/replay/aws';
+} from '@ledger/replay';
+import { awsReplayDelivery, replayAdapters, replayWorkerDispatcher } from '@ledger/replay/aws';
 
 /** What the replay worker's function runs on, and how to release it. */
 export interface ReplayWorkerRoot {

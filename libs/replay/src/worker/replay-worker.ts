@@ -1,4 +1,3 @@
-import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import type { BusRule } from '@ledger/bus';
 import type { EventStore, GlobalEventLog } from '@ledger/event-store';
 import type { GenerationDocuments, ReadModelGenerations } from '@ledger/projections';
@@ -109,24 +108,4 @@ export async function workOnReplay(
 /** What the replay worker is invoked with. */
 export interface ReplayWorkerEvent {
   replayId: string;
-}
-
-/**
- * Hands a recorded job to the replay worker function: an asynchronous (Event) invocation, so the
- * caller returns at once and Lambda retries the invocation if the worker fails to start.
- */
-export function replayWorkerDispatcher(
-  lambda: LambdaClient,
-  functionName: string,
-): (job: Pick<ReplayJob, 'replayId'>) => Promise<void> {
-  return async (job) => {
-    const event: ReplayWorkerEvent = { replayId: job.replayId };
-    await lambda.send(
-      new InvokeCommand({
-        FunctionName: functionName,
-        InvocationType: 'Event',
-        Payload: new TextEncoder().encode(JSON.stringify(event)),
-      }),
-    );
-  };
 }

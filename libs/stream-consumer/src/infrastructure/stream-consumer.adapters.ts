@@ -1,7 +1,7 @@
 import type { LedgerStorage } from '@ledger/event-store/aws';
 import type { CheckpointStore } from '../core/checkpoint-store.port';
 import type { ParkingLot } from '../core/parking-lot.port';
-import { StreamPoller, type StreamPollerOptions } from '../local-poller/stream-poller';
+import { StreamPoller, type StreamPollerOptions } from './local-poller/stream-poller';
 import { DynamoDbCheckpointStore } from './dynamodb-checkpoint-store';
 import { DynamoDbParkingLot } from './dynamodb-parking-lot';
 

@@ -8,7 +8,7 @@ import {
   type PaymentState,
 } from '@ledger/ledger';
 import type { StreamConsumer } from '@ledger/stream-consumer';
-import type { DeadLetters } from '../dead-letters/dead-letters.port';
+import type { DeadLetters } from '../../dead-letters/dead-letters.port';
 import { PutEventsBatcher, type BatcherOptions } from './put-events.batcher';
 
 export const PUBLISHER = 'publisher';

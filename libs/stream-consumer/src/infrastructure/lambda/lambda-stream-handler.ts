@@ -1,9 +1,9 @@
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { type UpcasterChain } from '@ledger/event-store';
 import { decodeEventRecord } from '@ledger/event-store/aws';
-import { BatchProcessor, type BatchProcessorOptions } from '../core/batch-processor';
-import type { ParkingLot } from '../core/parking-lot.port';
-import type { ConsumerRecord, StreamConsumer } from '../core/stream-consumer';
+import { BatchProcessor, type BatchProcessorOptions } from '../../core/batch-processor';
+import type { ParkingLot } from '../../core/parking-lot.port';
+import type { ConsumerRecord, StreamConsumer } from '../../core/stream-consumer';
 
 export interface LambdaStreamHandlerOptions extends BatchProcessorOptions {
   /** Applied to every decoded record, as the event store applies them to its reads. */

@@ -18,7 +18,7 @@ import {
   deployedRuleName,
   type RuleTargets,
 } from './lambda.delivery';
-import { ReplayDeliveryError } from './replay-delivery.port';
+import { ReplayDeliveryError } from '../../republish/replay-delivery.port';
 
 const FUNCTION_ARN = 'arn:aws:lambda:eu-west-1:123456789012:function:ledger-PaymentReceipts-Ab12';
 const ENVELOPE: BusEnvelope = {

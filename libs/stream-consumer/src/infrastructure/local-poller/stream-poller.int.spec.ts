@@ -1,8 +1,12 @@
 import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import type { StoredEvent } from '@ledger/event-store';
 import { createTestLedger, waitUntil, type TestLedger } from '@ledger/testing';
-import { DynamoDbCheckpointStore, DynamoDbParkingLot, createDynamoDbStreamsClient } from '../aws';
-import { redriveParked, type StreamConsumer } from '../index';
+import {
+  DynamoDbCheckpointStore,
+  DynamoDbParkingLot,
+  createDynamoDbStreamsClient,
+} from '../../aws';
+import { redriveParked, type StreamConsumer } from '../../index';
 import { StreamPoller } from './stream-poller';
 
 /** Records every event it is handed; can be told to fail on some. */

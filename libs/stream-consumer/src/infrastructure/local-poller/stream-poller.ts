@@ -10,11 +10,11 @@ import {
 } from '@aws-sdk/client-dynamodb-streams';
 import { type UpcasterChain } from '@ledger/event-store';
 import { decodeEventRecord } from '@ledger/event-store/aws';
-import { BatchProcessor, type BatchProcessorOptions } from '../core/batch-processor';
-import type { ParkingLot } from '../core/parking-lot.port';
-import type { ConsumerRecord, StreamConsumer } from '../core/stream-consumer';
-import type { CheckpointStore, ShardCheckpoint } from '../core/checkpoint-store.port';
-import { RecordNotParkedError, StreamNotEnabledError } from '../core/stream-consumer.errors';
+import { BatchProcessor, type BatchProcessorOptions } from '../../core/batch-processor';
+import type { ParkingLot } from '../../core/parking-lot.port';
+import type { ConsumerRecord, StreamConsumer } from '../../core/stream-consumer';
+import type { CheckpointStore, ShardCheckpoint } from '../../core/checkpoint-store.port';
+import { RecordNotParkedError, StreamNotEnabledError } from '../../core/stream-consumer.errors';
 
 export interface StreamPollerOptions {
   consumer: StreamConsumer;

@@ -1,7 +1,7 @@
 import { freePort } from '@ledger/local-engine';
-import { createEventBridgeClient } from '../infrastructure/event-bridge-client';
+import { createEventBridgeClient } from '../event-bridge-client';
 import { startLocalBus, type RunningLocalBus } from '@ledger/local-bus';
-import type { BusEnvelope } from '../envelope/bus-envelope';
+import type { BusEnvelope } from '../../envelope/bus-envelope';
 import { PutEventsBatcher } from './put-events.batcher';
 
 const ENTRY = {

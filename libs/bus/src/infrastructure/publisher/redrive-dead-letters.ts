@@ -1,5 +1,5 @@
 import { PutEventsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import type { DeadLetters } from '../dead-letters/dead-letters.port';
+import type { DeadLetters } from '../../dead-letters/dead-letters.port';
 
 export interface DeadLetterRedrive {
   redriven: number;

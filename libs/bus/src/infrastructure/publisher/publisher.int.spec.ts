@@ -14,10 +14,10 @@ import {
   createDynamoDbStreamsClient,
 } from '@ledger/stream-consumer/aws';
 import { createTestLedger, type TestLedger } from '@ledger/testing';
-import { DynamoDbDeadLetters } from '../infrastructure/dynamodb-dead-letters';
-import { createEventBridgeClient } from '../infrastructure/event-bridge-client';
+import { DynamoDbDeadLetters } from '../dynamodb-dead-letters';
+import { createEventBridgeClient } from '../event-bridge-client';
 import { startLocalBus, type RunningLocalBus } from '@ledger/local-bus';
-import type { BusEnvelope } from '../envelope/bus-envelope';
+import type { BusEnvelope } from '../../envelope/bus-envelope';
 import { IntegrationEventPublisher } from './publisher.consumer';
 import { redriveDeadLetters } from './redrive-dead-letters';
 

@@ -1,8 +1,8 @@
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { UpcasterChain, type StoredEvent } from '@ledger/event-store';
 import { toEventItem } from '@ledger/event-store/aws';
-import type { ParkedRecord, ParkingLot } from '../core/parking-lot.port';
-import type { StreamConsumer } from '../core/stream-consumer';
+import type { ParkedRecord, ParkingLot } from '../../core/parking-lot.port';
+import type { StreamConsumer } from '../../core/stream-consumer';
 import { createLambdaStreamHandler } from './lambda-stream-handler';
 
 /** The parking lot port in memory: this test is about the driver, not about storage. */

@@ -1,7 +1,7 @@
 import { ListTargetsByRuleCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import type { BusEnvelope } from '@ledger/bus';
-import { ReplayDeliveryError, type ReplayDelivery } from './replay-delivery.port';
+import { ReplayDeliveryError, type ReplayDelivery } from '../../republish/replay-delivery.port';
 
 /** The functions one rule delivers to: their ARNs. */
 export interface RuleTargets {
