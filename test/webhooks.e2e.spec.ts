@@ -1,7 +1,6 @@
 import fc from 'fast-check';
-import { handleCommand } from '@ledger/event-store';
 import { type LedgerStorage } from '@ledger/event-store/aws';
-import { decodePaymentEvent, paymentDecider, paymentStreamId } from '@ledger/ledger';
+import { decodePaymentEvent, paymentDecider, paymentStreamId, handleCommand } from '@ledger/ledger';
 import { signFor } from '@ledger/webhooks';
 import { engineStorage, eventItems } from './support/engine-client';
 import {

@@ -4,6 +4,5 @@ export * from './event-store.port';
 export * from './global-event-log.port';
 export * from './upcasting/upcaster';
 export * from './append/retry-on-conflict';
-export * from './append/handle-command';
 export * from './time-index/time-index';
 export { mergeSorted } from './time-index/merge';

@@ -1,6 +1,7 @@
 export * from './decider/decider';
 export * from './decider/event-decoding';
 export * from './decider/read-stream';
+export * from './decider/handle-command';
 export * from './payment/payment.commands';
 export * from './payment/payment.events';
 export * from './payment/payment.state';

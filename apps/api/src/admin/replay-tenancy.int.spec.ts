@@ -1,10 +1,11 @@
 import { ledgerTemplateRules } from '@ledger/bus';
-import { handleCommand, type StoredEvent } from '@ledger/event-store';
+import { type StoredEvent } from '@ledger/event-store';
 import {
   decodePaymentEvent,
   paymentDecider,
   paymentStreamId,
   type PaymentCommand,
+  handleCommand,
 } from '@ledger/ledger';
 import { LocalBusReplayDelivery } from '@ledger/replay';
 import { replayAdapters } from '@ledger/replay/aws';

@@ -1,9 +1,9 @@
-import { handleCommand } from '@ledger/event-store';
 import {
   decodePaymentEvent,
   paymentDecider,
   paymentStreamId,
   type PaymentCommand,
+  handleCommand,
 } from '@ledger/ledger';
 import { PaymentProjector, type GenerationDocuments } from '@ledger/projections';
 import { FIRST_GENERATION, projectionAdapters } from '@ledger/projections/aws';

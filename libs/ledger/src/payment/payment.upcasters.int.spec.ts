@@ -1,11 +1,11 @@
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import {
   type EventMetadata,
-  handleCommand,
   type NewEvent,
   type StoredEvent,
   UpcasterChain,
 } from '@ledger/event-store';
+import { handleCommand } from '../decider/handle-command';
 import { decodeEventRecord, DynamoDbEventStore } from '@ledger/event-store/aws';
 import {
   StreamPoller,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { LedgerError } from '@ledger/errors';
-import { handleCommand, type EventStore, type HandledCommand } from '@ledger/event-store';
+import { type EventStore } from '@ledger/event-store';
 import {
   decodePaymentEvent,
   paymentDecider,
@@ -10,6 +10,8 @@ import {
   type ChargeResumption,
   type PaymentCommand,
   type PaymentState,
+  handleCommand,
+  type HandledCommand,
 } from '@ledger/ledger';
 import type {
   AttemptRecord,

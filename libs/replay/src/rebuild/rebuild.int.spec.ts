@@ -1,6 +1,5 @@
 import { ulid } from 'ulid';
-import { handleCommand } from '@ledger/event-store';
-import { decodePaymentEvent, paymentDecider, paymentStreamId } from '@ledger/ledger';
+import { decodePaymentEvent, paymentDecider, paymentStreamId, handleCommand } from '@ledger/ledger';
 import {
   LivePaymentDocuments,
   PaymentProjector,

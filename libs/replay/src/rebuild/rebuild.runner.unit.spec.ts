@@ -1,6 +1,5 @@
-import { handleCommand } from '@ledger/event-store';
 import { InMemoryEventStore } from '@ledger/event-store/in-memory';
-import { decodePaymentEvent, paymentDecider, paymentStreamId } from '@ledger/ledger';
+import { decodePaymentEvent, paymentDecider, paymentStreamId, handleCommand } from '@ledger/ledger';
 import {
   LivePaymentDocuments,
   PaymentProjector,

@@ -1,12 +1,13 @@
 import type { BusEnvelope, BusRule } from '@ledger/bus';
 import { startLocalBus, type RunningLocalBus } from '@ledger/local-bus';
 import { toIntegrationEvents, type IntegrationEvent } from '@ledger/contracts';
-import { handleCommand, type StoredEvent } from '@ledger/event-store';
+import { type StoredEvent } from '@ledger/event-store';
 import {
   decodePaymentEvent,
   paymentDecider,
   paymentStreamId,
   type PaymentCommand,
+  handleCommand,
 } from '@ledger/ledger';
 import { createTestLedger, type TestLedger } from '@ledger/testing';
 import { ulid } from 'ulid';

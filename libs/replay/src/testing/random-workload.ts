@@ -1,9 +1,10 @@
-import { handleCommand, type EventStore } from '@ledger/event-store';
+import { type EventStore } from '@ledger/event-store';
 import {
   decodePaymentEvent,
   paymentDecider,
   paymentStreamId,
   type PaymentCommand,
+  handleCommand,
 } from '@ledger/ledger';
 
 /** A small deterministic pseudo-random generator, so a failing workload can be rerun. */

@@ -1,10 +1,11 @@
-import { handleCommand, type EventStore, type StoredEvent } from '@ledger/event-store';
+import { type EventStore, type StoredEvent } from '@ledger/event-store';
 import {
   decodePaymentEvent,
   parsePaymentStreamId,
   paymentDecider,
   paymentStreamId,
   type ApplyWebhook,
+  handleCommand,
 } from '@ledger/ledger';
 import type { StreamConsumer } from '@ledger/stream-consumer';
 import { interpretPayload, type InterpretedPayload } from '../payloads/gateway-payload';

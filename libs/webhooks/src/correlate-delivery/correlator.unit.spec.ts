@@ -1,10 +1,11 @@
-import { handleCommand, type StoredEvent } from '@ledger/event-store';
+import { type StoredEvent } from '@ledger/event-store';
 import { InMemoryEventStore } from '@ledger/event-store/in-memory';
 import {
   decodePaymentEvent,
   paymentDecider,
   paymentStreamId,
   type PaymentCommand,
+  handleCommand,
 } from '@ledger/ledger';
 import { InMemoryCorrelationIndex } from '../infrastructure/in-memory-correlation-index';
 import {

@@ -1,11 +1,11 @@
 import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { handleCommand } from '@ledger/event-store';
 import {
   decodePaymentEvent,
   paymentDecider,
   paymentStreamId,
   type PaymentCommand,
+  handleCommand,
 } from '@ledger/ledger';
 import {
   StreamPoller,

@@ -1,7 +1,12 @@
-import { foldEvents, readStream, type Decider, type EventDecoder } from '@ledger/ledger';
-import type { NewEvent } from '../event';
-import type { AppendResult, EventStore } from '../event-store.port';
-import { retryOnConflict } from './retry-on-conflict';
+import {
+  retryOnConflict,
+  type AppendResult,
+  type EventStore,
+  type NewEvent,
+} from '@ledger/event-store';
+import { foldEvents, type Decider } from './decider';
+import type { EventDecoder } from './event-decoding';
+import { readStream } from './read-stream';
 
 export interface HandledCommand<TState> {
   /** The state after the command's events (unchanged when it decided nothing). */

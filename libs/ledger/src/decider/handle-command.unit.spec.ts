@@ -1,11 +1,9 @@
-import {
-  decodePaymentEvent,
-  EventUndecodableError,
-  paymentDecider,
-  paymentStreamId,
-  type PaymentCommand,
-} from '@ledger/ledger';
-import { InMemoryEventStore } from '../infrastructure/in-memory-event-store';
+import { InMemoryEventStore } from '@ledger/event-store/in-memory';
+import { decodePaymentEvent } from '../payment/payment.decoder';
+import { paymentDecider } from '../payment/payment.decider';
+import type { PaymentCommand } from '../payment/payment.commands';
+import { paymentStreamId } from '../payment/payment.stream-id';
+import { EventUndecodableError } from './event-decoding';
 import { handleCommand } from './handle-command';
 
 const NOW = '2026-02-01T00:00:00.000Z';
