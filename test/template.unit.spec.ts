@@ -26,6 +26,20 @@ interface FunctionProperties {
 
 const resources = Object.values(template.Resources);
 
+const functions = Object.entries(template.Resources)
+  .filter(([, resource]) => resource.Type === 'AWS::Serverless::Function')
+  .map(([logicalId, resource]) => ({ logicalId, ...(resource.Properties as FunctionProperties) }));
+
+/**
+ * How Lambda's Node.js runtime reads a `Handler`: the module is everything up to the first dot
+ * after the last slash, the export is the rest. `dir/file.lambda.handler` is module `dir/file`
+ * with an export called `lambda.handler`, which is how a handler fails to load in AWS only.
+ */
+function lambdaHandlerParts(handler: string): { module: string; exportName: string } {
+  const dot = handler.indexOf('.', handler.lastIndexOf('/'));
+  return { module: handler.slice(0, dot), exportName: handler.slice(dot + 1) };
+}
+
 describe('template.yaml', () => {
   describe('when its tables are compared with the ones the code creates locally', () => {
     it('declares the same keys, indexes and stream for every table', () => {
@@ -94,6 +108,45 @@ describe('template.yaml', () => {
     });
   });
 
+  describe('when every function’s handler is read as the Lambda runtime reads it', () => {
+    it.each(functions.map((fn) => [fn.logicalId, fn.Handler ?? '']))(
+      '%s names a compiled source file and a plain export',
+      (_logicalId, handler) => {
+        const { module, exportName } = lambdaHandlerParts(handler);
+
+        expect(module).toMatch(/^dist\//);
+        expect(existsSync(join(__dirname, '..', `${module.slice('dist/'.length)}.ts`))).toBe(true);
+        expect(exportName).toMatch(/^[A-Za-z_$][\w$]*$/);
+      },
+    );
+
+    it('reads a file name with a dot the way the runtime fails on it', () => {
+      expect(lambdaHandlerParts('dist/apps/api/src/replay-worker.lambda.handler')).toEqual({
+        module: 'dist/apps/api/src/replay-worker',
+        exportName: 'lambda.handler',
+      });
+    });
+  });
+
+  describe('when the stream consumers are read', () => {
+    const mappings = functions.flatMap((fn) =>
+      Object.values(fn.Events ?? {})
+        .filter((event) => event.Type === 'DynamoDB')
+        .map((event) => ({ consumer: fn.Environment?.Variables?.CONSUMER_NAME, event })),
+    );
+
+    // A payment's events are items of their own; only one batch at a time per shard keeps
+    // version n+1 behind version n, as the local poller does.
+    it.each(['publisher', 'projector'])(
+      'gives the order-keeping %s one batch per shard',
+      (name) => {
+        const mapping = mappings.find((m) => m.consumer === name);
+
+        expect(mapping?.event.Properties.ParallelizationFactor).toBe(1);
+      },
+    );
+  });
+
   describe('when the replay functions are read', () => {
     it('hands admin-API replays to a worker that may run 15 minutes', () => {
       const api = template.Resources.ApiFunction.Properties as FunctionProperties;
@@ -102,7 +155,7 @@ describe('template.yaml', () => {
       expect(api.Environment?.Variables?.REPLAY_WORKER_FUNCTION).toEqual({
         '!Ref': 'ReplayWorkerFunction',
       });
-      expect(worker.Handler).toBe('dist/apps/api/src/replay-worker.lambda.handler');
+      expect(worker.Handler).toBe('dist/apps/api/src/functions/replay-worker.handler');
       expect(template.Resources.ReplayWorkerFunction.Properties.Timeout).toBe(900);
     });
   });
@@ -116,10 +169,7 @@ describe('template.yaml', () => {
         (event) => event.Type === 'ScheduleV2' || event.Type === 'Schedule',
       );
 
-      expect(sweeper?.Handler).toBe('dist/apps/api/src/payment-sweeper.lambda.handler');
-      expect(existsSync(join(__dirname, '..', 'apps/api/src/payment-sweeper.lambda.ts'))).toBe(
-        true,
-      );
+      expect(sweeper?.Handler).toBe('dist/apps/api/src/functions/payment-sweeper.handler');
       expect(schedules).toHaveLength(1);
       expect(schedules[0]?.Properties.ScheduleExpression).toMatch(/^rate\(\d+ minutes?\)$/);
       expect(sweeper?.ReservedConcurrentExecutions).toBe(1);

@@ -80,7 +80,18 @@ function logicalIdOf(arn: unknown): string | undefined {
   return undefined;
 }
 
-/** The rules of the ledger's own template.yaml, at the repository root (also inside a Lambda package). */
-export function ledgerTemplateRules(): BusRule[] {
-  return rulesFromTemplate(join(repoRoot(), 'template.yaml'));
+/** The ledger's own template.yaml, at the repository root: what `npm run rules:generate` reads. */
+export function ledgerTemplatePath(): string {
+  return join(repoRoot(), 'template.yaml');
+}
+
+/** The generated module's text for `rules`: a typed constant, so no function reads YAML at run time. */
+export function renderLedgerRulesModule(rules: readonly BusRule[]): string {
+  return [
+    '// Generated from template.yaml by `npm run rules:generate`; a unit spec fails when it drifts.',
+    "import type { BusRule } from './template-rules';",
+    '',
+    `export const LEDGER_RULES: readonly BusRule[] = ${JSON.stringify(rules, null, 2)};`,
+    '',
+  ].join('\n');
 }

@@ -1,6 +1,6 @@
 import type { Context } from 'aws-lambda';
 import { workOnReplay, type ReplayWorkOutcome, type ReplayWorkerEvent } from '@ledger/replay';
-import { composeReplayWorker, type ReplayWorkerRoot } from './composition/replay-worker.root';
+import { composeReplayWorker, type ReplayWorkerRoot } from '../composition/replay-worker.root';
 
 /** Stop this long before the invocation's end: save the checkpoint, hand the rest on. */
 const STOP_MARGIN_MS = 60_000;

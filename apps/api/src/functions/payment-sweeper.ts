@@ -1,5 +1,5 @@
 import type { PaymentSweeper, SweepResult } from '@ledger/payments';
-import { composePaymentSweeperLambda } from './composition/payment-sweeper.root';
+import { composePaymentSweeperLambda } from '../composition/payment-sweeper.root';
 
 let sweeper: PaymentSweeper | undefined;
 
