@@ -26,6 +26,14 @@ interface FunctionProperties {
 
 const resources = Object.values(template.Resources);
 
+interface AlarmProperties {
+  MetricName: string;
+  Dimensions: Array<{ Name: string; Value: unknown }>;
+  AlarmActions: unknown[];
+}
+
+const equal = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+
 const functions = Object.entries(template.Resources)
   .filter(([, resource]) => resource.Type === 'AWS::Serverless::Function')
   .map(([logicalId, resource]) => ({ logicalId, ...(resource.Properties as FunctionProperties) }));
@@ -145,6 +153,87 @@ describe('template.yaml', () => {
         expect(mapping?.event.Properties.ParallelizationFactor).toBe(1);
       },
     );
+  });
+
+  describe('when its alarms, queues and logs are read', () => {
+    const alarms = resources
+      .filter((r) => r.Type === 'AWS::CloudWatch::Alarm')
+      .map((r) => r.Properties as Partial<AlarmProperties>);
+    const alarmsOn = (metric: string, name: string, value: unknown) =>
+      alarms.filter(
+        (a) =>
+          a.MetricName === metric &&
+          (a.Dimensions ?? []).some((d) => d.Name === name && equal(d.Value, value)),
+      );
+    const queues = Object.entries(template.Resources).filter(
+      ([, resource]) => resource.Type === 'AWS::SQS::Queue',
+    );
+
+    it('pages the alarm topic from every alarm', () => {
+      expect(alarms.length).toBeGreaterThan(0);
+      for (const alarm of alarms) {
+        expect(alarm.AlarmActions).toEqual([{ '!Ref': 'AlarmTopicArn' }]);
+      }
+    });
+
+    it.each(functions.map((fn) => [fn.logicalId]))(
+      'watches %s for errors and throttles, and keeps its logs for a bounded time',
+      (logicalId) => {
+        expect(alarmsOn('Errors', 'FunctionName', { '!Ref': logicalId })).toHaveLength(1);
+        expect(alarmsOn('Throttles', 'FunctionName', { '!Ref': logicalId })).toHaveLength(1);
+        const logGroups = resources.filter(
+          (r) =>
+            r.Type === 'AWS::Logs::LogGroup' &&
+            equal(r.Properties.LogGroupName, { '!Sub': `/aws/lambda/\${${logicalId}}` }),
+        );
+        expect(logGroups).toHaveLength(1);
+        expect(logGroups[0]?.Properties.RetentionInDays).toEqual({ '!Ref': 'LogRetentionDays' });
+      },
+    );
+
+    it('watches every stream consumer for falling behind, and gives up on a record while the stream still holds it', () => {
+      const consumers = functions.filter((fn) =>
+        Object.values(fn.Events ?? {}).some((event) => event.Type === 'DynamoDB'),
+      );
+
+      expect(consumers.length).toBeGreaterThan(0);
+      for (const consumer of consumers) {
+        expect(
+          alarmsOn('IteratorAge', 'FunctionName', { '!Ref': consumer.logicalId }),
+        ).toHaveLength(1);
+        for (const event of Object.values(consumer.Events ?? {})) {
+          const age = event.Properties.MaximumRecordAgeInSeconds as number;
+          // The stream keeps a record 24 h: what is given up on must be redrivable before that.
+          expect(age).toBeLessThanOrEqual(43_200);
+        }
+      }
+    });
+
+    it.each(queues.map(([logicalId]) => [logicalId]))(
+      'alarms on a message waiting in %s and keeps it 14 days',
+      (logicalId) => {
+        expect(
+          alarmsOn('ApproximateNumberOfMessagesVisible', 'QueueName', {
+            '!GetAtt': `${logicalId}.QueueName`,
+          }),
+        ).toHaveLength(1);
+        expect(template.Resources[logicalId]?.Properties.MessageRetentionPeriod).toBe(1_209_600);
+      },
+    );
+
+    it('sends what the subscriber rule cannot deliver to a queue of its own, not a default one', () => {
+      const receipts = functions.find((fn) => fn.logicalId === 'PaymentReceiptsFunction');
+      const rule = Object.values(receipts?.Events ?? {}).find((e) => e.Type === 'EventBridgeRule');
+
+      expect(rule?.Properties.DeadLetterConfig).toEqual({
+        Arn: { '!GetAtt': 'PaymentReceiptsRuleDeadLetterQueue.Arn' },
+      });
+    });
+
+    it('watches the HTTP API for 5xx answers and slow requests', () => {
+      expect(alarmsOn('5xx', 'ApiId', { '!Ref': 'HttpApi' })).toHaveLength(1);
+      expect(alarmsOn('Latency', 'ApiId', { '!Ref': 'HttpApi' })).toHaveLength(1);
+    });
   });
 
   describe('when the replay functions are read', () => {
