@@ -155,6 +155,31 @@ describe('template.yaml', () => {
     );
   });
 
+  describe('when its tables are read as stateful resources', () => {
+    const tables = Object.entries(template.Resources).filter(
+      ([, resource]) => resource.Type === 'AWS::DynamoDB::Table',
+    );
+
+    it.each(tables.map(([logicalId]) => [logicalId]))(
+      '%s survives a stack deletion (and, unless rebuildable, restores to a point in time)',
+      (logicalId) => {
+        const table = template.Resources[logicalId] as {
+          DeletionPolicy?: string;
+          Properties: Record<string, unknown>;
+        };
+
+        expect(table.DeletionPolicy).toBe('Retain');
+        expect(table.Properties.DeletionProtectionEnabled).toBe(true);
+        // The read models are rebuilt from the events (a replay), so they need no backups of their own.
+        if (logicalId !== 'ReadModelsTable') {
+          expect(table.Properties.PointInTimeRecoverySpecification).toEqual({
+            PointInTimeRecoveryEnabled: true,
+          });
+        }
+      },
+    );
+  });
+
   describe('when its alarms, queues and logs are read', () => {
     const alarms = resources
       .filter((r) => r.Type === 'AWS::CloudWatch::Alarm')
