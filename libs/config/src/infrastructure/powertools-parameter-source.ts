@@ -1,5 +1,7 @@
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SSMClient } from '@aws-sdk/client-ssm';
 import { ConfigError } from '../config.errors';
 import type { ParameterSource } from '../parameter-source.port';
 
@@ -10,25 +12,40 @@ import type { ParameterSource } from '../parameter-source.port';
  */
 export const PARAMETER_MAX_AGE_SECONDS = 300;
 
+export interface PowertoolsParameterSourceOptions {
+  /** Default {@link PARAMETER_MAX_AGE_SECONDS}. */
+  maxAgeSeconds?: number;
+  /** Default: a client from the function's environment (region, role). */
+  ssm?: SSMClient;
+  /** Default: a client from the function's environment (region, role). */
+  secretsManager?: SecretsManagerClient;
+}
+
 /**
  * SSM Parameter Store (SecureString values decrypted) and Secrets Manager through the Powertools
- * parameters utility, whose providers cache each value for `maxAgeSeconds`.
+ * parameters utility, whose providers cache each value for `maxAgeSeconds`. A provider (and its
+ * client) is made on its first read, so a configuration without secrets loads no Secrets Manager.
  */
 export class PowertoolsParameterSource implements ParameterSource {
   #ssm: SSMProvider | undefined;
   #secrets: SecretsProvider | undefined;
+  private readonly maxAgeSeconds: number;
 
-  constructor(private readonly maxAgeSeconds = PARAMETER_MAX_AGE_SECONDS) {}
+  constructor(private readonly options: PowertoolsParameterSourceOptions = {}) {
+    this.maxAgeSeconds = options.maxAgeSeconds ?? PARAMETER_MAX_AGE_SECONDS;
+  }
 
   async parameter(name: string): Promise<string> {
-    const ssm = (this.#ssm ??= new SSMProvider());
+    const ssm = (this.#ssm ??= new SSMProvider({ awsSdkV3Client: this.options.ssm }));
     return read(`SSM parameter ${name}`, () =>
       ssm.get(name, { decrypt: true, maxAge: this.maxAgeSeconds }),
     );
   }
 
   async secret(id: string): Promise<string> {
-    const secrets = (this.#secrets ??= new SecretsProvider());
+    const secrets = (this.#secrets ??= new SecretsProvider({
+      awsSdkV3Client: this.options.secretsManager,
+    }));
     return read(`Secrets Manager secret ${id}`, () =>
       secrets.get(id, { maxAge: this.maxAgeSeconds }),
     );
