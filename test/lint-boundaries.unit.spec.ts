@@ -93,6 +93,18 @@ const PLANTED: Record<string, Planted> = {
     filePath: 'libs/config/src/planted-feature.ts',
     code: "import { SCHEME_NAMES } from '@ledger/webhooks';\nexport const schemes = SCHEME_NAMES;\n",
   },
+  configImportsSdk: {
+    filePath: 'libs/config/src/planted-sdk.ts',
+    code: "import { SSMClient } from '@aws-sdk/client-ssm';\nexport const client = new SSMClient({});\n",
+  },
+  configAdapterImportsFeatureLib: {
+    filePath: 'libs/config/src/infrastructure/planted-feature.ts',
+    code: "import { SCHEME_NAMES } from '@ledger/webhooks';\nexport const schemes = SCHEME_NAMES;\n",
+  },
+  configAdapterImportsSdk: {
+    filePath: 'libs/config/src/infrastructure/planted-adapter.ts',
+    code: "import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';\nimport { SSMClient } from '@aws-sdk/client-ssm';\nimport { LedgerError } from '@ledger/errors';\nexport const parts = [SSMProvider, SSMClient, LedgerError];\n",
+  },
   undeclaredMissingPackage: {
     filePath: 'libs/payments/src/request-payment/planted-missing.ts',
     code: "import leftPad from 'left-pad';\nexport const padded = leftPad('1', 3);\n",
@@ -164,9 +176,17 @@ describe('when lint runs over planted files', () => {
     );
   });
 
-  it('fails libs/config importing a feature lib', () => {
-    expect(messagesOf('configImportsFeatureLib')).toContainEqual(
-      expect.stringMatching(/^no-restricted-imports: .*libs\/config imports no feature lib/),
+  it('fails libs/config importing a feature lib, from its adapters too', () => {
+    for (const name of ['configImportsFeatureLib', 'configAdapterImportsFeatureLib']) {
+      expect(messagesOf(name)).toContainEqual(
+        expect.stringMatching(/^no-restricted-imports: .*libs\/config imports no feature lib/),
+      );
+    }
+  });
+
+  it('fails libs/config loading the AWS SDK outside its infrastructure folder', () => {
+    expect(messagesOf('configImportsSdk')).toContainEqual(
+      expect.stringMatching(/^no-restricted-imports: .*imports no AWS SDK/),
     );
   });
 
@@ -182,6 +202,7 @@ describe('when lint runs over planted files', () => {
   it('passes adapters, composition roots and handlers that keep to the boundaries', () => {
     for (const name of [
       'adapterImportsSdk',
+      'configAdapterImportsSdk',
       'compositionRootImportsAdapters',
       'handlerImportsPorts',
     ]) {

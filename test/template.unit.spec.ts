@@ -16,11 +16,16 @@ const intrinsicSeq = (tag: string): CollectionTag => ({
 });
 const template = parse(readFileSync(join(__dirname, '..', 'template.yaml'), 'utf8'), {
   customTags: [intrinsic('!Ref'), intrinsic('!Sub'), intrinsic('!GetAtt'), intrinsicSeq('!GetAtt')],
-}) as { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> };
+}) as {
+  Parameters: Record<string, { Type: string; Default?: unknown; AllowedPattern?: string }>;
+  Globals: { Function: { Environment?: { Variables?: Record<string, unknown> } } };
+  Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
+};
 
 interface FunctionProperties {
   Handler?: string;
   Environment?: { Variables?: Record<string, unknown> };
+  Policies?: unknown[];
   Events?: Record<string, { Type: string; Properties: Record<string, unknown> }>;
 }
 
@@ -289,6 +294,65 @@ describe('template.yaml', () => {
       expect(sweeper?.ReservedConcurrentExecutions).toBe(1);
       expect(sweeper?.Policies).toContainEqual({ '!Ref': 'LedgerDataPolicy' });
     });
+  });
+
+  describe('when its parameters are read', () => {
+    it('has no default that could be a secret or a configuration inside the package', () => {
+      const defaults = Object.entries(template.Parameters)
+        .filter(([, parameter]) => parameter.Default !== undefined)
+        .map(([name, parameter]) => [name, String(parameter.Default)] as const);
+
+      expect(defaults.length).toBeGreaterThan(0);
+      for (const [name, value] of defaults) {
+        expect([name, value]).not.toEqual([
+          expect.anything(),
+          expect.stringMatching(/\/var\/task|\.ya?ml$|\.json$|^\.?\/|key|secret|whsec_|local-dev/i),
+        ]);
+        expect(name).not.toMatch(/key|secret$|password|token|path/i);
+      }
+    });
+
+    it('names the configuration by an SSM parameter the deployer must give', () => {
+      const parameter = template.Parameters.LedgerConfigParameter;
+
+      expect(parameter?.Default).toBeUndefined();
+      expect(new RegExp(parameter?.AllowedPattern ?? '^$').test('/ledger/prod/config')).toBe(true);
+      expect(new RegExp(parameter?.AllowedPattern ?? '^$').test('ledger.config.yaml')).toBe(false);
+    });
+  });
+
+  describe('when the functions that read the configuration are read', () => {
+    const configured = ['ApiFunction', 'PaymentSweeperFunction'];
+
+    it('points no function at a configuration file in the package', () => {
+      const environments = [
+        template.Globals.Function.Environment?.Variables ?? {},
+        ...resources
+          .filter((r) => r.Type === 'AWS::Serverless::Function')
+          .map((r) => (r.Properties as FunctionProperties).Environment?.Variables ?? {}),
+      ];
+
+      for (const variables of environments) expect(variables).not.toHaveProperty('LEDGER_CONFIG');
+    });
+
+    it.each(configured)(
+      'gives %s the parameter name and leave to read that one parameter',
+      (name) => {
+        const fn = template.Resources[name]?.Properties as FunctionProperties | undefined;
+        const statements = (fn?.Policies ?? []).flatMap(
+          (policy) => (policy as { Statement?: Array<Record<string, unknown>> }).Statement ?? [],
+        );
+        const reads = statements.filter((s) => [s.Action].flat().includes('ssm:GetParameter'));
+
+        expect(fn?.Environment?.Variables?.LEDGER_CONFIG_PARAMETER).toEqual({
+          '!Ref': 'LedgerConfigParameter',
+        });
+        expect(reads).toHaveLength(1);
+        expect(String((reads[0]?.Resource as Record<string, string>)['!Sub'])).toMatch(
+          /:parameter\$\{LedgerConfigParameter\}$/,
+        );
+      },
+    );
   });
 
   describe('when the runtime is read', () => {

@@ -5,7 +5,7 @@ import { createApiApp } from './create-api-app';
 let proxy: Promise<PromiseHandler> | undefined;
 
 async function createProxy(): Promise<PromiseHandler> {
-  const app = await createApiApp(composeApiLambda().dependencies);
+  const app = await createApiApp((await composeApiLambda()).dependencies);
   return awsLambdaFastify(app.getHttpAdapter().getInstance());
 }
 

@@ -176,8 +176,19 @@ export class PaymentsConfig {
   sweeper: SweeperConfig = new SweeperConfig();
 }
 
+/**
+ * What a configuration is for: the committed example says `development`, and a Lambda function
+ * refuses to start on it (`assertFitForLambda`).
+ */
+export const CONFIG_ENVIRONMENTS = ['development', 'production'] as const;
+export type ConfigEnvironment = (typeof CONFIG_ENVIRONMENTS)[number];
+
 /** The YAML configuration (API.md, "Configuration"). */
 export class LedgerConfig {
+  @IsOptional()
+  @IsIn(CONFIG_ENVIRONMENTS)
+  environment?: ConfigEnvironment;
+
   @IsArray()
   @ValidateNested({ each: true })
   @Type(() => TenantConfig)
@@ -234,15 +245,18 @@ export function loadLedgerConfig(path: string, env: NodeJS.ProcessEnv = process.
       { cause: error },
     );
   }
-  let raw: unknown;
+  return parseLedgerConfig(resolveEnvReferences(parseConfigYaml(text, path), env), path);
+}
+
+/** The YAML document of a configuration, not yet validated (`source` names it in errors). */
+export function parseConfigYaml(text: string, source: string): unknown {
   try {
-    raw = parse(text);
+    return parse(text) ?? {};
   } catch (error) {
-    throw new ConfigError(`${path} is not valid YAML: ${(error as Error).message}`, [], {
+    throw new ConfigError(`${source} is not valid YAML: ${(error as Error).message}`, [], {
       cause: error,
     });
   }
-  return parseLedgerConfig(resolveEnvReferences(raw ?? {}, env), path);
 }
 
 /** Validates an already-parsed configuration object. */
@@ -346,7 +360,8 @@ function describe(error: ValidationError, path = ''): string[] {
   return [...own, ...(error.children ?? []).flatMap((child) => describe(child, here))];
 }
 
-function resolveEnvReferences(value: unknown, env: NodeJS.ProcessEnv): unknown {
+/** Replaces every string `env:NAME` of a parsed configuration by that environment variable. */
+export function resolveEnvReferences(value: unknown, env: NodeJS.ProcessEnv): unknown {
   if (typeof value === 'string' && value.startsWith('env:')) {
     const name = value.slice(4);
     const resolved = env[name];

@@ -5,6 +5,13 @@ import { ConfigError } from './config.errors';
 export interface LedgerEnv {
   port: number;
   configPath: string;
+  /**
+   * The SSM parameter holding the deployed configuration (LEDGER_CONFIG_PARAMETER); what the
+   * Lambda roots read instead of `configPath`. AWS only.
+   */
+  configParameter?: string;
+  /** Set by the Lambda runtime (AWS_LAMBDA_FUNCTION_NAME): the process is a Lambda function. */
+  lambdaFunctionName?: string;
   /** Unset = start the embedded DynamoDB Local. */
   dynamoDbEndpoint?: string;
   /** Unset = start the local bus. */
@@ -48,6 +55,8 @@ export function readLedgerEnv(
   return {
     port: portOf(env, 'PORT', 3000),
     configPath: resolve(cwd, nonEmpty(env.LEDGER_CONFIG) ?? 'ledger.config.yaml'),
+    configParameter: nonEmpty(env.LEDGER_CONFIG_PARAMETER),
+    lambdaFunctionName: nonEmpty(env.AWS_LAMBDA_FUNCTION_NAME),
     dynamoDbEndpoint: nonEmpty(env.DYNAMODB_ENDPOINT),
     eventBridgeEndpoint: nonEmpty(env.EVENTBRIDGE_ENDPOINT),
     eventBusName: nonEmpty(env.EVENT_BUS_NAME) ?? 'default',

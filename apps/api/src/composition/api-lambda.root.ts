@@ -1,5 +1,11 @@
 import { createEventBridgeClient } from '@ledger/bus/aws';
-import { loadLedgerConfig, readLedgerEnv, type LedgerEnv } from '@ledger/config';
+import {
+  loadLambdaLedgerConfig,
+  readLedgerEnv,
+  type LedgerEnv,
+  type ParameterSource,
+} from '@ledger/config';
+import { PowertoolsParameterSource } from '@ledger/config/aws';
 import { closeLedgerStorage } from '@ledger/event-store/aws';
 import { openLedgerStorage } from '@ledger/ledger/aws';
 import { createLogger } from '@ledger/observability';
@@ -12,11 +18,16 @@ import {
 
 /**
  * The composition root of the API Lambda function (template.yaml: ApiFunction): everything from
- * the environment; EventBridge is AWS's unless EVENTBRIDGE_ENDPOINT says otherwise.
+ * the environment, the configuration from the SSM parameter LEDGER_CONFIG_PARAMETER names (read
+ * through `parameters`; a development configuration is refused); EventBridge is AWS's unless
+ * EVENTBRIDGE_ENDPOINT says otherwise.
  */
-export function composeApiLambda(env: LedgerEnv = readLedgerEnv()): ApiRoot {
+export async function composeApiLambda(
+  env: LedgerEnv = readLedgerEnv(),
+  parameters: ParameterSource = new PowertoolsParameterSource(),
+): Promise<ApiRoot> {
+  const config = await loadLambdaLedgerConfig(env, parameters);
   const logger = createLogger(env.logLevel);
-  const config = loadLedgerConfig(env.configPath);
   const storage = openLedgerStorage({
     endpoint: env.dynamoDbEndpoint,
     tablePrefix: env.tablePrefix,

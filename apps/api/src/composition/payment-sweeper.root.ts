@@ -1,4 +1,11 @@
-import { loadLedgerConfig, readLedgerEnv, type LedgerConfig, type LedgerEnv } from '@ledger/config';
+import {
+  loadLambdaLedgerConfig,
+  readLedgerEnv,
+  type LedgerConfig,
+  type LedgerEnv,
+  type ParameterSource,
+} from '@ledger/config';
+import { PowertoolsParameterSource } from '@ledger/config/aws';
 import { closeLedgerStorage, type LedgerStorage } from '@ledger/event-store/aws';
 import { openLedgerStorage } from '@ledger/ledger/aws';
 import { createLogger, type Logger } from '@ledger/observability';
@@ -54,14 +61,19 @@ export interface PaymentSweeperRoot {
 
 /**
  * The composition root of the scheduled sweeper function (template.yaml:
- * PaymentSweeperFunction): storage, configuration and gateways from the environment.
+ * PaymentSweeperFunction): storage and gateways from the environment, the configuration from the
+ * SSM parameter LEDGER_CONFIG_PARAMETER names (read through `parameters`; a development
+ * configuration is refused).
  */
-export function composePaymentSweeperLambda(env: LedgerEnv = readLedgerEnv()): PaymentSweeperRoot {
+export async function composePaymentSweeperLambda(
+  env: LedgerEnv = readLedgerEnv(),
+  parameters: ParameterSource = new PowertoolsParameterSource(),
+): Promise<PaymentSweeperRoot> {
+  const config = await loadLambdaLedgerConfig(env, parameters);
   const storage = openLedgerStorage({
     endpoint: env.dynamoDbEndpoint,
     tablePrefix: env.tablePrefix,
   });
-  const config = loadLedgerConfig(env.configPath);
   return {
     sweeper: composePaymentSweeper({
       config,

@@ -14,6 +14,6 @@ export const handler = async (
   _event: unknown,
   context: { getRemainingTimeInMillis(): number },
 ): Promise<SweepResult> => {
-  sweeper ??= composePaymentSweeperLambda().sweeper;
+  sweeper ??= (await composePaymentSweeperLambda()).sweeper;
   return sweeper.sweep(Math.max(0, context.getRemainingTimeInMillis() - RESERVE_MS));
 };
