@@ -1,12 +1,10 @@
-import { join } from 'node:path';
 import {
   PutEventsCommand,
   TestEventPatternCommand,
   type EventBridgeClient,
 } from '@aws-sdk/client-eventbridge';
-import { repoRoot } from '@ledger/config';
 import { waitUntil } from '@ledger/testing';
-import { rulesFromTemplate, type BusEnvelope } from '@ledger/bus';
+import { ledgerTemplateRules, type BusEnvelope } from '@ledger/bus';
 import { createEventBridgeClient } from '@ledger/bus/aws';
 import { startLocalBus, type RunningLocalBus } from './local-bus.server';
 
@@ -17,7 +15,7 @@ describe('the local bus, through the AWS SDK', () => {
 
   beforeAll(async () => {
     bus = await startLocalBus({
-      rules: rulesFromTemplate(join(repoRoot(), 'template.yaml')),
+      rules: ledgerTemplateRules(),
       targets: [
         { name: 'PaymentReceiptsFunction', handle: async (event) => void received.push(event) },
       ],
@@ -145,7 +143,7 @@ describe('the local bus, through the AWS SDK', () => {
 });
 
 describe('the local bus, when a target fails for a while', () => {
-  const rules = rulesFromTemplate(join(repoRoot(), 'template.yaml'));
+  const rules = ledgerTemplateRules();
   const retryDelay = { initialMs: 5, maxMs: 20 };
   const put = (client: EventBridgeClient) =>
     client.send(

@@ -1,5 +1,5 @@
 // Generated from template.yaml by `npm run rules:generate`; a unit spec fails when it drifts.
-import type { BusRule } from './template-rules';
+import type { BusRule } from './bus-rule';
 
 export const LEDGER_RULES: readonly BusRule[] = [
   {

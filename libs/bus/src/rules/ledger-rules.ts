@@ -1,5 +1,5 @@
 import { LEDGER_RULES } from './ledger-rules.generated';
-import type { BusRule } from './template-rules';
+import type { BusRule } from './bus-rule';
 
 /**
  * The EventBridge rules template.yaml deploys, compiled into the build: a function never reads the

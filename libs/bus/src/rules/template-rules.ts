@@ -2,16 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '@ledger/config';
 import { parse, type CollectionTag, type ScalarTag } from 'yaml';
-
-/** An EventBridge rule as template.yaml declares it, reduced to what local routing needs. */
-export interface BusRule {
-  /** `<FunctionLogicalId>.<EventName>` for a function's EventBridgeRule event, else the rule's id. */
-  name: string;
-  eventBusName: string;
-  pattern: Record<string, unknown>;
-  /** Logical ids of the target functions. */
-  targets: string[];
-}
+import type { BusRule } from './bus-rule';
 
 // CloudFormation short-form intrinsics, read as plain markers; routing needs none of their values.
 const scalar = (tag: string): ScalarTag => ({
@@ -31,6 +22,9 @@ interface Resource {
 }
 
 /**
+ * Reads rules from a template: for `npm run rules:generate` and the specs only (the port entry
+ * does not export it, so no function loads a YAML parser for its rules).
+ *
  * The EventBridge rules of a SAM template: functions' `EventBridgeRule` events and
  * `AWS::Events::Rule` resources with function targets. The local bus routes by exactly these, so
  * what works locally is what is deployed.
@@ -89,7 +83,7 @@ export function ledgerTemplatePath(): string {
 export function renderLedgerRulesModule(rules: readonly BusRule[]): string {
   return [
     '// Generated from template.yaml by `npm run rules:generate`; a unit spec fails when it drifts.',
-    "import type { BusRule } from './template-rules';",
+    "import type { BusRule } from './bus-rule';",
     '',
     `export const LEDGER_RULES: readonly BusRule[] = ${JSON.stringify(rules, null, 2)};`,
     '',
