@@ -4,3 +4,8 @@ export * from './core/parking-lot.port';
 export * from './core/checkpoint-store.port';
 export * from './core/batch-processor';
 export * from './core/redrive';
+export * from './redrive-failures/consumer-failure';
+export * from './redrive-failures/failure-queue.port';
+export * from './redrive-failures/stream-range.port';
+export * from './redrive-failures/batch-runner.port';
+export * from './redrive-failures/redrive-failures';
