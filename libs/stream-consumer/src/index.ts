@@ -9,3 +9,4 @@ export * from './redrive-failures/failure-queue.port';
 export * from './redrive-failures/stream-range.port';
 export * from './redrive-failures/batch-runner.port';
 export * from './redrive-failures/redrive-failures';
+export * from './redrive-failures/replay-to-consumer';
