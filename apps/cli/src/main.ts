@@ -5,6 +5,7 @@ import { createLogger } from '@ledger/observability';
 import { registerConsumerCommands } from './consumers/consumer.commands';
 import { registerEventCommands } from './events/events.commands';
 import { registerRebuildCommands } from './replay/rebuild.command';
+import { registerReplayConsumerCommand } from './replay/replay-consumer.command';
 import { registerRepublishCommand } from './replay/republish.command';
 import { registerStartCommand } from './start/start.command';
 
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   const replay = program.command('replay').description('Rebuild projections or re-deliver events');
   registerRebuildCommands(replay, program, env);
   registerRepublishCommand(replay, env, logger);
+  registerReplayConsumerCommand(replay, env, logger);
   return program;
 }
 

@@ -8,3 +8,7 @@ export * from './infrastructure/streams-client';
 export * from './infrastructure/local-poller/stream-poller';
 export * from './infrastructure/lambda/lambda-stream-handler';
 export * from './infrastructure/stream-consumer.adapters';
+export * from './infrastructure/redrive-failures/sqs-failure-queue';
+export * from './infrastructure/redrive-failures/dynamodb-stream-range-reader';
+export * from './infrastructure/redrive-failures/lambda-batch-runner';
+export * from './infrastructure/redrive-failures/in-process-batch-runner';

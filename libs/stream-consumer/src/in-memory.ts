@@ -4,3 +4,4 @@
  */
 export * from './infrastructure/in-memory-checkpoint-store';
 export * from './infrastructure/in-memory-parking-lot';
+export * from './infrastructure/redrive-failures/in-memory-failure-queue';

@@ -1,4 +1,6 @@
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import type { DeadLetters } from '@ledger/bus';
 import { busAdapters, createEventBridgeClient } from '@ledger/bus/aws';
 import type { LedgerEnv } from '@ledger/config';
@@ -9,8 +11,20 @@ import type { Logger } from '@ledger/observability';
 import { projectionAdapters, type ProjectionAdapters } from '@ledger/projections/aws';
 import type { ReplayJobs } from '@ledger/replay';
 import { replayAdapters } from '@ledger/replay/aws';
-import type { ParkingLot, StreamConsumer } from '@ledger/stream-consumer';
-import { streamConsumerAdapters } from '@ledger/stream-consumer/aws';
+import type {
+  ConsumerBatchRunner,
+  FailureQueue,
+  ParkingLot,
+  StreamConsumer,
+  StreamRangeReader,
+} from '@ledger/stream-consumer';
+import {
+  createDynamoDbStreamsClient,
+  DynamoDbStreamRangeReader,
+  LambdaBatchRunner,
+  SqsFailureQueue,
+  streamConsumerAdapters,
+} from '@ledger/stream-consumer/aws';
 import { CONSUMER_ROOTS } from '@ledger/stream-processor-app';
 
 /** The ports the `ledger` operator commands work on, for one engine and table prefix. */
@@ -30,8 +44,17 @@ export interface CliRoot {
   eventBridge(): EventBridgeClient;
   /** The stream consumer `name`, composed by its own root as its function is; undefined if none. */
   consumer(name: string, logger: Logger): StreamConsumer | undefined;
+  /** What `consumers redrive-failures` works on, for the failure queue at `queueUrl`. */
+  failureRedrive(queueUrl: string): FailureRedriveRoot;
   /** Releases the storage and, if it was opened, the bus client. */
   close(): void;
+}
+
+/** The consumers' failure queue, the events table's stream and the deployed consumer functions. */
+export interface FailureRedriveRoot {
+  queue: FailureQueue;
+  stream: StreamRangeReader;
+  runner: ConsumerBatchRunner;
 }
 
 /**
@@ -45,6 +68,7 @@ export function composeCli(env: LedgerEnv): CliRoot {
     tablePrefix: env.tablePrefix,
   });
   let eventBridge: EventBridgeClient | undefined;
+  const opened: { destroy(): void }[] = [];
   const bus = (): EventBridgeClient =>
     (eventBridge ??= createEventBridgeClient(cliBusEndpoint(env)));
   return {
@@ -59,9 +83,24 @@ export function composeCli(env: LedgerEnv): CliRoot {
       const compose = Object.hasOwn(CONSUMER_ROOTS, name) ? CONSUMER_ROOTS[name] : undefined;
       return compose?.({ storage, logger, eventBridge: bus() });
     },
+    failureRedrive: (queueUrl) => {
+      // The queue only exists in AWS, and its messages name AWS streams and functions.
+      const sqs = new SQSClient({});
+      const streams = createDynamoDbStreamsClient(
+        env.dynamoDbEndpoint === 'aws' ? undefined : env.dynamoDbEndpoint,
+      );
+      const lambda = new LambdaClient({});
+      opened.push(sqs, streams, lambda);
+      return {
+        queue: new SqsFailureQueue(sqs, queueUrl),
+        stream: new DynamoDbStreamRangeReader(streams),
+        runner: new LambdaBatchRunner(lambda),
+      };
+    },
     close: () => {
       closeLedgerStorage(storage);
       eventBridge?.destroy();
+      for (const client of opened) client.destroy();
     },
   };
 }

@@ -4,6 +4,7 @@ import { UsageError } from '@ledger/errors';
 import type { Logger } from '@ledger/observability';
 import { redriveParked } from '@ledger/stream-consumer';
 import { composeCli } from '../composition/cli.root';
+import { registerRedriveFailuresCommand } from './redrive-failures.command';
 
 export function registerConsumerCommands(
   program: Command,
@@ -12,7 +13,9 @@ export function registerConsumerCommands(
 ): void {
   const consumers = program
     .command('consumers')
-    .description('Stream consumers: records parked after repeated failures');
+    .description(
+      'Stream consumers: records parked after repeated failures, batches their functions gave up on',
+    );
 
   consumers
     .command('parked <consumer>')
@@ -71,4 +74,6 @@ export function registerConsumerCommands(
         cli.close();
       }
     });
+
+  registerRedriveFailuresCommand(consumers, env);
 }
