@@ -1,33 +1,30 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { stageBundles, templateFunctions } from './support/lambda-bundles';
 
 /**
  * Every function of template.yaml, loaded from the bundle its `CodeUri` names (`npm run bundle`)
  * the way Lambda's Node.js runtime loads it: the module is the path up to the first dot after the
  * last slash of `Handler`, the export is the rest. Each load runs in a fresh `node` process, as a
- * cold start does, from a directory outside the repository (a bundle must need no node_modules),
- * with no ledger environment: a handler may read its configuration when invoked, not when loaded.
+ * cold start does, from a copy outside the repository (a bundle must need no node_modules), with
+ * no ledger environment: a handler may read its configuration when invoked, not when loaded.
  */
 
 const ROOT = join(__dirname, '..');
 
-const functions = readFileSync(join(ROOT, 'template.yaml'), 'utf8')
-  .split(/^ {2}(?=\w+:\n {4}Type: AWS::Serverless::Function$)/m)
-  .slice(1)
-  .map((block) => ({
-    logicalId: /^\w+/.exec(block)?.[0] ?? '',
-    codeUri: /^ {6}CodeUri:\s*(\S+)\s*$/m.exec(block)?.[1] ?? '',
-    handler: /^ {6}Handler:\s*(\S+)\s*$/m.exec(block)?.[1] ?? '',
-  }));
+const functions = templateFunctions();
+const staged = stageBundles(functions);
 
-function exportedType(codeUri: string, handler: string): string {
+afterAll(() => staged.remove());
+
+function exportedType(logicalId: string, handler: string): string {
   const dot = handler.indexOf('.', handler.lastIndexOf('/'));
-  const module = join(ROOT, codeUri, handler.slice(0, dot));
+  const module = join(staged.taskRoots[logicalId], handler.slice(0, dot));
   const exportName = handler.slice(dot + 1);
   const script = `process.stdout.write(typeof require(${JSON.stringify(module)})[${JSON.stringify(exportName)}])`;
   return execFileSync(process.execPath, ['-e', script], {
-    cwd: '/',
+    cwd: staged.taskRoots[logicalId],
     encoding: 'utf8',
     env: { PATH: process.env.PATH, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
   });
@@ -64,8 +61,8 @@ describe('the template’s handlers in their bundles', () => {
 
   it.each(functions.map((fn) => [fn.logicalId, fn.codeUri, fn.handler]))(
     '%s (%s, %s) loads and exports a function',
-    (_logicalId, codeUri, handler) => {
-      expect(exportedType(codeUri, handler)).toBe('function');
+    (logicalId, _codeUri, handler) => {
+      expect(exportedType(logicalId, handler)).toBe('function');
     },
   );
 
