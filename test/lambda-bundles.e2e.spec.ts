@@ -46,6 +46,9 @@ const OPERATOR_KEY = `e2e-operator-${randomBytes(12).toString('hex')}`;
 const GATEWAY_KEY = `e2e-gateway-${randomBytes(12).toString('hex')}`;
 const WEBHOOK_SECRET = `whsec_${randomBytes(24).toString('base64')}`;
 const REPLAY_WORKER = `${STACK}-replay-worker`;
+const subscriberBus =
+  ledgerTemplateRules().find((rule) => rule.targets.includes('PaymentReceiptsFunction'))
+    ?.eventBusName ?? 'default';
 
 /** A production-shaped configuration, as an operator stores it in SSM (docs/deploy.md). */
 function deployedConfig(gatewayUrl: string): string {
@@ -215,28 +218,35 @@ describe('the bundled Lambda handlers, invoked as AWS invokes them', () => {
 
   /** The environment template.yaml gives `logicalId`, its references resolved to the local twins. */
   function environmentOf(logicalId: string, overrides: Record<string, string>) {
-    const references: Record<string, string> = {
-      LedgerConfigParameter: CONFIG_PARAMETER,
-      ReplayWorkerFunction: REPLAY_WORKER,
+    const queueUrl = (queue: string) => `${aws.url}/000000000000/${queue}`;
+    const resolve = (ref: string): string =>
+      ({
+        LedgerConfigParameter: CONFIG_PARAMETER,
+        ReplayWorkerFunction: REPLAY_WORKER,
+        TablePrefix: prefix,
+        LogLevel: 'warn',
+        'AWS::StackName': STACK,
+        'AWS::Region': REGION,
+        'AWS::AccountId': '000000000000',
+      })[ref] ?? (/Queue$/.test(ref.split('.')[0]) ? queueUrl(ref.split('.')[0]) : ref);
+    const valueOf = (value: unknown): string => {
+      if (typeof value === 'string' || typeof value === 'number') return String(value);
+      const { '!Ref': ref, '!GetAtt': att, '!Sub': sub } = value as Record<string, unknown>;
+      if (typeof ref === 'string') return resolve(ref);
+      if (att !== undefined) return resolve([att as string | string[]].flat().join('.'));
+      return String(sub).replace(/\$\{([^}]+)\}/g, (_match, name: string) => resolve(name));
     };
     const variables = Object.fromEntries(
-      Object.entries(fn(logicalId).environment).map(([name, value]) => {
-        if (typeof value === 'string') return [name, value];
-        const ref = (value as { '!Ref'?: string })['!Ref'] ?? '';
-        // Anything else named by reference is a queue: its URL on the local endpoint.
-        return [name, references[ref] ?? `${aws.url}/000000000000/${ref}`];
-      }),
+      Object.entries(fn(logicalId).environment).map(([name, value]) => [name, valueOf(value)]),
     );
+    // Integration events go to the bus the subscriber's rule listens on, as in the stack.
+    if ('EVENT_BUS_NAME' in variables) variables.EVENT_BUS_NAME = subscriberBus;
     return {
-      // What the Lambda runtime and template.yaml's Globals set.
+      // What the Lambda runtime sets.
       AWS_LAMBDA_FUNCTION_NAME: `${STACK}-${logicalId}`,
       AWS_REGION: REGION,
       AWS_ACCESS_KEY_ID: 'e2e',
       AWS_SECRET_ACCESS_KEY: 'e2e',
-      TABLE_PREFIX: prefix,
-      LOG_LEVEL: 'warn',
-      NODE_OPTIONS: '--enable-source-maps',
-      LEDGER_STACK_NAME: STACK,
       ...variables,
       // Where this test's twins of the AWS services listen.
       DYNAMODB_ENDPOINT: engine.endpoint,

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -17,6 +17,7 @@ export interface TemplateFunction {
   handler: string;
   /** The function's Timeout (s): what `context.getRemainingTimeInMillis()` counts down from. */
   timeoutSeconds: number;
+  /** Its environment variables (the Globals' and its own), intrinsics unresolved. */
   environment: Record<string, unknown>;
 }
 
@@ -31,7 +32,13 @@ export function templateFunctions(): TemplateFunction[] {
   const template = parse(readFileSync(join(ROOT, 'template.yaml'), 'utf8'), {
     customTags: intrinsics,
   }) as {
-    Globals?: { Function?: { CodeUri?: string; Timeout?: number } };
+    Globals?: {
+      Function?: {
+        CodeUri?: string;
+        Timeout?: number;
+        Environment?: { Variables?: Record<string, unknown> };
+      };
+    };
     Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
   };
   return Object.entries(template.Resources)
@@ -44,9 +51,11 @@ export function templateFunctions(): TemplateFunction[] {
       handler: String(properties.Handler),
       // Lambda's default Timeout is 3 s.
       timeoutSeconds: Number(properties.Timeout ?? template.Globals?.Function?.Timeout ?? 3),
-      environment:
-        (properties.Environment as { Variables?: Record<string, unknown> } | undefined)
-          ?.Variables ?? {},
+      environment: {
+        ...template.Globals?.Function?.Environment?.Variables,
+        ...(properties.Environment as { Variables?: Record<string, unknown> } | undefined)
+          ?.Variables,
+      },
     }));
 }
 
@@ -62,6 +71,9 @@ export function stageBundles(functions: TemplateFunction[]): {
   const base = mkdtempSync(join(tmpdir(), 'ledger-bundles-'));
   const taskRoots = Object.fromEntries(
     functions.map((fn) => {
+      if (!existsSync(join(ROOT, fn.codeUri, 'index.js'))) {
+        throw new Error(`${fn.codeUri} (${fn.logicalId}) is not bundled: run \`npm run bundle\``);
+      }
       const taskRoot = join(base, fn.logicalId);
       cpSync(join(ROOT, fn.codeUri), taskRoot, { recursive: true });
       return [fn.logicalId, taskRoot];
