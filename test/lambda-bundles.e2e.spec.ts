@@ -294,10 +294,12 @@ describe('the bundled Lambda handlers, invoked as AWS invokes them', () => {
   let stuck: { paymentId: string; status: string };
 
   describe('ApiFunction over HTTP API (payload 2.0) events', () => {
-    it('reads its configuration from SSM and answers /health and the OpenAPI document', async () => {
-      const [health, docs] = await api([
+    it('reads its configuration from SSM and answers /health and the OpenAPI pages', async () => {
+      const [health, docs, stylesheet] = await api([
         httpApiEvent('GET', '/health'),
         httpApiEvent('GET', '/docs/json'),
+        // A swagger-ui file of the /docs page, served from beside the bundle.
+        httpApiEvent('GET', '/docs/swagger-ui.css'),
       ]);
 
       expect(aws.parameterReads).toContain(CONFIG_PARAMETER);
@@ -305,6 +307,8 @@ describe('the bundled Lambda handlers, invoked as AWS invokes them', () => {
       expect(json(health)).toMatchObject({ status: 'ok' });
       expect(docs.statusCode).toBe(200);
       expect(json(docs)).toMatchObject({ info: { title: 'Integration Ledger' } });
+      expect(stylesheet.statusCode).toBe(200);
+      expect(stylesheet.headers['content-type']).toMatch(/^text\/css/);
     });
 
     it('refuses to start on the development configuration', async () => {
