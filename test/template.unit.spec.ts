@@ -23,6 +23,7 @@ const template = parse(readFileSync(join(__dirname, '..', 'template.yaml'), 'utf
 };
 
 interface FunctionProperties {
+  CodeUri?: string;
   Handler?: string;
   Environment?: { Variables?: Record<string, unknown> };
   Policies?: unknown[];
@@ -30,6 +31,11 @@ interface FunctionProperties {
 }
 
 const resources = Object.values(template.Resources);
+
+/** The compiled source each function's bundle is made from (`npm run bundle`). */
+const bundleEntries = JSON.parse(
+  readFileSync(join(__dirname, '..', 'scripts', 'lambda-entries.json'), 'utf8'),
+) as Record<string, string>;
 
 interface AlarmProperties {
   MetricName: string;
@@ -122,16 +128,22 @@ describe('template.yaml', () => {
   });
 
   describe('when every function’s handler is read as the Lambda runtime reads it', () => {
-    it.each(functions.map((fn) => [fn.logicalId, fn.Handler ?? '']))(
-      '%s names a compiled source file and a plain export',
-      (_logicalId, handler) => {
+    it.each(functions.map((fn) => [fn.logicalId, fn.CodeUri, fn.Handler ?? '']))(
+      '%s names a bundle of its own and a plain export of its index module',
+      (_logicalId, codeUri, handler) => {
         const { module, exportName } = lambdaHandlerParts(handler);
 
-        expect(module).toMatch(/^dist\//);
-        expect(existsSync(join(__dirname, '..', `${module.slice('dist/'.length)}.ts`))).toBe(true);
+        expect(codeUri).toMatch(/^dist\/lambda\/[a-z][a-z0-9-]*$/);
+        expect(module).toBe('index');
         expect(exportName).toMatch(/^[A-Za-z_$][\w$]*$/);
       },
     );
+
+    it('gives no two functions the same bundle directory', () => {
+      const codeUris = functions.map((fn) => fn.CodeUri);
+
+      expect(new Set(codeUris).size).toBe(codeUris.length);
+    });
 
     it('reads a file name with a dot the way the runtime fails on it', () => {
       expect(lambdaHandlerParts('dist/apps/api/src/replay-worker.lambda.handler')).toEqual({
@@ -139,6 +151,24 @@ describe('template.yaml', () => {
         exportName: 'lambda.handler',
       });
     });
+  });
+
+  describe('when the bundles’ entries are read (scripts/lambda-entries.json)', () => {
+    it('names an entry for every function of the template and for nothing else', () => {
+      expect(Object.keys(bundleEntries).sort()).toEqual(functions.map((fn) => fn.logicalId).sort());
+    });
+
+    it.each(Object.entries(bundleEntries))(
+      '%s is bundled from a source file that exports the handler',
+      (_logicalId, source) => {
+        const path = join(__dirname, '..', source);
+
+        expect(existsSync(path)).toBe(true);
+        expect(readFileSync(path, 'utf8')).toMatch(
+          /^export (const|async function|function) handler\b/m,
+        );
+      },
+    );
   });
 
   describe('when the stream consumers are read', () => {
@@ -269,12 +299,11 @@ describe('template.yaml', () => {
   describe('when the replay functions are read', () => {
     it('hands admin-API replays to a worker that may run 15 minutes', () => {
       const api = template.Resources.ApiFunction.Properties as FunctionProperties;
-      const worker = template.Resources.ReplayWorkerFunction.Properties as FunctionProperties;
 
       expect(api.Environment?.Variables?.REPLAY_WORKER_FUNCTION).toEqual({
         '!Ref': 'ReplayWorkerFunction',
       });
-      expect(worker.Handler).toBe('dist/apps/api/src/functions/replay-worker.handler');
+      expect(bundleEntries.ReplayWorkerFunction).toBe('apps/api/src/functions/replay-worker.ts');
       expect(template.Resources.ReplayWorkerFunction.Properties.Timeout).toBe(900);
     });
   });
@@ -288,7 +317,9 @@ describe('template.yaml', () => {
         (event) => event.Type === 'ScheduleV2' || event.Type === 'Schedule',
       );
 
-      expect(sweeper?.Handler).toBe('dist/apps/api/src/functions/payment-sweeper.handler');
+      expect(bundleEntries.PaymentSweeperFunction).toBe(
+        'apps/api/src/functions/payment-sweeper.ts',
+      );
       expect(schedules).toHaveLength(1);
       expect(schedules[0]?.Properties.ScheduleExpression).toMatch(/^rate\(\d+ minutes?\)$/);
       expect(sweeper?.ReservedConcurrentExecutions).toBe(1);

