@@ -3,7 +3,7 @@ import {
   type AttributeValue,
   type QueryCommandOutput,
 } from '@aws-sdk/client-dynamodb';
-import { TIME_INDEX_SHARDS, dayOf, timeIndexPartition } from '@ledger/event-store';
+import { DEFAULT_TIME_INDEX_SHARDS, dayOf, timeIndexPartition } from '@ledger/event-store';
 import { TIME_INDEX_NAME, type LedgerStorage } from '@ledger/event-store/aws';
 import { projectionAdapters } from '@ledger/projections/aws';
 import { paymentViewRebuild, runRebuild, verifyReadModel, type ReplayJob } from '@ledger/replay';
@@ -130,9 +130,9 @@ export const rebuildScenario: Scenario = {
     });
     return {
       rows: [
-        row('raw read (events)', rawCount, rawSeconds, TIME_INDEX_SHARDS),
-        row('rebuild (events)', finished.processed, rebuildSeconds, TIME_INDEX_SHARDS),
-        row('verify (events)', verified.events, verifySeconds, TIME_INDEX_SHARDS),
+        row('raw read (events)', rawCount, rawSeconds, DEFAULT_TIME_INDEX_SHARDS),
+        row('rebuild (events)', finished.processed, rebuildSeconds, DEFAULT_TIME_INDEX_SHARDS),
+        row('verify (events)', verified.events, verifySeconds, DEFAULT_TIME_INDEX_SHARDS),
       ],
       checks: [check('ratio rebuild / raw read', rebuildRate / rawRate, TARGET_RATIO)],
       notes: [
@@ -178,7 +178,7 @@ async function rawRead(storage: LedgerStorage): Promise<number> {
     days.push(dayOf(new Date(day).toISOString()));
   }
   const partitions = days.flatMap((day) =>
-    Array.from({ length: TIME_INDEX_SHARDS }, (_, shard) => timeIndexPartition(day, shard)),
+    Array.from({ length: DEFAULT_TIME_INDEX_SHARDS }, (_, shard) => timeIndexPartition(day, shard)),
   );
   const query = (partition: string, startKey?: Record<string, AttributeValue>) =>
     storage.dynamoDb.send(

@@ -55,7 +55,8 @@ export function tableDefinitions(tables: LedgerTables): CreateTableCommandInput[
             { AttributeName: 'tix', KeyType: 'HASH' },
             { AttributeName: 'tsk', KeyType: 'RANGE' },
           ],
-          Projection: { ProjectionType: 'ALL' },
+          // Keys only: replay reads the events themselves from the table (BatchGetItem).
+          Projection: { ProjectionType: 'KEYS_ONLY' },
         },
       ],
       StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_IMAGE' },
