@@ -8,7 +8,6 @@ import {
   type TransactWriteItem,
 } from '@aws-sdk/client-dynamodb';
 import {
-  BatchGetCommand,
   GetCommand,
   PutCommand,
   QueryCommand,
@@ -17,9 +16,7 @@ import {
   type QueryCommandOutput,
 } from '@aws-sdk/lib-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { StoreUnavailableError } from '@ledger/errors';
 import { ExponentialBackoff, handleWhen, retry } from 'cockatiel';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { ulid } from 'ulid';
 import type { NewEvent, StoredEvent, StreamHead } from '../event';
 import { ConcurrencyConflictError, IdempotencyKeyReusedError } from '../errors';
@@ -43,6 +40,7 @@ import {
   shardsOfLane,
   timeIndexPartition,
 } from '../time-index/time-index';
+import { batchGetInOrder } from './batch-get';
 import { checkSizes, hashPayload, laterOf, validateAppend } from './append-rules';
 import { documentClientFor } from './document-client';
 import { fromEventDocument, toEventItem } from './event-item.mapper';
@@ -53,9 +51,6 @@ import type { UpcasterChain } from '../upcasting/upcaster';
 const TIME_BUCKETS_PK = 'time-index#buckets';
 /** The sort key of a day's shard count, beside the day's own bucket item (`<day>`). */
 const SHARDS_SUFFIX = '#shards';
-/** DynamoDB's limit of keys in one BatchGetItem. */
-const BATCH_GET_KEYS = 100;
-const BATCH_GET_ATTEMPTS = 8;
 
 /** A day bucket of the time index and the shard count its events were written with. */
 interface DayBucket {
@@ -358,44 +353,14 @@ export class DynamoDbEventStore implements EventStore, GlobalEventLog {
     if (pending !== undefined) for (const item of await pending) yield this.decode(item);
   }
 
-  /**
-   * The events at `keys`, in their order: BatchGetItem, 100 keys a request, the requests at once;
-   * what DynamoDB leaves unprocessed is asked again after a growing pause. Strongly consistent:
-   * an event the index lists is always in the table, and a read may not miss it.
-   */
+  /** The events at `keys`, in their order (see `batchGetInOrder`). */
   private async eventsByKey(keys: readonly EventKey[]): Promise<Record<string, unknown>[]> {
-    const found = new Map<string, Record<string, unknown>>();
-    const batches: EventKey[][] = [];
-    for (let i = 0; i < keys.length; i += BATCH_GET_KEYS) {
-      batches.push(keys.slice(i, i + BATCH_GET_KEYS));
-    }
-    await Promise.all(
-      batches.map(async (batch) => {
-        let pending: Record<string, unknown>[] = batch;
-        for (let attempt = 0; pending.length > 0; attempt++) {
-          if (attempt === BATCH_GET_ATTEMPTS) {
-            throw new StoreUnavailableError(
-              `${pending.length} events stayed unprocessed after ${attempt} batch reads`,
-            );
-          }
-          if (attempt > 0) await sleep(Math.min(1_000, 25 * 2 ** attempt) * Math.random());
-          const output = await this.documents.send(
-            new BatchGetCommand({
-              RequestItems: { [this.tables.events]: { Keys: pending, ConsistentRead: true } },
-            }),
-          );
-          for (const item of output.Responses?.[this.tables.events] ?? []) {
-            found.set(`${String(item.pk)}\u0000${String(item.sk)}`, item);
-          }
-          pending = output.UnprocessedKeys?.[this.tables.events]?.Keys ?? [];
-        }
-      }),
-    );
-    return keys.map((key) => {
-      const item = found.get(`${key.pk}\u0000${key.sk}`);
+    const items = await batchGetInOrder(this.documents, this.tables.events, keys);
+    return items.map((item, i) => {
       // Events are never deleted: a key the index lists without its item is a broken store.
-      if (item === undefined)
-        throw new Error(`The time index lists ${key.pk}/${key.sk}, the table has no such event`);
+      if (item === undefined) {
+        throw new Error(`The time index lists ${keys[i].pk}/${keys[i].sk}, the table has none`);
+      }
       return item;
     });
   }
