@@ -451,8 +451,9 @@ export class DynamoDbEventStore implements EventStore, GlobalEventLog {
     for await (const page of pages) {
       for (const item of page.Items ?? []) {
         const sk = item.sk as string;
-        if (sk.endsWith(SHARDS_SUFFIX)) counts.set(sk.slice(0, 10), Number(item.shards));
-        else days.push(sk);
+        if (sk.endsWith(SHARDS_SUFFIX)) {
+          counts.set(sk.slice(0, 10), checkTimeIndexShards(Number(item.shards)));
+        } else days.push(sk);
       }
     }
     return days.map((day) => ({ day, shards: counts.get(day) ?? LEGACY_TIME_INDEX_SHARDS }));
@@ -492,7 +493,7 @@ export class DynamoDbEventStore implements EventStore, GlobalEventLog {
       const { Item } = await this.documents.send(
         new GetCommand({ TableName: this.tables.meta, Key: countKey, ConsistentRead: true }),
       );
-      shards = Number(Item?.shards);
+      shards = checkTimeIndexShards(Number(Item?.shards));
     }
     // Unconditional, as releases before recorded counts wrote it: they may still write it too.
     await this.documents.send(

@@ -165,7 +165,11 @@ export class DynamoDbPaymentDocuments implements GenerationDocuments, UnsettledP
       const { Item } = await this.documents.send(
         new GetCommand({ TableName: this.table, Key: key, ConsistentRead: true }),
       );
-      return Number(Item?.shards);
+      const recorded = Number(Item?.shards);
+      if (!Number.isInteger(recorded) || recorded < 1 || recorded > MAX_PAYMENT_LIST_SHARDS) {
+        throw new Error(`Generation ${this.generation} records no valid list shard count`);
+      }
+      return recorded;
     }
   }
 
