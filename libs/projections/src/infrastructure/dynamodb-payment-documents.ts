@@ -56,7 +56,7 @@ const listShardsKeyOf = (generation: string) => ({
  * Recorded counts per client, table and generation. Once recorded a count never changes, so a
  * process reads it once.
  */
-const recordedListShards = new WeakMap<DynamoDBClient, Map<string, Promise<number>>>();
+const recordedListShards = new WeakMap<DynamoDBClient, Map<string, number>>();
 /**
  * The unsettled index's partitions per generation: every payment passes through it (requested,
  * then concluded), so one partition would take all the ledger's payment writes.
@@ -102,9 +102,9 @@ type StoredKey = Record<string, unknown>;
  * a shard of the payment id, `createdAt#paymentId`). Writes are conditional on the stored version.
  *
  * The list is sharded so that one tenant's payments are not all written to one partition of the
- * index: a generation's shard count is recorded by its first reader or writer (from
- * `listShards`, PAYMENT_LIST_SHARDS) and kept for the generation's life, so every process reads
- * and writes it with the same count whatever its own configuration. The index holds the keys and
+ * index: a generation's shard count is recorded by its first writer (from `listShards`,
+ * PAYMENT_LIST_SHARDS) and kept for the generation's life, so every process reads and writes it
+ * with the same count whatever its own configuration; readers only read it. The index holds the keys and
  * the filtered attributes only; a page's documents are read from the table (BatchGetItem).
  */
 export class DynamoDbPaymentDocuments implements GenerationDocuments, UnsettledPayments {
@@ -129,27 +129,13 @@ export class DynamoDbPaymentDocuments implements GenerationDocuments, UnsettledP
     return documentClientFor(this.client);
   }
 
-  /** The generation's list shard count: recorded by its first reader or writer, then fixed. */
-  shardCount(): Promise<number> {
-    let byGeneration = recordedListShards.get(this.client);
-    if (byGeneration === undefined) {
-      byGeneration = new Map();
-      recordedListShards.set(this.client, byGeneration);
-    }
-    const id = `${this.table}\u0000${this.generation}`;
-    let count = byGeneration.get(id);
-    if (count === undefined) {
-      const cache = byGeneration;
-      count = this.recordShardCount().catch((error: unknown) => {
-        cache.delete(id);
-        throw error;
-      });
-      byGeneration.set(id, count);
-    }
-    return count;
-  }
-
-  private async recordShardCount(): Promise<number> {
+  /**
+   * The generation's list shard count as its writers use it: the recorded one, or, for a
+   * generation nobody has written yet, this process's `listShards`, recorded first.
+   */
+  async shardCount(): Promise<number> {
+    const known = this.knownShardCount();
+    if (known !== undefined) return known;
     const key = listShardsKeyOf(this.generation);
     try {
       await this.documents.send(
@@ -159,18 +145,57 @@ export class DynamoDbPaymentDocuments implements GenerationDocuments, UnsettledP
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
-      return this.listShards;
+      return this.remember(this.listShards);
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      const { Item } = await this.documents.send(
-        new GetCommand({ TableName: this.table, Key: key, ConsistentRead: true }),
-      );
-      const recorded = Number(Item?.shards);
-      if (!Number.isInteger(recorded) || recorded < 1 || recorded > MAX_PAYMENT_LIST_SHARDS) {
-        throw new Error(`Generation ${this.generation} records no valid list shard count`);
-      }
+      const recorded = await this.recordedShardCount();
+      if (recorded === undefined) throw new Error('A recorded list shard count disappeared');
       return recorded;
     }
+  }
+
+  /**
+   * The shard count a list reads with; readers never record one. A generation without a count
+   * has no document written by a sharding writer: all of its rows are under shard 0's key (the
+   * unsharded list's), so it is read as one shard, and asked again next time.
+   */
+  async readShardCount(): Promise<number> {
+    return this.knownShardCount() ?? (await this.recordedShardCount()) ?? 1;
+  }
+
+  private knownShardCount(): number | undefined {
+    return recordedListShards.get(this.client)?.get(this.cacheId);
+  }
+
+  private get cacheId(): string {
+    return `${this.table}\u0000${this.generation}`;
+  }
+
+  /** Once recorded, a generation's count never changes: every process keeps it. */
+  private remember(count: number): number {
+    let byGeneration = recordedListShards.get(this.client);
+    if (byGeneration === undefined) {
+      byGeneration = new Map();
+      recordedListShards.set(this.client, byGeneration);
+    }
+    byGeneration.set(this.cacheId, count);
+    return count;
+  }
+
+  private async recordedShardCount(): Promise<number | undefined> {
+    const { Item } = await this.documents.send(
+      new GetCommand({
+        TableName: this.table,
+        Key: listShardsKeyOf(this.generation),
+        ConsistentRead: true,
+      }),
+    );
+    if (Item === undefined) return undefined;
+    const recorded = Number(Item.shards);
+    if (!Number.isInteger(recorded) || recorded < 1 || recorded > MAX_PAYMENT_LIST_SHARDS) {
+      throw new Error(`Generation ${this.generation} records no valid list shard count`);
+    }
+    return this.remember(recorded);
   }
 
   async get(tenantId: string, paymentId: string): Promise<PaymentDocument | undefined> {
@@ -330,7 +355,7 @@ export class DynamoDbPaymentDocuments implements GenerationDocuments, UnsettledP
    * and the page's documents read from the table. The cursor holds each shard's own position.
    */
   async list(query: PaymentListQuery): Promise<PaymentListPage> {
-    const shards = await this.shardCount();
+    const shards = await this.readShardCount();
     const positions =
       query.cursor === undefined
         ? Array.from({ length: shards }, (): ShardPosition => [query.to ?? '~', 1])
@@ -512,7 +537,8 @@ function encodeCursor(tenantId: string, generation: string, shards: ShardPositio
 /**
  * Decodes a cursor and refuses one of another tenant's list, generation or shard count: a forged
  * cursor can at most skip within the caller's own payments. A cursor issued before the list was
- * sharded (the last item's keys) resumes every shard below that item.
+ * sharded (the last item's keys), or while the generation was read as one shard, resumes every
+ * shard below that place.
  */
 function decodeCursor(
   cursor: string,
@@ -547,7 +573,7 @@ function decodeCursor(
   const valid =
     fields.list === list &&
     Array.isArray(positions) &&
-    positions.length === shards &&
+    (positions.length === shards || positions.length === 1) &&
     positions.every(
       (position: unknown) =>
         position === null ||
@@ -558,5 +584,10 @@ function decodeCursor(
           (position[1] === 0 || position[1] === 1)),
     );
   if (!valid) throw new InvalidCursorError('The cursor is not valid here');
+  // Issued while the generation was still read as one shard (nothing sharded written yet): its
+  // one position bounds the shards written since too.
+  if (positions.length === 1 && shards > 1) {
+    return Array.from({ length: shards }, () => positions[0] as ShardPosition);
+  }
   return positions as ShardPosition[];
 }

@@ -1,4 +1,4 @@
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClientFor, READ_MODEL_INDEX_NAME } from '@ledger/event-store/aws';
 import { paymentStreamId, type PaymentStatus } from '@ledger/ledger';
 import { createTestLedger, type TestLedger } from '@ledger/testing';
@@ -119,6 +119,7 @@ describe('DynamoDbPaymentDocuments sharded list', () => {
     const rest = await all(two, { tenantId: 'acme', limit: 50 });
     const resumed = await two.list({ tenantId: 'acme', limit: 50, cursor: first.nextCursor });
 
+    expect(await two.readShardCount()).toBe(8);
     expect(await two.shardCount()).toBe(8);
     expect(rest.ids).toEqual(newestFirst());
     expect(resumed.items.map((d) => d.paymentId)).toEqual(newestFirst().slice(5));
@@ -190,6 +191,63 @@ describe('DynamoDbPaymentDocuments sharded list', () => {
 
     expect(listed.items.map((d) => d.paymentId)).toEqual(['pay_09', 'pay_05', 'pay_03', 'pay_01']);
     expect(resumed.items.map((d) => d.paymentId)).toEqual(['pay_03', 'pay_01']);
+  });
+
+  it('reads a generation no sharding writer has touched as one shard, recording nothing', async () => {
+    const generation = 'g-unwritten';
+    const old = payment(11);
+    const client = documentClientFor(ledger.client);
+    await client.send(
+      new PutCommand({
+        TableName: ledger.tables.readModels,
+        Item: {
+          pk: paymentStreamId('acme', old.paymentId),
+          sk: `payment#${generation}`,
+          gsi1pk: `acme#payments#${generation}`,
+          gsi1sk: `${old.state.createdAt}#${old.paymentId}`,
+          tenantId: 'acme',
+          paymentId: old.paymentId,
+          version: 1,
+          status: old.state.status,
+          state: JSON.stringify(old.state),
+        },
+      }),
+    );
+    const reader = new DynamoDbPaymentDocuments(
+      ledger.client,
+      ledger.tables.readModels,
+      generation,
+      8,
+    );
+
+    const page = await reader.list({ tenantId: 'acme', limit: 5 });
+    const record = await client.send(
+      new GetCommand({
+        TableName: ledger.tables.readModels,
+        Key: { pk: `read-model#payments#${generation}`, sk: 'list-shards' },
+      }),
+    );
+
+    expect(page.items.map((d) => d.paymentId)).toEqual(['pay_11']);
+    expect(record.Item).toBeUndefined();
+  });
+
+  it('resumes a cursor issued before the first sharded write across every shard', async () => {
+    const generation = 'g-first';
+    const documents = new DynamoDbPaymentDocuments(
+      ledger.client,
+      ledger.tables.readModels,
+      generation,
+      8,
+    );
+    const cursorOfOneShard = Buffer.from(
+      JSON.stringify({ list: `acme#payments#${generation}`, shards: [['2026-04-01T10:00:20', 0]] }),
+    ).toString('base64url');
+    for (let i = 0; i < 30; i++) await documents.put(payment(i), 0);
+
+    const page = await documents.list({ tenantId: 'acme', limit: 50, cursor: cursorOfOneShard });
+
+    expect(page.items.map((d) => d.paymentId)).toEqual(newestFirst((i) => i < 20));
   });
 
   it("refuses another tenant's cursor and one whose shards were tampered with", async () => {
