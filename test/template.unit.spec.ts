@@ -81,6 +81,13 @@ describe('template.yaml', () => {
             (i) => i.IndexName,
           ),
         ).toEqual(definition.GlobalSecondaryIndexes?.map((i) => i.IndexName));
+        // What an index copies is cost and what its readers can see: the same on both sides.
+        expect(
+          (
+            twin?.GlobalSecondaryIndexes as
+              Array<{ Projection: Record<string, unknown> }> | undefined
+          )?.map((i) => i.Projection),
+        ).toEqual(definition.GlobalSecondaryIndexes?.map((i) => i.Projection));
         if (definition.StreamSpecification) {
           expect(twin?.StreamSpecification).toEqual({
             StreamViewType: definition.StreamSpecification.StreamViewType,

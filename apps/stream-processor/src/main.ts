@@ -17,6 +17,8 @@ async function main(): Promise<void> {
   const storage = openLedgerStorage({
     endpoint: env.dynamoDbEndpoint,
     tablePrefix: env.tablePrefix,
+    timeIndexShards: env.timeIndexShards,
+    paymentListShards: env.paymentListShards,
   });
   const streams = createDynamoDbStreamsClient(env.dynamoDbEndpoint);
   const processor = await startLocalStreamProcessor({

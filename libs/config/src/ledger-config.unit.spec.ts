@@ -204,6 +204,8 @@ describe('ledger environment', () => {
         dynamoDbLocalPort: 8000,
         localBusPort: 4010,
         sandboxGatewayPort: 4020,
+        timeIndexShards: 8,
+        paymentListShards: 4,
       });
       expect(env.dynamoDbEndpoint).toBeUndefined();
     });
@@ -212,6 +214,20 @@ describe('ledger environment', () => {
   describe('when a port is not a number', () => {
     it('fails naming the variable', () => {
       expect(() => readLedgerEnv({ PORT: 'eighty' })).toThrow(/PORT/);
+    });
+  });
+
+  describe('when shard counts are set', () => {
+    it('reads them', () => {
+      const env = readLedgerEnv({ TIME_INDEX_SHARDS: '16', PAYMENT_LIST_SHARDS: '8' });
+
+      expect(env).toMatchObject({ timeIndexShards: 16, paymentListShards: 8 });
+    });
+
+    it('refuses a time-index count that replay lanes cannot divide, naming the variable', () => {
+      expect(() => readLedgerEnv({ TIME_INDEX_SHARDS: '12' })).toThrow(/TIME_INDEX_SHARDS/);
+      expect(() => readLedgerEnv({ PAYMENT_LIST_SHARDS: '0' })).toThrow(/PAYMENT_LIST_SHARDS/);
+      expect(() => readLedgerEnv({ PAYMENT_LIST_SHARDS: '2.5' })).toThrow(/PAYMENT_LIST_SHARDS/);
     });
   });
 });

@@ -31,6 +31,16 @@ export interface LedgerEnv {
   stackName?: string;
   /** The function that runs admin-API replays (REPLAY_WORKER_FUNCTION); unset = in process. */
   replayWorkerFunction?: string;
+  /**
+   * Time-index shards of each new day (TIME_INDEX_SHARDS, default 8; a multiple of 8 up to
+   * 1024): docs/deploy.md, "Throughput ceilings".
+   */
+  timeIndexShards: number;
+  /**
+   * Shards of each tenant's payment list in a new read-model generation (PAYMENT_LIST_SHARDS,
+   * default 4; 1 to 64): docs/deploy.md, "Throughput ceilings".
+   */
+  paymentListShards: number;
 }
 
 function portOf(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -41,6 +51,22 @@ function portOf(env: NodeJS.ProcessEnv, name: string, fallback: number): number 
     throw new ConfigError(`${name} must be a port number (0-65535), got "${raw}"`);
   }
   return port;
+}
+
+function countOf(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  fallback: number,
+  accepts: (count: number) => boolean,
+  expected: string,
+): number {
+  const raw = nonEmpty(env[name]);
+  if (raw === undefined) return fallback;
+  const count = Number(raw);
+  if (!/^[0-9]+$/.test(raw) || !accepts(count)) {
+    throw new ConfigError(`${name} must be ${expected}, got "${raw}"`);
+  }
+  return count;
 }
 
 function nonEmpty(value: string | undefined): string | undefined {
@@ -68,5 +94,20 @@ export function readLedgerEnv(
     logLevel: nonEmpty(env.LOG_LEVEL) ?? 'info',
     stackName: nonEmpty(env.LEDGER_STACK_NAME),
     replayWorkerFunction: nonEmpty(env.REPLAY_WORKER_FUNCTION),
+    // The event store checks the same rule: replay's 8 lanes must divide every day's count.
+    timeIndexShards: countOf(
+      env,
+      'TIME_INDEX_SHARDS',
+      8,
+      (n) => n >= 8 && n <= 1024 && n % 8 === 0,
+      'a multiple of 8 from 8 to 1024',
+    ),
+    paymentListShards: countOf(
+      env,
+      'PAYMENT_LIST_SHARDS',
+      4,
+      (n) => n >= 1 && n <= 64,
+      'a whole number from 1 to 64',
+    ),
   };
 }

@@ -15,5 +15,6 @@ export { itemSizeBytes } from './infrastructure/item-size';
 export { createDynamoDbClient, dynamoDbClientConfig } from './infrastructure/dynamodb-client';
 export * from './infrastructure/ledger-storage';
 export { documentClientFor } from './infrastructure/document-client';
+export { BATCH_GET_KEYS, batchGetInOrder } from './infrastructure/batch-get';
 export * from './stream-record';
 export * from './infrastructure/close-ledger-storage';

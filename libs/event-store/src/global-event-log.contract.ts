@@ -5,7 +5,7 @@
 import type { StoredEvent } from './event';
 import type { EventStoreFactory } from './event-store.contract';
 import { contractUpcasters } from './event-store.contract';
-import { TIME_INDEX_SHARDS, shardOf } from './time-index/time-index';
+import { TIME_INDEX_LANES, laneOf } from './time-index/time-index';
 
 async function collect(iterable: AsyncIterable<StoredEvent>): Promise<StoredEvent[]> {
   const events: StoredEvent[] = [];
@@ -116,16 +116,16 @@ export function describeGlobalEventLogContract(adapter: string, factory: EventSt
         );
       });
 
-      it('splits into one reader per shard, each stream whole in one of them, in its order', async () => {
+      it('splits into one reader per lane, each stream whole in one of them, in its order', async () => {
         const readers = subject.log.readShards({ pageSize: 2 });
 
         const perShard = await Promise.all(readers.map((reader) => collect(reader)));
 
-        expect(perShard).toHaveLength(TIME_INDEX_SHARDS);
+        expect(perShard).toHaveLength(TIME_INDEX_LANES);
         const union = perShard.flat();
         expect(union.map((e) => e.eventId).sort()).toEqual(all.map((e) => e.eventId).sort());
         for (const [shard, events] of perShard.entries()) {
-          expect(events.every((e) => shardOf(e.streamId) === shard)).toBe(true);
+          expect(events.every((e) => laneOf(e.streamId) === shard)).toBe(true);
           expectConsistentWithEveryStream(events);
         }
         expect(perShard.filter((events) => events.length > 0).length).toBeGreaterThan(1);

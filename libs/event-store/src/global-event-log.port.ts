@@ -21,7 +21,7 @@ export interface ReadShardsOptions {
   from?: string;
   /** Exclusive upper bound on `recordedAt` (ISO-8601); default now. */
   to?: string;
-  /** Per shard index: resume that reader strictly after this position (its last event). */
+  /** Per reader (lane) index: resume that reader strictly after this position (its last event). */
   after?: (shard: number) => string | undefined;
   /** Only this tenant's events, as in `ReadAllOptions`. */
   tenantId?: string;
@@ -37,10 +37,11 @@ export interface GlobalEventLog {
   /** Every event in the global order of the time index, consistent with each stream's order. */
   readAll(options?: ReadAllOptions): AsyncGenerator<StoredEvent>;
   /**
-   * The global order split into one reader per time-index shard. Every stream lies in exactly
-   * one shard, so each reader keeps the order of each of its streams, and the readers can run in
-   * parallel (a consumer that needs no order across streams, like a rebuild). Together they
-   * return what `readAll` returns.
+   * The global order split into one reader per lane of the time index (`TIME_INDEX_LANES`, 8,
+   * whatever the days' shard counts). Every stream lies in exactly one lane on every day, so each
+   * reader keeps the order of each of its streams, and the readers can run in parallel (a
+   * consumer that needs no order across streams, like a rebuild). Together they return what
+   * `readAll` returns.
    */
   readShards(options?: ReadShardsOptions): AsyncIterable<StoredEvent>[];
   /** How many events `readAll` would return for the same bounds (counted, not read). */

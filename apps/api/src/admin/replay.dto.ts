@@ -118,7 +118,7 @@ export class ReplayProgressDto {
   @ApiPropertyOptional({ description: 'In place and republish: where a resume starts' })
   checkpoint?: string;
   @ApiPropertyOptional({
-    description: 'Blue/green rebuild: per time-index shard, where its reader resumes',
+    description: 'Blue/green rebuild: per time-index reader (lane), where it resumes',
     type: 'object',
     additionalProperties: { type: 'string' },
   })

@@ -31,6 +31,8 @@ export async function composeApiLambda(
   const storage = openLedgerStorage({
     endpoint: env.dynamoDbEndpoint,
     tablePrefix: env.tablePrefix,
+    timeIndexShards: env.timeIndexShards,
+    paymentListShards: env.paymentListShards,
   });
   const eventBridge = createEventBridgeClient(env.eventBridgeEndpoint);
   const dependencies = buildApiDependencies({

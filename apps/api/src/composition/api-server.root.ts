@@ -35,6 +35,8 @@ export function composeApiServer(options: ApiServerRootOptions): ApiRoot {
     const opened = openLedgerStorage({
       endpoint: env.dynamoDbEndpoint,
       tablePrefix: env.tablePrefix,
+      timeIndexShards: env.timeIndexShards,
+      paymentListShards: env.paymentListShards,
     });
     owned.push(() => closeLedgerStorage(opened));
     storage = opened;

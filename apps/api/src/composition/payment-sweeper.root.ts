@@ -73,6 +73,8 @@ export async function composePaymentSweeperLambda(
   const storage = openLedgerStorage({
     endpoint: env.dynamoDbEndpoint,
     tablePrefix: env.tablePrefix,
+    timeIndexShards: env.timeIndexShards,
+    paymentListShards: env.paymentListShards,
   });
   return {
     sweeper: composePaymentSweeper({

@@ -32,6 +32,8 @@ export function composeReplayWorker(env: LedgerEnv = readLedgerEnv()): ReplayWor
   const storage = openLedgerStorage({
     endpoint: env.dynamoDbEndpoint,
     tablePrefix: env.tablePrefix,
+    timeIndexShards: env.timeIndexShards,
+    paymentListShards: env.paymentListShards,
   });
   const { jobs } = replayAdapters(storage);
   const projections = projectionAdapters(storage);

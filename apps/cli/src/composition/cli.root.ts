@@ -66,6 +66,8 @@ export function composeCli(env: LedgerEnv): CliRoot {
   const storage: LedgerStorage = openLedgerStorage({
     endpoint: cliStorageEndpoint(env),
     tablePrefix: env.tablePrefix,
+    timeIndexShards: env.timeIndexShards,
+    paymentListShards: env.paymentListShards,
   });
   let eventBridge: EventBridgeClient | undefined;
   const opened: { destroy(): void }[] = [];

@@ -78,6 +78,8 @@ export async function startLocalStack(env: LedgerEnv, logger: Logger): Promise<L
     const storage = openLedgerStorage({
       endpoint,
       tablePrefix: env.tablePrefix,
+      timeIndexShards: env.timeIndexShards,
+      paymentListShards: env.paymentListShards,
     });
     stops.push(() => Promise.resolve(closeLedgerStorage(storage)));
     await ensureLedgerTables(storage);

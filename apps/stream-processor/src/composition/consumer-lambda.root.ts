@@ -30,6 +30,8 @@ export function composeConsumerLambda(
   const storage = openLedgerStorage({
     endpoint: env.dynamoDbEndpoint,
     tablePrefix: env.tablePrefix,
+    timeIndexShards: env.timeIndexShards,
+    paymentListShards: env.paymentListShards,
   });
   const compose = name === undefined ? undefined : CONSUMER_ROOTS[name];
   if (compose === undefined) {

@@ -8,6 +8,7 @@ import {
   type TransactWriteItem,
 } from '@aws-sdk/client-dynamodb';
 import {
+  GetCommand,
   PutCommand,
   QueryCommand,
   paginateQuery,
@@ -30,11 +31,16 @@ import type {
 import type { GlobalEventLog, ReadAllOptions, ReadShardsOptions } from '../global-event-log.port';
 import { mergeSorted } from '../time-index/merge';
 import {
-  TIME_INDEX_SHARDS,
+  DEFAULT_TIME_INDEX_SHARDS,
+  LEGACY_TIME_INDEX_SHARDS,
+  TIME_INDEX_LANES,
+  checkTimeIndexShards,
   dayOf,
   monotonicRecordedAt,
+  shardsOfLane,
   timeIndexPartition,
 } from '../time-index/time-index';
+import { batchGetInOrder } from './batch-get';
 import { checkSizes, hashPayload, laterOf, validateAppend } from './append-rules';
 import { documentClientFor } from './document-client';
 import { fromEventDocument, toEventItem } from './event-item.mapper';
@@ -43,6 +49,16 @@ import { TIME_INDEX_NAME, type LedgerTables } from './tables';
 import type { UpcasterChain } from '../upcasting/upcaster';
 
 const TIME_BUCKETS_PK = 'time-index#buckets';
+/** The sort key of a day's shard count, beside the day's own bucket item (`<day>`). */
+const SHARDS_SUFFIX = '#shards';
+
+/** A day bucket of the time index and the shard count its events were written with. */
+interface DayBucket {
+  day: string;
+  shards: number;
+}
+
+type EventKey = { pk: string; sk: number };
 
 export interface DynamoDbEventStoreOptions {
   client: DynamoDBClient;
@@ -51,6 +67,11 @@ export interface DynamoDbEventStoreOptions {
   newEventId?: () => string;
   /** Applied to every event read (never to what is appended); none: events read as stored. */
   upcasters?: UpcasterChain;
+  /**
+   * Time-index shards of a day this store is the first to write (TIME_INDEX_SHARDS; default 8,
+   * a multiple of 8). A day already registered keeps the count recorded with it.
+   */
+  timeIndexShards?: number;
 }
 
 interface IdempotencyMarker {
@@ -86,7 +107,8 @@ export class DynamoDbEventStore implements EventStore, GlobalEventLog {
   private readonly clock: () => Date;
   private readonly newEventId: () => string;
   private readonly upcasters: UpcasterChain | undefined;
-  private readonly knownBuckets = new Map<string, Promise<void>>();
+  private readonly timeIndexShards: number;
+  private readonly knownBuckets = new Map<string, Promise<number>>();
   // Transactions touching the same items can be cancelled with TransactionConflict: transient.
   private readonly conflictRetry = retry(handleWhen(isTransactionConflict), {
     maxAttempts: 12,
@@ -100,6 +122,9 @@ export class DynamoDbEventStore implements EventStore, GlobalEventLog {
     this.clock = options.clock ?? (() => new Date());
     this.newEventId = options.newEventId ?? (() => ulid());
     this.upcasters = options.upcasters;
+    this.timeIndexShards = checkTimeIndexShards(
+      options.timeIndexShards ?? DEFAULT_TIME_INDEX_SHARDS,
+    );
   }
 
   async append(
@@ -112,7 +137,7 @@ export class DynamoDbEventStore implements EventStore, GlobalEventLog {
     const previous = await this.previousHead(streamId, expectedVersion, options.head);
     const recordedAt = monotonicRecordedAt(this.clock(), previous?.recordedAt);
     const stored = this.toStored(streamId, expectedVersion, events, recordedAt);
-    const items = stored.map((event) => toEventItem(event));
+    let items = stored.map((event) => toEventItem(event, this.timeIndexShards));
     checkSizes(items, itemSizeBytes);
     const result: AppendResult = {
       streamId,
@@ -123,7 +148,8 @@ export class DynamoDbEventStore implements EventStore, GlobalEventLog {
       duplicate: false,
     };
 
-    await this.registerBucket(dayOf(recordedAt));
+    const shards = await this.registerBucket(dayOf(recordedAt));
+    if (shards !== this.timeIndexShards) items = stored.map((event) => toEventItem(event, shards));
     if (items.length === 1 && options.idempotencyKey === undefined) {
       await this.putSingle(streamId, expectedVersion, items[0]);
       return result;
@@ -134,9 +160,8 @@ export class DynamoDbEventStore implements EventStore, GlobalEventLog {
   async startStream(streamId: string, event: NewEvent): Promise<StartStreamResult> {
     validateAppend(streamId, 0, [event], {});
     const stored = this.toStored(streamId, 0, [event], this.clock().toISOString())[0];
-    const item = toEventItem(stored);
-    checkSizes([item], itemSizeBytes);
-    await this.registerBucket(dayOf(stored.recordedAt));
+    checkSizes([toEventItem(stored, this.timeIndexShards)], itemSizeBytes);
+    const item = toEventItem(stored, await this.registerBucket(dayOf(stored.recordedAt)));
     try {
       await this.client.send(
         new PutItemCommand({
@@ -203,10 +228,10 @@ export class DynamoDbEventStore implements EventStore, GlobalEventLog {
 
   async countAll(options: Pick<ReadAllOptions, 'from' | 'to' | 'tenantId'> = {}): Promise<number> {
     const to = options.to ?? this.clock().toISOString();
-    const days = await this.bucketsBetween(options.from, to);
+    const buckets = await this.bucketsBetween(options.from, to);
     const counts = await Promise.all(
-      days.flatMap((day) =>
-        Array.from({ length: TIME_INDEX_SHARDS }, async (_, shard) => {
+      buckets.flatMap(({ day, shards }) =>
+        Array.from({ length: shards }, async (_, shard) => {
           let count = 0;
           // Select COUNT returns no items: cheap on the wire, the index still reads them.
           const pages = this.timeIndexPages(
@@ -232,9 +257,9 @@ export class DynamoDbEventStore implements EventStore, GlobalEventLog {
   async *readAll(options: ReadAllOptions = {}): AsyncGenerator<StoredEvent> {
     const to = options.to ?? this.clock().toISOString();
     const lower = laterOf(options.from, options.after);
-    const days = await this.bucketsBetween(lower, to);
-    for (const day of days) {
-      const shards = Array.from({ length: TIME_INDEX_SHARDS }, (_, shard) =>
+    const buckets = await this.bucketsBetween(lower, to);
+    for (const { day, shards: count } of buckets) {
+      const shards = Array.from({ length: count }, (_, shard) =>
         this.readShard(
           timeIndexPartition(day, shard),
           lower ?? day,
@@ -250,23 +275,27 @@ export class DynamoDbEventStore implements EventStore, GlobalEventLog {
     }
   }
 
+  /**
+   * One reader per lane (`TIME_INDEX_LANES`), whatever the days' shard counts: a lane merges, day
+   * by day, the shards of the day that hold its streams, so each stream stays in one reader.
+   */
   readShards(options: ReadShardsOptions = {}): AsyncIterable<StoredEvent>[] {
     const to = options.to ?? this.clock().toISOString();
-    const lowers = Array.from({ length: TIME_INDEX_SHARDS }, (_, shard) =>
-      laterOf(options.from, options.after?.(shard)),
+    const lowers = Array.from({ length: TIME_INDEX_LANES }, (_, lane) =>
+      laterOf(options.from, options.after?.(lane)),
     );
     // One registry read for all readers, from the earliest place any of them starts.
     const earliest = lowers.some((lower) => lower === undefined)
       ? undefined
       : [...(lowers as string[])].sort()[0];
-    let days: Promise<string[]> | undefined;
-    const daysOnce = (): Promise<string[]> => (days ??= this.bucketsBetween(earliest, to));
-    return lowers.map((lower, shard) =>
-      this.readOneShard(
-        shard,
-        daysOnce,
+    let buckets: Promise<DayBucket[]> | undefined;
+    const bucketsOnce = (): Promise<DayBucket[]> => (buckets ??= this.bucketsBetween(earliest, to));
+    return lowers.map((lower, lane) =>
+      this.readOneLane(
+        lane,
+        bucketsOnce,
         lower,
-        options.after?.(shard),
+        options.after?.(lane),
         to,
         options.pageSize,
         options.tenantId,
@@ -274,9 +303,9 @@ export class DynamoDbEventStore implements EventStore, GlobalEventLog {
     );
   }
 
-  private async *readOneShard(
-    shard: number,
-    days: () => Promise<string[]>,
+  private async *readOneLane(
+    lane: number,
+    buckets: () => Promise<DayBucket[]>,
     lower: string | undefined,
     after: string | undefined,
     to: string,
@@ -284,21 +313,23 @@ export class DynamoDbEventStore implements EventStore, GlobalEventLog {
     tenantId?: string,
   ): AsyncGenerator<StoredEvent> {
     if (lower !== undefined && lower >= to) return;
-    for (const day of await days()) {
+    for (const { day, shards } of await buckets()) {
       if (lower !== undefined && day < dayOf(lower)) continue;
-      for await (const event of this.readShard(
-        timeIndexPartition(day, shard),
-        lower ?? day,
-        to,
-        pageSize,
-        tenantId,
-      )) {
+      const readers = shardsOfLane(lane, shards).map((shard) =>
+        this.readShard(timeIndexPartition(day, shard), lower ?? day, to, pageSize, tenantId),
+      );
+      for await (const event of mergeSorted(readers, (e) => e.position)) {
         if (after !== undefined && event.position <= after) continue;
         yield event;
       }
     }
   }
 
+  /**
+   * The events of one time-index partition in position order. The index holds keys only (an
+   * event's body is not copied into it), so each page of keys is fetched from the table, and the
+   * next page's events are on their way while the caller handles this one.
+   */
   private async *readShard(
     partition: string,
     lower: string,
@@ -307,9 +338,31 @@ export class DynamoDbEventStore implements EventStore, GlobalEventLog {
     tenantId?: string,
   ): AsyncGenerator<StoredEvent> {
     const pages = this.timeIndexPages(partition, lower, upper, { Limit: pageSize }, tenantId);
+    let pending: Promise<Record<string, unknown>[]> | undefined;
     for await (const page of pages) {
-      for (const item of page.Items ?? []) yield this.decode(item);
+      const keys = (page.Items ?? []).map((item) => ({
+        pk: item.pk as string,
+        sk: Number(item.sk),
+      }));
+      const fetching = this.eventsByKey(keys);
+      // Awaited below or on the next page; a reader abandoned meanwhile must not leave it unhandled.
+      fetching.catch(() => undefined);
+      if (pending !== undefined) for (const item of await pending) yield this.decode(item);
+      pending = fetching;
     }
+    if (pending !== undefined) for (const item of await pending) yield this.decode(item);
+  }
+
+  /** The events at `keys`, in their order (see `batchGetInOrder`). */
+  private async eventsByKey(keys: readonly EventKey[]): Promise<Record<string, unknown>[]> {
+    const items = await batchGetInOrder(this.documents, this.tables.events, keys);
+    return items.map((item, i) => {
+      // Events are never deleted: a key the index lists without its item is a broken store.
+      if (item === undefined) {
+        throw new Error(`The time index lists ${keys[i].pk}/${keys[i].sk}, the table has none`);
+      }
+      return item;
+    });
   }
 
   /**
@@ -373,10 +426,15 @@ export class DynamoDbEventStore implements EventStore, GlobalEventLog {
     return this.upcasters === undefined ? event : this.upcasters.upcast(event);
   }
 
-  /** Day buckets that hold events, from the registry each append keeps. */
-  private async bucketsBetween(from: string | undefined, to: string): Promise<string[]> {
+  /**
+   * Day buckets that hold events, with each day's shard count, from the registry each append
+   * keeps: item `<day>` marks the day, item `<day>#shards` its count (absent: a day registered
+   * before counts were recorded, written with 8).
+   */
+  private async bucketsBetween(from: string | undefined, to: string): Promise<DayBucket[]> {
     if (from !== undefined && from >= to) return [];
     const days: string[] = [];
+    const counts = new Map<string, number>();
     const pages = paginateQuery(
       { client: this.documents },
       {
@@ -385,33 +443,63 @@ export class DynamoDbEventStore implements EventStore, GlobalEventLog {
         ExpressionAttributeValues: {
           ':pk': TIME_BUCKETS_PK,
           ':lo': from === undefined ? '0000-00-00' : dayOf(from),
-          ':hi': dayOf(to),
+          ':hi': `${dayOf(to)}${SHARDS_SUFFIX}`,
         },
         ConsistentRead: true,
       },
     );
     for await (const page of pages) {
-      for (const item of page.Items ?? []) days.push(item.sk as string);
+      for (const item of page.Items ?? []) {
+        const sk = item.sk as string;
+        if (sk.endsWith(SHARDS_SUFFIX)) {
+          counts.set(sk.slice(0, 10), checkTimeIndexShards(Number(item.shards)));
+        } else days.push(sk);
+      }
     }
-    return days;
+    return days.map((day) => ({ day, shards: counts.get(day) ?? LEGACY_TIME_INDEX_SHARDS }));
   }
 
-  /** Records that a day bucket holds events, once per process and day, before the first write. */
-  private registerBucket(day: string): Promise<void> {
+  /**
+   * Records that a day bucket holds events, once per process and day, before the first write,
+   * and answers the day's shard count: this store's own when it is the first to register the
+   * day, otherwise the count recorded by the first (which every writer of the day then uses).
+   * The count is written before the day's own item, so a reader that sees the day sees its count.
+   */
+  private registerBucket(day: string): Promise<number> {
     let registered = this.knownBuckets.get(day);
     if (registered === undefined) {
-      registered = this.documents
-        .send(
-          new PutCommand({ TableName: this.tables.meta, Item: { pk: TIME_BUCKETS_PK, sk: day } }),
-        )
-        .then(() => undefined)
-        .catch((error: unknown) => {
-          this.knownBuckets.delete(day);
-          throw error;
-        });
+      registered = this.recordBucket(day).catch((error: unknown) => {
+        this.knownBuckets.delete(day);
+        throw error;
+      });
       this.knownBuckets.set(day, registered);
     }
     return registered;
+  }
+
+  private async recordBucket(day: string): Promise<number> {
+    const countKey = { pk: TIME_BUCKETS_PK, sk: `${day}${SHARDS_SUFFIX}` };
+    let shards = this.timeIndexShards;
+    try {
+      await this.documents.send(
+        new PutCommand({
+          TableName: this.tables.meta,
+          Item: { ...countKey, shards },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const { Item } = await this.documents.send(
+        new GetCommand({ TableName: this.tables.meta, Key: countKey, ConsistentRead: true }),
+      );
+      shards = checkTimeIndexShards(Number(Item?.shards));
+    }
+    // Unconditional, as releases before recorded counts wrote it: they may still write it too.
+    await this.documents.send(
+      new PutCommand({ TableName: this.tables.meta, Item: { pk: TIME_BUCKETS_PK, sk: day } }),
+    );
+    return shards;
   }
 
   private toStored(

@@ -17,7 +17,11 @@ export interface EventItem {
   tsk: string;
 }
 
-export function toEventItem(event: Omit<StoredEvent, 'position'>): Record<string, AttributeValue> {
+/** The event's item; `shards` is the time-index shard count of the event's day (default 8). */
+export function toEventItem(
+  event: Omit<StoredEvent, 'position'>,
+  shards?: number,
+): Record<string, AttributeValue> {
   const item: EventItem = {
     pk: event.streamId,
     sk: event.version,
@@ -27,7 +31,7 @@ export function toEventItem(event: Omit<StoredEvent, 'position'>): Record<string
     data: event.data,
     metadata: event.metadata,
     recordedAt: event.recordedAt,
-    tix: timeIndexPartition(dayOf(event.recordedAt), shardOf(event.streamId)),
+    tix: timeIndexPartition(dayOf(event.recordedAt), shardOf(event.streamId, shards)),
     tsk: positionOf(event.recordedAt, event.streamId, event.version),
   };
   // A map whose keys come from outside (headers, provider names) may hold a key `constructor`,

@@ -11,10 +11,10 @@ import type {
 } from '../event-store.port';
 import type { GlobalEventLog, ReadAllOptions, ReadShardsOptions } from '../global-event-log.port';
 import {
-  TIME_INDEX_SHARDS,
+  TIME_INDEX_LANES,
+  laneOf,
   monotonicRecordedAt,
   positionOf,
-  shardOf,
 } from '../time-index/time-index';
 import type { UpcasterChain } from '../upcasting/upcaster';
 import { checkSizes, hashPayload, laterOf, validateAppend } from './append-rules';
@@ -152,9 +152,9 @@ export class InMemoryEventStore implements EventStore, GlobalEventLog {
 
   readShards(options: ReadShardsOptions = {}): AsyncIterable<StoredEvent>[] {
     const to = options.to ?? this.clock().toISOString();
-    return Array.from({ length: TIME_INDEX_SHARDS }, (_, shard) => {
-      const after = options.after?.(shard);
-      return this.readOneShard(shard, laterOf(options.from, after), after, to, options.tenantId);
+    return Array.from({ length: TIME_INDEX_LANES }, (_, lane) => {
+      const after = options.after?.(lane);
+      return this.readOneLane(lane, laterOf(options.from, after), after, to, options.tenantId);
     });
   }
 
@@ -164,8 +164,8 @@ export class InMemoryEventStore implements EventStore, GlobalEventLog {
     return this.inOrder(options.from, undefined, to, options.tenantId).length;
   }
 
-  private async *readOneShard(
-    shard: number,
+  private async *readOneLane(
+    lane: number,
     lower: string | undefined,
     after: string | undefined,
     to: string,
@@ -173,7 +173,7 @@ export class InMemoryEventStore implements EventStore, GlobalEventLog {
   ): AsyncGenerator<StoredEvent> {
     await tick();
     for (const event of this.inOrder(lower, after, to, tenantId)) {
-      if (shardOf(event.streamId) === shard) yield this.decode(event);
+      if (laneOf(event.streamId) === lane) yield this.decode(event);
     }
   }
 

@@ -10,6 +10,8 @@ export interface LedgerStorage {
   eventStore: DynamoDbEventStore;
   /** What the event store upcasts with; stream drivers decode records with the same chain. */
   upcasters?: UpcasterChain;
+  /** Shards of each tenant's payment list in a new read-model generation (default 4). */
+  paymentListShards?: number;
 }
 
 /** The storage adapters every process of the ledger shares, for one engine and table prefix. */
@@ -19,6 +21,10 @@ export function createLedgerStorage(options: {
   clock?: () => Date;
   /** The upcasters of every event type the ledger writes; without them events read as stored. */
   upcasters?: UpcasterChain;
+  /** Time-index shards of each new day (TIME_INDEX_SHARDS; default 8). */
+  timeIndexShards?: number;
+  /** Shards of each tenant's payment list in a new read-model generation (PAYMENT_LIST_SHARDS). */
+  paymentListShards?: number;
 }): LedgerStorage {
   const dynamoDb = createDynamoDbClient(options.endpoint);
   const tables = ledgerTables(options.tablePrefix);
@@ -30,7 +36,9 @@ export function createLedgerStorage(options: {
       tables,
       clock: options.clock,
       upcasters: options.upcasters,
+      timeIndexShards: options.timeIndexShards,
     }),
     upcasters: options.upcasters,
+    paymentListShards: options.paymentListShards,
   };
 }

@@ -55,7 +55,8 @@ export function tableDefinitions(tables: LedgerTables): CreateTableCommandInput[
             { AttributeName: 'tix', KeyType: 'HASH' },
             { AttributeName: 'tsk', KeyType: 'RANGE' },
           ],
-          Projection: { ProjectionType: 'ALL' },
+          // Keys only: replay reads the events themselves from the table (BatchGetItem).
+          Projection: { ProjectionType: 'KEYS_ONLY' },
         },
       ],
       StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_IMAGE' },
@@ -88,7 +89,12 @@ export function tableDefinitions(tables: LedgerTables): CreateTableCommandInput[
             { AttributeName: 'gsi1pk', KeyType: 'HASH' },
             { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
           ],
-          Projection: { ProjectionType: 'ALL' },
+          // The list's filters only: a page's documents are read from the table (BatchGetItem), so a
+          // projector write that changes none of these leaves the index alone.
+          Projection: {
+            ProjectionType: 'INCLUDE',
+            NonKeyAttributes: ['status', 'customerId', 'contradicted'],
+          },
         },
         {
           IndexName: UNSETTLED_INDEX_NAME,

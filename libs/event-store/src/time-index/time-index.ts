@@ -1,26 +1,70 @@
 /**
  * The global order of events: a GSI whose partition key is a day bucket plus a shard
  * (`2026-11-28#3`), so no single partition takes every write, and whose sort key is the event's
- * position `recordedAt#streamId#version`. Changing SHARDS needs a migration of the index.
+ * position `recordedAt#streamId#version`.
+ *
+ * How many shards a day has is configuration (`TIME_INDEX_SHARDS`), recorded with the day's
+ * bucket by its first writer, so a change takes effect from the next day that has no event yet
+ * and readers read each day with the count it was written with. Counts are multiples of
+ * `TIME_INDEX_LANES`: a stream's shard then always lies in the same lane (`shard % lanes`), so
+ * replay's parallel readers, one per lane, keep every stream whole across days of any count.
  */
-export const TIME_INDEX_SHARDS = 8;
+export const DEFAULT_TIME_INDEX_SHARDS = 8;
+
+/** Parallel readers of the global order (`readShards`); every shard count is a multiple of it. */
+export const TIME_INDEX_LANES = 8;
+
+/** The largest shard count a day may have (a day's replay queries each of its shards). */
+export const MAX_TIME_INDEX_SHARDS = 1024;
+
+/** Days registered before shard counts were recorded were written with this many shards. */
+export const LEGACY_TIME_INDEX_SHARDS = 8;
 
 const VERSION_DIGITS = 10;
+
+/** Throws unless `shards` is a count a day of the time index may have. */
+export function checkTimeIndexShards(shards: number): number {
+  if (
+    !Number.isInteger(shards) ||
+    shards < TIME_INDEX_LANES ||
+    shards > MAX_TIME_INDEX_SHARDS ||
+    shards % TIME_INDEX_LANES !== 0
+  ) {
+    throw new RangeError(
+      `A time-index shard count is a multiple of ${TIME_INDEX_LANES} up to ${MAX_TIME_INDEX_SHARDS}, got ${shards}`,
+    );
+  }
+  return shards;
+}
 
 /** The day bucket of an ISO timestamp: `YYYY-MM-DD`. */
 export function dayOf(isoTimestamp: string): string {
   return isoTimestamp.slice(0, 10);
 }
 
-/** Which time-index shard a stream's events go to: all of one stream's events share one. */
-export function shardOf(streamId: string): number {
+/**
+ * Which of `shards` time-index shards a stream's events go to on a day with that many: all of
+ * one stream's events of a day share one, and `shardOf(id, n) % TIME_INDEX_LANES` is the same
+ * for every count `n` (a multiple of the lanes).
+ */
+export function shardOf(streamId: string, shards: number = DEFAULT_TIME_INDEX_SHARDS): number {
   // FNV-1a, 32 bit: cheap, stable across processes and releases.
   let hash = 0x811c9dc5;
   for (let i = 0; i < streamId.length; i++) {
     hash ^= streamId.charCodeAt(i);
     hash = Math.imul(hash, 0x01000193);
   }
-  return (hash >>> 0) % TIME_INDEX_SHARDS;
+  return (hash >>> 0) % shards;
+}
+
+/** The replay lane (reader of `readShards`) a stream's events are read by, on every day. */
+export function laneOf(streamId: string): number {
+  return shardOf(streamId, TIME_INDEX_LANES);
+}
+
+/** The shards of a day with `shards` shards that hold the streams of `lane`. */
+export function shardsOfLane(lane: number, shards: number): number[] {
+  return Array.from({ length: shards / TIME_INDEX_LANES }, (_, i) => lane + i * TIME_INDEX_LANES);
 }
 
 export function timeIndexPartition(day: string, shard: number): string {

@@ -1,10 +1,14 @@
 import {
-  TIME_INDEX_SHARDS,
+  DEFAULT_TIME_INDEX_SHARDS,
+  TIME_INDEX_LANES,
+  checkTimeIndexShards,
   daysBetween,
+  laneOf,
   monotonicRecordedAt,
   parsePosition,
   positionOf,
   shardOf,
+  shardsOfLane,
 } from './time-index';
 import { mergeSorted } from './merge';
 
@@ -33,8 +37,31 @@ describe('time index', () => {
       const shards = Array.from({ length: 400 }, (_, i) => shardOf(`acme#payment#${i}`));
 
       expect(shardOf('acme#payment#7')).toBe(shardOf('acme#payment#7'));
-      expect(shards.every((s) => s >= 0 && s < TIME_INDEX_SHARDS)).toBe(true);
-      expect(new Set(shards).size).toBe(TIME_INDEX_SHARDS);
+      expect(shards.every((s) => s >= 0 && s < DEFAULT_TIME_INDEX_SHARDS)).toBe(true);
+      expect(new Set(shards).size).toBe(DEFAULT_TIME_INDEX_SHARDS);
+    });
+
+    it("keeps a stream in one lane whatever the day's shard count", () => {
+      const ids = Array.from({ length: 200 }, (_, i) => `acme#payment#${i}`);
+
+      for (const count of [8, 16, 24, 64]) {
+        for (const id of ids) {
+          expect(shardsOfLane(laneOf(id), count)).toContain(shardOf(id, count));
+        }
+      }
+    });
+
+    it('gives every shard of a day to exactly one lane', () => {
+      const lanes = Array.from({ length: TIME_INDEX_LANES }, (_, lane) => shardsOfLane(lane, 24));
+
+      expect(lanes.flat().sort((a, b) => a - b)).toEqual(Array.from({ length: 24 }, (_, i) => i));
+    });
+
+    it('accepts only multiples of the lanes as shard counts', () => {
+      expect(checkTimeIndexShards(16)).toBe(16);
+      expect(() => checkTimeIndexShards(12)).toThrow(RangeError);
+      expect(() => checkTimeIndexShards(0)).toThrow(RangeError);
+      expect(() => checkTimeIndexShards(2048)).toThrow(RangeError);
     });
   });
 

@@ -9,10 +9,16 @@ import { ledgerUpcasters } from '../ledger.upcasters';
 export function openLedgerStorage(options: {
   endpoint?: string;
   tablePrefix: string;
+  /** TIME_INDEX_SHARDS (`LedgerEnv.timeIndexShards`); default 8. */
+  timeIndexShards?: number;
+  /** PAYMENT_LIST_SHARDS (`LedgerEnv.paymentListShards`); default 4. */
+  paymentListShards?: number;
 }): LedgerStorage {
   return createLedgerStorage({
     endpoint: options.endpoint,
     tablePrefix: options.tablePrefix,
+    timeIndexShards: options.timeIndexShards,
+    paymentListShards: options.paymentListShards,
     upcasters: new UpcasterChain(ledgerUpcasters()),
   });
 }

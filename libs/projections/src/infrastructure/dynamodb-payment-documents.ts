@@ -11,6 +11,7 @@ import { StoreUnavailableError } from '@ledger/errors';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createHash } from 'node:crypto';
 import {
+  batchGetInOrder,
   documentClientFor,
   READ_MODEL_INDEX_NAME,
   UNSETTLED_INDEX_NAME,
@@ -32,8 +33,30 @@ const sortKeyOf = (generation: string): string => `payment#${generation}`;
 /** DynamoDB's limit of items in one BatchWriteItem. */
 const BATCH_WRITE_ITEMS = 25;
 const BATCH_WRITE_ATTEMPTS = 8;
-const listPartitionOf = (tenantId: string, generation: string): string =>
-  `${tenantId}#payments#${generation}`;
+/** Shards of each tenant's payment list in a generation that has no count recorded yet. */
+export const DEFAULT_PAYMENT_LIST_SHARDS = 4;
+export const MAX_PAYMENT_LIST_SHARDS = 64;
+/**
+ * A tenant's list partition in one generation: `<tenant>#payments#<generation>` for shard 0 (the
+ * key of every row written before the list was sharded, so those stay listed), `#<shard>` added
+ * for the others.
+ */
+const listPartitionOf = (tenantId: string, generation: string, shard: number): string =>
+  shard === 0
+    ? `${tenantId}#payments#${generation}`
+    : `${tenantId}#payments#${generation}#${shard}`;
+const listShardOf = (paymentId: string, shards: number): number =>
+  createHash('sha256').update(paymentId).digest().readUInt32BE(0) % shards;
+/** The item recording a generation's list shard count, beside its documents. */
+const listShardsKeyOf = (generation: string) => ({
+  pk: `read-model#payments#${generation}`,
+  sk: 'list-shards',
+});
+/**
+ * Recorded counts per client, table and generation. Once recorded a count never changes, so a
+ * process reads it once.
+ */
+const recordedListShards = new WeakMap<DynamoDBClient, Map<string, number>>();
 /**
  * The unsettled index's partitions per generation: every payment passes through it (requested,
  * then concluded), so one partition would take all the ledger's payment writes.
@@ -75,8 +98,14 @@ type StoredKey = Record<string, unknown>;
 /**
  * Payment documents of one read-model generation in the read-models table. The key is the
  * payment's stream id (and `payment#<generation>`), so another tenant's payment is simply not
- * found; GSI `gsi1` lists a tenant's payments newest first (`<tenant>#payments#<generation>`,
- * `createdAt#paymentId`). Writes are conditional on the stored version.
+ * found; GSI `gsi1` lists a tenant's payments newest first (`<tenant>#payments#<generation>` plus
+ * a shard of the payment id, `createdAt#paymentId`). Writes are conditional on the stored version.
+ *
+ * The list is sharded so that one tenant's payments are not all written to one partition of the
+ * index: a generation's shard count is recorded by its first writer (from `listShards`,
+ * PAYMENT_LIST_SHARDS) and kept for the generation's life, so every process reads and writes it
+ * with the same count whatever its own configuration; readers only read it. The index holds the keys and
+ * the filtered attributes only; a page's documents are read from the table (BatchGetItem).
  */
 export class DynamoDbPaymentDocuments implements GenerationDocuments, UnsettledPayments {
   private readonly sortKey: string;
@@ -85,16 +114,88 @@ export class DynamoDbPaymentDocuments implements GenerationDocuments, UnsettledP
     private readonly client: DynamoDBClient,
     private readonly table: string,
     readonly generation: string = FIRST_GENERATION,
+    /** The list shard count this process records for a generation that has none (1 to 64). */
+    private readonly listShards: number = DEFAULT_PAYMENT_LIST_SHARDS,
   ) {
     this.sortKey = sortKeyOf(generation);
+    if (!Number.isInteger(listShards) || listShards < 1 || listShards > MAX_PAYMENT_LIST_SHARDS) {
+      throw new RangeError(
+        `A payment list has 1 to ${MAX_PAYMENT_LIST_SHARDS} shards, got ${listShards}`,
+      );
+    }
   }
 
   private get documents(): DynamoDBDocumentClient {
     return documentClientFor(this.client);
   }
 
-  private listPartition(tenantId: string): string {
-    return listPartitionOf(tenantId, this.generation);
+  /**
+   * The generation's list shard count as its writers use it: the recorded one, or, for a
+   * generation nobody has written yet, this process's `listShards`, recorded first.
+   */
+  async shardCount(): Promise<number> {
+    const known = this.knownShardCount();
+    if (known !== undefined) return known;
+    const key = listShardsKeyOf(this.generation);
+    try {
+      await this.documents.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...key, shards: this.listShards },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return this.remember(this.listShards);
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const recorded = await this.recordedShardCount();
+      if (recorded === undefined) throw new Error('A recorded list shard count disappeared');
+      return recorded;
+    }
+  }
+
+  /**
+   * The shard count a list reads with; readers never record one. A generation without a count
+   * has no document written by a sharding writer: all of its rows are under shard 0's key (the
+   * unsharded list's), so it is read as one shard, and asked again next time.
+   */
+  async readShardCount(): Promise<number> {
+    return this.knownShardCount() ?? (await this.recordedShardCount()) ?? 1;
+  }
+
+  private knownShardCount(): number | undefined {
+    return recordedListShards.get(this.client)?.get(this.cacheId);
+  }
+
+  private get cacheId(): string {
+    return `${this.table}\u0000${this.generation}`;
+  }
+
+  /** Once recorded, a generation's count never changes: every process keeps it. */
+  private remember(count: number): number {
+    let byGeneration = recordedListShards.get(this.client);
+    if (byGeneration === undefined) {
+      byGeneration = new Map();
+      recordedListShards.set(this.client, byGeneration);
+    }
+    byGeneration.set(this.cacheId, count);
+    return count;
+  }
+
+  private async recordedShardCount(): Promise<number | undefined> {
+    const { Item } = await this.documents.send(
+      new GetCommand({
+        TableName: this.table,
+        Key: listShardsKeyOf(this.generation),
+        ConsistentRead: true,
+      }),
+    );
+    if (Item === undefined) return undefined;
+    const recorded = Number(Item.shards);
+    if (!Number.isInteger(recorded) || recorded < 1 || recorded > MAX_PAYMENT_LIST_SHARDS) {
+      throw new Error(`Generation ${this.generation} records no valid list shard count`);
+    }
+    return this.remember(recorded);
   }
 
   async get(tenantId: string, paymentId: string): Promise<PaymentDocument | undefined> {
@@ -109,8 +210,11 @@ export class DynamoDbPaymentDocuments implements GenerationDocuments, UnsettledP
   }
 
   async put(document: PaymentDocument, expectedVersion: number): Promise<boolean> {
+    const shards = await this.shardCount();
     try {
-      await this.documents.send(new PutCommand(this.conditionalPut(document, expectedVersion)));
+      await this.documents.send(
+        new PutCommand(this.conditionalPut(document, expectedVersion, shards)),
+      );
       return true;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return false;
@@ -123,12 +227,13 @@ export class DynamoDbPaymentDocuments implements GenerationDocuments, UnsettledP
    * unprocessed (throttling) is sent again after a growing pause, up to 8 times.
    */
   async overwriteMany(documents: readonly PaymentDocument[]): Promise<void> {
+    const shards = await this.shardCount();
     const requests: WriteRequest[][] = [];
     for (let i = 0; i < documents.length; i += BATCH_WRITE_ITEMS) {
       requests.push(
         documents
           .slice(i, i + BATCH_WRITE_ITEMS)
-          .map((document) => ({ PutRequest: { Item: this.itemOf(document) } })),
+          .map((document) => ({ PutRequest: { Item: this.itemOf(document, shards) } })),
       );
     }
     await Promise.all(requests.map((batch) => this.writeBatch(batch)));
@@ -150,10 +255,14 @@ export class DynamoDbPaymentDocuments implements GenerationDocuments, UnsettledP
     }
   }
 
-  private conditionalPut(document: PaymentDocument, expectedVersion: number): PutCommandInput {
+  private conditionalPut(
+    document: PaymentDocument,
+    expectedVersion: number,
+    shards: number,
+  ): PutCommandInput {
     return {
       TableName: this.table,
-      Item: this.itemOf(document),
+      Item: this.itemOf(document, shards),
       ConditionExpression:
         expectedVersion === 0 ? 'attribute_not_exists(pk)' : 'version = :expected',
       ...(expectedVersion !== 0 && {
@@ -162,13 +271,17 @@ export class DynamoDbPaymentDocuments implements GenerationDocuments, UnsettledP
     };
   }
 
-  private itemOf(document: PaymentDocument): PaymentItem {
+  private itemOf(document: PaymentDocument, shards: number): PaymentItem {
     const createdAt = document.state.createdAt ?? '';
     const unsettled = isUnsettled(document.state);
     const item: PaymentItem = {
       pk: paymentStreamId(document.tenantId, document.paymentId),
       sk: this.sortKey,
-      gsi1pk: this.listPartition(document.tenantId),
+      gsi1pk: listPartitionOf(
+        document.tenantId,
+        this.generation,
+        listShardOf(document.paymentId, shards),
+      ),
       gsi1sk: `${createdAt}#${document.paymentId}`,
       tenantId: document.tenantId,
       paymentId: document.paymentId,
@@ -236,12 +349,63 @@ export class DynamoDbPaymentDocuments implements GenerationDocuments, UnsettledP
     };
   }
 
+  /**
+   * A page of the tenant's list, newest first: every shard of the list is queried (at once for
+   * the first items, then as the merge needs more), the shards are merged on `createdAt#paymentId`
+   * and the page's documents read from the table. The cursor holds each shard's own position.
+   */
   async list(query: PaymentListQuery): Promise<PaymentListPage> {
+    const shards = await this.readShardCount();
+    const positions =
+      query.cursor === undefined
+        ? Array.from({ length: shards }, (): ShardPosition => [query.to ?? '~', 1])
+        : decodeCursor(query.cursor, query.tenantId, this.generation, shards, this.sortKey);
+    const readers = positions.map((position, shard) =>
+      position === null
+        ? undefined
+        : new ListShardReader(position, (hi, startKey) =>
+            this.queryListShard(query, shard, hi, startKey),
+          ),
+    );
+    await Promise.all(readers.map((reader) => reader?.fill() ?? Promise.resolve()));
+    const page: ListKey[] = [];
+    while (page.length < query.limit) {
+      let next: { reader: ListShardReader; sortKey: string } | undefined;
+      for (const reader of readers) {
+        const head = reader?.head();
+        if (
+          reader !== undefined &&
+          head !== undefined &&
+          (next === undefined || head.gsi1sk > next.sortKey)
+        ) {
+          next = { reader, sortKey: head.gsi1sk };
+        }
+      }
+      if (next === undefined) break;
+      page.push(next.reader.take());
+      if (page.length < query.limit) await next.reader.fill();
+    }
+    const after = readers.map((reader) => reader?.position() ?? null);
+    const rows = await batchGetInOrder(this.documents, this.table, page);
+    return {
+      items: rows.filter((row): row is StoredKey => row !== undefined).map(toDocument),
+      nextCursor: after.some((position) => position !== null)
+        ? encodeCursor(query.tenantId, this.generation, after)
+        : undefined,
+    };
+  }
+
+  private async queryListShard(
+    query: PaymentListQuery,
+    shard: number,
+    hi: string,
+    startKey: StoredKey | undefined,
+  ): Promise<{ items: ListKey[]; lastKey?: StoredKey }> {
     const filters: string[] = [];
     const values: Record<string, string> = {
-      ':pk': this.listPartition(query.tenantId),
+      ':pk': listPartitionOf(query.tenantId, this.generation, shard),
       ':lo': query.from ?? '0',
-      ':hi': query.to ?? '~',
+      ':hi': hi,
     };
     if (query.status !== undefined) {
       filters.push('#status = :status');
@@ -253,39 +417,28 @@ export class DynamoDbPaymentDocuments implements GenerationDocuments, UnsettledP
     }
     if (query.contradicted === true) filters.push('attribute_exists(contradicted)');
     if (query.contradicted === false) filters.push('attribute_not_exists(contradicted)');
-    const items: StoredKey[] = [];
-    let startKey =
-      query.cursor === undefined
-        ? undefined
-        : decodeCursor(query.cursor, this.listPartition(query.tenantId), this.sortKey);
-    let exhausted = false;
-    // A filter may drop items from a page: keep reading until the page is full or the end.
-    while (items.length < query.limit && !exhausted) {
-      const output = await this.documents.send(
-        new QueryCommand({
-          TableName: this.table,
-          IndexName: READ_MODEL_INDEX_NAME,
-          KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk BETWEEN :lo AND :hi',
-          ...(filters.length > 0 && { FilterExpression: filters.join(' AND ') }),
-          ...(query.status !== undefined && {
-            ExpressionAttributeNames: { '#status': 'status' },
-          }),
-          ExpressionAttributeValues: values,
-          ScanIndexForward: false,
-          Limit: query.limit,
-          ExclusiveStartKey: startKey,
+    const output = await this.documents.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: READ_MODEL_INDEX_NAME,
+        KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk BETWEEN :lo AND :hi',
+        ...(filters.length > 0 && { FilterExpression: filters.join(' AND ') }),
+        ...(query.status !== undefined && {
+          ExpressionAttributeNames: { '#status': 'status' },
         }),
-      );
-      items.push(...(output.Items ?? []));
-      startKey = output.LastEvaluatedKey;
-      exhausted = startKey === undefined;
-    }
-    const page = items.slice(0, query.limit);
-    const last = page.at(-1);
-    const more = items.length > query.limit || !exhausted;
+        ExpressionAttributeValues: values,
+        ScanIndexForward: false,
+        Limit: query.limit,
+        ExclusiveStartKey: startKey,
+      }),
+    );
     return {
-      items: page.map(toDocument),
-      nextCursor: more && last !== undefined ? encodeCursor(last) : undefined,
+      items: (output.Items ?? []).map((item) => ({
+        pk: item.pk as string,
+        sk: item.sk as string,
+        gsi1sk: item.gsi1sk as string,
+      })),
+      lastKey: output.LastEvaluatedKey,
     };
   }
 }
@@ -313,33 +466,128 @@ function toDocument(item: StoredKey): PaymentDocument {
   };
 }
 
-/** A cursor is the last item's keys; opaque to clients, checked against the tenant on use. */
-function encodeCursor(item: StoredKey): string {
-  const keys = { pk: item.pk, sk: item.sk, gsi1pk: item.gsi1pk, gsi1sk: item.gsi1sk };
-  return Buffer.from(JSON.stringify(keys)).toString('base64url');
+/**
+ * Where one shard of a list resumes: below this `gsi1sk` (`1`: the bound included, it is the
+ * shard's next item; `0`: excluded), or null once the shard has nothing more.
+ */
+type ShardPosition = [hi: string, inclusive: 0 | 1] | null;
+
+type ListKey = { pk: string; sk: string; gsi1sk: string };
+
+/**
+ * One shard of a list, read newest first in pages. `fill` reads until the shard has an item at
+ * hand or is exhausted; `position` is where a next page resumes it.
+ */
+class ListShardReader {
+  private buffer: ListKey[] = [];
+  private startKey?: StoredKey;
+  private exhausted = false;
+  private readonly hi: string;
+  private readonly inclusive: boolean;
+
+  constructor(
+    position: [string, 0 | 1],
+    private readonly query: (
+      hi: string,
+      startKey: StoredKey | undefined,
+    ) => Promise<{ items: ListKey[]; lastKey?: StoredKey }>,
+  ) {
+    [this.hi] = position;
+    this.inclusive = position[1] === 1;
+  }
+
+  async fill(): Promise<void> {
+    // A filter may drop a whole page: keep reading until an item or the end.
+    while (this.buffer.length === 0 && !this.exhausted) {
+      const { items, lastKey } = await this.query(this.hi, this.startKey);
+      this.buffer = this.inclusive ? items : items.filter((item) => item.gsi1sk !== this.hi);
+      this.startKey = lastKey;
+      this.exhausted = lastKey === undefined;
+    }
+  }
+
+  head(): ListKey | undefined {
+    return this.buffer[0];
+  }
+
+  take(): ListKey {
+    const item = this.buffer.shift();
+    if (item === undefined) throw new Error('take() on a list shard with no item at hand');
+    return item;
+  }
+
+  position(): ShardPosition {
+    const head = this.buffer[0];
+    if (head !== undefined) return [head.gsi1sk, 1];
+    if (this.exhausted) return null;
+    // Everything down to the last key DynamoDB evaluated was taken or filtered out.
+    const lastEvaluated = this.startKey?.gsi1sk;
+    return typeof lastEvaluated === 'string'
+      ? [lastEvaluated, 0]
+      : [this.hi, this.inclusive ? 1 : 0];
+  }
+}
+
+/** A list cursor: the tenant's list in one generation and each shard's position. */
+function encodeCursor(tenantId: string, generation: string, shards: ShardPosition[]): string {
+  const cursor = { list: listPartitionOf(tenantId, generation, 0), shards };
+  return Buffer.from(JSON.stringify(cursor)).toString('base64url');
 }
 
 /**
- * Decodes a cursor and refuses one that points outside the tenant's own partition: a forged cursor
- * can at most skip within the caller's own payments.
+ * Decodes a cursor and refuses one of another tenant's list, generation or shard count: a forged
+ * cursor can at most skip within the caller's own payments. A cursor issued before the list was
+ * sharded (the last item's keys), or while the generation was read as one shard, resumes every
+ * shard below that place.
  */
-function decodeCursor(cursor: string, partition: string, sortKey: string): StoredKey {
-  const tenantId = partition.slice(0, partition.indexOf('#'));
-  let keys: Record<string, unknown>;
+function decodeCursor(
+  cursor: string,
+  tenantId: string,
+  generation: string,
+  shards: number,
+  sortKey: string,
+): ShardPosition[] {
+  const list = listPartitionOf(tenantId, generation, 0);
+  let parsed: unknown;
   try {
-    keys = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
     throw new InvalidCursorError('The cursor is malformed');
   }
+  if (parsed === null || typeof parsed !== 'object') {
+    throw new InvalidCursorError('The cursor is not valid here');
+  }
+  const fields = parsed as Record<string, unknown>;
+  if (
+    fields.gsi1pk === list &&
+    typeof fields.pk === 'string' &&
+    fields.pk.startsWith(`${tenantId}#payment#`) &&
+    fields.sk === sortKey &&
+    typeof fields.gsi1sk === 'string' &&
+    fields.gsi1sk !== ''
+  ) {
+    const below = fields.gsi1sk;
+    return Array.from({ length: shards }, (): ShardPosition => [below, 0]);
+  }
+  const positions = fields.shards;
   const valid =
-    keys !== null &&
-    typeof keys === 'object' &&
-    keys.gsi1pk === partition &&
-    typeof keys.pk === 'string' &&
-    keys.pk.startsWith(`${tenantId}#payment#`) &&
-    keys.sk === sortKey &&
-    typeof keys.gsi1sk === 'string' &&
-    keys.gsi1sk !== '';
+    fields.list === list &&
+    Array.isArray(positions) &&
+    (positions.length === shards || positions.length === 1) &&
+    positions.every(
+      (position: unknown) =>
+        position === null ||
+        (Array.isArray(position) &&
+          position.length === 2 &&
+          typeof position[0] === 'string' &&
+          position[0] !== '' &&
+          (position[1] === 0 || position[1] === 1)),
+    );
   if (!valid) throw new InvalidCursorError('The cursor is not valid here');
-  return { pk: keys.pk, sk: keys.sk, gsi1pk: keys.gsi1pk, gsi1sk: keys.gsi1sk };
+  // Issued while the generation was still read as one shard (nothing sharded written yet): its
+  // one position bounds the shards written since too.
+  if (positions.length === 1 && shards > 1) {
+    return Array.from({ length: shards }, () => positions[0] as ShardPosition);
+  }
+  return positions as ShardPosition[];
 }

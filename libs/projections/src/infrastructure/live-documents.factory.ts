@@ -8,10 +8,12 @@ import { DynamoDbReadModelGenerations } from './dynamodb-read-model-generations'
 export function createLivePaymentDocuments(
   client: DynamoDBClient,
   tables: { readModels: string; meta: string },
+  /** PAYMENT_LIST_SHARDS: the list shard count of a generation that has none recorded yet. */
+  listShards?: number,
 ): LivePaymentDocuments {
   return new LivePaymentDocuments(
     new DynamoDbReadModelGenerations(client, tables.meta),
-    (generation) => new DynamoDbPaymentDocuments(client, tables.readModels, generation),
+    (generation) => new DynamoDbPaymentDocuments(client, tables.readModels, generation, listShards),
   );
 }
 

@@ -29,15 +29,15 @@ export interface ProjectionAdapters {
  * Each call builds a new adapter (with its own pointer cache), as each use had before.
  */
 export function projectionAdapters(storage: LedgerStorage): ProjectionAdapters {
-  const { dynamoDb, tables } = storage;
+  const { dynamoDb, tables, paymentListShards } = storage;
   return {
-    liveDocuments: () => createLivePaymentDocuments(dynamoDb, tables),
+    liveDocuments: () => createLivePaymentDocuments(dynamoDb, tables, paymentListShards),
     unsettledPayments: () => createLiveUnsettledPayments(dynamoDb, tables),
     generations: (options = {}) =>
       options.cacheMs === undefined
         ? new DynamoDbReadModelGenerations(dynamoDb, tables.meta)
         : new DynamoDbReadModelGenerations(dynamoDb, tables.meta, options.cacheMs),
     documentsOf: (generation) =>
-      new DynamoDbPaymentDocuments(dynamoDb, tables.readModels, generation),
+      new DynamoDbPaymentDocuments(dynamoDb, tables.readModels, generation, paymentListShards),
   };
 }

@@ -33,8 +33,8 @@ export interface ReplayJob {
   /** The global position up to which everything is done: where a resume starts. */
   checkpoint?: string;
   /**
-   * Blue/green rebuild: per time-index shard (by index), the position up to which that shard's
-   * reader is done; the shards are read in parallel, so each resumes from its own.
+   * Blue/green rebuild: per time-index reader (lane, by index; see `readShards`), the position up
+   * to which that reader is done; the readers run in parallel, so each resumes from its own.
    */
   shardCheckpoints?: Record<string, string>;
   startedAt: string;
