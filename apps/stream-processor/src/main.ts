@@ -17,6 +17,7 @@ async function main(): Promise<void> {
   const storage = openLedgerStorage({
     endpoint: env.dynamoDbEndpoint,
     tablePrefix: env.tablePrefix,
+    tableNames: env.tableNames,
   });
   const streams = createDynamoDbStreamsClient(env.dynamoDbEndpoint);
   const processor = await startLocalStreamProcessor({

@@ -31,6 +31,7 @@ export async function composeApiLambda(
   const storage = openLedgerStorage({
     endpoint: env.dynamoDbEndpoint,
     tablePrefix: env.tablePrefix,
+    tableNames: env.tableNames,
   });
   const eventBridge = createEventBridgeClient(env.eventBridgeEndpoint);
   const dependencies = buildApiDependencies({

@@ -35,6 +35,7 @@ export function composeApiServer(options: ApiServerRootOptions): ApiRoot {
     const opened = openLedgerStorage({
       endpoint: env.dynamoDbEndpoint,
       tablePrefix: env.tablePrefix,
+      tableNames: env.tableNames,
     });
     owned.push(() => closeLedgerStorage(opened));
     storage = opened;

@@ -73,6 +73,7 @@ export async function composePaymentSweeperLambda(
   const storage = openLedgerStorage({
     endpoint: env.dynamoDbEndpoint,
     tablePrefix: env.tablePrefix,
+    tableNames: env.tableNames,
   });
   return {
     sweeper: composePaymentSweeper({

@@ -32,6 +32,7 @@ export function composeReplayWorker(env: LedgerEnv = readLedgerEnv()): ReplayWor
   const storage = openLedgerStorage({
     endpoint: env.dynamoDbEndpoint,
     tablePrefix: env.tablePrefix,
+    tableNames: env.tableNames,
   });
   const { jobs } = replayAdapters(storage);
   const projections = projectionAdapters(storage);
@@ -42,13 +43,12 @@ export function composeReplayWorker(env: LedgerEnv = readLedgerEnv()): ReplayWor
     jobs,
     generations: projections.generations(),
     documentsOf: projections.documentsOf,
-    ...(env.stackName !== undefined && {
+    ...(env.ruleArns !== undefined && {
       republish: {
         delivery: awsReplayDelivery({
           eventBridge,
           lambda,
-          stackName: env.stackName,
-          eventBusName: env.eventBusName,
+          ruleArns: env.ruleArns,
         }),
         rules: ledgerTemplateRules(),
       },

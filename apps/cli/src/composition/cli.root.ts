@@ -43,6 +43,7 @@ export function composeCli(env: LedgerEnv): CliRoot {
   const storage: LedgerStorage = openLedgerStorage({
     endpoint: cliStorageEndpoint(env),
     tablePrefix: env.tablePrefix,
+    tableNames: env.tableNames,
   });
   let eventBridge: EventBridgeClient | undefined;
   const bus = (): EventBridgeClient =>

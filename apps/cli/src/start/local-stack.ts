@@ -78,6 +78,7 @@ export async function startLocalStack(env: LedgerEnv, logger: Logger): Promise<L
     const storage = openLedgerStorage({
       endpoint,
       tablePrefix: env.tablePrefix,
+      tableNames: env.tableNames,
     });
     stops.push(() => Promise.resolve(closeLedgerStorage(storage)));
     await ensureLedgerTables(storage);

@@ -30,6 +30,7 @@ export function composeConsumerLambda(
   const storage = openLedgerStorage({
     endpoint: env.dynamoDbEndpoint,
     tablePrefix: env.tablePrefix,
+    tableNames: env.tableNames,
   });
   const compose = name === undefined ? undefined : CONSUMER_ROOTS[name];
   if (compose === undefined) {

@@ -12,16 +12,18 @@ export interface LedgerStorage {
   upcasters?: UpcasterChain;
 }
 
-/** The storage adapters every process of the ledger shares, for one engine and table prefix. */
+/** The storage adapters every process of the ledger shares, for one engine and set of tables. */
 export function createLedgerStorage(options: {
   endpoint?: string;
   tablePrefix?: string;
+  /** Names that override `<tablePrefix><name>` one by one (a deployed stack's). */
+  tableNames?: Partial<LedgerTables>;
   clock?: () => Date;
   /** The upcasters of every event type the ledger writes; without them events read as stored. */
   upcasters?: UpcasterChain;
 }): LedgerStorage {
   const dynamoDb = createDynamoDbClient(options.endpoint);
-  const tables = ledgerTables(options.tablePrefix);
+  const tables = ledgerTables(options.tablePrefix, options.tableNames);
   return {
     dynamoDb,
     tables,

@@ -1,18 +1,25 @@
 import { UpcasterChain } from '@ledger/event-store';
-import { createLedgerStorage, type LedgerStorage } from '@ledger/event-store/aws';
+import {
+  createLedgerStorage,
+  type LedgerStorage,
+  type LedgerTables,
+} from '@ledger/event-store/aws';
 import { ledgerUpcasters } from '../ledger.upcasters';
 
 /**
- * The ledger's storage for one engine and table prefix, reading every event in today's shape:
+ * The ledger's storage for one engine and set of tables, reading every event in today's shape:
  * what each composition root (API, stream processor, CLI, replay worker) opens.
  */
 export function openLedgerStorage(options: {
   endpoint?: string;
   tablePrefix: string;
+  /** Table names that override `<tablePrefix><name>` one by one (LedgerEnv's `tableNames`). */
+  tableNames?: Partial<LedgerTables>;
 }): LedgerStorage {
   return createLedgerStorage({
     endpoint: options.endpoint,
     tablePrefix: options.tablePrefix,
+    tableNames: options.tableNames,
     upcasters: new UpcasterChain(ledgerUpcasters()),
   });
 }
