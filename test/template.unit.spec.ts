@@ -79,6 +79,13 @@ describe('template.yaml', () => {
         META_TABLE: { '!Ref': 'MetaTable' },
       });
       expect(template.Globals.Function.Environment?.Variables).not.toHaveProperty('TABLE_PREFIX');
+      // What the CLI's operator commands need against a stack.
+      expect(template.Outputs).toMatchObject({
+        EventsTableName: { Value: { '!Ref': 'EventsTable' } },
+        IdempotencyTableName: { Value: { '!Ref': 'IdempotencyTable' } },
+        ReadModelsTableName: { Value: { '!Ref': 'ReadModelsTable' } },
+        MetaTableName: { Value: { '!Ref': 'MetaTable' } },
+      });
     });
   });
 
