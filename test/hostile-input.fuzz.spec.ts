@@ -21,8 +21,9 @@ import {
 const RUNS = Number(process.env.FUZZ_RUNS ?? 3_000);
 const SEED = Number(process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
 
-// The committed local example configuration's keys and secrets (placeholders).
-const API_KEYS = ['local-dev-key-acme', 'local-dev-key-globex'];
+// The committed local example configuration's keys and secrets (placeholders). acme's admin key
+// gets /admin* bodies past the admin grant, where the other tenant keys get 403.
+const API_KEYS = ['local-dev-key-acme', 'local-dev-key-globex', 'local-dev-admin-key-acme'];
 const SANDBOX_SECRET = 'whsec_bG9jYWwtZGV2LW9ubHktbm90LWEtcmVhbC1zZWNyZXQ=';
 const SIMPLE_SECRET = 'local-dev-only-not-a-real-secret';
 /** The committed configuration's providers, to verify again every delivery the service stored. */

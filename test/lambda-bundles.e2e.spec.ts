@@ -223,7 +223,11 @@ describe('the bundled Lambda handlers, invoked as AWS invokes them', () => {
       ({
         LedgerConfigParameter: CONFIG_PARAMETER,
         ReplayWorkerFunction: REPLAY_WORKER,
-        TablePrefix: prefix,
+        EventsTable: `${prefix}events`,
+        IdempotencyTable: `${prefix}idempotency`,
+        ReadModelsTable: `${prefix}read-models`,
+        MetaTable: `${prefix}meta`,
+        'PaymentReceiptsFunctionPaymentOutcomes.Arn': `arn:aws:events:${REGION}:000000000000:rule/${subscriberBus}/${STACK}-PaymentOutcomes`,
         LogLevel: 'warn',
         'AWS::StackName': STACK,
         'AWS::Region': REGION,
@@ -231,8 +235,15 @@ describe('the bundled Lambda handlers, invoked as AWS invokes them', () => {
       })[ref] ?? (/Queue$/.test(ref.split('.')[0]) ? queueUrl(ref.split('.')[0]) : ref);
     const valueOf = (value: unknown): string => {
       if (typeof value === 'string' || typeof value === 'number') return String(value);
-      const { '!Ref': ref, '!GetAtt': att, '!Sub': sub } = value as Record<string, unknown>;
+      const {
+        '!Ref': ref,
+        '!GetAtt': att,
+        '!Sub': sub,
+        '!If': choice,
+      } = value as Record<string, unknown>;
       if (typeof ref === 'string') return resolve(ref);
+      // The template's conditions all hold with its defaults: the first branch.
+      if (Array.isArray(choice)) return valueOf(choice[1]);
       if (att !== undefined) return resolve([att as string | string[]].flat().join('.'));
       return String(sub).replace(/\$\{([^}]+)\}/g, (_match, name: string) => resolve(name));
     };

@@ -1,36 +1,20 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse, type ScalarTag, type CollectionTag } from 'yaml';
 import { ledgerTables, tableDefinitions } from '@ledger/event-store/aws';
-import { deployedRuleName } from '@ledger/replay/aws';
-
-// CloudFormation short-form intrinsics, read as plain values: the test compares shapes only.
-const intrinsic = (tag: string): ScalarTag => ({
-  tag,
-  resolve: (value: string) => ({ [tag]: value }),
-});
-const intrinsicSeq = (tag: string): CollectionTag => ({
-  tag,
-  collection: 'seq',
-  resolve: (value) => ({ [tag]: value.toJSON() as unknown }),
-});
-const template = parse(readFileSync(join(__dirname, '..', 'template.yaml'), 'utf8'), {
-  customTags: [intrinsic('!Ref'), intrinsic('!Sub'), intrinsic('!GetAtt'), intrinsicSeq('!GetAtt')],
-}) as {
-  Parameters: Record<string, { Type: string; Default?: unknown; AllowedPattern?: string }>;
-  Globals: { Function: { Environment?: { Variables?: Record<string, unknown> } } };
-  Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
-};
-
-interface FunctionProperties {
-  CodeUri?: string;
-  Handler?: string;
-  Environment?: { Variables?: Record<string, unknown> };
-  Policies?: unknown[];
-  Events?: Record<string, { Type: string; Properties: Record<string, unknown> }>;
-}
-
-const resources = Object.values(template.Resources);
+import {
+  BUS_ARN,
+  BUS_NAME,
+  equal,
+  functions,
+  grantsOf,
+  resourceKey,
+  resources,
+  roleOf,
+  statementsOf,
+  template,
+  type FunctionProperties,
+  type Statement,
+} from './support/template';
 
 /** The compiled source each function's bundle is made from (`npm run bundle`). */
 const bundleEntries = JSON.parse(
@@ -42,12 +26,6 @@ interface AlarmProperties {
   Dimensions: Array<{ Name: string; Value: unknown }>;
   AlarmActions: unknown[];
 }
-
-const equal = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
-
-const functions = Object.entries(template.Resources)
-  .filter(([, resource]) => resource.Type === 'AWS::Serverless::Function')
-  .map(([logicalId, resource]) => ({ logicalId, ...(resource.Properties as FunctionProperties) }));
 
 /**
  * How Lambda's Node.js runtime reads a `Handler`: the module is everything up to the first dot
@@ -61,16 +39,17 @@ function lambdaHandlerParts(handler: string): { module: string; exportName: stri
 
 describe('template.yaml', () => {
   describe('when its tables are compared with the ones the code creates locally', () => {
-    it('declares the same keys, indexes and stream for every table', () => {
-      const local = tableDefinitions(ledgerTables('${TablePrefix}'));
-      const deployed = resources
-        .filter((r) => r.Type === 'AWS::DynamoDB::Table')
-        .map((r) => r.Properties);
+    // Each table's name, locally `<prefix><name>`, here the logical id of its twin.
+    const twins = ledgerTables('', {
+      events: 'EventsTable',
+      idempotency: 'IdempotencyTable',
+      readModels: 'ReadModelsTable',
+      meta: 'MetaTable',
+    });
 
-      for (const definition of local) {
-        const twin = deployed.find(
-          (p) => (p.TableName as Record<string, string>)['!Sub'] === definition.TableName,
-        );
+    it('declares the same keys, indexes and stream for every table', () => {
+      for (const definition of tableDefinitions(twins)) {
+        const twin = template.Resources[String(definition.TableName)]?.Properties;
         expect(twin).toBeDefined();
         expect(twin?.KeySchema).toEqual(definition.KeySchema);
         expect(new Set(twin?.AttributeDefinitions as unknown[])).toEqual(
@@ -97,40 +76,302 @@ describe('template.yaml', () => {
     });
   });
 
-  describe('when the IAM policy is read', () => {
-    it('never lets the ledger update or delete an event', () => {
-      const policy = resources.find((r) => r.Type === 'AWS::IAM::ManagedPolicy');
-      const statements = (
-        policy?.Properties.PolicyDocument as { Statement: Array<Record<string, unknown>> }
-      ).Statement;
-      const onEvents = statements.filter((s) => JSON.stringify(s.Resource).includes('EventsTable'));
+  describe('when the tables’ names are read', () => {
+    it('lets CloudFormation name every table and gives each function their names', () => {
+      const tables = Object.entries(template.Resources).filter(
+        ([, resource]) => resource.Type === 'AWS::DynamoDB::Table',
+      );
 
-      expect(onEvents.length).toBeGreaterThan(0);
-      for (const statement of onEvents) {
-        const actions = [statement.Action].flat() as string[];
-        expect(actions).not.toEqual(
-          expect.arrayContaining([
-            expect.stringMatching(/UpdateItem|DeleteItem|BatchWriteItem|\*/),
-          ]),
-        );
-      }
+      expect(tables).toHaveLength(4);
+      for (const [, table] of tables) expect(table.Properties).not.toHaveProperty('TableName');
+      expect(template.Globals.Function.Environment?.Variables).toMatchObject({
+        EVENTS_TABLE: { '!Ref': 'EventsTable' },
+        IDEMPOTENCY_TABLE: { '!Ref': 'IdempotencyTable' },
+        READ_MODELS_TABLE: { '!Ref': 'ReadModelsTable' },
+        META_TABLE: { '!Ref': 'MetaTable' },
+      });
+      expect(template.Globals.Function.Environment?.Variables).not.toHaveProperty('TABLE_PREFIX');
+      // What the CLI's operator commands need against a stack.
+      expect(template.Outputs).toMatchObject({
+        EventsTableName: { Value: { '!Ref': 'EventsTable' } },
+        IdempotencyTableName: { Value: { '!Ref': 'IdempotencyTable' } },
+        ReadModelsTableName: { Value: { '!Ref': 'ReadModelsTable' } },
+        MetaTableName: { Value: { '!Ref': 'MetaTable' } },
+      });
     });
   });
 
   describe('when its EventBridge rules are read', () => {
-    it('deploys each one under the name republish looks its targets up by', () => {
-      const rules = Object.entries(template.Resources).flatMap(([logicalId, resource]) =>
-        Object.entries(((resource.Properties ?? {}) as FunctionProperties).Events ?? {})
-          .filter(([, event]) => event.Type === 'EventBridgeRule')
-          .map(([eventName, event]) => ({ name: `${logicalId}.${eventName}`, event })),
+    const rules = Object.entries(template.Resources).flatMap(([logicalId, resource]) =>
+      Object.entries(((resource.Properties ?? {}) as FunctionProperties).Events ?? {})
+        .filter(([, event]) => event.Type === 'EventBridgeRule')
+        .map(([eventName, event]) => ({
+          name: `${logicalId}.${eventName}`,
+          // SAM's logical id of the AWS::Events::Rule it generates for the event.
+          ruleId: `${logicalId}${eventName}`,
+          event,
+        })),
+    );
+
+    it('lets CloudFormation name each rule and puts it on the integration bus', () => {
+      expect(rules.length).toBeGreaterThan(0);
+      for (const { event } of rules) {
+        expect(event.Properties).not.toHaveProperty('RuleName');
+        expect(event.Properties.EventBusName).toEqual(BUS_NAME);
+      }
+    });
+
+    it('gives republish (the replay worker, the stack output) every rule’s deployed ARN', () => {
+      const worker = template.Resources.ReplayWorkerFunction?.Properties as FunctionProperties;
+      const expected = {
+        '!Sub': rules.map(({ name, ruleId }) => `${name}=\${${ruleId}.Arn}`).join(','),
+      };
+
+      expect(worker.Environment?.Variables?.LEDGER_RULE_ARNS).toEqual(expected);
+      expect(template.Outputs.LedgerRuleArns?.Value).toEqual(expected);
+      expect(grantsOf('ReplayWorkerRole')).toMatchObject(
+        Object.fromEntries(rules.map(({ ruleId }) => [ruleId, ['events:ListTargetsByRule']])),
+      );
+    });
+
+    it('lets only the subscriber rule send to its dead-letter queue', () => {
+      const policy = resources.find((r) => r.Type === 'AWS::SQS::QueuePolicy');
+      const [statement] = (policy?.Properties.PolicyDocument as { Statement: Statement[] })
+        .Statement;
+
+      expect(statement?.Condition).toEqual({
+        ArnEquals: { 'aws:SourceArn': { '!GetAtt': 'PaymentReceiptsFunctionPaymentOutcomes.Arn' } },
+      });
+    });
+  });
+
+  describe('when the integration bus is read', () => {
+    it('creates a bus named after the stack unless EventBusName names one', () => {
+      expect(template.Parameters.EventBusName?.Default).toBe('');
+      expect(template.Resources.IntegrationEventBus).toMatchObject({
+        Type: 'AWS::Events::EventBus',
+        Condition: 'CreateEventBus',
+        Properties: { Name: { '!Sub': '${AWS::StackName}-integration-events' } },
+      });
+    });
+
+    it('publishes, routes and archives on that one bus', () => {
+      const publisher = template.Resources.PublisherFunction?.Properties as FunctionProperties;
+
+      expect(publisher.Environment?.Variables?.EVENT_BUS_NAME).toEqual(BUS_NAME);
+      expect(grantsOf('PublisherRole').bus).toEqual(['events:PutEvents']);
+      expect(template.Resources.IntegrationEventsArchive?.Properties.SourceArn).toEqual(BUS_ARN);
+    });
+  });
+
+  describe('when every function’s role is read', () => {
+    it.each(functions.map((fn) => [fn.logicalId, fn]))(
+      '%s runs with a role of its own, under a name CloudFormation generates',
+      (logicalId, fn) => {
+        const role = roleOf(fn);
+        const others = functions.filter((other) => other.logicalId !== logicalId).map(roleOf);
+
+        expect(role).toBeDefined();
+        expect(template.Resources[String(role)]?.Type).toBe('AWS::IAM::Role');
+        expect(others).not.toContain(role);
+        expect(fn.Policies).toBeUndefined();
+        expect(fn.FunctionName).toBeUndefined();
+      },
+    );
+
+    it.each(functions.map((fn) => [fn.logicalId, roleOf(fn)]))(
+      '%s can neither change nor remove an event',
+      (_logicalId, role) => {
+        const onEvents = statementsOf(String(role)).filter((statement) =>
+          [statement.Resource].flat().some((resource) => resourceKey(resource) === 'EventsTable'),
+        );
+
+        for (const statement of onEvents) {
+          expect([statement.Action].flat()).not.toEqual(
+            expect.arrayContaining([
+              expect.stringMatching(/UpdateItem|DeleteItem|BatchWriteItem|PartiQL|\*/),
+            ]),
+          );
+        }
+      },
+    );
+
+    it.each(functions.map((fn) => [fn.logicalId, roleOf(fn)]))(
+      '%s has no DynamoDB or stream action on every resource (`*`)',
+      (_logicalId, role) => {
+        const grants = grantsOf(String(role));
+
+        expect(grants['*'] ?? []).not.toEqual(
+          expect.arrayContaining([expect.stringMatching(/^dynamodb:|^sqs:|^lambda:/)]),
+        );
+        for (const [resource, actions] of Object.entries(grants)) {
+          if (
+            actions.some((action) =>
+              /^dynamodb:(DescribeStream|GetRecords|GetShardIterator|ListStreams)$/.test(action),
+            )
+          ) {
+            expect(resource).toMatch(/^EventsTable\/stream/);
+          }
+        }
+      },
+    );
+
+    const trace = { '*': ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'] };
+    const streamReads = {
+      'EventsTable/stream': [
+        'dynamodb:DescribeStream',
+        'dynamodb:GetRecords',
+        'dynamodb:GetShardIterator',
+      ],
+      'EventsTable/stream/*': ['dynamodb:ListStreams'],
+    };
+    const configuration = {
+      'ssm:parameter${LedgerConfigParameter}': ['ssm:GetParameter'],
+      'secretsmanager:secret:${LedgerSecretsPrefix}*': ['secretsmanager:GetSecretValue'],
+    };
+    const logs = (group: string) => ({ [group]: ['logs:CreateLogStream', 'logs:PutLogEvents'] });
+
+    // What each composition root uses (docs/deploy.md, "What each function may do"), and no more.
+    it.each<[string, string, Record<string, string[]>]>([
+      [
+        'ApiFunction',
+        'ApiRole',
+        {
+          EventsTable: ['dynamodb:DescribeTable', 'dynamodb:PutItem', 'dynamodb:Query'],
+          IdempotencyTable: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
+          ReadModelsTable: ['dynamodb:GetItem'],
+          'ReadModelsTable/index/gsi1': ['dynamodb:Query'],
+          MetaTable: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+          ReplayWorkerFunction: ['lambda:InvokeFunction'],
+          ...configuration,
+          ...logs('ApiLogGroup'),
+          '*': ['events:TestEventPattern', ...trace['*']],
+        },
+      ],
+      [
+        'PaymentSweeperFunction',
+        'PaymentSweeperRole',
+        {
+          EventsTable: ['dynamodb:PutItem', 'dynamodb:Query'],
+          'ReadModelsTable/index/unsettled': ['dynamodb:Query'],
+          MetaTable: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+          ...configuration,
+          ...logs('PaymentSweeperLogGroup'),
+          ...trace,
+        },
+      ],
+      [
+        'ReplayWorkerFunction',
+        'ReplayWorkerRole',
+        {
+          EventsTable: ['dynamodb:Query'],
+          'EventsTable/index/time-index': ['dynamodb:Query'],
+          ReadModelsTable: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+          MetaTable: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+          PaymentReceiptsFunctionPaymentOutcomes: ['events:ListTargetsByRule'],
+          PaymentReceiptsFunction: ['lambda:InvokeFunction'],
+          ReplayWorkerFunction: ['lambda:InvokeFunction'],
+          ReplayWorkerDeadLetterQueue: ['sqs:SendMessage'],
+          ...logs('ReplayWorkerLogGroup'),
+          ...trace,
+        },
+      ],
+      [
+        'CorrelatorFunction',
+        'CorrelatorRole',
+        {
+          ...streamReads,
+          EventsTable: ['dynamodb:PutItem', 'dynamodb:Query'],
+          MetaTable: ['dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:Query'],
+          StreamConsumersDeadLetterQueue: ['sqs:SendMessage'],
+          ...logs('CorrelatorLogGroup'),
+          ...trace,
+        },
+      ],
+      [
+        'ProjectorFunction',
+        'ProjectorRole',
+        {
+          ...streamReads,
+          EventsTable: ['dynamodb:Query'],
+          ReadModelsTable: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+          MetaTable: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+          StreamConsumersDeadLetterQueue: ['sqs:SendMessage'],
+          ...logs('ProjectorLogGroup'),
+          ...trace,
+        },
+      ],
+      [
+        'PublisherFunction',
+        'PublisherRole',
+        {
+          ...streamReads,
+          EventsTable: ['dynamodb:Query'],
+          MetaTable: ['dynamodb:PutItem'],
+          bus: ['events:PutEvents'],
+          PublisherDeadLetterQueue: ['sqs:SendMessage'],
+          StreamConsumersDeadLetterQueue: ['sqs:SendMessage'],
+          ...logs('PublisherLogGroup'),
+          ...trace,
+        },
+      ],
+      [
+        'PaymentReceiptsFunction',
+        'PaymentReceiptsRole',
+        {
+          ReadModelsTable: ['dynamodb:PutItem'],
+          ...logs('PaymentReceiptsLogGroup'),
+          ...trace,
+        },
+      ],
+    ])('lets %s (%s) do exactly what it uses', (logicalId, role, expected) => {
+      const fn = functions.find((f) => f.logicalId === logicalId);
+
+      expect(fn && roleOf(fn)).toBe(role);
+      expect(grantsOf(role)).toEqual(expected);
+    });
+
+    it('lets the API probe the bus as /health does (TestEventPattern)', () => {
+      expect(grantsOf('ApiRole')['*']).toContain('events:TestEventPattern');
+    });
+
+    it('lets the example subscriber write its own receipts only', () => {
+      const [write] = statementsOf('PaymentReceiptsRole').filter((s) =>
+        [s.Action].flat().includes('dynamodb:PutItem'),
       );
 
-      expect(rules.length).toBeGreaterThan(0);
-      for (const { name, event } of rules) {
-        expect(event.Properties.RuleName).toEqual({
-          '!Sub': deployedRuleName('${AWS::StackName}', name),
-        });
-      }
+      expect(write?.Condition).toEqual({
+        'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['receipts#*'] },
+      });
+    });
+  });
+
+  describe('when its reserved concurrency is read', () => {
+    const reserved = (logicalId: string): unknown =>
+      (template.Resources[logicalId]?.Properties as FunctionProperties)
+        .ReservedConcurrentExecutions;
+
+    it('caps the API by a parameter, so a webhook flood leaves the consumers theirs', () => {
+      expect(reserved('ApiFunction')).toEqual({ '!Ref': 'ApiReservedConcurrency' });
+      expect(template.Parameters.ApiReservedConcurrency?.Default).toBe(400);
+    });
+
+    it.each(['CorrelatorFunction', 'ProjectorFunction', 'PublisherFunction'])(
+      'reserves concurrency for the consumer %s',
+      (logicalId) => {
+        expect(reserved(logicalId)).toEqual({ '!Ref': 'ConsumerReservedConcurrency' });
+      },
+    );
+
+    it('leaves the account’s unreserved pool at least 100 with the defaults (account default 1,000)', () => {
+      const value = (v: unknown): number =>
+        typeof v === 'number'
+          ? v
+          : Number(template.Parameters[(v as { '!Ref': string })['!Ref']]?.Default);
+      const total = functions.reduce((sum, fn) => sum + value(fn.ReservedConcurrentExecutions), 0);
+
+      expect(functions.every((fn) => fn.ReservedConcurrentExecutions !== undefined)).toBe(true);
+      expect(1000 - total).toBeGreaterThanOrEqual(100);
     });
   });
 
@@ -316,7 +557,7 @@ describe('template.yaml', () => {
   });
 
   describe('when the payment sweeper is read', () => {
-    it('runs the sweeper handler on a schedule, alone, with the ledger data policy', () => {
+    it('runs the sweeper handler on a schedule, alone, with a role of its own', () => {
       const sweeper = template.Resources.PaymentSweeperFunction?.Properties as
         | (FunctionProperties & { ReservedConcurrentExecutions?: number; Policies?: unknown[] })
         | undefined;
@@ -330,7 +571,7 @@ describe('template.yaml', () => {
       expect(schedules).toHaveLength(1);
       expect(schedules[0]?.Properties.ScheduleExpression).toMatch(/^rate\(\d+ minutes?\)$/);
       expect(sweeper?.ReservedConcurrentExecutions).toBe(1);
-      expect(sweeper?.Policies).toContainEqual({ '!Ref': 'LedgerDataPolicy' });
+      expect(sweeper && roleOf(sweeper)).toBe('PaymentSweeperRole');
     });
   });
 
@@ -377,9 +618,7 @@ describe('template.yaml', () => {
       'gives %s the parameter name and leave to read that one parameter',
       (name) => {
         const fn = template.Resources[name]?.Properties as FunctionProperties | undefined;
-        const statements = (fn?.Policies ?? []).flatMap(
-          (policy) => (policy as { Statement?: Array<Record<string, unknown>> }).Statement ?? [],
-        );
+        const statements = statementsOf(String(fn && roleOf(fn)));
         const reads = statements.filter((s) => [s.Action].flat().includes('ssm:GetParameter'));
 
         expect(fn?.Environment?.Variables?.LEDGER_CONFIG_PARAMETER).toEqual({

@@ -22,10 +22,12 @@ export interface TemplateFunction {
 }
 
 // CloudFormation's short-form intrinsics, read as plain values.
-const intrinsics = ['!Ref', '!Sub', '!GetAtt'].flatMap((tag): Array<ScalarTag | CollectionTag> => [
-  { tag, resolve: (value: string) => ({ [tag]: value }) },
-  { tag, collection: 'seq', resolve: (value) => ({ [tag]: value.toJSON() as unknown }) },
-]);
+const intrinsics = ['!Ref', '!Sub', '!GetAtt', '!If'].flatMap(
+  (tag): Array<ScalarTag | CollectionTag> => [
+    { tag, resolve: (value: string) => ({ [tag]: value }) },
+    { tag, collection: 'seq', resolve: (value) => ({ [tag]: value.toJSON() as unknown }) },
+  ],
+);
 
 /** Every `AWS::Serverless::Function` of template.yaml, its CodeUri falling back to the global one. */
 export function templateFunctions(): TemplateFunction[] {

@@ -9,6 +9,7 @@ const ACME_GATEWAY_KEY = 'sandbox-test-key-acme-not-real';
 const GLOBEX_GATEWAY_KEY = 'sandbox-test-key-globex-not-real';
 const ACME = { authorization: 'Bearer test-key-acme-0000' };
 const GLOBEX = { authorization: 'Bearer test-key-globex-000' };
+const ACME_ADMIN = { authorization: 'Bearer test-admin-key-acme-0' };
 
 describe('tenant boundaries of the API', () => {
   let ledger: TestLedger;
@@ -95,7 +96,7 @@ describe('tenant boundaries of the API', () => {
       const response = await api.app.inject({
         method: 'GET',
         url: '/admin/replays/x%23y',
-        headers: ACME,
+        headers: ACME_ADMIN,
       });
 
       expect(response.statusCode).toBe(400);

@@ -19,6 +19,7 @@ async function main(): Promise<void> {
     tablePrefix: env.tablePrefix,
     timeIndexShards: env.timeIndexShards,
     paymentListShards: env.paymentListShards,
+    tableNames: env.tableNames,
   });
   const streams = createDynamoDbStreamsClient(env.dynamoDbEndpoint);
   const processor = await startLocalStreamProcessor({

@@ -24,6 +24,7 @@ export const DEVELOPMENT_CREDENTIALS: ReadonlySet<string> = new Set([
   'local-dev-key-acme',
   'local-dev-key-globex',
   'local-dev-key-operator',
+  'local-dev-admin-key-acme',
   'sandbox-key-local-only',
   'sandbox-key-globex-local-only',
   'whsec_bG9jYWwtZGV2LW9ubHktbm90LWEtcmVhbC1zZWNyZXQ=',
@@ -36,7 +37,11 @@ export const DEVELOPMENT_CREDENTIALS: ReadonlySet<string> = new Set([
 /** Every key and secret a configuration holds: API keys, gateway keys, webhook secrets, cursor key. */
 export function configCredentials(config: LedgerConfig): string[] {
   return [
-    ...config.tenants.flatMap((tenant) => [...tenant.apiKeys, tenant.gateway?.apiKey ?? '']),
+    ...config.tenants.flatMap((tenant) => [
+      ...tenant.apiKeys,
+      ...tenant.adminKeys,
+      tenant.gateway?.apiKey ?? '',
+    ]),
     ...config.operators.flatMap((operator) => operator.apiKeys),
     ...config.providers.flatMap((provider) => provider.secrets),
     config.api.cursorKey ?? '',

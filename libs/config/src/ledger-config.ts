@@ -75,6 +75,17 @@ export class TenantConfig {
   @MinLength(16, { each: true, message: 'each API key is at least 16 characters long' })
   apiKeys!: string[];
 
+  /**
+   * Keys of this tenant that also hold the admin grant: `/admin*` work within the tenant
+   * (replays). They work on `/payments*` as `apiKeys` do; a key listed only in `apiKeys` gets
+   * 403 `admin_grant_required` on `/admin*`.
+   */
+  @IsOptional()
+  @IsArray()
+  @IsString({ each: true })
+  @MinLength(16, { each: true, message: 'each admin key is at least 16 characters long' })
+  adminKeys: string[] = [];
+
   /** The tenant's own gateway account (required once the configuration is normalised). */
   @IsOptional()
   @ValidateNested()
@@ -322,11 +333,15 @@ function crossCheck(config: LedgerConfig): string[] {
     if (tenantIds.has(tenant.id)) problems.push(`tenant "${tenant.id}" is declared twice`);
     tenantIds.add(tenant.id);
   }
-  const keys = [...(config.tenants ?? []), ...(config.operators ?? [])].flatMap(
-    (holder) => holder.apiKeys ?? [],
-  );
+  const keys = [
+    ...(config.tenants ?? []).flatMap((tenant) => [
+      ...(tenant.apiKeys ?? []),
+      ...(tenant.adminKeys ?? []),
+    ]),
+    ...(config.operators ?? []).flatMap((operator) => operator.apiKeys ?? []),
+  ];
   if (new Set(keys).size !== keys.length)
-    problems.push('an API key is given more than once (to tenants or operators)');
+    problems.push('an API key is given more than once (to tenants, as admin keys, or operators)');
   const operatorIds = new Set<string>();
   for (const operator of config.operators ?? []) {
     if (operatorIds.has(operator.id)) problems.push(`operator "${operator.id}" is declared twice`);

@@ -103,6 +103,21 @@ describe('ledger configuration', () => {
         /API key is given more than once/,
       ],
       [
+        "a tenant's key given again as another tenant's admin key",
+        {
+          tenants: [
+            twoTenants.tenants[0],
+            { ...twoTenants.tenants[1], adminKeys: ['local-dev-key-acme'] },
+          ],
+        },
+        /API key is given more than once/,
+      ],
+      [
+        'an admin key shorter than 16 characters',
+        { tenants: [{ ...twoTenants.tenants[0], adminKeys: ['short'] }, twoTenants.tenants[1]] },
+        /each admin key is at least 16 characters long/,
+      ],
+      [
         "a gateway sending its webhooks to another tenant's provider",
         {
           tenants: [

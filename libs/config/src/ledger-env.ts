@@ -20,15 +20,22 @@ export interface LedgerEnv {
   eventBusName: string;
   dataDir: string;
   tablePrefix: string;
+  /**
+   * Table names given one by one (EVENTS_TABLE, IDEMPOTENCY_TABLE, READ_MODELS_TABLE,
+   * META_TABLE), each overriding `<tablePrefix><name>`: a stack passes the names CloudFormation
+   * generated. Locally unset.
+   */
+  tableNames: LedgerTableNames;
   dynamoDbLocalPort: number;
   localBusPort: number;
   sandboxGatewayPort: number;
   logLevel: string;
   /**
-   * The CloudFormation stack (LEDGER_STACK_NAME): a rule of template.yaml named
-   * `<Function>.<Event>` is deployed as `<stack>-<Function>-<Event>`. AWS only.
+   * The deployed ARN of each template.yaml rule, by its `<Function>.<Event>` name
+   * (LEDGER_RULE_ARNS, `<Function>.<Event>=<rule ARN>` separated by commas): CloudFormation
+   * names the rules, so republish finds a rule's targets through these. AWS only.
    */
-  stackName?: string;
+  ruleArns?: Readonly<Record<string, string>>;
   /** The function that runs admin-API replays (REPLAY_WORKER_FUNCTION); unset = in process. */
   replayWorkerFunction?: string;
   /**
@@ -41,6 +48,14 @@ export interface LedgerEnv {
    * default 4; 1 to 64): docs/deploy.md, "Throughput ceilings".
    */
   paymentListShards: number;
+}
+
+/** Table names set one by one in the environment; an unset one is `<prefix><name>`. */
+export interface LedgerTableNames {
+  events?: string;
+  idempotency?: string;
+  readModels?: string;
+  meta?: string;
 }
 
 function portOf(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -73,6 +88,28 @@ function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === '' ? undefined : value.trim();
 }
 
+function withoutUnset(names: LedgerTableNames): LedgerTableNames {
+  return Object.fromEntries(Object.entries(names).filter(([, name]) => name !== undefined));
+}
+
+const RULE_ARN = /^arn:[^:]+:events:[^:]*:\d*:rule\/[^=,\s]+$/;
+
+/** LEDGER_RULE_ARNS: `<Function>.<Event>=<rule ARN>`, comma-separated. */
+function ruleArnsOf(raw: string | undefined): Record<string, string> | undefined {
+  if (raw === undefined) return undefined;
+  const arns: Record<string, string> = {};
+  for (const entry of raw.split(',')) {
+    const [name, arn, ...rest] = entry.trim().split('=');
+    if (!name || arn === undefined || rest.length > 0 || !RULE_ARN.test(arn)) {
+      throw new ConfigError(
+        `LEDGER_RULE_ARNS must be <Function>.<Event>=<rule ARN>, comma-separated; got "${entry}"`,
+      );
+    }
+    arns[name] = arn;
+  }
+  return arns;
+}
+
 /** Reads the ledger's settings from `env`, with the documented defaults. */
 export function readLedgerEnv(
   env: NodeJS.ProcessEnv = process.env,
@@ -88,11 +125,17 @@ export function readLedgerEnv(
     eventBusName: nonEmpty(env.EVENT_BUS_NAME) ?? 'default',
     dataDir: resolve(cwd, nonEmpty(env.LEDGER_DATA_DIR) ?? '.data'),
     tablePrefix: env.TABLE_PREFIX ?? 'ledger-',
+    tableNames: withoutUnset({
+      events: nonEmpty(env.EVENTS_TABLE),
+      idempotency: nonEmpty(env.IDEMPOTENCY_TABLE),
+      readModels: nonEmpty(env.READ_MODELS_TABLE),
+      meta: nonEmpty(env.META_TABLE),
+    }),
     dynamoDbLocalPort: portOf(env, 'DYNAMODB_LOCAL_PORT', 8000),
     localBusPort: portOf(env, 'LOCAL_BUS_PORT', 4010),
     sandboxGatewayPort: portOf(env, 'SANDBOX_GATEWAY_PORT', 4020),
     logLevel: nonEmpty(env.LOG_LEVEL) ?? 'info',
-    stackName: nonEmpty(env.LEDGER_STACK_NAME),
+    ruleArns: ruleArnsOf(nonEmpty(env.LEDGER_RULE_ARNS)),
     replayWorkerFunction: nonEmpty(env.REPLAY_WORKER_FUNCTION),
     // The event store checks the same rule: replay's 8 lanes must divide every day's count.
     timeIndexShards: countOf(

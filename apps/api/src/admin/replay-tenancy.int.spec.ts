@@ -12,8 +12,9 @@ import { replayAdapters } from '@ledger/replay/aws';
 import { createTestLedger, type TestLedger } from '@ledger/testing';
 import { createTestApi, type TestApi } from '../testing/test-api';
 
-const ACME = { authorization: 'Bearer test-key-acme-0000' };
-const GLOBEX = { authorization: 'Bearer test-key-globex-000' };
+// Admin work needs a key with the admin grant (the tenant's adminKeys).
+const ACME = { authorization: 'Bearer test-admin-key-acme-0' };
+const GLOBEX = { authorization: 'Bearer test-admin-key-globex' };
 const OPERATOR = { authorization: 'Bearer test-key-operator-00' };
 const NOW = '2026-04-04T04:04:04.000Z';
 const RULE = 'PaymentReceiptsFunction.PaymentOutcomes';

@@ -25,7 +25,9 @@ import { ReplayProgressDto, ReplayStartedDto, StartReplayDto } from './replay.dt
 @ApiUnauthorizedResponse({ type: ProblemDto, description: 'unauthorized' })
 @ApiForbiddenResponse({
   type: ProblemDto,
-  description: "operator_key_required: a tenant key asked for store-wide or another tenant's work",
+  description:
+    'admin_grant_required: a tenant key without the admin grant (not one of the tenant’s ' +
+    "adminKeys); operator_key_required: a tenant key asked for store-wide or another tenant's work",
 })
 @UseGuards(AdminKeyGuard)
 @Controller('admin/replays')

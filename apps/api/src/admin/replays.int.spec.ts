@@ -10,8 +10,9 @@ import { FIRST_GENERATION, projectionAdapters } from '@ledger/projections/aws';
 import { createTestLedger, type TestLedger } from '@ledger/testing';
 import { createTestApi, type TestApi } from '../testing/test-api';
 
-const ACME = { authorization: 'Bearer test-key-acme-0000' };
-const GLOBEX = { authorization: 'Bearer test-key-globex-000' };
+// Admin work needs a key with the admin grant (the tenant's adminKeys).
+const ACME = { authorization: 'Bearer test-admin-key-acme-0' };
+const GLOBEX = { authorization: 'Bearer test-admin-key-globex' };
 const NOW = '2026-03-03T03:03:03.000Z';
 
 describe('/admin/replays', () => {
@@ -76,6 +77,24 @@ describe('/admin/replays', () => {
         scope: { tenantId: 'acme' },
       });
       expect(await documents.get('acme', 'pay_r1')).toEqual(good);
+    });
+  });
+
+  describe('when a tenant key without the admin grant asks', () => {
+    it.each([
+      ['POST', '/admin/replays'],
+      ['GET', '/admin/replays/01J00000000000000000000000'],
+    ])('refuses %s %s with 403 admin_grant_required', async (method, url) => {
+      const response = await api.app.inject({
+        method: method as 'POST',
+        url,
+        headers: { authorization: 'Bearer test-key-acme-0000' },
+        payload: { kind: 'rebuild', dryRun: true },
+      });
+
+      expect(response.statusCode).toBe(403);
+      expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(response.json()).toMatchObject({ code: 'admin_grant_required', status: 403 });
     });
   });
 

@@ -2,7 +2,7 @@ import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@ne
 import type { FastifyRequest } from 'fastify';
 import { API_KEYS } from '../api-dependencies';
 import type { ApiKeyRegistry, Principal } from './api-keys';
-import { TenantKeyRequiredError, UnauthorizedError } from './auth.errors';
+import { AdminGrantRequiredError, TenantKeyRequiredError, UnauthorizedError } from './auth.errors';
 
 /** A request after ApiKeyGuard or AdminKeyGuard: who its key speaks for. */
 export interface AuthenticatedRequest extends FastifyRequest {
@@ -38,15 +38,17 @@ export class ApiKeyGuard implements CanActivate {
 }
 
 /**
- * Authenticates `/admin*`: a tenant's key (work within that tenant) or an operator's (store-wide
- * work); the controller decides which work needs which.
+ * Authenticates `/admin*`: a tenant's key with the admin grant (one of its `adminKeys`: work
+ * within that tenant) or an operator's (store-wide work); the controller decides which work needs
+ * which. Any other tenant key is refused (403 `admin_grant_required`).
  */
 @Injectable()
 export class AdminKeyGuard implements CanActivate {
   constructor(@Inject(API_KEYS) private readonly keys: ApiKeyRegistry) {}
 
   canActivate(context: ExecutionContext): boolean {
-    authenticate(this.keys, context);
+    const { principal } = authenticate(this.keys, context);
+    if (principal.kind === 'tenant' && !principal.admin) throw new AdminGrantRequiredError();
     return true;
   }
 }

@@ -3,9 +3,12 @@ import type { OperatorConfig, TenantConfig } from '@ledger/config';
 
 const digest = (key: string): Buffer => createHash('sha256').update(key, 'utf8').digest();
 
-/** Who an API key speaks for: one tenant, or an operator (store-wide admin work). */
+/**
+ * Who an API key speaks for: one tenant (with the admin grant when the key is one of its
+ * `adminKeys`), or an operator (store-wide admin work).
+ */
 export type Principal =
-  { kind: 'tenant'; tenantId: string } | { kind: 'operator'; operatorId: string };
+  { kind: 'tenant'; tenantId: string; admin: boolean } | { kind: 'operator'; operatorId: string };
 
 /**
  * Maps API keys to tenants and operators. Keys are held only as SHA-256 digests and compared in
@@ -17,12 +20,16 @@ export class ApiKeyRegistry {
 
   constructor(tenants: readonly TenantConfig[], operators: readonly OperatorConfig[] = []) {
     this.entries = [
-      ...tenants.flatMap((tenant) =>
-        tenant.apiKeys.map((key) => ({
+      ...tenants.flatMap((tenant) => [
+        ...tenant.apiKeys.map((key) => ({
           digest: digest(key),
-          principal: { kind: 'tenant' as const, tenantId: tenant.id },
+          principal: { kind: 'tenant' as const, tenantId: tenant.id, admin: false },
         })),
-      ),
+        ...tenant.adminKeys.map((key) => ({
+          digest: digest(key),
+          principal: { kind: 'tenant' as const, tenantId: tenant.id, admin: true },
+        })),
+      ]),
       ...operators.flatMap((operator) =>
         operator.apiKeys.map((key) => ({
           digest: digest(key),

@@ -19,3 +19,15 @@ export class TenantKeyRequiredError extends LedgerError {
     super("This resource belongs to a tenant: use the tenant's API key");
   }
 }
+
+/** A tenant key without the admin grant on `/admin*`: admin work needs one of the tenant's `adminKeys`. */
+export class AdminGrantRequiredError extends LedgerError {
+  readonly code = 'admin_grant_required';
+  readonly status = 403;
+
+  constructor() {
+    super(
+      "Admin work needs a key with the admin grant: one of the tenant's adminKeys, or an operator's key",
+    );
+  }
+}

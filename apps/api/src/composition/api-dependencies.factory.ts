@@ -61,7 +61,7 @@ export interface ApiDependencyOptions {
 
 /**
  * Locally, republish goes through the local bus and jobs run in the API process. In AWS
- * (LEDGER_STACK_NAME set), republish invokes the rule's target functions, and with
+ * (LEDGER_RULE_ARNS set), republish invokes the rule's target functions, and with
  * REPLAY_WORKER_FUNCTION jobs go to the replay worker, since a Lambda function is frozen between
  * requests.
  */
@@ -78,14 +78,13 @@ export function apiReplayOptions(
       delivery: new LocalBusReplayDelivery(localBusUrl),
       rules: ledgerTemplateRules(),
     };
-  } else if (env.stackName !== undefined && env.replayWorkerFunction === undefined) {
+  } else if (env.ruleArns !== undefined && env.replayWorkerFunction === undefined) {
     // With a worker, the worker delivers; this process only hands jobs over.
     options.republish = {
       delivery: awsReplayDelivery({
         eventBridge,
         lambda: lambda(),
-        stackName: env.stackName,
-        eventBusName: env.eventBusName,
+        ruleArns: env.ruleArns,
       }),
       rules: ledgerTemplateRules(),
     };

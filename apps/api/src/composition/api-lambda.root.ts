@@ -33,6 +33,7 @@ export async function composeApiLambda(
     tablePrefix: env.tablePrefix,
     timeIndexShards: env.timeIndexShards,
     paymentListShards: env.paymentListShards,
+    tableNames: env.tableNames,
   });
   const eventBridge = createEventBridgeClient(env.eventBridgeEndpoint);
   const dependencies = buildApiDependencies({

@@ -37,6 +37,7 @@ export function composeApiServer(options: ApiServerRootOptions): ApiRoot {
       tablePrefix: env.tablePrefix,
       timeIndexShards: env.timeIndexShards,
       paymentListShards: env.paymentListShards,
+      tableNames: env.tableNames,
     });
     owned.push(() => closeLedgerStorage(opened));
     storage = opened;

@@ -75,6 +75,7 @@ export async function composePaymentSweeperLambda(
     tablePrefix: env.tablePrefix,
     timeIndexShards: env.timeIndexShards,
     paymentListShards: env.paymentListShards,
+    tableNames: env.tableNames,
   });
   return {
     sweeper: composePaymentSweeper({

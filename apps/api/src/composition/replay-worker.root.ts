@@ -2,7 +2,7 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { ledgerTemplateRules } from '@ledger/bus';
 import { createEventBridgeClient } from '@ledger/bus/aws';
 import { readLedgerEnv, type LedgerEnv } from '@ledger/config';
-import { closeLedgerStorage } from '@ledger/event-store/aws';
+import { closeLedgerStorage, type LedgerStorage } from '@ledger/event-store/aws';
 import { openLedgerStorage } from '@ledger/ledger/aws';
 import { createLogger } from '@ledger/observability';
 import { projectionAdapters } from '@ledger/projections/aws';
@@ -25,16 +25,23 @@ export interface ReplayWorkerRoot {
 /**
  * The composition root of the replay worker function (template.yaml: ReplayWorkerFunction):
  * the replay records and read model on the ledger's storage, and, in a stack, republish to the
- * deployed rules' targets.
+ * deployed rules' targets. `opened`: a storage the caller opened and closes (a spec's);
+ * by default the one the environment names.
  */
-export function composeReplayWorker(env: LedgerEnv = readLedgerEnv()): ReplayWorkerRoot {
+export function composeReplayWorker(
+  env: LedgerEnv = readLedgerEnv(),
+  opened?: LedgerStorage,
+): ReplayWorkerRoot {
   const logger = createLogger(env.logLevel);
-  const storage = openLedgerStorage({
-    endpoint: env.dynamoDbEndpoint,
-    tablePrefix: env.tablePrefix,
-    timeIndexShards: env.timeIndexShards,
-    paymentListShards: env.paymentListShards,
-  });
+  const storage =
+    opened ??
+    openLedgerStorage({
+      endpoint: env.dynamoDbEndpoint,
+      tablePrefix: env.tablePrefix,
+      tableNames: env.tableNames,
+      timeIndexShards: env.timeIndexShards,
+      paymentListShards: env.paymentListShards,
+    });
   const { jobs } = replayAdapters(storage);
   const projections = projectionAdapters(storage);
   const lambda = new LambdaClient({});
@@ -44,13 +51,12 @@ export function composeReplayWorker(env: LedgerEnv = readLedgerEnv()): ReplayWor
     jobs,
     generations: projections.generations(),
     documentsOf: projections.documentsOf,
-    ...(env.stackName !== undefined && {
+    ...(env.ruleArns !== undefined && {
       republish: {
         delivery: awsReplayDelivery({
           eventBridge,
           lambda,
-          stackName: env.stackName,
-          eventBusName: env.eventBusName,
+          ruleArns: env.ruleArns,
         }),
         rules: ledgerTemplateRules(),
       },
@@ -67,7 +73,7 @@ export function composeReplayWorker(env: LedgerEnv = readLedgerEnv()): ReplayWor
     close: () => {
       lambda.destroy();
       eventBridge.destroy();
-      closeLedgerStorage(storage);
+      if (opened === undefined) closeLedgerStorage(storage);
       return Promise.resolve();
     },
   };

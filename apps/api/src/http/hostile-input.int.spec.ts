@@ -8,6 +8,8 @@ import { signFor, type WebhookReceivedData } from '@ledger/webhooks';
 import { createTestApi, type TestApi } from '../testing/test-api';
 
 const ACME = { authorization: 'Bearer test-key-acme-0000' };
+const ACME_ADMIN = { authorization: 'Bearer test-admin-key-acme-0' };
+const keyFor = (url: string) => (url.startsWith('/admin') ? ACME_ADMIN : ACME);
 const SECRET = 'test-secret-not-real';
 
 /** Every error answer: problem+json, its correlation id in the header and the body. */
@@ -44,7 +46,11 @@ describe('hostile input at the API edge', () => {
       const response = await api.app.inject({
         method: 'POST',
         url,
-        headers: { ...ACME, 'idempotency-key': 'deep-1', 'content-type': 'application/json' },
+        headers: {
+          ...keyFor(url),
+          'idempotency-key': 'deep-1',
+          'content-type': 'application/json',
+        },
         payload,
       });
 
@@ -65,7 +71,7 @@ describe('hostile input at the API edge', () => {
         method: 'POST',
         url,
         headers: {
-          ...ACME,
+          ...keyFor(url),
           'idempotency-key': `member-${member}`,
           'content-type': 'application/json',
         },

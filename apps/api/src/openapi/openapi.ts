@@ -17,7 +17,12 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
         '(nested over 16 levels), 413 payload_too_large and 415 unsupported_media_type.',
     )
     .setVersion('0.1.0')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'A tenant API key' })
+    .addBearerAuth({
+      type: 'http',
+      scheme: 'bearer',
+      description:
+        "A tenant's API key; /admin* takes one of the tenant's admin keys or an operator's key",
+    })
     .build();
   return SwaggerModule.createDocument(app, config);
 }

@@ -19,11 +19,13 @@ export const TEST_CONFIG = {
     {
       id: 'acme',
       apiKeys: ['test-key-acme-0000'],
+      adminKeys: ['test-admin-key-acme-0'],
       gateway: { kind: 'sandbox', baseUrl: null, apiKey: 'test-gateway-key-acme' },
     },
     {
       id: 'globex',
       apiKeys: ['test-key-globex-000'],
+      adminKeys: ['test-admin-key-globex'],
       gateway: { kind: 'sandbox', baseUrl: null, apiKey: 'test-gateway-key-globex' },
     },
   ],

@@ -68,6 +68,7 @@ export function composeCli(env: LedgerEnv): CliRoot {
     tablePrefix: env.tablePrefix,
     timeIndexShards: env.timeIndexShards,
     paymentListShards: env.paymentListShards,
+    tableNames: env.tableNames,
   });
   let eventBridge: EventBridgeClient | undefined;
   const opened: { destroy(): void }[] = [];

@@ -28,7 +28,8 @@ export function trimmedRecovery(failure: ConsumerBatchFailure): string[] {
   const to = new Date(
     Date.parse(failure.batch.approximateArrivalOfLastRecord) + MARGIN_MS,
   ).toISOString();
-  const aws = 'DYNAMODB_ENDPOINT=aws EVENTBRIDGE_ENDPOINT=aws LEDGER_STACK_NAME=<stack>';
+  const aws =
+    'DYNAMODB_ENDPOINT=aws EVENTBRIDGE_ENDPOINT=aws LEDGER_RULE_ARNS=<stack output LedgerRuleArns>';
   switch (consumerOfFunction(failure.functionArn) ?? '') {
     case 'projector':
       return [`DYNAMODB_ENDPOINT=aws ledger replay rebuild --in-place --from ${from} --to ${to}`];

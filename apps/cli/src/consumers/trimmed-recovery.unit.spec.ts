@@ -48,7 +48,7 @@ describe('trimmedRecovery', () => {
   describe("when the publisher's batch was trimmed", () => {
     it("republishes the window to each rule's target", () => {
       expect(trimmedRecovery(failureOf('ledger-PublisherFunction-X'))).toEqual([
-        'DYNAMODB_ENDPOINT=aws EVENTBRIDGE_ENDPOINT=aws LEDGER_STACK_NAME=<stack> ledger replay ' +
+        'DYNAMODB_ENDPOINT=aws EVENTBRIDGE_ENDPOINT=aws LEDGER_RULE_ARNS=<stack output LedgerRuleArns> ledger replay ' +
           `republish --rule PaymentReceiptsFunction.PaymentOutcomes ${WINDOW}`,
       ]);
     });

@@ -202,21 +202,20 @@ function rateOf(raw: string | undefined): number | undefined {
 
 /**
  * Where re-delivered events go. With EVENTBRIDGE_ENDPOINT=aws, the rule's target functions are
- * invoked directly (the rule is looked up as deployed: LEDGER_STACK_NAME); otherwise the bus that
+ * invoked directly (the rule is looked up as deployed: LEDGER_RULE_ARNS, the stack's output); otherwise the bus that
  * `ledger start` runs (or EVENTBRIDGE_ENDPOINT, when that is another local bus), checked to be up.
  */
 async function replayDelivery(env: LedgerEnv, dryRun: boolean): Promise<ReplayDelivery> {
   if (env.eventBridgeEndpoint === 'aws') {
-    if (env.stackName === undefined) {
+    if (env.ruleArns === undefined) {
       throw new UsageError(
-        'republish in AWS needs LEDGER_STACK_NAME: the stack whose rules and functions to use',
+        "republish in AWS needs LEDGER_RULE_ARNS: the stack's LedgerRuleArns output (docs/deploy.md)",
       );
     }
     return awsReplayDelivery({
       eventBridge: createEventBridgeClient(),
       lambda: new LambdaClient({}),
-      stackName: env.stackName,
-      eventBusName: env.eventBusName,
+      ruleArns: env.ruleArns,
     });
   }
   const url = env.eventBridgeEndpoint ?? `http://127.0.0.1:${env.localBusPort}`;

@@ -80,6 +80,7 @@ export async function startLocalStack(env: LedgerEnv, logger: Logger): Promise<L
       tablePrefix: env.tablePrefix,
       timeIndexShards: env.timeIndexShards,
       paymentListShards: env.paymentListShards,
+      tableNames: env.tableNames,
     });
     stops.push(() => Promise.resolve(closeLedgerStorage(storage)));
     await ensureLedgerTables(storage);

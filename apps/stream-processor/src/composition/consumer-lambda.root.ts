@@ -1,7 +1,7 @@
 import { createEventBridgeClient } from '@ledger/bus/aws';
 import { ConfigError, readLedgerEnv, type LedgerEnv } from '@ledger/config';
 import type { UpcasterChain } from '@ledger/event-store';
-import { closeLedgerStorage } from '@ledger/event-store/aws';
+import { closeLedgerStorage, type LedgerStorage } from '@ledger/event-store/aws';
 import { openLedgerStorage } from '@ledger/ledger/aws';
 import { createLogger } from '@ledger/observability';
 import type { ParkingLot, StreamConsumer } from '@ledger/stream-consumer';
@@ -20,22 +20,30 @@ export interface ConsumerLambdaRoot {
 /**
  * The composition root of a stream-consumer function (template.yaml: CorrelatorFunction,
  * ProjectorFunction, PublisherFunction): the consumer `name` (CONSUMER_NAME) composed by its own
- * root (`<consumer>.root.ts`) on storage and bus from the environment.
+ * root (`<consumer>.root.ts`) on storage and bus from the environment. `opened`: a storage the
+ * caller opened and closes (a spec's); by default the one the environment names.
  */
 export function composeConsumerLambda(
   name: string | undefined,
   env: LedgerEnv = readLedgerEnv(),
+  opened?: LedgerStorage,
 ): ConsumerLambdaRoot {
   const logger = createLogger(env.logLevel);
-  const storage = openLedgerStorage({
-    endpoint: env.dynamoDbEndpoint,
-    tablePrefix: env.tablePrefix,
-    timeIndexShards: env.timeIndexShards,
-    paymentListShards: env.paymentListShards,
-  });
+  const storage =
+    opened ??
+    openLedgerStorage({
+      endpoint: env.dynamoDbEndpoint,
+      tablePrefix: env.tablePrefix,
+      tableNames: env.tableNames,
+      timeIndexShards: env.timeIndexShards,
+      paymentListShards: env.paymentListShards,
+    });
+  const release = (): void => {
+    if (opened === undefined) closeLedgerStorage(storage);
+  };
   const compose = name === undefined ? undefined : CONSUMER_ROOTS[name];
   if (compose === undefined) {
-    closeLedgerStorage(storage);
+    release();
     throw new ConfigError(`CONSUMER_NAME names no known consumer: ${String(name)}`);
   }
   const eventBridge = createEventBridgeClient(env.eventBridgeEndpoint);
@@ -46,7 +54,7 @@ export function composeConsumerLambda(
     upcasters: storage.upcasters,
     close: () => {
       eventBridge.destroy();
-      closeLedgerStorage(storage);
+      release();
       return Promise.resolve();
     },
   };

@@ -62,6 +62,11 @@ export function rulesFromTemplate(path: string): BusRule[] {
   return rules;
 }
 
+/**
+ * A rule's bus: a literal name, or `default` when none is given or an intrinsic gives it (the
+ * stack's integration bus, `EventBusName`): locally the publisher puts on `default`
+ * (EVENT_BUS_NAME's default), so that is where the local bus routes the rule.
+ */
 function busName(value: unknown): string {
   return typeof value === 'string' ? value : 'default';
 }

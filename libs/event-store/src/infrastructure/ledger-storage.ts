@@ -14,10 +14,12 @@ export interface LedgerStorage {
   paymentListShards?: number;
 }
 
-/** The storage adapters every process of the ledger shares, for one engine and table prefix. */
+/** The storage adapters every process of the ledger shares, for one engine and set of tables. */
 export function createLedgerStorage(options: {
   endpoint?: string;
   tablePrefix?: string;
+  /** Names that override `<tablePrefix><name>` one by one (a deployed stack's). */
+  tableNames?: Partial<LedgerTables>;
   clock?: () => Date;
   /** The upcasters of every event type the ledger writes; without them events read as stored. */
   upcasters?: UpcasterChain;
@@ -27,7 +29,7 @@ export function createLedgerStorage(options: {
   paymentListShards?: number;
 }): LedgerStorage {
   const dynamoDb = createDynamoDbClient(options.endpoint);
-  const tables = ledgerTables(options.tablePrefix);
+  const tables = ledgerTables(options.tablePrefix, options.tableNames);
   return {
     dynamoDb,
     tables,

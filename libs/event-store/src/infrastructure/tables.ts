@@ -14,12 +14,19 @@ export interface LedgerTables {
 
 export const DEFAULT_TABLE_PREFIX = 'ledger-';
 
-export function ledgerTables(prefix: string = DEFAULT_TABLE_PREFIX): LedgerTables {
+/**
+ * The tables of one instance: `<prefix><name>`, except those `names` gives (a stack's generated
+ * names, from EVENTS_TABLE and its siblings).
+ */
+export function ledgerTables(
+  prefix: string = DEFAULT_TABLE_PREFIX,
+  names: Partial<LedgerTables> = {},
+): LedgerTables {
   return {
-    events: `${prefix}events`,
-    idempotency: `${prefix}idempotency`,
-    readModels: `${prefix}read-models`,
-    meta: `${prefix}meta`,
+    events: names.events ?? `${prefix}events`,
+    idempotency: names.idempotency ?? `${prefix}idempotency`,
+    readModels: names.readModels ?? `${prefix}read-models`,
+    meta: names.meta ?? `${prefix}meta`,
   };
 }
 

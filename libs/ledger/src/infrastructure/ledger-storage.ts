@@ -1,9 +1,13 @@
 import { UpcasterChain } from '@ledger/event-store';
-import { createLedgerStorage, type LedgerStorage } from '@ledger/event-store/aws';
+import {
+  createLedgerStorage,
+  type LedgerStorage,
+  type LedgerTables,
+} from '@ledger/event-store/aws';
 import { ledgerUpcasters } from '../ledger.upcasters';
 
 /**
- * The ledger's storage for one engine and table prefix, reading every event in today's shape:
+ * The ledger's storage for one engine and set of tables, reading every event in today's shape:
  * what each composition root (API, stream processor, CLI, replay worker) opens.
  */
 export function openLedgerStorage(options: {
@@ -13,12 +17,15 @@ export function openLedgerStorage(options: {
   timeIndexShards?: number;
   /** PAYMENT_LIST_SHARDS (`LedgerEnv.paymentListShards`); default 4. */
   paymentListShards?: number;
+  /** Table names that override `<tablePrefix><name>` one by one (LedgerEnv's `tableNames`). */
+  tableNames?: Partial<LedgerTables>;
 }): LedgerStorage {
   return createLedgerStorage({
     endpoint: options.endpoint,
     tablePrefix: options.tablePrefix,
     timeIndexShards: options.timeIndexShards,
     paymentListShards: options.paymentListShards,
+    tableNames: options.tableNames,
     upcasters: new UpcasterChain(ledgerUpcasters()),
   });
 }

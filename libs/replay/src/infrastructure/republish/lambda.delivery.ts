@@ -9,18 +9,35 @@ export interface RuleTargets {
   functionsOf(ruleName: string): Promise<string[]>;
 }
 
+/** Where a deployed rule is: its bus and its name, as ListTargetsByRule takes them. */
+export interface DeployedRule {
+  eventBusName: string;
+  name: string;
+}
+
 /**
- * The deployed name of a template.yaml rule: `<Function>.<Event>` is deployed as
- * `<stack>-<Function>-<Event>` (the `RuleName` every EventBridgeRule event sets in template.yaml).
+ * The deployed rule of a template.yaml rule `<Function>.<Event>`, from the ARNs the stack passes
+ * (LEDGER_RULE_ARNS): `…:rule/<name>` is on the default bus, `…:rule/<bus>/<name>` on `<bus>`.
+ * CloudFormation generates the names, so nothing is derived from the stack's name.
  */
-export function deployedRuleName(stackName: string, ruleName: string): string {
-  const [functionId, eventName, ...rest] = ruleName.split('.');
-  if (functionId === undefined || eventName === undefined || rest.length > 0) {
+export function deployedRule(
+  ruleArns: Readonly<Record<string, string>>,
+  ruleName: string,
+): DeployedRule {
+  const arn = Object.hasOwn(ruleArns, ruleName) ? ruleArns[ruleName] : undefined;
+  if (arn === undefined) {
     throw new ReplayDeliveryError(
-      `"${ruleName}" is not a rule name of the form <Function>.<Event>`,
+      `No deployed rule is known for "${ruleName}" (LEDGER_RULE_ARNS names ${
+        Object.keys(ruleArns).join(', ') || 'none'
+      })`,
     );
   }
-  return `${stackName}-${functionId}-${eventName}`;
+  const [first, second, ...rest] = /:rule\/(.+)$/.exec(arn)?.[1]?.split('/') ?? [];
+  if (first !== undefined && second === undefined) return { eventBusName: 'default', name: first };
+  if (first !== undefined && second !== undefined && rest.length === 0) {
+    return { eventBusName: first, name: second };
+  }
+  throw new ReplayDeliveryError(`"${arn}" is not the ARN of an EventBridge rule`);
 }
 
 const LAMBDA_ARN = /^arn:[^:]+:lambda:[^:]+:\d+:function:[^:]+(:[^:]+)?$/;
@@ -35,8 +52,7 @@ export class EventBridgeRuleTargets implements RuleTargets {
 
   constructor(
     private readonly eventBridge: EventBridgeClient,
-    private readonly stackName: string,
-    private readonly eventBusName: string,
+    private readonly ruleArns: Readonly<Record<string, string>>,
   ) {}
 
   functionsOf(ruleName: string): Promise<string[]> {
@@ -51,7 +67,7 @@ export class EventBridgeRuleTargets implements RuleTargets {
   }
 
   private async lookUp(ruleName: string): Promise<string[]> {
-    const rule = deployedRuleName(this.stackName, ruleName);
+    const { name: rule, eventBusName } = deployedRule(this.ruleArns, ruleName);
     const functions: string[] = [];
     let nextToken: string | undefined;
     do {
@@ -59,7 +75,7 @@ export class EventBridgeRuleTargets implements RuleTargets {
         .send(
           new ListTargetsByRuleCommand({
             Rule: rule,
-            EventBusName: this.eventBusName,
+            EventBusName: eventBusName,
             NextToken: nextToken,
           }),
         )
@@ -93,7 +109,7 @@ export class EventBridgeRuleTargets implements RuleTargets {
       nextToken = page.NextToken;
     } while (nextToken !== undefined);
     if (functions.length === 0) {
-      throw new ReplayDeliveryError(`Rule ${rule} on bus ${this.eventBusName} has no targets`);
+      throw new ReplayDeliveryError(`Rule ${rule} on bus ${eventBusName} has no targets`);
     }
     return functions;
   }
@@ -138,17 +154,17 @@ export class LambdaReplayDelivery implements ReplayDelivery {
 }
 
 /**
- * The delivery of a deployed stack: a rule's targets looked up under its deployed name on the
- * bus, then each invoked directly.
+ * The delivery of a deployed stack: a rule's targets looked up by its deployed ARN (bus and
+ * name), then each invoked directly.
  */
 export function awsReplayDelivery(options: {
   eventBridge: EventBridgeClient;
   lambda: LambdaClient;
-  stackName: string;
-  eventBusName: string;
+  /** The deployed ARN of each template rule, by `<Function>.<Event>` (LEDGER_RULE_ARNS). */
+  ruleArns: Readonly<Record<string, string>>;
 }): LambdaReplayDelivery {
   return new LambdaReplayDelivery(
-    new EventBridgeRuleTargets(options.eventBridge, options.stackName, options.eventBusName),
+    new EventBridgeRuleTargets(options.eventBridge, options.ruleArns),
     options.lambda,
   );
 }

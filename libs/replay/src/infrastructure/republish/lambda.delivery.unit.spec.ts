@@ -15,7 +15,7 @@ import type { BusEnvelope } from '@ledger/bus';
 import {
   EventBridgeRuleTargets,
   LambdaReplayDelivery,
-  deployedRuleName,
+  deployedRule,
   type RuleTargets,
 } from './lambda.delivery';
 import { ReplayDeliveryError } from '../../republish/replay-delivery.port';
@@ -65,15 +65,27 @@ const targetsOf = (functions: string[]): RuleTargets => ({
   functionsOf: () => Promise.resolve(functions),
 });
 
-describe('deployedRuleName', () => {
-  it('names a template rule as template.yaml deploys it', () => {
-    expect(deployedRuleName('ledger-prod', 'PaymentReceiptsFunction.PaymentOutcomes')).toBe(
-      'ledger-prod-PaymentReceiptsFunction-PaymentOutcomes',
-    );
+const RULE_NAME = 'ledger-prod-PaymentReceiptsFunctionPa-1X2Y3Z';
+const RULE_ARNS = {
+  'PaymentReceiptsFunction.PaymentOutcomes': `arn:aws:events:eu-west-1:123456789012:rule/ledger-prod-bus/${RULE_NAME}`,
+};
+
+describe('deployedRule', () => {
+  it('reads the bus and the name of a rule on a custom bus from its ARN', () => {
+    expect(deployedRule(RULE_ARNS, 'PaymentReceiptsFunction.PaymentOutcomes')).toEqual({
+      eventBusName: 'ledger-prod-bus',
+      name: RULE_NAME,
+    });
   });
 
-  it('refuses a name that is not <Function>.<Event>', () => {
-    expect(() => deployedRuleName('ledger-prod', 'PaymentOutcomes')).toThrow(ReplayDeliveryError);
+  it('reads a rule on the default bus from its ARN', () => {
+    const arns = { 'A.B': 'arn:aws:events:eu-west-1:123456789012:rule/some-rule' };
+
+    expect(deployedRule(arns, 'A.B')).toEqual({ eventBusName: 'default', name: 'some-rule' });
+  });
+
+  it('refuses a rule the stack did not pass', () => {
+    expect(() => deployedRule(RULE_ARNS, 'OtherFunction.Events')).toThrow(ReplayDeliveryError);
   });
 });
 
@@ -85,7 +97,7 @@ describe('EventBridgeRuleTargets', () => {
         { Targets: [{ Id: 'a', Arn: FUNCTION_ARN }], NextToken: 'page-2' },
         { Targets: [{ Id: 'b', Arn: other }] },
       ]);
-      const targets = new EventBridgeRuleTargets(client, 'ledger-prod', 'default');
+      const targets = new EventBridgeRuleTargets(client, RULE_ARNS);
 
       const first = await targets.functionsOf('PaymentReceiptsFunction.PaymentOutcomes');
       const again = await targets.functionsOf('PaymentReceiptsFunction.PaymentOutcomes');
@@ -94,13 +106,13 @@ describe('EventBridgeRuleTargets', () => {
       expect(again).toBe(first);
       expect(calls.map((c) => c.input)).toEqual([
         {
-          Rule: 'ledger-prod-PaymentReceiptsFunction-PaymentOutcomes',
-          EventBusName: 'default',
+          Rule: RULE_NAME,
+          EventBusName: 'ledger-prod-bus',
           NextToken: undefined,
         },
         {
-          Rule: 'ledger-prod-PaymentReceiptsFunction-PaymentOutcomes',
-          EventBusName: 'default',
+          Rule: RULE_NAME,
+          EventBusName: 'ledger-prod-bus',
           NextToken: 'page-2',
         },
       ]);
@@ -113,7 +125,7 @@ describe('EventBridgeRuleTargets', () => {
       ['an input transformer', { Id: 't', Arn: FUNCTION_ARN, InputPath: '$.detail' }, /unchanged/],
     ])('refuses %s', async (_what, target, message) => {
       const { client } = eventBridgeAnswering([{ Targets: [target] }]);
-      const targets = new EventBridgeRuleTargets(client, 'ledger-prod', 'default');
+      const targets = new EventBridgeRuleTargets(client, RULE_ARNS);
 
       await expect(targets.functionsOf('PaymentReceiptsFunction.PaymentOutcomes')).rejects.toThrow(
         message,
@@ -124,7 +136,7 @@ describe('EventBridgeRuleTargets', () => {
   describe('when the rule has no targets', () => {
     it('says so', async () => {
       const { client } = eventBridgeAnswering([{ Targets: [] }]);
-      const targets = new EventBridgeRuleTargets(client, 'ledger-prod', 'default');
+      const targets = new EventBridgeRuleTargets(client, RULE_ARNS);
 
       await expect(targets.functionsOf('PaymentReceiptsFunction.PaymentOutcomes')).rejects.toThrow(
         /has no targets/,
