@@ -85,10 +85,11 @@ function accessesOf(commandName: string, input: Input, tables: Map<string, strin
       })),
     );
   }
-  if (name === 'BatchWriteItem' || name === 'BatchWrite') {
+  if (['BatchWriteItem', 'BatchWrite', 'BatchGetItem', 'BatchGet'].includes(name)) {
+    const action = name.startsWith('BatchWrite') ? 'BatchWriteItem' : 'BatchGetItem';
     return Object.keys(input.RequestItems ?? {}).map((table) => ({
       resource: resource(table),
-      action: 'BatchWriteItem',
+      action,
       keys: [],
     }));
   }

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ledgerTables, tableDefinitions } from '@ledger/event-store/aws';
 import {
@@ -239,7 +239,7 @@ describe('template.yaml', () => {
         {
           EventsTable: ['dynamodb:DescribeTable', 'dynamodb:PutItem', 'dynamodb:Query'],
           IdempotencyTable: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
-          ReadModelsTable: ['dynamodb:GetItem'],
+          ReadModelsTable: ['dynamodb:BatchGetItem', 'dynamodb:GetItem'],
           'ReadModelsTable/index/gsi1': ['dynamodb:Query'],
           MetaTable: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
           ReplayWorkerFunction: ['lambda:InvokeFunction'],
@@ -264,7 +264,7 @@ describe('template.yaml', () => {
         'ReplayWorkerFunction',
         'ReplayWorkerRole',
         {
-          EventsTable: ['dynamodb:Query'],
+          EventsTable: ['dynamodb:BatchGetItem', 'dynamodb:Query'],
           'EventsTable/index/time-index': ['dynamodb:Query'],
           ReadModelsTable: ['dynamodb:GetItem', 'dynamodb:PutItem'],
           MetaTable: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
@@ -282,7 +282,12 @@ describe('template.yaml', () => {
         {
           ...streamReads,
           EventsTable: ['dynamodb:PutItem', 'dynamodb:Query'],
-          MetaTable: ['dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:Query'],
+          MetaTable: [
+            'dynamodb:DeleteItem',
+            'dynamodb:GetItem',
+            'dynamodb:PutItem',
+            'dynamodb:Query',
+          ],
           StreamConsumersDeadLetterQueue: ['sqs:SendMessage'],
           ...logs('CorrelatorLogGroup'),
           ...trace,
