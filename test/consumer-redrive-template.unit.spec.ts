@@ -1,20 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parse, type CollectionTag, type ScalarTag } from 'yaml';
+import { template as parsed } from './support/template';
 
-// CloudFormation short-form intrinsics, read as plain values: the test compares shapes only.
-const intrinsic = (tag: string): ScalarTag => ({
-  tag,
-  resolve: (value: string) => ({ [tag]: value }),
-});
-const intrinsicSeq = (tag: string): CollectionTag => ({
-  tag,
-  collection: 'seq',
-  resolve: (value) => ({ [tag]: value.toJSON() as unknown }),
-});
-const template = parse(readFileSync(join(__dirname, '..', 'template.yaml'), 'utf8'), {
-  customTags: [intrinsic('!Ref'), intrinsic('!Sub'), intrinsic('!GetAtt'), intrinsicSeq('!GetAtt')],
-}) as {
+const template = parsed as unknown as {
   Resources: Record<string, { Type: string; Properties: Record<string, any> }>;
   Outputs: Record<string, { Value: unknown }>;
 };
