@@ -76,7 +76,25 @@ const intrinsic = (tag) => [
 /** The functions of template.yaml: logical id, CodeUri (own or global) and Handler. */
 function templateFunctions(text = readFileSync(join(ROOT, 'template.yaml'), 'utf8')) {
   const template = parse(text, {
-    customTags: ['!Ref', '!Sub', '!GetAtt'].flatMap(intrinsic),
+    customTags: [
+      '!Ref',
+      '!Sub',
+      '!GetAtt',
+      '!If',
+      '!Equals',
+      '!Not',
+      '!And',
+      '!Or',
+      '!Condition',
+      '!Select',
+      '!Join',
+      '!Split',
+      '!FindInMap',
+      '!Base64',
+      '!GetAZs',
+      '!ImportValue',
+      '!Cidr',
+    ].flatMap(intrinsic),
   });
   const globalCodeUri = template.Globals?.Function?.CodeUri;
   return Object.entries(template.Resources)

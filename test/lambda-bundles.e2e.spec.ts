@@ -21,6 +21,7 @@ import {
   invokeBundle,
   stageBundles,
   startFakeAwsEndpoint,
+  parameterDefaults,
   templateFunctions,
   type FakeAwsEndpoint,
   type TemplateFunction,
@@ -221,6 +222,7 @@ describe('the bundled Lambda handlers, invoked as AWS invokes them', () => {
     const queueUrl = (queue: string) => `${aws.url}/000000000000/${queue}`;
     const resolve = (ref: string): string =>
       ({
+        ...parameterDefaults(),
         LedgerConfigParameter: CONFIG_PARAMETER,
         ReplayWorkerFunction: REPLAY_WORKER,
         EventsTable: `${prefix}events`,

@@ -22,18 +22,46 @@ export interface TemplateFunction {
 }
 
 // CloudFormation's short-form intrinsics, read as plain values.
-const intrinsics = ['!Ref', '!Sub', '!GetAtt', '!If'].flatMap(
-  (tag): Array<ScalarTag | CollectionTag> => [
-    { tag, resolve: (value: string) => ({ [tag]: value }) },
-    { tag, collection: 'seq', resolve: (value) => ({ [tag]: value.toJSON() as unknown }) },
-  ],
-);
+const intrinsics = [
+  '!Ref',
+  '!Sub',
+  '!GetAtt',
+  '!If',
+  '!Equals',
+  '!Not',
+  '!And',
+  '!Or',
+  '!Condition',
+  '!Select',
+  '!Join',
+  '!Split',
+  '!FindInMap',
+  '!Base64',
+  '!GetAZs',
+  '!ImportValue',
+  '!Cidr',
+].flatMap((tag): Array<ScalarTag | CollectionTag> => [
+  { tag, resolve: (value: string) => ({ [tag]: value }) },
+  { tag, collection: 'seq', resolve: (value) => ({ [tag]: value.toJSON() as unknown }) },
+]);
+
+const readTemplate = () =>
+  parse(readFileSync(join(ROOT, 'template.yaml'), 'utf8'), { customTags: intrinsics }) as {
+    Parameters?: Record<string, { Default?: unknown }>;
+  };
+
+/** The template's parameters that have a default, with it (what a plain deploy takes). */
+export function parameterDefaults(): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(readTemplate().Parameters ?? {})
+      .filter(([, parameter]) => parameter.Default !== undefined)
+      .map(([name, parameter]) => [name, String(parameter.Default)]),
+  );
+}
 
 /** Every `AWS::Serverless::Function` of template.yaml, its CodeUri falling back to the global one. */
 export function templateFunctions(): TemplateFunction[] {
-  const template = parse(readFileSync(join(ROOT, 'template.yaml'), 'utf8'), {
-    customTags: intrinsics,
-  }) as {
+  const template = readTemplate() as {
     Globals?: {
       Function?: {
         CodeUri?: string;
