@@ -40,7 +40,8 @@ export class Correlator implements StreamConsumer {
   ) {}
 
   async handle(event: StoredEvent): Promise<void> {
-    if (event.type === WEBHOOK_RECEIVED && isDeliveryStream(event.streamId)) {
+    if (!correlatorActsOn(event)) return;
+    if (event.type === WEBHOOK_RECEIVED) {
       await this.correlateDelivery(event);
       return;
     }
@@ -206,6 +207,17 @@ export class Correlator implements StreamConsumer {
     }
     return undefined;
   }
+}
+
+/**
+ * The events the correlator does anything for: deliveries, and payment events that bring a
+ * reference (a request's order id, a transaction id). The event source mapping's filters in
+ * template.yaml pass exactly these (a unit spec holds them together).
+ */
+export function correlatorActsOn(event: Pick<StoredEvent, 'streamId' | 'type' | 'data'>): boolean {
+  if (event.type === WEBHOOK_RECEIVED) return isDeliveryStream(event.streamId);
+  if (parsePaymentStreamId(event.streamId) === undefined) return false;
+  return event.type === 'PaymentRequested' || typeof event.data.gatewayTransactionId === 'string';
 }
 
 /** Whether a delivery's amount and currency are the payment's: both must be given and equal. */
