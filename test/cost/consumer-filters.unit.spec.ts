@@ -68,11 +68,11 @@ describe("the stream consumers' event source mapping filters (template.yaml)", (
     it.each(corpus.map((stored) => [stored.type, stored.data, stored]))(
       'passes %s %j exactly when the consumer acts on it',
       (_type, _data, stored) => {
-        const record = recordOf(stored as StoredEvent);
+        const record = recordOf(stored);
 
         const passes = passesFilters(filters[consumer], record);
 
-        expect(passes).toBe(actsOn[consumer](stored as StoredEvent));
+        expect(passes).toBe(actsOn[consumer](stored));
       },
     );
 
