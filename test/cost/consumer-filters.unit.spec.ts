@@ -9,7 +9,7 @@ import {
   deliveryStreamId,
   rejectionStreamId,
 } from '@ledger/webhooks';
-import { consumerFilters, passesFilters } from './consumer-filters';
+import { consumerFilters, passesFilters } from './consumer-template';
 
 const AT = '2026-06-01T12:00:00.000Z';
 

@@ -33,7 +33,7 @@ import {
 } from '@ledger/testing';
 import { ProviderRegistry, RejectionRecorder, WebhookReceiver, signFor } from '@ledger/webhooks';
 import { webhookAdapters } from '@ledger/webhooks/aws';
-import { TEMPLATE_PATH, consumerFilters, passesFilters } from './consumer-filters';
+import { TEMPLATE_PATH, consumerFilters, passesFilters } from './consumer-template';
 
 const SECRET = 'whsec_dGVzdC1zZWNyZXQtbm90LXJlYWwtMTIzNDU2Nzg5MA==';
 // The signature's timestamp is checked against the real clock, so the scenario runs at today's time.
