@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { matchesEventPattern } from '@ledger/bus';
 import { parse, type CollectionTag, type ScalarTag } from 'yaml';
 
-// CloudFormation short-form intrinsics, read as plain values: only the filters are used.
+// CloudFormation short-form intrinsics, read as plain values: only the consumers' settings are used.
 const intrinsic = (tag: string): ScalarTag => ({
   tag,
   resolve: (value: string) => ({ [tag]: value }),
@@ -19,6 +19,7 @@ export const TEMPLATE_PATH = join(__dirname, '..', '..', 'template.yaml');
 interface TemplateFunction {
   Type: string;
   Properties: {
+    Tracing?: unknown;
     Environment?: { Variables?: Record<string, unknown> };
     Events?: Record<
       string,
@@ -27,19 +28,44 @@ interface TemplateFunction {
   };
 }
 
-/**
- * The event source mapping filters of each stream consumer in template.yaml, by consumer name
- * (`CONSUMER_NAME`): the patterns Lambda applies before it invokes the function.
- */
-export function consumerFilters(): Record<string, object[]> {
-  const template = parse(readFileSync(TEMPLATE_PATH, 'utf8'), {
+interface Template {
+  Parameters: Record<string, { Default?: unknown }>;
+  Resources: Record<string, TemplateFunction>;
+}
+
+function readTemplate(): Template {
+  return parse(readFileSync(TEMPLATE_PATH, 'utf8'), {
     customTags: [
       intrinsic('!Ref'),
       intrinsic('!Sub'),
       intrinsic('!GetAtt'),
       intrinsicSeq('!GetAtt'),
     ],
-  }) as { Resources: Record<string, TemplateFunction> };
+  }) as Template;
+}
+
+/** Each stream consumer's `Tracing` in template.yaml, by consumer name, and the parameters. */
+export function consumerTracing(): {
+  tracing: Record<string, unknown>;
+  parameters: Template['Parameters'];
+} {
+  const template = readTemplate();
+  const tracing: Record<string, unknown> = {};
+  for (const resource of Object.values(template.Resources)) {
+    const name = resource.Properties?.Environment?.Variables?.CONSUMER_NAME;
+    if (resource.Type === 'AWS::Serverless::Function' && typeof name === 'string') {
+      tracing[name] = resource.Properties.Tracing;
+    }
+  }
+  return { tracing, parameters: template.Parameters };
+}
+
+/**
+ * The event source mapping filters of each stream consumer in template.yaml, by consumer name
+ * (`CONSUMER_NAME`): the patterns Lambda applies before it invokes the function.
+ */
+export function consumerFilters(): Record<string, object[]> {
+  const template = readTemplate();
   const filters: Record<string, object[]> = {};
   for (const resource of Object.values(template.Resources)) {
     const name = resource.Properties?.Environment?.Variables?.CONSUMER_NAME;
