@@ -1,5 +1,4 @@
 import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -14,13 +13,12 @@ import {
   WEBHOOK_RECEIVED,
   deliveryStreamId,
   type ReceiveResult,
-  type WebhookReceivedData,
+  type StoredWebhookReceivedData,
 } from '@ledger/webhooks';
 import { ulid } from 'ulid';
 import { measure } from './harness';
 import { LOADGEN_OPTIONS_ENV, type LoadOptions, type LoadResult } from './webhook-ingest.loadgen';
 import {
-  CONTENT_TYPE,
   PROVIDER,
   deliveryId,
   senderHeaders,
@@ -152,15 +150,13 @@ export function rawPutWorkload(
         'content-length': String(body.length),
       };
       const now = new Date().toISOString();
-      const data: WebhookReceivedData = {
+      // The stored shape: what follows from the body and headers is not stored.
+      const data: StoredWebhookReceivedData = {
         provider: PROVIDER,
         scheme: sender.scheme,
         deliveryId: id,
         deliveryIdSource: 'scheme',
         body,
-        bodySha256: createHash('sha256').update(body).digest('hex'),
-        bodyBytes: body.length,
-        contentType: CONTENT_TYPE,
         headers,
         // The signed time has whole seconds, as the verifier reports it.
         signedAt: new Date(Math.floor(sentAt.getTime() / 1000) * 1000).toISOString(),

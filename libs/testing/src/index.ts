@@ -1,2 +1,3 @@
 export * from './test-ledger';
 export * from './wait-until';
+export * from './write-meter';

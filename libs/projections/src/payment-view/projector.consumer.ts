@@ -1,10 +1,10 @@
 import type { EventStore, StoredEvent } from '@ledger/event-store';
 import { parsePaymentStreamId } from '@ledger/ledger';
-import type { StreamConsumer } from '@ledger/stream-consumer';
+import type { BatchContext, StreamConsumer } from '@ledger/stream-consumer';
 import { LivePaymentDocuments } from './live-payment-documents';
 import type { PaymentDocuments } from './payment-documents.port';
 import { ReadModelContentionError } from './payment-view.errors';
-import { catchUp } from './payment-view.projection';
+import { catchUp, evolvePaymentDocument, type PaymentDocument } from './payment-view.projection';
 
 export const PROJECTOR = 'projector';
 
@@ -28,25 +28,34 @@ export class PaymentProjector implements StreamConsumer {
     private readonly documents: PaymentDocuments | LivePaymentDocuments,
   ) {}
 
-  async handle(event: StoredEvent): Promise<void> {
+  async handle(event: StoredEvent, batch?: BatchContext): Promise<void> {
     if (parsePaymentStreamId(event.streamId) === undefined) return;
     const targets =
       this.documents instanceof LivePaymentDocuments
         ? await this.documents.writeTargets()
         : [this.documents];
-    for (const target of targets) await this.apply(target, event);
+    for (const target of targets) await this.apply(target, event, batch?.following);
   }
 
-  /** Brings one generation's document up to `event`, conditional on the version it read. */
-  async apply(documents: PaymentDocuments, event: StoredEvent): Promise<void> {
+  /**
+   * Brings one generation's document up to `event`, and on through the events that follow it in
+   * the batch, in one write conditional on the version it read: a decision's events arrive
+   * together (a webhook's link and its outcome), and each write is billed.
+   */
+  async apply(
+    documents: PaymentDocuments,
+    event: StoredEvent,
+    following: readonly StoredEvent[] = [],
+  ): Promise<void> {
     const ids = parsePaymentStreamId(event.streamId);
     if (ids === undefined) return;
     for (let race = 0; race < MAX_RACES; race++) {
       const current = (await documents.get(ids.tenantId, ids.paymentId)) ?? null;
-      const next = await catchUp(current, event, (from, to) =>
+      const caughtUp = await catchUp(current, event, (from, to) =>
         this.readRange(event.streamId, from, to),
       );
-      if (next === undefined) return;
+      if (caughtUp === undefined) return;
+      const next = foldAhead(caughtUp, event.streamId, following);
       if (await documents.put(next, current?.version ?? 0)) return;
     }
     throw new ReadModelContentionError(event.streamId);
@@ -64,4 +73,25 @@ export class PaymentProjector implements StreamConsumer {
     }
     return events;
   }
+}
+
+/**
+ * Folds the batch's next events of the same stream into `document` while they follow on without
+ * a gap; one that does not decode stops the fold there (it fails when its own record comes).
+ */
+function foldAhead(
+  document: PaymentDocument,
+  streamId: string,
+  following: readonly StoredEvent[],
+): PaymentDocument {
+  let next = document;
+  for (const event of following) {
+    if (event.streamId !== streamId || event.version !== next.version + 1) break;
+    try {
+      next = evolvePaymentDocument(next, event);
+    } catch {
+      break;
+    }
+  }
+  return next;
 }

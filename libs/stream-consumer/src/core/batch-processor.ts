@@ -1,5 +1,6 @@
 import { ExponentialBackoff, handleAll, retry } from 'cockatiel';
 import type { ParkingLot } from './parking-lot.port';
+import type { StoredEvent } from '@ledger/event-store';
 import type { ConsumerRecord, StreamConsumer } from './stream-consumer';
 
 export interface BatchProcessorOptions {
@@ -58,8 +59,9 @@ export class BatchProcessor {
     const outcome: BatchOutcome = { processed: 0, parked: 0 };
     const failures: ConsumerRecord[] = [];
     await forEachLimit([...byStream.values()], this.options.concurrency, async (stream) => {
-      for (const record of stream) {
-        const result = await this.processRecord(record);
+      for (const [i, record] of stream.entries()) {
+        const following = stream.slice(i + 1).map((later) => later.event);
+        const result = await this.processRecord(record, following);
         if (result === 'failed') {
           failures.push(record);
           return; // Later records of this stream wait for the redelivery, keeping their order.
@@ -74,7 +76,10 @@ export class BatchProcessor {
     return outcome;
   }
 
-  private async processRecord(record: ConsumerRecord): Promise<'processed' | 'parked' | 'failed'> {
+  private async processRecord(
+    record: ConsumerRecord,
+    following: readonly StoredEvent[],
+  ): Promise<'processed' | 'parked' | 'failed'> {
     let attempts = 0;
     const policy = retry(handleAll, {
       maxAttempts: this.options.maxAttempts - 1,
@@ -86,7 +91,7 @@ export class BatchProcessor {
     try {
       await policy.execute(() => {
         attempts += 1;
-        return this.consumer.handle(record.event);
+        return this.consumer.handle(record.event, { following });
       });
       return 'processed';
     } catch (error) {

@@ -9,7 +9,17 @@ export interface StreamConsumer {
   readonly name: string;
   /** Event streams handled at once within a batch, when this consumer wants other than 16. */
   readonly concurrency?: number;
-  handle(event: StoredEvent): Promise<void>;
+  /**
+   * `batch.following` holds the records of the same event stream that come after `event` in this
+   * batch, in order: a consumer may act on them at once (and then find them done when they come),
+   * but must still handle each when it comes.
+   */
+  handle(event: StoredEvent, batch?: BatchContext): Promise<void>;
+}
+
+/** What a consumer may know of the rest of its batch while it handles one record. */
+export interface BatchContext {
+  following: readonly StoredEvent[];
 }
 
 /** A decoded record of the events table's stream. */

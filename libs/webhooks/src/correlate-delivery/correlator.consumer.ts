@@ -40,7 +40,8 @@ export class Correlator implements StreamConsumer {
   ) {}
 
   async handle(event: StoredEvent): Promise<void> {
-    if (event.type === WEBHOOK_RECEIVED && isDeliveryStream(event.streamId)) {
+    if (!correlatorActsOn(event)) return;
+    if (event.type === WEBHOOK_RECEIVED) {
       await this.correlateDelivery(event);
       return;
     }
@@ -94,7 +95,14 @@ export class Correlator implements StreamConsumer {
       });
     }
     for (const { ref, payment } of links) {
-      if (ref.kind !== 'payment') await this.index.link(tenantId, ref, payment);
+      // A payment's later events repeat its transaction id: link it once, not on each of them.
+      const write =
+        ref.kind === 'order' ||
+        (ref.kind === 'transaction' && !(await this.linksTo(tenantId, ref, payment.paymentId)));
+      if (write) {
+        await this.index.link(tenantId, ref, payment);
+      }
+      // Read even when the link was there already: its writer may have stopped before reading.
       for (const waiting of await this.index.pendingFor(tenantId, ref)) {
         const { events } = await this.store.readStream(waiting.deliveryStreamId, { limit: 1 });
         const delivery = events[0];
@@ -152,9 +160,23 @@ export class Correlator implements StreamConsumer {
       paymentStreamId(tenantId, paymentId),
       command,
     );
+    // Only entries that exist: most deliveries never waited, and a delete is billed regardless.
     for (const ref of refsOf(payload)) {
-      await this.index.removePending(tenantId, ref, delivery.eventId);
+      const waiting = await this.index.pendingFor(tenantId, ref);
+      if (waiting.some((entry) => entry.deliveryEventId === delivery.eventId)) {
+        await this.index.removePending(tenantId, ref, delivery.eventId);
+      }
     }
+  }
+
+  /** Whether a transaction id already names this payment (a read costs a fifth of a write). */
+  private async linksTo(
+    tenantId: string,
+    ref: CorrelationRef,
+    paymentId: string,
+  ): Promise<boolean> {
+    const [linked] = await this.index.linked(tenantId, ref, 1);
+    return linked?.paymentId === paymentId;
   }
 
   private async resolve(
@@ -185,6 +207,17 @@ export class Correlator implements StreamConsumer {
     }
     return undefined;
   }
+}
+
+/**
+ * The events the correlator does anything for: deliveries, and payment events that bring a
+ * reference (a request's order id, a transaction id). The event source mapping's filters in
+ * template.yaml pass exactly these (a unit spec holds them together).
+ */
+export function correlatorActsOn(event: Pick<StoredEvent, 'streamId' | 'type' | 'data'>): boolean {
+  if (event.type === WEBHOOK_RECEIVED) return isDeliveryStream(event.streamId);
+  if (parsePaymentStreamId(event.streamId) === undefined) return false;
+  return event.type === 'PaymentRequested' || typeof event.data.gatewayTransactionId === 'string';
 }
 
 /** Whether a delivery's amount and currency are the payment's: both must be given and equal. */

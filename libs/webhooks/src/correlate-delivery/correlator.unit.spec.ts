@@ -300,4 +300,79 @@ describe('Correlator (in memory)', () => {
       ]);
     });
   });
+
+  describe('when a delivery names a payment the ledger already knows', () => {
+    it('writes nothing to the correlation index: no waiting entry to delete, no link again', async () => {
+      await request('acme', 'pay_w');
+      await command('acme', 'pay_w', 'RecordGatewayAttempt', {
+        operation: 'charge',
+        attempt: 1,
+        idempotencyKey: 'k-w',
+        method: 'POST',
+        path: '/charges',
+        startedAt: NOW,
+        durationMs: 10,
+        outcome: 'succeeded',
+        httpStatus: 202,
+        gatewayTransactionId: 'tx_w',
+        breakerState: 'closed',
+      });
+      const writes: string[] = [];
+      const link = index.link.bind(index);
+      const removePending = index.removePending.bind(index);
+      index.link = (...args) => (writes.push('link'), link(...args));
+      index.removePending = (...args) => (writes.push('removePending'), removePending(...args));
+      const delivery = await deliver('acme', {
+        id: 'evt_w',
+        type: 'payment.completed',
+        data: { paymentId: 'pay_w', transactionId: 'tx_w' },
+      });
+
+      await correlator.handle(delivery);
+      // The outcome it appended repeats the transaction id, as the stream then hands it over.
+      for await (const event of store.readWholeStream(paymentStreamId('acme', 'pay_w'), 3)) {
+        await correlator.handle(event);
+      }
+
+      expect(await typesOf('acme', 'pay_w')).toEqual([
+        'PaymentRequested',
+        'GatewayCallAttempted',
+        'WebhookLinked',
+        'PaymentSucceeded',
+      ]);
+      expect(writes).toEqual([]);
+    });
+  });
+
+  describe('when a delivery waited and its payment then became known', () => {
+    it('deletes the waiting entry it left', async () => {
+      const delivery = await deliver('acme', {
+        id: 'evt_p',
+        type: 'payment.completed',
+        data: { transactionId: 'tx_p' },
+      });
+      await correlator.handle(delivery);
+      expect(await index.pendingFor('acme', { kind: 'transaction', value: 'tx_p' })).toHaveLength(
+        1,
+      );
+
+      await request('acme', 'pay_p');
+      await command('acme', 'pay_p', 'RecordGatewayAttempt', {
+        operation: 'charge',
+        attempt: 1,
+        idempotencyKey: 'k-p',
+        method: 'POST',
+        path: '/charges',
+        startedAt: NOW,
+        durationMs: 10,
+        outcome: 'succeeded',
+        httpStatus: 202,
+        gatewayTransactionId: 'tx_p',
+        breakerState: 'closed',
+      });
+
+      expect(await typesOf('acme', 'pay_p')).toContain('WebhookLinked');
+      expect(await index.pendingFor('acme', { kind: 'transaction', value: 'tx_p' })).toEqual([]);
+    });
+  });
 });

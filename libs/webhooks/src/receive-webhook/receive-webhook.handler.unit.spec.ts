@@ -6,6 +6,7 @@ import { ReceiveWebhook } from './receive-webhook.command';
 import { ReceiveWebhookHandler } from './receive-webhook.handler';
 import { RejectionRecorder } from './rejection-recorder';
 import { WebhookReceiver } from './webhook-receiver';
+import { decodeWebhookReceived } from './webhook.events';
 
 const NOW = new Date('2026-03-01T12:00:00.000Z');
 const SECRET = 'test-secret-not-real';
@@ -61,8 +62,15 @@ describe('ReceiveWebhookHandler', () => {
       expect(stored.events[0]).toMatchObject({
         eventId: ack.eventId,
         type: 'WebhookReceived',
-        data: { provider: 'sandbox', deliveryId: 'dlv_1', bodyBytes: body.length },
+        data: { provider: 'sandbox', deliveryId: 'dlv_1' },
         metadata: { tenantId: 'acme', correlationId: 'corr-1' },
+      });
+      expect(Buffer.from(stored.events[0].data.body as Uint8Array).toString()).toBe(body);
+      // What follows from the body and headers is not stored, and is read back all the same.
+      expect(stored.events[0].data).not.toHaveProperty('bodySha256');
+      expect(decodeWebhookReceived(stored.events[0])).toMatchObject({
+        bodyBytes: body.length,
+        contentType: 'application/json',
       });
     });
   });

@@ -8,8 +8,9 @@ import { MalformedPayloadError, UnknownProviderError } from './webhook.errors';
 import {
   WEBHOOK_RECEIVED,
   deliveryStreamId,
+  sha256Hex,
   type RejectionReason,
-  type WebhookReceivedData,
+  type StoredWebhookReceivedData,
 } from './webhook.events';
 
 export type HeaderBag = Record<string, string | string[] | undefined>;
@@ -33,7 +34,7 @@ export interface ReceiveResult {
 const UNSTORED_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'x-api-key']);
 const SAFE_DELIVERY_ID = /^[A-Za-z0-9._:-]{1,200}$/;
 
-const sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
+const sha256 = (bytes: Buffer): string => sha256Hex(bytes);
 
 /**
  * Receives one inbound webhook: verify the signature over the exact bytes, then record the
@@ -72,15 +73,14 @@ export class WebhookReceiver {
     const bodySha256 = sha256(delivery.rawBody);
     const { deliveryId, source } = resolveDeliveryId(verified.deliveryId, payload, bodySha256);
     const streamId = deliveryStreamId(provider.tenant, provider.name, deliveryId);
-    const data: WebhookReceivedData = {
+    // The body's hash and length and its content type are not stored: they follow from the body
+    // and the headers (decodeWebhookReceived gives them back).
+    const data: StoredWebhookReceivedData = {
       provider: provider.name,
       scheme: provider.scheme,
       deliveryId,
       deliveryIdSource: source,
       body: delivery.rawBody,
-      bodySha256,
-      bodyBytes: delivery.rawBody.length,
-      contentType: headerValue(delivery.headers['content-type']) ?? '',
       headers: storedHeaders(delivery.headers),
       ...(verified.timestamp && { signedAt: verified.timestamp.toISOString() }),
       receivedAt,
@@ -99,7 +99,7 @@ export class WebhookReceiver {
     if (outcome.created)
       return { received: true, duplicate: false, eventId: outcome.event.eventId };
 
-    const sameBody = outcome.existing.data.bodySha256 === bodySha256;
+    const sameBody = storedBodySha256(outcome.existing.data) === bodySha256;
     await this.stats.recordRepeat(streamId, receivedAt, sameBody);
     return { received: true, duplicate: true, eventId: outcome.existing.eventId };
   }
@@ -167,7 +167,7 @@ function resolveDeliveryId(
   fromScheme: string | undefined,
   payload: Record<string, unknown>,
   bodySha256: string,
-): { deliveryId: string; source: WebhookReceivedData['deliveryIdSource'] } {
+): { deliveryId: string; source: StoredWebhookReceivedData['deliveryIdSource'] } {
   const candidate =
     fromScheme !== undefined
       ? { id: fromScheme, source: 'scheme' as const }
@@ -192,4 +192,10 @@ function storedHeaders(headers: HeaderBag): Record<string, string> {
     if (text !== undefined && !UNSTORED_HEADERS.has(name)) stored[name] = text;
   }
   return stored;
+}
+
+/** The stored delivery's body hash: stored by earlier releases, computed from the body since. */
+function storedBodySha256(data: Record<string, unknown>): string | undefined {
+  if (typeof data.bodySha256 === 'string') return data.bodySha256;
+  return data.body instanceof Uint8Array ? sha256Hex(data.body) : undefined;
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   check,
   conforms,
@@ -37,7 +38,20 @@ export interface WebhookReceivedData extends WebhookReceivedFields {
   [key: string]: unknown;
 }
 
-const webhookReceivedChecks: DataChecks<WebhookReceivedFields> = {
+/** Members a reader gets but the event does not store: each follows from the body or headers. */
+type DerivedMember = 'bodySha256' | 'bodyBytes' | 'contentType';
+
+/**
+ * A `WebhookReceived` event's data as stored: without the members that repeat the body or the
+ * headers (each costs bytes in the item, and a write unit once the item crosses a KB). Deliveries
+ * stored before still carry them; either way `decodeWebhookReceived` gives every member.
+ */
+export type StoredWebhookReceivedData = Omit<WebhookReceivedFields, DerivedMember> &
+  Partial<Pick<WebhookReceivedFields, DerivedMember>> & { [key: string]: unknown };
+
+const webhookReceivedChecks: DataChecks<
+  Omit<WebhookReceivedFields, DerivedMember> & Partial<Pick<WebhookReceivedFields, DerivedMember>>
+> = {
   provider: check.string,
   scheme: check.string,
   deliveryId: check.string,
@@ -47,9 +61,9 @@ const webhookReceivedChecks: DataChecks<WebhookReceivedFields> = {
     body_hash: true,
   }),
   body: check.bytes,
-  bodySha256: check.string,
-  bodyBytes: check.number,
-  contentType: check.string,
+  bodySha256: check.optional(check.string),
+  bodyBytes: check.optional(check.number),
+  contentType: check.optional(check.string),
   headers: check.recordOf(check.string),
   signedAt: check.optional(check.string),
   receivedAt: check.string,
@@ -65,9 +79,19 @@ export function decodeWebhookReceived(delivery: RecordedEvent): WebhookReceivedD
   const problems: string[] = [];
   if (delivery.type !== WEBHOOK_RECEIVED) problems.push(`type must be ${WEBHOOK_RECEIVED}`);
   if (conforms(webhookReceivedChecks, data, 'data', problems) && problems.length === 0) {
-    return data;
+    return {
+      ...data,
+      bodySha256: data.bodySha256 ?? sha256Hex(data.body),
+      bodyBytes: data.bodyBytes ?? data.body.byteLength,
+      contentType: data.contentType ?? data.headers['content-type'] ?? '',
+    };
   }
   throw new EventUndecodableError(delivery, problems);
+}
+
+/** The SHA-256 of a body, in hex: what `bodySha256` holds. */
+export function sha256Hex(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
 }
 
 export type RejectionReason =

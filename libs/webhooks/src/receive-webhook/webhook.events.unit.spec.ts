@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { StoredEvent } from '@ledger/event-store';
 import { EventUndecodableError } from '@ledger/ledger';
 import { decodeWebhookReceived, deliveryStreamId, WEBHOOK_RECEIVED } from './webhook.events';
@@ -37,6 +38,21 @@ describe('decodeWebhookReceived', () => {
   describe('when the stored delivery has every member of its type', () => {
     it('gives its data', () => {
       expect(decodeWebhookReceived(delivery(received))).toStrictEqual(received);
+    });
+  });
+
+  describe('when the stored delivery leaves out what follows from its body and headers', () => {
+    it('gives the body hash and length and the content type all the same', () => {
+      const { bodySha256: _hash, bodyBytes: _bytes, contentType: _type, ...stored } = received;
+
+      const decoded = decodeWebhookReceived(delivery(stored));
+
+      expect(decoded).toStrictEqual({
+        ...stored,
+        bodySha256: createHash('sha256').update(received.body).digest('hex'),
+        bodyBytes: 28,
+        contentType: 'application/json',
+      });
     });
   });
 

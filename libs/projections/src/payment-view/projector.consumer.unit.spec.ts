@@ -1,0 +1,96 @@
+import { type StoredEvent } from '@ledger/event-store';
+import { InMemoryEventStore } from '@ledger/event-store/in-memory';
+import {
+  decodePaymentEvent,
+  handleCommand,
+  paymentDecider,
+  paymentStreamId,
+  type PaymentCommand,
+} from '@ledger/ledger';
+import { BatchProcessor } from '@ledger/stream-consumer';
+import { InMemoryParkingLot } from '@ledger/stream-consumer/in-memory';
+import { InMemoryPaymentDocuments } from '../infrastructure/in-memory-payment-documents';
+import { PaymentProjector } from './projector.consumer';
+
+const NOW = '2026-05-01T10:00:00.000Z';
+
+describe('PaymentProjector (in memory)', () => {
+  let store: InMemoryEventStore;
+  let documents: InMemoryPaymentDocuments;
+  let puts: number[];
+  let processor: BatchProcessor;
+
+  beforeEach(() => {
+    store = new InMemoryEventStore({ clock: () => new Date(NOW) });
+    documents = new InMemoryPaymentDocuments();
+    puts = [];
+    const put = documents.put.bind(documents);
+    documents.put = (document, expected) => (puts.push(document.version), put(document, expected));
+    processor = new BatchProcessor(
+      new PaymentProjector(store, documents),
+      new InMemoryParkingLot(),
+    );
+  });
+
+  async function command(type: PaymentCommand['type'], data: object): Promise<StoredEvent[]> {
+    const streamId = paymentStreamId('acme', 'pay_1');
+    const before = (await store.readHead(streamId))?.version ?? 0;
+    await handleCommand(store, paymentDecider, decodePaymentEvent, streamId, {
+      type,
+      data,
+      metadata: { now: NOW, tenantId: 'acme' },
+    } as PaymentCommand);
+    const events: StoredEvent[] = [];
+    for await (const event of store.readWholeStream(streamId, before + 1)) events.push(event);
+    return events;
+  }
+
+  const attempt = {
+    operation: 'charge',
+    attempt: 1,
+    idempotencyKey: 'k-1',
+    method: 'POST',
+    path: '/charges',
+    startedAt: NOW,
+    durationMs: 10,
+    outcome: 'succeeded',
+    httpStatus: 202,
+    gatewayTransactionId: 'tx_1',
+    breakerState: 'closed',
+  };
+
+  const records = (events: StoredEvent[]) =>
+    events.map((event, i) => ({ event, sequenceNumber: String(i) }));
+
+  describe('when a batch holds several events of one payment', () => {
+    it('writes the document once, folded up to the last of them', async () => {
+      const events = [
+        ...(await command('RequestPayment', { paymentId: 'pay_1', amount: 700, currency: 'EUR' })),
+        ...(await command('RecordGatewayAttempt', attempt)),
+      ];
+
+      const outcome = await processor.process(records(events));
+
+      expect(outcome).toEqual({ processed: events.length, parked: 0 });
+      expect(puts).toEqual([events.length]);
+      expect((await documents.get('acme', 'pay_1'))?.state.status).toBe('processing');
+    });
+  });
+
+  describe('when the events of one payment come in separate batches', () => {
+    it('writes once per batch and ends on the same document', async () => {
+      const requested = await command('RequestPayment', {
+        paymentId: 'pay_1',
+        amount: 700,
+        currency: 'EUR',
+      });
+      const concluded = await command('RecordGatewayAttempt', attempt);
+
+      await processor.process(records(requested));
+      await processor.process(records(concluded));
+
+      expect(puts).toEqual([1, 1 + concluded.length]);
+      expect((await documents.get('acme', 'pay_1'))?.version).toBe(1 + concluded.length);
+    });
+  });
+});

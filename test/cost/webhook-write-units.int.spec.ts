@@ -1,0 +1,294 @@
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import {
+  DescribeStreamCommand,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  type DynamoDBStreamsClient,
+  type _Record as StreamRecord,
+} from '@aws-sdk/client-dynamodb-streams';
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { DynamoDBStreamEvent } from 'aws-lambda';
+import { createEventBridgeClient } from '@ledger/bus/aws';
+import { createDynamoDbClient } from '@ledger/event-store/aws';
+import { startLocalBus, type RunningLocalBus } from '@ledger/local-bus';
+import {
+  decodePaymentEvent,
+  handleCommand,
+  paymentDecider,
+  paymentStreamId,
+  type PaymentCommand,
+} from '@ledger/ledger';
+import { createLogger } from '@ledger/observability';
+import { CONSUMER_ROOTS } from '@ledger/stream-processor-app';
+import {
+  createDynamoDbStreamsClient,
+  createLambdaStreamHandler,
+  streamConsumerAdapters,
+} from '@ledger/stream-consumer/aws';
+import {
+  WriteMeter,
+  createTestLedger,
+  templateTableShapes,
+  type TableShape,
+  type TestLedger,
+} from '@ledger/testing';
+import { ProviderRegistry, RejectionRecorder, WebhookReceiver, signFor } from '@ledger/webhooks';
+import { webhookAdapters } from '@ledger/webhooks/aws';
+import { TEMPLATE_PATH, consumerFilters, passesFilters } from './consumer-template';
+
+const SECRET = 'whsec_dGVzdC1zZWNyZXQtbm90LXJlYWwtMTIzNDU2Nzg5MA==';
+// The signature's timestamp is checked against the real clock, so the scenario runs at today's time.
+const NOW = new Date().toISOString();
+
+/**
+ * The write units a webhook that confirms a known payment may cost, all tables and indexes, with
+ * the indexes as template.yaml declares them. Issue #14 aims at 8; docs/deploy.md ("Cost") says
+ * what still stands between (the correlator's two-event transaction).
+ */
+const WRITE_UNIT_BUDGET = 11;
+
+/**
+ * The shapes with the events' time index and the read model's list index projecting keys only,
+ * as the index work of issue #14 declares them: the figure once both are merged.
+ */
+function withKeysOnlyIndexes(shapes: Record<string, TableShape>): Record<string, TableShape> {
+  const keysOnly = new Set(['time-index', 'gsi1']);
+  return Object.fromEntries(
+    Object.entries(shapes).map(([table, shape]) => [
+      table,
+      {
+        ...shape,
+        indexes: shape.indexes.map((index) =>
+          keysOnly.has(index.name)
+            ? { ...index, projection: 'KEYS_ONLY' as const, nonKeyAttributes: [] }
+            : index,
+        ),
+      },
+    ]),
+  );
+}
+
+type LambdaHandler = (event: DynamoDBStreamEvent) => Promise<unknown>;
+
+/**
+ * Reads the events table's stream as Lambda's pollers would: every shard from its start, then
+ * on from where the last read stopped.
+ */
+class StreamTap {
+  private readonly iterators = new Map<string, string | undefined>();
+
+  constructor(
+    private readonly streams: DynamoDBStreamsClient,
+    private readonly streamArn: string,
+  ) {}
+
+  async next(): Promise<StreamRecord[]> {
+    const { StreamDescription } = await this.streams.send(
+      new DescribeStreamCommand({ StreamArn: this.streamArn }),
+    );
+    const records: StreamRecord[] = [];
+    for (const shard of StreamDescription?.Shards ?? []) {
+      const shardId = shard.ShardId!;
+      let iterator = this.iterators.get(shardId);
+      if (!this.iterators.has(shardId)) {
+        ({ ShardIterator: iterator } = await this.streams.send(
+          new GetShardIteratorCommand({
+            StreamArn: this.streamArn,
+            ShardId: shardId,
+            ShardIteratorType: 'TRIM_HORIZON',
+          }),
+        ));
+      }
+      if (iterator === undefined) continue;
+      const page = await this.streams.send(new GetRecordsCommand({ ShardIterator: iterator }));
+      records.push(...(page.Records ?? []));
+      this.iterators.set(shardId, page.NextShardIterator);
+    }
+    return records;
+  }
+}
+
+describe('the write units of a webhook that confirms a known payment', () => {
+  let ledger: TestLedger;
+  let bus: RunningLocalBus;
+  let eventBridge: EventBridgeClient;
+  let streams: DynamoDBStreamsClient;
+  let tap: StreamTap;
+  let meter: WriteMeter;
+  let keysOnlyMeter: WriteMeter;
+  let receiver: WebhookReceiver;
+  let recorder: RejectionRecorder;
+  const handlers: { name: string; filters: object[]; handle: LambdaHandler }[] = [];
+
+  beforeAll(async () => {
+    ledger = await createTestLedger('cost', { clock: () => new Date(NOW) });
+    bus = await startLocalBus({ rules: [] });
+    eventBridge = createEventBridgeClient(bus.url);
+    streams = createDynamoDbStreamsClient(process.env.DYNAMODB_ENDPOINT);
+    const { Table } = await ledger.client.send(
+      new DescribeTableCommand({ TableName: ledger.tables.events }),
+    );
+    tap = new StreamTap(streams, Table!.LatestStreamArn!);
+    const filters = consumerFilters();
+    const context = {
+      storage: ledger.storage,
+      logger: createLogger('silent'),
+      eventBridge,
+      clock: () => new Date(NOW),
+    };
+    const { parkingLot } = streamConsumerAdapters(ledger.storage);
+    for (const [name, compose] of Object.entries(CONSUMER_ROOTS)) {
+      handlers.push({
+        name,
+        filters: filters[name] ?? [],
+        handle: createLambdaStreamHandler(compose(context), parkingLot),
+      });
+    }
+    recorder = new RejectionRecorder(ledger.store);
+    receiver = new WebhookReceiver(
+      ledger.store,
+      new ProviderRegistry([
+        { name: 'sandbox', tenant: 'acme', scheme: 'standard-webhooks', secrets: [SECRET] },
+      ]),
+      webhookAdapters(ledger.storage).deliveryStats,
+      recorder,
+      () => new Date(NOW),
+    );
+    const reader = createDynamoDbClient(process.env.DYNAMODB_ENDPOINT);
+    const shapes = templateTableShapes(TEMPLATE_PATH);
+    meter = new WriteMeter({ prefix: ledger.prefix, shapes, reader });
+    keysOnlyMeter = new WriteMeter({
+      prefix: ledger.prefix,
+      shapes: withKeysOnlyIndexes(shapes),
+      reader,
+    });
+  });
+
+  afterAll(async () => {
+    meter.detach();
+    keysOnlyMeter.detach();
+    await recorder.close();
+    eventBridge.destroy();
+    streams.destroy();
+    await bus.stop();
+    await ledger.close();
+  });
+
+  async function command(paymentId: string, type: PaymentCommand['type'], data: object) {
+    return handleCommand(
+      ledger.store,
+      paymentDecider,
+      decodePaymentEvent,
+      paymentStreamId('acme', paymentId),
+      { type, data, metadata: { now: NOW, tenantId: 'acme' } } as PaymentCommand,
+    );
+  }
+
+  /** Hands every new stream record to each consumer its filters let it through to, until none. */
+  async function runConsumers(): Promise<number> {
+    let handled = 0;
+    for (;;) {
+      const records = await tap.next();
+      if (records.length === 0) return handled;
+      for (const { name, filters, handle } of handlers) {
+        meter.phase(name);
+        keysOnlyMeter.phase(name);
+        const batch = records.filter((record) => passesFilters(filters, record));
+        if (batch.length > 0) await handle({ Records: batch } as DynamoDBStreamEvent);
+        handled += batch.length;
+      }
+    }
+  }
+
+  async function deliver(payload: object): Promise<void> {
+    const body = Buffer.from(JSON.stringify(payload));
+    await receiver.receive({
+      provider: 'sandbox',
+      rawBody: body,
+      headers: {
+        'content-type': 'application/json',
+        'user-agent': 'Sandbox-Gateway/1.0',
+        'content-length': String(body.length),
+        ...signFor('standard-webhooks', SECRET, body, {
+          id: 'evt_01JZ7Q4W8K3N2M5P6R7S8T9V0W',
+          timestamp: new Date(NOW),
+        }),
+      },
+      sourceIp: '203.0.113.7',
+    });
+  }
+
+  it(`stays within ${WRITE_UNIT_BUDGET} write units, itemised by table and index`, async () => {
+    // Arrange: a payment the gateway accepted; its answer's transaction id is already linked.
+    await command('pay_cost', 'RequestPayment', {
+      paymentId: 'pay_cost',
+      amount: 4200,
+      currency: 'EUR',
+      customerId: 'cus_7781',
+      orderId: 'ord_5521',
+    });
+    await command('pay_cost', 'RecordGatewayAttempt', {
+      operation: 'charge',
+      attempt: 1,
+      idempotencyKey: 'pay_cost:charge:1',
+      method: 'POST',
+      path: '/charges',
+      startedAt: NOW,
+      durationMs: 85,
+      outcome: 'succeeded',
+      httpStatus: 202,
+      gatewayTransactionId: 'ch_01JZ7Q3X',
+      breakerState: 'closed',
+    });
+    await runConsumers();
+    meter.attach(ledger.client);
+    keysOnlyMeter.attach(ledger.client);
+
+    // Act: the gateway's webhook arrives, then the stream consumers run as Lambda would run them.
+    meter.phase('intake');
+    keysOnlyMeter.phase('intake');
+    await deliver({
+      id: 'evt_01JZ7Q4W8K3N2M5P6R7S8T9V0W',
+      type: 'payment.completed',
+      created: 1780315200,
+      data: {
+        transactionId: 'ch_01JZ7Q3X',
+        paymentId: 'pay_cost',
+        orderId: 'ord_5521',
+        amount: 4200,
+        currency: 'EUR',
+      },
+    });
+    await runConsumers();
+    meter.detach();
+    keysOnlyMeter.detach();
+
+    // Assert
+    const { events } = await ledger.store.readStream(paymentStreamId('acme', 'pay_cost'));
+    expect(events.map((event) => event.type)).toEqual([
+      'PaymentRequested',
+      'GatewayCallAttempted',
+      'WebhookLinked',
+      'PaymentSucceeded',
+    ]);
+    // The figures docs/deploy.md ("Cost") quotes: printed so a change in them is seen.
+    process.stdout.write(
+      `write units per webhook: ${meter.total()} (keys-only indexes: ${keysOnlyMeter.total()})\n${JSON.stringify(
+        { breakdown: meter.breakdown(), keysOnly: keysOnlyMeter.breakdown(), writes: meter.writes },
+        null,
+        1,
+      )}\n`,
+    );
+    // DynamoDB Local reports consumed capacity per table and index: the same count, less the
+    // transactional 2x it does not apply.
+    expect(meter.reportedTotal()).toBe(meter.total() - meter.transactionSurcharge());
+    expect(meter.total()).toBeLessThanOrEqual(WRITE_UNIT_BUDGET);
+    // Nothing but the delivery, the payment's two new events and its row: no correlation-index
+    // write, no second row write, and a keys-only list index untouched by a status change.
+    expect(keysOnlyMeter.breakdown()).toEqual({
+      intake: { events: 1, 'events/time-index': 1 },
+      correlator: { events: 4, 'events/time-index': 2 },
+      projector: { 'read-models': 1, 'read-models/unsettled': 1 },
+    });
+  });
+});
