@@ -1,18 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { matchesEventPattern } from '@ledger/bus';
-import { parse, type CollectionTag, type ScalarTag } from 'yaml';
-
-// CloudFormation short-form intrinsics, read as plain values: only the consumers' settings are used.
-const intrinsic = (tag: string): ScalarTag => ({
-  tag,
-  resolve: (value: string) => ({ [tag]: value }),
-});
-const intrinsicSeq = (tag: string): CollectionTag => ({
-  tag,
-  collection: 'seq',
-  resolve: (value) => ({ [tag]: value.toJSON() as unknown }),
-});
+import { readCloudFormationTemplate } from '@ledger/testing';
 
 export const TEMPLATE_PATH = join(__dirname, '..', '..', 'template.yaml');
 
@@ -34,14 +22,7 @@ interface Template {
 }
 
 function readTemplate(): Template {
-  return parse(readFileSync(TEMPLATE_PATH, 'utf8'), {
-    customTags: [
-      intrinsic('!Ref'),
-      intrinsic('!Sub'),
-      intrinsic('!GetAtt'),
-      intrinsicSeq('!GetAtt'),
-    ],
-  }) as Template;
+  return readCloudFormationTemplate<Template>(TEMPLATE_PATH);
 }
 
 /** Each stream consumer's `Tracing` in template.yaml, by consumer name, and the parameters. */

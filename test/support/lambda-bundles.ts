@@ -5,7 +5,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parse, type CollectionTag, type ScalarTag } from 'yaml';
+import { readCloudFormationTemplate } from '@ledger/testing';
 
 const ROOT = join(__dirname, '..', '..');
 const HARNESS = join(__dirname, 'invoke-handler.js');
@@ -21,34 +21,10 @@ export interface TemplateFunction {
   environment: Record<string, unknown>;
 }
 
-// CloudFormation's short-form intrinsics, read as plain values.
-const intrinsics = [
-  '!Ref',
-  '!Sub',
-  '!GetAtt',
-  '!If',
-  '!Equals',
-  '!Not',
-  '!And',
-  '!Or',
-  '!Condition',
-  '!Select',
-  '!Join',
-  '!Split',
-  '!FindInMap',
-  '!Base64',
-  '!GetAZs',
-  '!ImportValue',
-  '!Cidr',
-].flatMap((tag): Array<ScalarTag | CollectionTag> => [
-  { tag, resolve: (value: string) => ({ [tag]: value }) },
-  { tag, collection: 'seq', resolve: (value) => ({ [tag]: value.toJSON() as unknown }) },
-]);
-
 const readTemplate = () =>
-  parse(readFileSync(join(ROOT, 'template.yaml'), 'utf8'), { customTags: intrinsics }) as {
-    Parameters?: Record<string, { Default?: unknown }>;
-  };
+  readCloudFormationTemplate<{ Parameters?: Record<string, { Default?: unknown }> }>(
+    join(ROOT, 'template.yaml'),
+  );
 
 /** The template's parameters that have a default, with it (what a plain deploy takes). */
 export function parameterDefaults(): Record<string, string> {

@@ -1,34 +1,14 @@
 /** template.yaml read for the specs that check it: its resources, functions and roles' grants. */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse, type ScalarTag, type CollectionTag } from 'yaml';
+import { readCloudFormationTemplate } from '@ledger/testing';
 
-// CloudFormation short-form intrinsics, read as plain values: the test compares shapes only.
-const intrinsic = (tag: string): ScalarTag => ({
-  tag,
-  resolve: (value: string) => ({ [tag]: value }),
-});
-const intrinsicSeq = (tag: string): CollectionTag => ({
-  tag,
-  collection: 'seq',
-  resolve: (value) => ({ [tag]: value.toJSON() as unknown }),
-});
 /** template.yaml, its short-form intrinsics read as `{ '!Ref': … }` and so on. */
-export const template = parse(readFileSync(join(__dirname, '..', '..', 'template.yaml'), 'utf8'), {
-  customTags: [
-    intrinsic('!Ref'),
-    intrinsic('!Sub'),
-    intrinsic('!GetAtt'),
-    intrinsicSeq('!GetAtt'),
-    intrinsicSeq('!If'),
-    intrinsicSeq('!Equals'),
-  ],
-}) as {
+export const template = readCloudFormationTemplate<{
   Parameters: Record<string, { Type: string; Default?: unknown; AllowedPattern?: string }>;
   Globals: { Function: { Environment?: { Variables?: Record<string, unknown> } } };
   Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
   Outputs: Record<string, { Value: unknown }>;
-};
+}>(join(__dirname, '..', '..', 'template.yaml'));
 
 export interface FunctionProperties {
   CodeUri?: string;

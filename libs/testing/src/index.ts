@@ -1,3 +1,4 @@
 export * from './test-ledger';
 export * from './wait-until';
 export * from './write-meter';
+export * from './cloudformation-template';

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import {
   GetItemCommand,
   type AttributeValue,
@@ -6,7 +5,7 @@ import {
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { itemSizeBytes } from '@ledger/event-store/aws';
-import { parse, type CollectionTag, type ScalarTag } from 'yaml';
+import { localTableNameOf, readCloudFormationTemplate } from './cloudformation-template';
 
 type Item = Record<string, AttributeValue>;
 
@@ -51,21 +50,9 @@ const WRITE_OPERATIONS = new Set([
 ]);
 const unitsOf = (bytes: number): number => Math.max(1, Math.ceil(bytes / KB));
 
-// CloudFormation short-form intrinsics, read as plain values: only the shapes are used.
-const intrinsic = (tag: string): ScalarTag => ({
-  tag,
-  resolve: (value: string) => ({ [tag]: value }),
-});
-const intrinsicSeq = (tag: string): CollectionTag => ({
-  tag,
-  collection: 'seq',
-  resolve: (value) => ({ [tag]: value.toJSON() as unknown }),
-});
-
 interface TemplateTable {
   Type: string;
   Properties: {
-    TableName?: { '!Sub'?: string } | string;
     KeySchema: { AttributeName: string }[];
     GlobalSecondaryIndexes?: {
       IndexName: string;
@@ -76,24 +63,19 @@ interface TemplateTable {
 }
 
 /**
- * The tables of template.yaml by name less `${TablePrefix}` (`events`, `read-models`...), with
+ * The tables of template.yaml by their local name less the prefix (`events`, `read-models`...), with
  * their keys and index projections, so a count follows the deployed definitions.
  */
 export function templateTableShapes(templatePath: string): Record<string, TableShape> {
-  const template = parse(readFileSync(templatePath, 'utf8'), {
-    customTags: [
-      intrinsic('!Ref'),
-      intrinsic('!Sub'),
-      intrinsic('!GetAtt'),
-      intrinsicSeq('!GetAtt'),
-    ],
-  }) as { Resources: Record<string, TemplateTable> };
+  const template = readCloudFormationTemplate<{ Resources: Record<string, TemplateTable> }>(
+    templatePath,
+  );
   const shapes: Record<string, TableShape> = {};
-  for (const resource of Object.values(template.Resources)) {
+  for (const [logicalId, resource] of Object.entries(template.Resources)) {
     if (resource.Type !== 'AWS::DynamoDB::Table') continue;
-    const { TableName, KeySchema, GlobalSecondaryIndexes = [] } = resource.Properties;
-    const name = typeof TableName === 'string' ? TableName : (TableName?.['!Sub'] ?? '');
-    shapes[name.replace('${TablePrefix}', '')] = {
+    const { KeySchema, GlobalSecondaryIndexes = [] } = resource.Properties;
+    // CloudFormation names the tables; locally they are `<prefix><name>`.
+    shapes[localTableNameOf(logicalId)] = {
       keys: KeySchema.map((key) => key.AttributeName),
       indexes: GlobalSecondaryIndexes.map((index) => ({
         name: index.IndexName,
