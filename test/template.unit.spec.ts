@@ -646,3 +646,16 @@ describe('template.yaml', () => {
     });
   });
 });
+
+describe('what a webhook costs besides its writes (docs/deploy.md, "Cost")', () => {
+  const globals = template.Globals.Function as Record<string, unknown>;
+
+  it('traces the API only when the ApiTracing parameter says so, off by default', () => {
+    expect(template.Resources.ApiFunction.Properties.Tracing).toEqual({ '!Ref': 'ApiTracing' });
+    expect(template.Parameters.ApiTracing?.Default).toBe('PassThrough');
+  });
+
+  it("keeps Lambda's own START, END and REPORT lines out of the logs", () => {
+    expect(globals.LoggingConfig).toEqual({ LogFormat: 'JSON', SystemLogLevel: 'WARN' });
+  });
+});
