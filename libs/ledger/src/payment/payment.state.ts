@@ -103,6 +103,8 @@ export type PaymentState = {
    * `conflict`) is not recorded yet: the link and its effect are two writes, and the effect can
    * be lost between them (a crash, or another writer taking the next version). Absent if none.
    * An event caused by the delivery (its `causationId`, or a contradiction naming it) settles it.
+   * One whose re-decision wrote nothing (the payment was concluded the same way meanwhile) stays
+   * listed; deciding it again writes nothing again, since a definitive outcome is final.
    */
   owedWebhookEffects?: string[];
   /**
@@ -146,7 +148,9 @@ function settleOwedWebhookEffects(state: PaymentState, event: PaymentEvent): Pay
       event.type === 'PaymentOutcomeContradicted' && event.data.deliveryEventId !== undefined
         ? event.data.deliveryEventId
         : event.metadata.causationId;
-    next = owed.filter((deliveryEventId) => deliveryEventId !== cause);
+    if (cause !== undefined && owed.includes(cause)) {
+      next = owed.filter((deliveryEventId) => deliveryEventId !== cause);
+    }
   }
   if (next === owed) return state;
   const settled: PaymentState = { ...state, owedWebhookEffects: next };
