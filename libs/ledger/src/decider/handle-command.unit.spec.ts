@@ -1,3 +1,4 @@
+import type { AppendOptions, NewEvent } from '@ledger/event-store';
 import { InMemoryEventStore } from '@ledger/event-store/in-memory';
 import { decodePaymentEvent } from '../payment/payment.decoder';
 import { paymentDecider } from '../payment/payment.decider';
@@ -16,6 +17,39 @@ const requestPayment: PaymentCommand = {
   metadata,
 };
 const resumeCharge: PaymentCommand = { type: 'ResumeCharge', data: { by: 'reconcile' }, metadata };
+const applyWebhook: PaymentCommand = {
+  type: 'ApplyWebhook',
+  data: {
+    deliveryEventId: 'evt_delivery_1',
+    deliveryStreamId: 'acme#delivery#sandbox#dlv_1',
+    provider: 'sandbox',
+    deliveryId: 'dlv_1',
+    providerEventType: 'charge.succeeded',
+    intent: 'payment_succeeded',
+    receivedAt: NOW,
+  },
+  metadata: { ...metadata, causationId: 'evt_delivery_1', actor: 'correlator' },
+};
+
+/** A store on which another writer takes the version of the first `PaymentSucceeded` appended. */
+class OvertakenStore extends InMemoryEventStore {
+  overtaken = false;
+
+  override async append(
+    streamId: string,
+    expectedVersion: number,
+    events: readonly NewEvent[],
+    options?: AppendOptions,
+  ) {
+    if (!this.overtaken && events.some((event) => event.type === 'PaymentSucceeded')) {
+      this.overtaken = true;
+      await super.append(streamId, expectedVersion, [
+        { type: 'ChargeResumed', data: { by: 'reconcile', at: NOW }, metadata },
+      ]);
+    }
+    return super.append(streamId, expectedVersion, events, options);
+  }
+}
 
 describe('handleCommand', () => {
   describe('when the stream holds only events that decode', () => {
@@ -34,6 +68,48 @@ describe('handleCommand', () => {
       expect(handled.version).toBe(2);
       expect(handled.appended).toMatchObject({ fromVersion: 2, toVersion: 2 });
       expect(handled.state).toMatchObject({ exists: true, amount: 5000, chargeResumptions: 1 });
+    });
+  });
+
+  describe('when the events are appended one at a time', () => {
+    it('appends each on the version the previous one left', async () => {
+      const store = new InMemoryEventStore();
+      await handleCommand(store, paymentDecider, decodePaymentEvent, STREAM, requestPayment);
+      const append = jest.spyOn(store, 'append');
+
+      const handled = await handleCommand(
+        store,
+        paymentDecider,
+        decodePaymentEvent,
+        STREAM,
+        applyWebhook,
+        { atomic: false },
+      );
+
+      expect(append.mock.calls.map(([, version, events]) => [version, events.length])).toEqual([
+        [1, 1],
+        [2, 1],
+      ]);
+      expect(handled.appended).toMatchObject({ fromVersion: 2, toVersion: 3 });
+      expect(handled.appended?.eventIds).toHaveLength(2);
+      expect(handled.state.status).toBe('succeeded');
+    });
+
+    it('re-decides after losing the race between them and writes the owed event once', async () => {
+      const store = new OvertakenStore();
+      await handleCommand(store, paymentDecider, decodePaymentEvent, STREAM, requestPayment);
+
+      await handleCommand(store, paymentDecider, decodePaymentEvent, STREAM, applyWebhook, {
+        atomic: false,
+      });
+
+      const { events } = await store.readStream(STREAM);
+      expect(events.map((event) => event.type)).toEqual([
+        'PaymentRequested',
+        'WebhookLinked',
+        'ChargeResumed',
+        'PaymentSucceeded',
+      ]);
     });
   });
 

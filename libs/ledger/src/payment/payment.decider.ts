@@ -12,7 +12,8 @@
  * - Refundable balance = captured - refunded - pending refunds (`requested` or
  *   `outcome_unknown`: an unknown refund may have moved money, so it keeps its reservation).
  * - `ApplyWebhook` links every delivery once (`WebhookLinked`, then the state event if it
- *   applied); a delivery already linked decides nothing. Effects, by intent and state:
+ *   applied); a delivery already linked decides nothing, unless its effect is owed. Effects, by
+ *   intent and state:
  *
  *   - payment_succeeded: applied from requested/processing/outcome_unknown; no_change once
  *     succeeded or refunded; conflict when failed, or when the webhook's money does not fit
@@ -29,6 +30,22 @@
  *
  *   Every `conflict` of a payment or refund intent is also recorded as `PaymentOutcomeContradicted`
  *   (the gateway said something the ledger's outcome contradicts): never silently dropped.
+ * - The link and its effect are two writes, not one transaction (the correlator appends them
+ *   one conditional put at a time: a transaction bills every item twice). When the link is
+ *   durable and its effect is not (a crash between the puts, or another writer took the next
+ *   version), the effect is owed (`owedWebhookEffects`): the next handling of the same delivery
+ *   decides it again on the state as it is then and appends that alone, never a second link.
+ *   An owed effect is settled by the first event the delivery caused, so it is appended once.
+ *   If another event landed in between, that re-decision may differ from the link's `effect`,
+ *   which records what the webhook found when it was linked; the events after it say what
+ *   happened: no event when the payment was concluded the same way meanwhile, a
+ *   `PaymentOutcomeContradicted` when it was concluded the other way. A payment is never left
+ *   undecided behind an `applied` link.
+ *   Why link first rather than effect first: the link is what makes the delivery idempotent, so
+ *   a retry finds it on the payment's own stream and owes at most the effect, which is decided
+ *   from the payment's state like any first handling; with the effect first, telling which
+ *   delivery an unlinked effect came from would rest on its metadata, and every reader of a
+ *   stream (the stream order `WebhookLinked`, effect) would see a new order.
  * - `failed` only from a definitive answer, or from a refusal to send (`not_attempted`) while the
  *   stream proves that no other run may have sent the charge: every run but the requesting one
  *   records `ChargeResumed` before it may send. After one, a refusal is `outcome_unknown`.
@@ -317,9 +334,13 @@ function applyWebhook(command: ApplyWebhook, state: PaymentState): PaymentEvent[
   requireExisting(state);
   const delivery = command.data;
   // Idempotent on the delivery: the correlator may hand the same delivery over more than once.
-  if (state.linkedDeliveries.includes(delivery.deliveryEventId)) return [];
+  // A linked delivery decides nothing more, unless its effect is still owed (see the header).
+  if (state.linkedDeliveries.includes(delivery.deliveryEventId)) {
+    if (!(state.owedWebhookEffects ?? []).includes(delivery.deliveryEventId)) return [];
+    return effectEvents(command, state, webhookEffect(command, state));
+  }
 
-  const { effect, events, conflict } = webhookEffect(command, state);
+  const outcome = webhookEffect(command, state);
   const linked = emit(
     'WebhookLinked',
     {
@@ -330,12 +351,22 @@ function applyWebhook(command: ApplyWebhook, state: PaymentState): PaymentEvent[
       providerEventType: delivery.providerEventType,
       intent: delivery.intent,
       receivedAt: delivery.receivedAt,
-      effect,
+      effect: outcome.effect,
     },
     command.metadata,
   );
-  if (conflict === undefined || delivery.intent === 'unknown') return [linked, ...events];
-  return [linked, webhookContradiction(command, state, delivery.intent, conflict)];
+  return [linked, ...effectEvents(command, state, outcome)];
+}
+
+// What a webhook's effect writes beside its link: the state event, or the contradiction.
+function effectEvents(
+  command: ApplyWebhook,
+  state: PaymentState,
+  { events, conflict }: WebhookOutcome,
+): PaymentEvent[] {
+  const { intent } = command.data;
+  if (conflict === undefined || intent === 'unknown') return events;
+  return [webhookContradiction(command, state, intent, conflict)];
 }
 
 function webhookContradiction(

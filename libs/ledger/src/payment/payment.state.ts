@@ -99,6 +99,15 @@ export type PaymentState = {
   /** Event ids of the webhook deliveries linked to this payment, in link order. */
   linkedDeliveries: string[];
   /**
+   * Linked deliveries whose effect (`applied`, or the `PaymentOutcomeContradicted` of a
+   * `conflict`) is not recorded yet: the link and its effect are two writes, and the effect can
+   * be lost between them (a crash, or another writer taking the next version). Absent if none.
+   * An event caused by the delivery (its `causationId`, or a contradiction naming it) settles it.
+   * One whose re-decision wrote nothing (the payment was concluded the same way meanwhile) stays
+   * listed; deciding it again writes nothing again, since a definitive outcome is final.
+   */
+  owedWebhookEffects?: string[];
+  /**
    * How many runs other than the requesting one may have sent the charge (`ChargeResumed`);
    * absent while none has. While absent, a run's refusal to send proves nothing was sent.
    */
@@ -124,6 +133,32 @@ export function initialPaymentState(): PaymentState {
 
 /** Folds one event into the payment state; never mutates `state`, never reads a clock. */
 export function evolvePayment(state: PaymentState, event: PaymentEvent): PaymentState {
+  return settleOwedWebhookEffects(evolveFacts(state, event), event);
+}
+
+// A link whose effect is still to be written is owed until an event the delivery caused follows.
+function settleOwedWebhookEffects(state: PaymentState, event: PaymentEvent): PaymentState {
+  const owed = state.owedWebhookEffects ?? [];
+  let next = owed;
+  if (event.type === 'WebhookLinked') {
+    const { deliveryEventId, effect } = event.data;
+    if (effect === 'applied' || effect === 'conflict') next = [...owed, deliveryEventId];
+  } else if (owed.length > 0) {
+    const cause =
+      event.type === 'PaymentOutcomeContradicted' && event.data.deliveryEventId !== undefined
+        ? event.data.deliveryEventId
+        : event.metadata.causationId;
+    if (cause !== undefined && owed.includes(cause)) {
+      next = owed.filter((deliveryEventId) => deliveryEventId !== cause);
+    }
+  }
+  if (next === owed) return state;
+  const settled: PaymentState = { ...state, owedWebhookEffects: next };
+  if (next.length === 0) delete settled.owedWebhookEffects;
+  return settled;
+}
+
+function evolveFacts(state: PaymentState, event: PaymentEvent): PaymentState {
   switch (event.type) {
     case 'PaymentRequested': {
       const { paymentId, amount, currency, customerId, orderId, description, at } = event.data;

@@ -23,6 +23,7 @@ import {
   failed,
   gatewayCallAttempted,
   NOW,
+  outcomeContradicted,
   outcomeUnknown,
   partiallyRefunded,
   paymentFailed,
@@ -173,7 +174,7 @@ describe('evolvePayment', () => {
       const before = fold(processing());
       const after = fold([
         ...processing(),
-        webhookLinked({ effect: 'conflict', at: 'T9' }),
+        webhookLinked({ effect: 'no_change', at: 'T9' }),
         webhookLinked({ deliveryEventId: 'evt_2', effect: 'unhandled', at: 'T10' }),
       ]);
 
@@ -182,6 +183,26 @@ describe('evolvePayment', () => {
         linkedDeliveries: ['evt_delivery_1', 'evt_2'],
         updatedAt: 'T10',
       });
+    });
+
+    it('owes the effect of an applied or conflicting link until an event of its delivery follows', () => {
+      const linked = [
+        ...processing(),
+        webhookLinked({ effect: 'applied' }),
+        webhookLinked({ deliveryEventId: 'evt_2', effect: 'conflict' }),
+        paymentSucceeded({ source: 'reconcile' }),
+      ];
+
+      expect(fold(linked).owedWebhookEffects).toEqual(['evt_delivery_1', 'evt_2']);
+      const settled = fold([
+        ...linked,
+        outcomeContradicted({ deliveryEventId: 'evt_2', recordedStatus: 'succeeded' }),
+        {
+          ...paymentSucceeded({ source: 'webhook' }),
+          metadata: { tenantId: 'acme', causationId: 'evt_delivery_1', actor: 'correlator' },
+        },
+      ]);
+      expect(settled).not.toHaveProperty('owedWebhookEffects');
     });
   });
 

@@ -23,6 +23,8 @@ import {
   spec,
   succeeded,
   webhookLinked,
+  chargeResumed,
+  eventMetadata,
 } from './payment.spec-helper';
 
 const refundContradiction = (
@@ -36,6 +38,12 @@ const refundContradiction = (
     refundId: 'ref_1',
     ...data,
   });
+
+/** The event as the correlator writes it: caused by the delivery it applies. */
+const causedByTheDelivery = <E extends { metadata: object }>(event: E): E => ({
+  ...event,
+  metadata: { ...eventMetadata, causationId: 'evt_delivery_1', actor: 'correlator' },
+});
 
 describe('ApplyWebhook', () => {
   describe('when the payment does not exist', () => {
@@ -59,6 +67,90 @@ describe('ApplyWebhook', () => {
       spec
         .given([...failed(), webhookLinked({ intent: 'payment_failed', effect: 'no_change' })])
         .when(applyWebhook({ intent: 'payment_failed' }))
+        .then([]);
+    });
+  });
+
+  describe('when the delivery is linked but its effect was never written', () => {
+    it('decides the owed success alone, not a second link', () => {
+      spec
+        .given([...processing(), webhookLinked({ effect: 'applied' })])
+        .when(applyWebhook({ gatewayTransactionId: 'txn_wh' }))
+        .then([paymentSucceeded({ gatewayTransactionId: 'txn_wh', source: 'webhook' })]);
+    });
+
+    it('decides the owed contradiction of a conflict', () => {
+      spec
+        .given([...failed(), webhookLinked({ effect: 'conflict' })])
+        .when(applyWebhook())
+        .then([outcomeContradicted()]);
+    });
+
+    it('decides nothing once the owed effect is written', () => {
+      spec
+        .given([
+          ...processing(),
+          webhookLinked({ effect: 'applied' }),
+          causedByTheDelivery(
+            paymentSucceeded({ gatewayTransactionId: 'txn_wh', source: 'webhook' }),
+          ),
+        ])
+        .when(applyWebhook({ gatewayTransactionId: 'txn_wh' }))
+        .then([]);
+    });
+
+    it('decides nothing once the owed contradiction is written', () => {
+      spec
+        .given([...failed(), webhookLinked({ effect: 'conflict' }), outcomeContradicted()])
+        .when(applyWebhook())
+        .then([]);
+    });
+
+    it('still owes the success when another event took the next version', () => {
+      spec
+        .given([...processing(), webhookLinked({ effect: 'applied' }), chargeResumed()])
+        .when(applyWebhook({ gatewayTransactionId: 'txn_wh' }))
+        .then([paymentSucceeded({ gatewayTransactionId: 'txn_wh', source: 'webhook' })]);
+    });
+
+    it('still owes it after another delivery was linked in between', () => {
+      spec
+        .given([
+          ...processing(),
+          webhookLinked({ effect: 'applied' }),
+          webhookLinked({
+            deliveryEventId: 'evt_delivery_2',
+            deliveryId: 'dlv_2',
+            effect: 'no_change',
+            intent: 'unknown',
+          }),
+        ])
+        .when(applyWebhook({ gatewayTransactionId: 'txn_wh' }))
+        .then([paymentSucceeded({ gatewayTransactionId: 'txn_wh', source: 'webhook' })]);
+    });
+
+    it('decides nothing when the payment was concluded the same way in between', () => {
+      spec
+        .given([
+          ...processing(),
+          webhookLinked({ effect: 'applied' }),
+          paymentSucceeded({ source: 'reconcile' }),
+        ])
+        .when(applyWebhook())
+        .then([]);
+    });
+
+    it('records a contradiction when the payment was concluded the other way in between', () => {
+      spec
+        .given([...processing(), webhookLinked({ effect: 'applied' }), paymentFailed()])
+        .when(applyWebhook())
+        .then([outcomeContradicted({ recordedStatus: 'failed' })]);
+    });
+
+    it('decides nothing for a link that owed nothing', () => {
+      spec
+        .given([...processing(), webhookLinked({ intent: 'unknown', effect: 'unhandled' })])
+        .when(applyWebhook({ intent: 'unknown' }))
         .then([]);
     });
   });

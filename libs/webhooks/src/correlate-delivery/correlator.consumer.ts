@@ -153,12 +153,15 @@ export class Correlator implements StreamConsumer {
         }),
       },
     };
+    // The link and its effect as two single puts, not one transaction (billed double): the
+    // decider owes a lost effect to the next handling of this delivery.
     await handleCommand(
       this.store,
       paymentDecider,
       decodePaymentEvent,
       paymentStreamId(tenantId, paymentId),
       command,
+      { atomic: false },
     );
     // Only entries that exist: most deliveries never waited, and a delete is billed regardless.
     for (const ref of refsOf(payload)) {

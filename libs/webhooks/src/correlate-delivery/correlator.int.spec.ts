@@ -1,10 +1,11 @@
-import { type StoredEvent } from '@ledger/event-store';
+import { type EventStore, type StoredEvent } from '@ledger/event-store';
 import {
   decodePaymentEvent,
   paymentDecider,
   paymentStreamId,
   type PaymentCommand,
   handleCommand,
+  readStream,
 } from '@ledger/ledger';
 import { createTestLedger, type TestLedger } from '@ledger/testing';
 import { DynamoDbCorrelationIndex } from '../infrastructure/dynamodb-correlation-index';
@@ -115,6 +116,102 @@ describe('Correlator', () => {
         causationId: delivery.eventId,
         actor: 'correlator',
       });
+    });
+  });
+
+  describe('when the link is written but its effect is not', () => {
+    /** The ledger's store, with `beforeEffect` run once just before the first effect's put. */
+    function storeInterrupted(beforeEffect: (streamId: string) => Promise<void>): EventStore {
+      const store = ledger.store;
+      let interrupted = false;
+      return {
+        startStream: (streamId, event) => store.startStream(streamId, event),
+        append: async (streamId, expectedVersion, events, options) => {
+          if (!interrupted && events.some((event) => event.type === 'PaymentSucceeded')) {
+            interrupted = true;
+            await beforeEffect(streamId);
+          }
+          return store.append(streamId, expectedVersion, events, options);
+        },
+        readStream: (streamId, options) => store.readStream(streamId, options),
+        readWholeStream: (streamId, fromVersion) => store.readWholeStream(streamId, fromVersion),
+        readHead: (streamId) => store.readHead(streamId),
+      };
+    }
+
+    function correlatorOn(store: EventStore): Correlator {
+      return new Correlator(
+        store,
+        new DynamoDbCorrelationIndex(ledger.client, ledger.tables.meta),
+        () => new Date(NOW),
+      );
+    }
+
+    it('writes the owed success once when the delivery is handled again after a crash', async () => {
+      await command('acme', 'pay_cut', 'RequestPayment', {
+        paymentId: 'pay_cut',
+        amount: 1000,
+        currency: 'EUR',
+      });
+      const delivery = await deliver({
+        id: 'evt_cut',
+        type: 'payment.completed',
+        data: { paymentId: 'pay_cut', transactionId: 'tx_cut' },
+      });
+      const crashing = correlatorOn(
+        storeInterrupted(() => Promise.reject(new Error('the process died between the puts'))),
+      );
+
+      await expect(crashing.handle(delivery)).rejects.toThrow('died between the puts');
+      expect((await paymentEvents('acme', 'pay_cut')).map((e) => e.type)).toEqual([
+        'PaymentRequested',
+        'WebhookLinked',
+      ]);
+      await crashing.handle(delivery);
+      await correlator.handle(delivery);
+
+      const events = await paymentEvents('acme', 'pay_cut');
+      expect(events.map((e) => e.type)).toEqual([
+        'PaymentRequested',
+        'WebhookLinked',
+        'PaymentSucceeded',
+      ]);
+      expect(events[2].data).toMatchObject({ source: 'webhook', gatewayTransactionId: 'tx_cut' });
+      const payment = await readStream(
+        ledger.store,
+        paymentDecider,
+        decodePaymentEvent,
+        paymentStreamId('acme', 'pay_cut'),
+      );
+      expect(payment.state.status).toBe('succeeded');
+      expect(payment.state).not.toHaveProperty('owedWebhookEffects');
+    });
+
+    it('writes it after another writer took the version between the puts', async () => {
+      await command('acme', 'pay_race', 'RequestPayment', {
+        paymentId: 'pay_race',
+        amount: 1000,
+        currency: 'EUR',
+      });
+      const delivery = await deliver({
+        id: 'evt_race',
+        type: 'payment.completed',
+        data: { paymentId: 'pay_race', transactionId: 'tx_race' },
+      });
+      const overtaken = correlatorOn(
+        storeInterrupted(async () => {
+          await command('acme', 'pay_race', 'ResumeCharge', { by: 'reconcile' });
+        }),
+      );
+
+      await overtaken.handle(delivery);
+
+      expect((await paymentEvents('acme', 'pay_race')).map((e) => e.type)).toEqual([
+        'PaymentRequested',
+        'WebhookLinked',
+        'ChargeResumed',
+        'PaymentSucceeded',
+      ]);
     });
   });
 
