@@ -407,10 +407,6 @@ export class DynamoDbPaymentDocuments implements GenerationDocuments, UnsettledP
       ':lo': query.from ?? '0',
       ':hi': hi,
     };
-    if (query.status !== undefined) {
-      filters.push('#status = :status');
-      values[':status'] = query.status;
-    }
     if (query.customerId !== undefined) {
       filters.push('customerId = :customer');
       values[':customer'] = query.customerId;
@@ -423,23 +419,34 @@ export class DynamoDbPaymentDocuments implements GenerationDocuments, UnsettledP
         IndexName: READ_MODEL_INDEX_NAME,
         KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk BETWEEN :lo AND :hi',
         ...(filters.length > 0 && { FilterExpression: filters.join(' AND ') }),
-        ...(query.status !== undefined && {
-          ExpressionAttributeNames: { '#status': 'status' },
-        }),
         ExpressionAttributeValues: values,
         ScanIndexForward: false,
         Limit: query.limit,
         ExclusiveStartKey: startKey,
       }),
     );
+    const keys: ListKey[] = (output.Items ?? []).map((item) => ({
+      pk: item.pk as string,
+      sk: item.sk as string,
+      gsi1sk: item.gsi1sk as string,
+    }));
     return {
-      items: (output.Items ?? []).map((item) => ({
-        pk: item.pk as string,
-        sk: item.sk as string,
-        gsi1sk: item.gsi1sk as string,
-      })),
+      items: await this.withStatus(keys, query.status),
       lastKey: output.LastEvaluatedKey,
     };
+  }
+
+  /**
+   * The keys whose payment has `status`. The index does not hold the status (a status change
+   * would cost an index write on every payment's conclusion), so it is read from the table.
+   */
+  private async withStatus(keys: ListKey[], status: string | undefined): Promise<ListKey[]> {
+    if (status === undefined || keys.length === 0) return keys;
+    const rows = await batchGetInOrder(this.documents, this.table, keys);
+    return keys.filter((_key, i) => {
+      const row = rows[i] as { status?: string } | undefined;
+      return row !== undefined && (row.status ?? 'requested') === status;
+    });
   }
 }
 
