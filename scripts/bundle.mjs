@@ -67,35 +67,11 @@ const SWAGGER_UI_ASSETS = [
   'NOTICE',
 ];
 
-// CloudFormation's short-form intrinsics, read as plain values: only Handler and CodeUri matter.
-const intrinsic = (tag) => [
-  { tag, resolve: (value) => ({ [tag]: value }) },
-  { tag, collection: 'seq', resolve: (value) => ({ [tag]: value.toJSON() }) },
-];
-
 /** The functions of template.yaml: logical id, CodeUri (own or global) and Handler. */
 function templateFunctions(text = readFileSync(join(ROOT, 'template.yaml'), 'utf8')) {
-  const template = parse(text, {
-    customTags: [
-      '!Ref',
-      '!Sub',
-      '!GetAtt',
-      '!If',
-      '!Equals',
-      '!Not',
-      '!And',
-      '!Or',
-      '!Condition',
-      '!Select',
-      '!Join',
-      '!Split',
-      '!FindInMap',
-      '!Base64',
-      '!GetAZs',
-      '!ImportValue',
-      '!Cidr',
-    ].flatMap(intrinsic),
-  });
+  // CloudFormation's short-form intrinsics (`!Ref`...) are left unresolved, read as the plain
+  // values they tag: only the literal Handler and CodeUri matter here.
+  const template = parse(text, { logLevel: 'error' });
   const globalCodeUri = template.Globals?.Function?.CodeUri;
   return Object.entries(template.Resources)
     .filter(([, resource]) => resource.Type === 'AWS::Serverless::Function')

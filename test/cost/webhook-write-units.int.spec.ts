@@ -1,11 +1,3 @@
-import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
-import {
-  DescribeStreamCommand,
-  GetRecordsCommand,
-  GetShardIteratorCommand,
-  type DynamoDBStreamsClient,
-  type _Record as StreamRecord,
-} from '@aws-sdk/client-dynamodb-streams';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { createEventBridgeClient } from '@ledger/bus/aws';
@@ -20,11 +12,7 @@ import {
 } from '@ledger/ledger';
 import { createLogger } from '@ledger/observability';
 import { CONSUMER_ROOTS } from '@ledger/stream-processor-app';
-import {
-  createDynamoDbStreamsClient,
-  createLambdaStreamHandler,
-  streamConsumerAdapters,
-} from '@ledger/stream-consumer/aws';
+import { createLambdaStreamHandler, streamConsumerAdapters } from '@ledger/stream-consumer/aws';
 import {
   WriteMeter,
   createTestLedger,
@@ -33,6 +21,7 @@ import {
 } from '@ledger/testing';
 import { ProviderRegistry, RejectionRecorder, WebhookReceiver, signFor } from '@ledger/webhooks';
 import { webhookAdapters } from '@ledger/webhooks/aws';
+import { EventsStreamReader } from '../support/stream-events';
 import { TEMPLATE_PATH, consumerFilters, passesFilters } from './consumer-template';
 
 const SECRET = 'whsec_dGVzdC1zZWNyZXQtbm90LXJlYWwtMTIzNDU2Nzg5MA==';
@@ -47,50 +36,11 @@ const WRITE_UNIT_TARGET = 8;
 
 type LambdaHandler = (event: DynamoDBStreamEvent) => Promise<unknown>;
 
-/**
- * Reads the events table's stream as Lambda's pollers would: every shard from its start, then
- * on from where the last read stopped.
- */
-class StreamTap {
-  private readonly iterators = new Map<string, string | undefined>();
-
-  constructor(
-    private readonly streams: DynamoDBStreamsClient,
-    private readonly streamArn: string,
-  ) {}
-
-  async next(): Promise<StreamRecord[]> {
-    const { StreamDescription } = await this.streams.send(
-      new DescribeStreamCommand({ StreamArn: this.streamArn }),
-    );
-    const records: StreamRecord[] = [];
-    for (const shard of StreamDescription?.Shards ?? []) {
-      const shardId = shard.ShardId!;
-      let iterator = this.iterators.get(shardId);
-      if (!this.iterators.has(shardId)) {
-        ({ ShardIterator: iterator } = await this.streams.send(
-          new GetShardIteratorCommand({
-            StreamArn: this.streamArn,
-            ShardId: shardId,
-            ShardIteratorType: 'TRIM_HORIZON',
-          }),
-        ));
-      }
-      if (iterator === undefined) continue;
-      const page = await this.streams.send(new GetRecordsCommand({ ShardIterator: iterator }));
-      records.push(...(page.Records ?? []));
-      this.iterators.set(shardId, page.NextShardIterator);
-    }
-    return records;
-  }
-}
-
 describe('the write units of a webhook that confirms a known payment', () => {
   let ledger: TestLedger;
   let bus: RunningLocalBus;
   let eventBridge: EventBridgeClient;
-  let streams: DynamoDBStreamsClient;
-  let tap: StreamTap;
+  let stream: EventsStreamReader;
   let meter: WriteMeter;
   let receiver: WebhookReceiver;
   let recorder: RejectionRecorder;
@@ -100,11 +50,7 @@ describe('the write units of a webhook that confirms a known payment', () => {
     ledger = await createTestLedger('cost', { clock: () => new Date(NOW) });
     bus = await startLocalBus({ rules: [] });
     eventBridge = createEventBridgeClient(bus.url);
-    streams = createDynamoDbStreamsClient(process.env.DYNAMODB_ENDPOINT);
-    const { Table } = await ledger.client.send(
-      new DescribeTableCommand({ TableName: ledger.tables.events }),
-    );
-    tap = new StreamTap(streams, Table!.LatestStreamArn!);
+    stream = new EventsStreamReader(ledger.storage, process.env.DYNAMODB_ENDPOINT!);
     const filters = consumerFilters();
     const context = {
       storage: ledger.storage,
@@ -139,7 +85,7 @@ describe('the write units of a webhook that confirms a known payment', () => {
     meter.detach();
     await recorder.close();
     eventBridge.destroy();
-    streams.destroy();
+    stream.close();
     await bus.stop();
     await ledger.close();
   });
@@ -154,18 +100,23 @@ describe('the write units of a webhook that confirms a known payment', () => {
     );
   }
 
-  /** Hands every new stream record to each consumer its filters let it through to, until none. */
+  /**
+   * Hands each consumer the stream records it has not seen (in Lambda's JSON shape) that its
+   * filters let through, until no consumer has anything new.
+   */
   async function runConsumers(): Promise<number> {
     let handled = 0;
     for (;;) {
-      const records = await tap.next();
-      if (records.length === 0) return handled;
+      let fresh = 0;
       for (const { name, filters, handle } of handlers) {
         meter.phase(name);
-        const batch = records.filter((record) => passesFilters(filters, record));
-        if (batch.length > 0) await handle({ Records: batch } as DynamoDBStreamEvent);
+        const { Records } = await stream.nextBatch(name);
+        fresh += Records.length;
+        const batch = Records.filter((record) => passesFilters(filters, record));
+        if (batch.length > 0) await handle({ Records: batch });
         handled += batch.length;
       }
+      if (fresh === 0) return handled;
     }
   }
 

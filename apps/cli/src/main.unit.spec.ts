@@ -1,31 +1,18 @@
+import { captureCliErrors } from './cli-errors.spec-helper';
 import { Command } from 'commander';
 import { UsageError } from '@ledger/errors';
 import { parseIsoOption } from './replay/replay-options';
 import { runCli } from './main';
 
 describe('the ledger CLI', () => {
-  let printed: string[];
-  let exitCodeBefore: typeof process.exitCode;
-
-  beforeEach(() => {
-    printed = [];
-    exitCodeBefore = process.exitCode;
-    jest.spyOn(console, 'error').mockImplementation((...args: unknown[]) => {
-      printed.push(args.map(String).join(' '));
-    });
-  });
-
-  afterEach(() => {
-    jest.restoreAllMocks();
-    process.exitCode = exitCodeBefore;
-  });
+  const stderr = captureCliErrors();
 
   describe('when a command is used wrongly', () => {
     it('prints one line naming the mistake and exits 1', async () => {
       await runCli(['node', 'ledger', 'replay', 'republish', '--rule', 'Any.Rule', '--rate', '0']);
 
-      expect(printed).toEqual([expect.stringMatching(/^ledger: --rate must be a number/)]);
-      expect(printed[0]).not.toContain('\n');
+      expect(stderr.printed).toEqual([expect.stringMatching(/^ledger: --rate must be a number/)]);
+      expect(stderr.printed[0]).not.toContain('\n');
       expect(process.exitCode).toBe(1);
     });
 
@@ -47,10 +34,10 @@ describe('the ledger CLI', () => {
 
       await runCli(['node', 'ledger', 'planted'], program);
 
-      expect(printed).toHaveLength(1);
-      expect(printed[0]).toContain('unexpected error');
-      expect(printed[0]).toContain('RangeError: Invalid time value');
-      expect(printed[0]).toMatch(/\n\s+at .*main\.unit\.spec\.ts/);
+      expect(stderr.printed).toHaveLength(1);
+      expect(stderr.printed[0]).toContain('unexpected error');
+      expect(stderr.printed[0]).toContain('RangeError: Invalid time value');
+      expect(stderr.printed[0]).toMatch(/\n\s+at .*main\.unit\.spec\.ts/);
       expect(process.exitCode).toBe(1);
     });
   });

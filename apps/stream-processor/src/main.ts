@@ -14,13 +14,7 @@ import { startLocalStreamProcessor } from './local-stream-processor';
 async function main(): Promise<void> {
   const env = readLedgerEnv();
   const logger = createLogger(env.logLevel);
-  const storage = openLedgerStorage({
-    endpoint: env.dynamoDbEndpoint,
-    tablePrefix: env.tablePrefix,
-    timeIndexShards: env.timeIndexShards,
-    paymentListShards: env.paymentListShards,
-    tableNames: env.tableNames,
-  });
+  const storage = openLedgerStorage(env);
   const streams = createDynamoDbStreamsClient(env.dynamoDbEndpoint);
   const processor = await startLocalStreamProcessor({
     storage,

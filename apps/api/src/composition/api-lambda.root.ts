@@ -28,13 +28,7 @@ export async function composeApiLambda(
 ): Promise<ApiRoot> {
   const config = await loadLambdaLedgerConfig(env, parameters);
   const logger = createLogger(env.logLevel);
-  const storage = openLedgerStorage({
-    endpoint: env.dynamoDbEndpoint,
-    tablePrefix: env.tablePrefix,
-    timeIndexShards: env.timeIndexShards,
-    paymentListShards: env.paymentListShards,
-    tableNames: env.tableNames,
-  });
+  const storage = openLedgerStorage(env);
   const eventBridge = createEventBridgeClient(env.eventBridgeEndpoint);
   const dependencies = buildApiDependencies({
     config,

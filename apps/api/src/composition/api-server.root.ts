@@ -32,13 +32,7 @@ export function composeApiServer(options: ApiServerRootOptions): ApiRoot {
   const owned: Array<() => void> = [];
   let storage = options.storage;
   if (storage === undefined) {
-    const opened = openLedgerStorage({
-      endpoint: env.dynamoDbEndpoint,
-      tablePrefix: env.tablePrefix,
-      timeIndexShards: env.timeIndexShards,
-      paymentListShards: env.paymentListShards,
-      tableNames: env.tableNames,
-    });
+    const opened = openLedgerStorage(env);
     owned.push(() => closeLedgerStorage(opened));
     storage = opened;
   }

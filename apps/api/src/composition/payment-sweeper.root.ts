@@ -70,13 +70,7 @@ export async function composePaymentSweeperLambda(
   parameters: ParameterSource = new PowertoolsParameterSource(),
 ): Promise<PaymentSweeperRoot> {
   const config = await loadLambdaLedgerConfig(env, parameters);
-  const storage = openLedgerStorage({
-    endpoint: env.dynamoDbEndpoint,
-    tablePrefix: env.tablePrefix,
-    timeIndexShards: env.timeIndexShards,
-    paymentListShards: env.paymentListShards,
-    tableNames: env.tableNames,
-  });
+  const storage = openLedgerStorage(env);
   return {
     sweeper: composePaymentSweeper({
       config,

@@ -33,15 +33,7 @@ export function composeReplayWorker(
   opened?: LedgerStorage,
 ): ReplayWorkerRoot {
   const logger = createLogger(env.logLevel);
-  const storage =
-    opened ??
-    openLedgerStorage({
-      endpoint: env.dynamoDbEndpoint,
-      tablePrefix: env.tablePrefix,
-      tableNames: env.tableNames,
-      timeIndexShards: env.timeIndexShards,
-      paymentListShards: env.paymentListShards,
-    });
+  const storage = opened ?? openLedgerStorage(env);
   const { jobs } = replayAdapters(storage);
   const projections = projectionAdapters(storage);
   const lambda = new LambdaClient({});

@@ -63,13 +63,7 @@ export interface FailureRedriveRoot {
  * {@link cliStorageEndpoint} and {@link cliBusEndpoint}.
  */
 export function composeCli(env: LedgerEnv): CliRoot {
-  const storage: LedgerStorage = openLedgerStorage({
-    endpoint: cliStorageEndpoint(env),
-    tablePrefix: env.tablePrefix,
-    timeIndexShards: env.timeIndexShards,
-    paymentListShards: env.paymentListShards,
-    tableNames: env.tableNames,
-  });
+  const storage: LedgerStorage = openLedgerStorage(env, cliStorageEndpoint(env));
   let eventBridge: EventBridgeClient | undefined;
   const opened: { destroy(): void }[] = [];
   const bus = (): EventBridgeClient =>

@@ -1,27 +1,14 @@
+import { captureCliErrors } from '../cli-errors.spec-helper';
 import { runCli } from '../main';
 
 describe('ledger consumers redrive-failures and ledger replay consumer', () => {
-  let printed: string[];
-  let exitCodeBefore: typeof process.exitCode;
-
-  beforeEach(() => {
-    printed = [];
-    exitCodeBefore = process.exitCode;
-    jest.spyOn(console, 'error').mockImplementation((...args: unknown[]) => {
-      printed.push(args.map(String).join(' '));
-    });
-  });
-
-  afterEach(() => {
-    jest.restoreAllMocks();
-    process.exitCode = exitCodeBefore;
-  });
+  const stderr = captureCliErrors();
 
   describe('when redrive-failures is given no queue', () => {
     it('names the stack output to take it from, and exits 1', async () => {
       await runCli(['node', 'ledger', 'consumers', 'redrive-failures']);
 
-      expect(printed).toEqual([
+      expect(stderr.printed).toEqual([
         'ledger: --queue-url is required (stack output StreamConsumersDeadLetterQueueUrl)',
       ]);
       expect(process.exitCode).toBe(1);
@@ -41,7 +28,7 @@ describe('ledger consumers redrive-failures and ledger replay consumer', () => {
         '0',
       ]);
 
-      expect(printed).toEqual(['ledger: --max must be a positive whole number, got "0"']);
+      expect(stderr.printed).toEqual(['ledger: --max must be a positive whole number, got "0"']);
       expect(process.exitCode).toBe(1);
     });
   });
@@ -60,7 +47,7 @@ describe('ledger consumers redrive-failures and ledger replay consumer', () => {
         '2026-03-01T11:00:00Z',
       ]);
 
-      expect(printed).toEqual(['ledger: --from must be before --to']);
+      expect(stderr.printed).toEqual(['ledger: --from must be before --to']);
       expect(process.exitCode).toBe(1);
     });
   });

@@ -75,13 +75,7 @@ export async function startLocalStack(env: LedgerEnv, logger: Logger): Promise<L
       logger.info({ endpoint: engine.endpoint, dataDir: env.dataDir }, 'DynamoDB Local started');
     }
     const endpoint = env.dynamoDbEndpoint ?? engine?.endpoint;
-    const storage = openLedgerStorage({
-      endpoint,
-      tablePrefix: env.tablePrefix,
-      timeIndexShards: env.timeIndexShards,
-      paymentListShards: env.paymentListShards,
-      tableNames: env.tableNames,
-    });
+    const storage = openLedgerStorage(env, endpoint);
     stops.push(() => Promise.resolve(closeLedgerStorage(storage)));
     await ensureLedgerTables(storage);
 

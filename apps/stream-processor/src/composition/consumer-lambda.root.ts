@@ -29,15 +29,7 @@ export function composeConsumerLambda(
   opened?: LedgerStorage,
 ): ConsumerLambdaRoot {
   const logger = createLogger(env.logLevel);
-  const storage =
-    opened ??
-    openLedgerStorage({
-      endpoint: env.dynamoDbEndpoint,
-      tablePrefix: env.tablePrefix,
-      tableNames: env.tableNames,
-      timeIndexShards: env.timeIndexShards,
-      paymentListShards: env.paymentListShards,
-    });
+  const storage = opened ?? openLedgerStorage(env);
   const release = (): void => {
     if (opened === undefined) closeLedgerStorage(storage);
   };
