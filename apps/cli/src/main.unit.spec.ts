@@ -1,4 +1,4 @@
-import { captureCliErrors } from './cli-errors.spec-helper';
+import { captureCliErrors } from './testing/capture-cli-errors';
 import { Command } from 'commander';
 import { UsageError } from '@ledger/errors';
 import { parseIsoOption } from './replay/replay-options';

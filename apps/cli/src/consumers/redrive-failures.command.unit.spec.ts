@@ -1,4 +1,4 @@
-import { captureCliErrors } from '../cli-errors.spec-helper';
+import { captureCliErrors } from '../testing/capture-cli-errors';
 import { runCli } from '../main';
 
 describe('ledger consumers redrive-failures and ledger replay consumer', () => {
