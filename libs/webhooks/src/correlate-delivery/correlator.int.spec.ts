@@ -147,17 +147,23 @@ describe('Correlator', () => {
       );
     }
 
-    it('writes the owed success once when the delivery is handled again after a crash', async () => {
-      await command('acme', 'pay_cut', 'RequestPayment', {
-        paymentId: 'pay_cut',
+    /** A requested payment and the delivery that says it completed, not yet correlated. */
+    async function requestedAndCompleted(paymentId: string) {
+      const suffix = paymentId.replace(/^pay_/, '');
+      await command('acme', paymentId, 'RequestPayment', {
+        paymentId,
         amount: 1000,
         currency: 'EUR',
       });
-      const delivery = await deliver({
-        id: 'evt_cut',
+      return deliver({
+        id: `evt_${suffix}`,
         type: 'payment.completed',
-        data: { paymentId: 'pay_cut', transactionId: 'tx_cut' },
+        data: { paymentId, transactionId: `tx_${suffix}` },
       });
+    }
+
+    it('writes the owed success once when the delivery is handled again after a crash', async () => {
+      const delivery = await requestedAndCompleted('pay_cut');
       const crashing = correlatorOn(
         storeInterrupted(() => Promise.reject(new Error('the process died between the puts'))),
       );
@@ -188,16 +194,7 @@ describe('Correlator', () => {
     });
 
     it('writes it after another writer took the version between the puts', async () => {
-      await command('acme', 'pay_race', 'RequestPayment', {
-        paymentId: 'pay_race',
-        amount: 1000,
-        currency: 'EUR',
-      });
-      const delivery = await deliver({
-        id: 'evt_race',
-        type: 'payment.completed',
-        data: { paymentId: 'pay_race', transactionId: 'tx_race' },
-      });
+      const delivery = await requestedAndCompleted('pay_race');
       const overtaken = correlatorOn(
         storeInterrupted(async () => {
           await command('acme', 'pay_race', 'ResumeCharge', { by: 'reconcile' });
