@@ -3,6 +3,7 @@ import {
   parseConfigYaml,
   parseLedgerConfig,
   resolveEnvReferences,
+  gatewayBaseUrl,
   tenantGateway,
   loadLedgerConfig,
   type LedgerConfig,
@@ -51,7 +52,8 @@ export function configCredentials(config: LedgerConfig): string[] {
 /**
  * Refuses a configuration made for local runs in a Lambda function: one marked
  * `environment: development`, one holding a committed development key or secret, or one with a
- * tenant whose gateway is the local sandbox (`baseUrl: null` means 127.0.0.1 there).
+ * tenant whose gateway is the local sandbox (a `sandbox` account's `baseUrl: null` means 127.0.0.1
+ * there; a `stripe` account's means https://api.stripe.com, which is fine).
  */
 export function assertFitForLambda(config: LedgerConfig, source: string): void {
   const problems: string[] = [];
@@ -65,7 +67,7 @@ export function assertFitForLambda(config: LedgerConfig, source: string): void {
     );
   }
   for (const tenant of config.tenants) {
-    if (tenantGateway(tenant).baseUrl === null) {
+    if (gatewayBaseUrl(tenantGateway(tenant)) === null) {
       problems.push(
         `tenant "${tenant.id}": gateway.baseUrl is null (the local sandbox, absent in AWS): ` +
           "give the gateway account's URL",

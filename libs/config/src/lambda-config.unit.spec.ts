@@ -149,6 +149,28 @@ describe('a deployed configuration', () => {
     });
   });
 
+  describe('when a Stripe account of a production configuration has no gateway URL', () => {
+    it("is accepted: a stripe account's default is Stripe's own API", async () => {
+      const document = {
+        ...production,
+        tenants: [
+          {
+            ...production.tenants[0],
+            gateway: { ...production.tenants[0].gateway, kind: 'stripe', baseUrl: null },
+          },
+        ],
+      };
+
+      const config = await loadLedgerConfigFromParameter(
+        PARAMETER,
+        productionSource(document),
+        processEnv,
+      );
+
+      expect(config.tenants[0].gateway).toMatchObject({ kind: 'stripe', baseUrl: null });
+    });
+  });
+
   describe('when the committed development configuration is read', () => {
     it('holds only keys and secrets listed as development credentials', () => {
       const credentials = configCredentials(loadLedgerConfig(COMMITTED_PATH, {}));

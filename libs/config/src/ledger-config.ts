@@ -23,8 +23,11 @@ import { ConfigError } from './config.errors';
 
 const SLUG = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
-/** The gateway adapters a tenant's account can use. */
-export const GATEWAY_KINDS = ['sandbox'] as const;
+/**
+ * The gateway adapters a tenant's account can use: `sandbox` speaks the sandbox gateway's own API,
+ * `stripe` speaks Stripe's (PaymentIntents and Refunds) through the official SDK.
+ */
+export const GATEWAY_KINDS = ['sandbox', 'stripe'] as const;
 export type GatewayKind = (typeof GATEWAY_KINDS)[number];
 
 /**
@@ -47,7 +50,11 @@ export class GatewayConfig {
   @IsIn(GATEWAY_KINDS)
   kind: GatewayKind = 'sandbox';
 
-  /** null = the sandbox gateway `ledger start` runs locally. */
+  /**
+   * null = the gateway's own default: for `sandbox` the one `ledger start` runs locally, for
+   * `stripe` https://api.stripe.com (see {@link gatewayBaseUrl}). Set it to point a `stripe`
+   * account at the sandbox's Stripe mode.
+   */
   @IsOptional()
   @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
   baseUrl: string | null = null;
@@ -55,6 +62,17 @@ export class GatewayConfig {
   @IsString()
   @MinLength(1)
   apiKey!: string;
+
+  /**
+   * `stripe` only: the PaymentMethod every PaymentIntent is confirmed with, as the ledger's
+   * payments API carries none yet. Default with a test key (`sk_test_`/`rk_test_`): `pm_card_visa`;
+   * a live key needs one set.
+   */
+  @IsOptional()
+  @Matches(/^pm_[A-Za-z0-9_]+$/, {
+    message: 'paymentMethod must be a Stripe PaymentMethod id (pm_...)',
+  })
+  paymentMethod?: string;
 
   /**
    * The provider the locally run sandbox sends this account's webhooks to; it must belong to the
@@ -280,6 +298,18 @@ export function parseLedgerConfig(raw: unknown, source = 'configuration'): Ledge
   return config;
 }
 
+/** Where a `stripe` account's API is when its `baseUrl` is null. */
+export const STRIPE_API_BASE_URL = 'https://api.stripe.com';
+
+/**
+ * The URL an account's adapter calls; null for a `sandbox` account with no `baseUrl` (the local
+ * sandbox, whose port only the running process knows).
+ */
+export function gatewayBaseUrl(gateway: GatewayConfig): string | null {
+  if (gateway.baseUrl !== null) return gateway.baseUrl;
+  return gateway.kind === 'stripe' ? STRIPE_API_BASE_URL : null;
+}
+
 /** The tenant's gateway account; parseLedgerConfig guarantees every tenant has one. */
 export function tenantGateway(tenant: TenantConfig): GatewayConfig {
   if (tenant.gateway === undefined) throw new ConfigError(`tenant "${tenant.id}" has no gateway`);
@@ -357,6 +387,9 @@ function crossCheck(config: LedgerConfig): string[] {
     }
   }
   for (const tenant of config.tenants ?? []) {
+    if (tenant.gateway?.paymentMethod !== undefined && tenant.gateway.kind !== 'stripe') {
+      problems.push(`tenant "${tenant.id}": gateway.paymentMethod is for kind: stripe only`);
+    }
     const name = tenant.gateway?.webhookProvider;
     if (name === undefined) continue;
     const provider = (config.providers ?? []).find((p) => p.name === name);

@@ -2,7 +2,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from './config.errors';
-import { loadLedgerConfig, parseLedgerConfig } from './ledger-config';
+import {
+  gatewayBaseUrl,
+  loadLedgerConfig,
+  parseLedgerConfig,
+  STRIPE_API_BASE_URL,
+} from './ledger-config';
 import { readLedgerEnv } from './ledger-env';
 
 const valid = {
@@ -56,6 +61,37 @@ describe('ledger configuration', () => {
         ['globex', 'gateway-key-globex', 'sandbox'],
       ]);
       expect(config.gateway).toBeUndefined();
+    });
+  });
+
+  describe("when a tenant's gateway is a Stripe account", () => {
+    const stripeTenant = (gateway: object) => ({
+      ...valid,
+      gateway: undefined,
+      tenants: [{ ...valid.tenants[0], gateway }],
+    });
+
+    it("is accepted, and without a baseUrl calls Stripe's own API", () => {
+      const config = parseLedgerConfig(stripeTenant({ kind: 'stripe', apiKey: 'sk_test_abc' }));
+
+      const gateway = config.tenants[0].gateway!;
+      expect(gateway.kind).toBe('stripe');
+      expect(gatewayBaseUrl(gateway)).toBe(STRIPE_API_BASE_URL);
+    });
+
+    it('keeps a sandbox account without a baseUrl on the local sandbox', () => {
+      const config = parseLedgerConfig(valid);
+
+      expect(gatewayBaseUrl(config.tenants[0].gateway!)).toBeNull();
+    });
+
+    it('refuses a paymentMethod on a sandbox account', () => {
+      const parse = () =>
+        parseLedgerConfig(
+          stripeTenant({ kind: 'sandbox', apiKey: 'sandbox-key', paymentMethod: 'pm_card_visa' }),
+        );
+
+      expect(parse).toThrow(/gateway.paymentMethod is for kind: stripe only/);
     });
   });
 
