@@ -34,6 +34,33 @@ function idempotencyKeyOf(request: FastifyRequest): string {
   return key;
 }
 
+/** How a mode of the sandbox answers idempotency conflicts, and whether a key is required. */
+export interface IdempotencyPolicy {
+  /** Without it, a request with no key is refused; with it, it runs unprotected (as at Stripe). */
+  keyOptional?: boolean;
+  /** The key was used with another request. */
+  reused(): GatewayApiError;
+  /** The key's first request is still running. */
+  inProgress(): GatewayApiError;
+}
+
+/** The sandbox's own API: a key is required; 422 on reuse, 409 while in progress. */
+export const SANDBOX_IDEMPOTENCY: IdempotencyPolicy = {
+  reused: () =>
+    new GatewayApiError(
+      422,
+      'idempotency_key_reused',
+      'This Idempotency-Key was used with a different request',
+    ),
+  inProgress: () =>
+    new GatewayApiError(
+      409,
+      'request_in_progress',
+      'A request with this Idempotency-Key is still being processed',
+      { 'retry-after': '1' },
+    ),
+};
+
 /**
  * Runs `work` at most once per idempotency key. The key is held during the simulated latency and
  * the work, so an overlapping retry gets 409 `request_in_progress`; the answer of `work` (errors
@@ -44,7 +71,12 @@ export async function runIdempotent(
   store: IdempotencyStore,
   latency: () => Promise<void>,
   work: () => Promise<StoredResponse>,
+  policy: IdempotencyPolicy = SANDBOX_IDEMPOTENCY,
 ): Promise<IdempotentResponse> {
+  if (policy.keyOptional === true && request.headers['idempotency-key'] === undefined) {
+    await latency();
+    return { ...(await work()), replayed: false };
+  }
   let key: string;
   try {
     key = idempotencyKeyOf(request);
@@ -58,18 +90,9 @@ export async function runIdempotent(
     case 'replay':
       return { ...claim.response, replayed: true };
     case 'reused':
-      throw new GatewayApiError(
-        422,
-        'idempotency_key_reused',
-        'This Idempotency-Key was used with a different request',
-      );
+      throw policy.reused();
     case 'in_progress':
-      throw new GatewayApiError(
-        409,
-        'request_in_progress',
-        'A request with this Idempotency-Key is still being processed',
-        { 'retry-after': '1' },
-      );
+      throw policy.inProgress();
     case 'claimed':
       break;
     default: {

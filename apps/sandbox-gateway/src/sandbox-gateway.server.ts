@@ -20,6 +20,8 @@ import type {
   ScriptedResponse,
 } from './sandbox-gateway.types';
 import { SandboxStatsRecorder } from './sandbox-stats';
+import { StripeBook } from './stripe/stripe-book';
+import { registerStripeRoutes } from './stripe/stripe.routes';
 import { DEFAULT_WEBHOOK_RETRY, WebhookSender } from './webhook-sender';
 
 /** Real gateways refuse large bodies early; a small limit keeps clients honest. */
@@ -77,6 +79,7 @@ export async function startSandboxGateway(
     const state: SandboxAccount = {
       book: new ChargeBook(),
       idempotency: new IdempotencyStore(),
+      stripe: new StripeBook(),
       notify: (event) =>
         sender === undefined ? Promise.resolve() : sender.dispatch(event, controls.planWebhook()),
     };
@@ -111,6 +114,7 @@ export async function startSandboxGateway(
       for (const { state } of accounts) {
         state.book.clear();
         state.idempotency.clear();
+        state.stripe.clear();
       }
       stats.reset();
       controls.reset();
@@ -147,7 +151,10 @@ export async function startSandboxGateway(
   };
 }
 
-/** The Fastify app of one sandbox: `/v1` behind the API key and fault injection, `/_control`. */
+/**
+ * The Fastify app of one sandbox: `/v1` behind the API key and fault injection (its own API and
+ * its Stripe mode, `/v1/payment_intents` and `/v1/refunds`), `/_control`.
+ */
 function buildSandboxApp(
   authenticate: (request: FastifyRequest) => boolean,
   context: SandboxContext,
@@ -162,7 +169,9 @@ function buildSandboxApp(
   });
 
   app.addHook('onRequest', (request, reply, done) => {
+    // `Request-Id` is the name Stripe's API (and so its SDK) uses; the same id under both.
     reply.header('x-request-id', request.id);
+    reply.header('request-id', request.id);
     done();
   });
 
@@ -211,6 +220,7 @@ function buildSandboxApp(
       v1.addHook('preHandler', injectFault(context.controls));
       registerChargeRoutes(v1, context);
       registerRefundRoutes(v1, context);
+      registerStripeRoutes(v1, context);
       done();
     },
     { prefix: '/v1' },

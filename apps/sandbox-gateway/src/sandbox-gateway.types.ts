@@ -46,7 +46,7 @@ export type ScriptedResponse =
 export interface SandboxStats {
   /** Every request to `/v1/*`, whatever its answer (401s and injected faults included). */
   requests: number;
-  /** Charges created, succeeded and declined alike. */
+  /** Charges created, succeeded and declined alike (Stripe-mode confirmations included). */
   chargesCreated: number;
   refundsCreated: number;
   /** `/v1` requests per idempotency key, retries and rejected attempts included. */
@@ -65,7 +65,11 @@ export interface SandboxWebhookOptions {
   /** Full URL the signed webhooks are POSTed to, e.g. http://127.0.0.1:3000/webhooks/sandbox. */
   url: string;
   secret: string;
-  scheme?: 'standard-webhooks';
+  /**
+   * How deliveries are signed: Standard Webhooks (the default), or Stripe's `Stripe-Signature`
+   * for an account the ledger uses as a Stripe account (its Stripe-mode events).
+   */
+  scheme?: 'standard-webhooks' | 'stripe';
 }
 
 export interface SandboxWebhookRetryOptions {

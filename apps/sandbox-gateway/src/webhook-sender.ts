@@ -7,7 +7,13 @@ import type { SandboxWebhookOptions, SandboxWebhookRetryOptions } from './sandbo
 /** The webhook event types the sandbox sends. */
 export type WebhookEventType = 'payment.completed' | 'payment.failed' | 'refund.created';
 
-/** One webhook event, as serialised into the delivery body. */
+/** What the sender needs of any event it delivers: its id (the delivery id) and type. */
+export interface OutgoingEvent {
+  id: string;
+  type: string;
+}
+
+/** One webhook event of the sandbox's own API, as serialised into the delivery body. */
 export interface WebhookEvent {
   id: string;
   type: WebhookEventType;
@@ -35,7 +41,7 @@ type AttemptEnd = 'delivered' | 'failed' | 'stopped';
 /** A signed delivery: the exact bytes and headers of its first attempt. */
 interface SignedMessage {
   eventId: string;
-  type: WebhookEventType;
+  type: string;
   body: string;
   headers: Record<string, string>;
 }
@@ -54,7 +60,7 @@ export class WebhookSender {
    * Starts delivering `event` as `plan` says. Resolves when the HTTP answer may go out: once the
    * first attempt has finished for an early webhook, at once otherwise.
    */
-  dispatch(event: WebhookEvent, plan: WebhookPlan): Promise<void> {
+  dispatch(event: OutgoingEvent, plan: WebhookPlan): Promise<void> {
     if (this.stopping.signal.aborted) return Promise.resolve();
     const body = JSON.stringify(event);
     const message: SignedMessage = {

@@ -39,11 +39,13 @@ export interface SandboxTestKit {
 /** Starts a kit; webhook retries are fast so failure tests stay short. */
 export async function startSandboxTestKit(
   options: Partial<SandboxGatewayOptions> = {},
+  /** How the catcher's webhooks are signed (`stripe` for the Stripe mode's events). */
+  webhookScheme: 'standard-webhooks' | 'stripe' = 'standard-webhooks',
 ): Promise<SandboxTestKit> {
   const webhooks = await startWebhookCatcher();
   const gateway = await startSandboxGateway({
     apiKey: TEST_API_KEY,
-    webhook: { url: webhooks.url, secret: TEST_WEBHOOK_SECRET },
+    webhook: { url: webhooks.url, secret: TEST_WEBHOOK_SECRET, scheme: webhookScheme },
     webhookRetry: { initialDelayMs: 10 },
     ...options,
   });
