@@ -12,3 +12,10 @@ export {
   resolveResilienceOptions,
 } from './http/resilience.policy';
 export { parseRetryAfter } from './http/retry-after';
+export {
+  STRIPE_DEFAULT_BASE_URL,
+  STRIPE_TEST_PAYMENT_METHOD,
+  StripePaymentGateway,
+  type StripePaymentGatewayOptions,
+} from './stripe/stripe-payment-gateway';
+export { STRIPE_METADATA } from './stripe/stripe-answers';

@@ -73,7 +73,7 @@ interface AttemptFacts {
 }
 
 /** How one attempt ended, before deciding what it means for the operation. */
-type Observation =
+export type Observation =
   | { kind: 'response'; exchange: HttpExchange }
   | { kind: 'timeout' | 'network_error' | 'circuit_open' | 'bulkhead_rejected' };
 
@@ -344,7 +344,7 @@ export class HttpPaymentGateway implements PaymentGateway {
 }
 
 /** How an attempt that threw ended; rethrows what is not an I/O outcome. */
-function classifyFailure(error: unknown, progress: AttemptProgress): Observation {
+export function classifyFailure(error: unknown, progress: AttemptProgress): Observation {
   if (isBrokenCircuitError(error)) return { kind: 'circuit_open' };
   if (isBulkheadRejectedError(error)) return { kind: 'bulkhead_rejected' };
   // instanceof, not cockatiel's isTaskCancelledError: in 3.2.1 that helper tests for the
