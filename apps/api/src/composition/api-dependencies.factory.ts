@@ -1,10 +1,15 @@
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { ledgerTemplateRules, type BusRule } from '@ledger/bus';
-import { tenantGateway, type LedgerConfig, type LedgerEnv } from '@ledger/config';
+import { gatewayBaseUrl, tenantGateway, type LedgerConfig, type LedgerEnv } from '@ledger/config';
 import type { LedgerStorage } from '@ledger/event-store/aws';
 import type { Logger } from '@ledger/observability';
-import { HttpPaymentGateway, TenantGateways } from '@ledger/outbound';
+import {
+  HttpPaymentGateway,
+  StripePaymentGateway,
+  TenantGateways,
+  type PaymentGateway,
+} from '@ledger/outbound';
 import {
   PaymentWorkflow,
   ReconcilePaymentHandler,
@@ -97,20 +102,31 @@ export function apiReplayOptions(
 
 /**
  * One gateway client per tenant, each for the tenant's own account and with its own circuit
- * breaker; a null `baseUrl` is the sandbox `ledger start` runs (which hosts every account).
+ * breaker, of the adapter its `kind` names. A `sandbox` account with a null `baseUrl` is the
+ * sandbox `ledger start` runs (which hosts every account); a `stripe` one is Stripe's own API.
  */
 export function createGateways(config: LedgerConfig, env: LedgerEnv): TenantGateways {
   return new TenantGateways(
     new Map(
-      config.tenants.map((tenant) => {
+      config.tenants.map((tenant): [string, PaymentGateway] => {
         const account = tenantGateway(tenant);
-        return [
-          tenant.id,
-          new HttpPaymentGateway({
-            baseUrl: account.baseUrl ?? `http://127.0.0.1:${env.sandboxGatewayPort}`,
-            apiKey: account.apiKey,
-          }),
-        ];
+        const baseUrl = gatewayBaseUrl(account) ?? `http://127.0.0.1:${env.sandboxGatewayPort}`;
+        switch (account.kind) {
+          case 'sandbox':
+            return [tenant.id, new HttpPaymentGateway({ baseUrl, apiKey: account.apiKey })];
+          case 'stripe':
+            return [
+              tenant.id,
+              new StripePaymentGateway({
+                baseUrl,
+                apiKey: account.apiKey,
+                tenantId: tenant.id,
+                ...(account.paymentMethod !== undefined && {
+                  paymentMethod: account.paymentMethod,
+                }),
+              }),
+            ];
+        }
       }),
     ),
   );
