@@ -241,7 +241,7 @@ function intentOf(body: unknown): StripeIntent | undefined {
 }
 
 function errorOf(body: unknown): StripeErrorBody {
-  return isRecord(body) && isRecord(body.error) ? (body.error) : {};
+  return isRecord(body) && isRecord(body.error) ? body.error : {};
 }
 
 function stringOr(value: unknown, fallback: string): string {
