@@ -8,10 +8,13 @@ export const DEFAULT_SANDBOX_GATEWAY_PORT = 4020;
 // ledger agree without any setup. Local-only values, not secrets.
 const LOCAL_API_KEY = 'sandbox-key-local-only';
 const LOCAL_WEBHOOK_SECRET = 'whsec_bG9jYWwtZGV2LW9ubHktbm90LWEtcmVhbC1zZWNyZXQ=';
+// The committed `stripe-test` provider's, for webhooks signed the Stripe way.
+const LOCAL_STRIPE_WEBHOOK_SECRET = 'whsec_local_dev_only_not_a_real_secret';
 
 /**
  * Sandbox options from the environment: SANDBOX_GATEWAY_PORT (4020), SANDBOX_GATEWAY_HOST
  * (127.0.0.1), SANDBOX_API_KEY, SANDBOX_WEBHOOK_URL (no webhooks when unset),
+ * SANDBOX_WEBHOOK_SCHEME (`standard-webhooks`, or `stripe` for the Stripe mode's events),
  * SANDBOX_WEBHOOK_SECRET and SANDBOX_FAULTS (JSON of SandboxFaults). Throws on invalid values.
  */
 export function sandboxGatewayOptionsFromEnv(
@@ -27,6 +30,10 @@ export function sandboxGatewayOptionsFromEnv(
   if (webhookUrl !== undefined && !/^https?:$/.test(parseUrl(webhookUrl).protocol)) {
     throw new RangeError('SANDBOX_WEBHOOK_URL must be an http(s) URL');
   }
+  const scheme = nonEmpty(env.SANDBOX_WEBHOOK_SCHEME) ?? 'standard-webhooks';
+  if (scheme !== 'standard-webhooks' && scheme !== 'stripe') {
+    throw new RangeError('SANDBOX_WEBHOOK_SCHEME must be standard-webhooks or stripe');
+  }
   return {
     port,
     host: nonEmpty(env.SANDBOX_GATEWAY_HOST) ?? '127.0.0.1',
@@ -34,8 +41,10 @@ export function sandboxGatewayOptionsFromEnv(
     ...(webhookUrl !== undefined && {
       webhook: {
         url: webhookUrl,
-        secret: nonEmpty(env.SANDBOX_WEBHOOK_SECRET) ?? LOCAL_WEBHOOK_SECRET,
-        scheme: 'standard-webhooks' as const,
+        secret:
+          nonEmpty(env.SANDBOX_WEBHOOK_SECRET) ??
+          (scheme === 'stripe' ? LOCAL_STRIPE_WEBHOOK_SECRET : LOCAL_WEBHOOK_SECRET),
+        scheme,
       },
     }),
     ...(nonEmpty(env.SANDBOX_FAULTS) !== undefined && {

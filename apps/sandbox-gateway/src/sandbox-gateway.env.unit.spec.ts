@@ -30,8 +30,24 @@ describe('sandboxGatewayOptionsFromEnv', () => {
     });
   });
 
+  describe('when webhooks are to be signed the Stripe way', () => {
+    it("signs with the stripe scheme and the local stripe-test provider's secret", () => {
+      const options = sandboxGatewayOptionsFromEnv({
+        SANDBOX_WEBHOOK_URL: 'http://127.0.0.1:3000/webhooks/stripe-test',
+        SANDBOX_WEBHOOK_SCHEME: 'stripe',
+      });
+
+      expect(options.webhook).toEqual({
+        url: 'http://127.0.0.1:3000/webhooks/stripe-test',
+        secret: 'whsec_local_dev_only_not_a_real_secret',
+        scheme: 'stripe',
+      });
+    });
+  });
+
   describe('when a value is invalid', () => {
     it.each([
+      [{ SANDBOX_WEBHOOK_SCHEME: 'github' }],
       [{ SANDBOX_GATEWAY_PORT: 'abc' }],
       [{ SANDBOX_WEBHOOK_URL: 'not a url' }],
       [{ SANDBOX_WEBHOOK_URL: 'ftp://host/hook' }],
