@@ -79,7 +79,10 @@ const webhookLinkChecks: DataChecks<WebhookLink> = {
 
 /** A state event's `webhook`: the delivery it links. */
 const webhookLink = optional(
-  objectOf<WebhookLink>('a webhook link (deliveryEventId, deliveryStreamId, ...)', webhookLinkChecks),
+  objectOf<WebhookLink>(
+    'a webhook link (deliveryEventId, deliveryStreamId, ...)',
+    webhookLinkChecks,
+  ),
 );
 
 // Every member of every payment event, as its type declares it (`DataChecks` makes it so).

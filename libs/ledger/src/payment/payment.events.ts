@@ -82,11 +82,11 @@ export type PaymentFailed = DomainEvent<
   'PaymentFailed',
   Timestamped &
     LinkedBy & {
-    reason: string;
-    declineCode?: string;
-    category: PaymentFailureCategory;
-    source: OutcomeSource;
-  }
+      reason: string;
+      declineCode?: string;
+      category: PaymentFailureCategory;
+      source: OutcomeSource;
+    }
 >;
 
 /** The gateway may have charged but never said so; reconciliation or a webhook settles it. */
@@ -118,19 +118,19 @@ export type PaymentOutcomeContradicted = DomainEvent<
   'PaymentOutcomeContradicted',
   Timestamped &
     LinkedBy & {
-    reported: ReportedOutcome;
-    /** The payment's status when the report arrived. */
-    recordedStatus: PaymentStatus;
-    /** Why the report could not be applied, e.g. `payment_failed_at_ledger`. */
-    conflict: string;
-    source: OutcomeSource;
-    /** The delivery's `WebhookReceived` event id, when a webhook reported it. */
-    deliveryEventId?: string;
-    gatewayTransactionId?: string;
-    refundId?: string;
-    amount?: number;
-    currency?: string;
-  }
+      reported: ReportedOutcome;
+      /** The payment's status when the report arrived. */
+      recordedStatus: PaymentStatus;
+      /** Why the report could not be applied, e.g. `payment_failed_at_ledger`. */
+      conflict: string;
+      source: OutcomeSource;
+      /** The delivery's `WebhookReceived` event id, when a webhook reported it. */
+      deliveryEventId?: string;
+      gatewayTransactionId?: string;
+      refundId?: string;
+      amount?: number;
+      currency?: string;
+    }
 >;
 
 export type RefundRequested = DomainEvent<
@@ -148,11 +148,11 @@ export type RefundSucceeded = DomainEvent<
   'RefundSucceeded',
   Timestamped &
     LinkedBy & {
-    refundId: string;
-    amount: number;
-    gatewayRefundId?: string;
-    source: OutcomeSource;
-  }
+      refundId: string;
+      amount: number;
+      gatewayRefundId?: string;
+      source: OutcomeSource;
+    }
 >;
 
 export type RefundFailed = DomainEvent<
