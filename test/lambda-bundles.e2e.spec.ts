@@ -16,6 +16,7 @@ import { startLocalBus, type RunningLocalBus } from '@ledger/local-bus';
 import { replayAdapters } from '@ledger/replay/aws';
 import { startSandboxGateway, type RunningSandboxGateway } from '@ledger/sandbox-gateway';
 import { DEFAULT_WAIT_MS, waitUntil } from '@ledger/testing';
+import { signFor } from '@ledger/webhooks';
 import type { DynamoDBBatchResponse } from 'aws-lambda';
 import {
   invokeBundle,
@@ -133,6 +134,63 @@ function httpApiEvent(
       timeEpoch: now.getTime(),
     },
     ...(options.body !== undefined && { body: options.body, isBase64Encoded: false }),
+  };
+}
+
+/**
+ * A request to the API function's URL (the WebhookBaseUrl output), as Lambda hands it over: the
+ * same payload format 2.0, with the URL's host and id where API Gateway puts its own, `$default`
+ * as route key and stage (a function URL has neither), `anonymous` as the caller's account (auth
+ * type NONE: no authorizer) and Lambda's own TLS and trace headers. A JSON body comes as text.
+ */
+function functionUrlEvent(
+  method: string,
+  path: string,
+  options: { headers?: IncomingHttpHeaders | Record<string, string>; body?: string } = {},
+): Record<string, unknown> {
+  const urlId = 'e2eurlid0123456789abcdefghijklm';
+  const host = `${urlId}.lambda-url.us-east-1.on.aws`;
+  const now = new Date();
+  const headers: Record<string, string> = {
+    host,
+    'user-agent': 'lambda-bundles-e2e',
+    'x-amzn-tls-version': 'TLSv1.3',
+    'x-amzn-tls-cipher-suite': 'TLS_AES_128_GCM_SHA256',
+    'x-amzn-trace-id': `Root=1-${Math.floor(now.getTime() / 1000).toString(16)}-${randomBytes(12).toString('hex')}`,
+    'x-forwarded-for': '203.0.113.7',
+    'x-forwarded-port': '443',
+    'x-forwarded-proto': 'https',
+  };
+  for (const [name, value] of Object.entries(options.headers ?? {})) {
+    if (value !== undefined) headers[name.toLowerCase()] = [value].flat().join(',');
+  }
+  const [rawPath, rawQueryString = ''] = path.split('?');
+  return {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath,
+    rawQueryString,
+    headers,
+    requestContext: {
+      accountId: 'anonymous',
+      apiId: urlId,
+      domainName: host,
+      domainPrefix: urlId,
+      http: {
+        method,
+        path: rawPath,
+        protocol: 'HTTP/1.1',
+        sourceIp: '203.0.113.7',
+        userAgent: headers['user-agent'],
+      },
+      requestId: randomBytes(16).toString('hex'),
+      routeKey: '$default',
+      stage: '$default',
+      time: now.toUTCString(),
+      timeEpoch: now.getTime(),
+    },
+    ...(options.body !== undefined && { body: options.body }),
+    isBase64Encoded: false,
   };
 }
 
@@ -374,7 +432,36 @@ describe('the bundled Lambda handlers, invoked as AWS invokes them', () => {
 
       expect(ack.statusCode).toBe(200);
       expect(response.batchItemFailures).toEqual([]);
+      // The payment succeeded from the gateway's answer first: the webhook changed nothing.
       expect(await eventTypes(paid.paymentId)).toContain('WebhookLinked');
+    });
+
+    it('takes a signed delivery through the function URL (WebhookBaseUrl) the same way', async () => {
+      const webhook = webhooks.find((w) => w.body.includes(paid.paymentId)) as CapturedWebhook;
+      const deliveryId = `msg_furl_${randomBytes(6).toString('hex')}`;
+      const headers = {
+        'content-type': 'application/json',
+        ...signFor('standard-webhooks', WEBHOOK_SECRET, webhook.body, { id: deliveryId }),
+      };
+
+      const [ack, unsigned] = await api([
+        functionUrlEvent('POST', '/webhooks/sandbox', { headers, body: webhook.body }),
+        functionUrlEvent('POST', '/webhooks/sandbox', {
+          headers: { 'content-type': 'application/json' },
+          body: webhook.body,
+        }),
+      ]);
+      const response = await consume('CorrelatorFunction');
+
+      expect(ack.statusCode).toBe(200);
+      expect(json(ack)).toMatchObject({ received: true, duplicate: false });
+      expect(unsigned.statusCode).toBe(400);
+      expect(json(unsigned)).toMatchObject({ code: 'missing_signature_headers' });
+      expect(response.batchItemFailures).toEqual([]);
+      const { events } = await storage.eventStore.readStream(`acme#payment#${paid.paymentId}`);
+      expect(
+        events.some((e) => e.type === 'WebhookLinked' && e.data.deliveryId === deliveryId),
+      ).toBe(true);
     });
   });
 

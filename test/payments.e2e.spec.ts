@@ -1,6 +1,6 @@
 import type { StoredEvent } from '@ledger/event-store';
 import type { LedgerStorage } from '@ledger/event-store/aws';
-import { paymentStreamId } from '@ledger/ledger';
+import { decodePaymentEvent, paymentStreamId, webhookLinkOf } from '@ledger/ledger';
 import { interpretPayload, signFor } from '@ledger/webhooks';
 import { waitUntil } from '@ledger/testing';
 import { engineStorage } from './support/engine-client';
@@ -17,6 +17,12 @@ const ACME_KEY = 'local-dev-key-acme';
 const GATEWAY_API_KEY = 'sandbox-key-local-only';
 // The committed local example configuration's sandbox provider (a placeholder secret).
 const SANDBOX_SECRET = 'whsec_bG9jYWwtZGV2LW9ubHktbm90LWEtcmVhbC1zZWNyZXQ=';
+
+/** The webhook delivery a stored payment event links (a `WebhookLinked`, or a state event's `webhook`). */
+function linkOf(event: StoredEvent) {
+  const decoded = decodePaymentEvent(event);
+  return decoded === undefined ? undefined : webhookLinkOf(decoded);
+}
 
 describe('payments, end to end through the sandbox gateway', () => {
   let ledger: LedgerProcess;
@@ -66,18 +72,18 @@ describe('payments, end to end through the sandbox gateway', () => {
       expect(response.status).toBe(201);
       expect(created.status).toBe('succeeded');
       const events = await waitForEvents(created.paymentId, (all) =>
-        all.some((e) => e.type === 'WebhookLinked'),
+        all.some((e) => linkOf(e) !== undefined),
       );
       const types = events.map((e) => e.type);
       expect(types).toContain('PaymentRequested');
       expect(types).toContain('GatewayCallAttempted');
       expect(types.filter((t) => t === 'PaymentSucceeded')).toHaveLength(1);
-      const linked = events.find((e) => e.type === 'WebhookLinked');
-      expect(linked?.data).toMatchObject({
+      const linked = events.map(linkOf).find((link) => link !== undefined);
+      expect(linked).toMatchObject({
         provider: 'sandbox',
         providerEventType: 'payment.completed',
       });
-      const delivery = await storage.eventStore.readStream(String(linked?.data.deliveryStreamId));
+      const delivery = await storage.eventStore.readStream(String(linked?.deliveryStreamId));
       expect(delivery.events[0].type).toBe('WebhookReceived');
       // Neither the gateway's API key nor a tenant's ever reaches a log line or a stored event.
       const stored = JSON.stringify([...events, ...delivery.events]);
@@ -103,9 +109,9 @@ describe('payments, end to end through the sandbox gateway', () => {
 
       expect(created.status).toBe('failed');
       const events = await waitForEvents(created.paymentId, (all) =>
-        all.some((e) => e.type === 'WebhookLinked'),
+        all.some((e) => linkOf(e) !== undefined),
       );
-      expect(events.find((e) => e.type === 'WebhookLinked')?.data).toMatchObject({
+      expect(events.map(linkOf).find((link) => link !== undefined)).toMatchObject({
         providerEventType: 'payment.failed',
       });
       expect(events.filter((e) => e.type === 'PaymentFailed')).toHaveLength(1);
@@ -114,10 +120,10 @@ describe('payments, end to end through the sandbox gateway', () => {
     it("reads the same as the gateway's webhook of the same decline", async () => {
       const created = await createPayment({ amount: 2051, currency: 'EUR' }, 'e2e-payment-51');
       const events = await waitForEvents(created.paymentId, (all) =>
-        all.some((e) => e.type === 'WebhookLinked'),
+        all.some((e) => linkOf(e) !== undefined),
       );
-      const linked = events.find((e) => e.type === 'WebhookLinked');
-      const delivery = await storage.eventStore.readStream(String(linked?.data.deliveryStreamId));
+      const linked = events.map(linkOf).find((link) => link !== undefined);
+      const delivery = await storage.eventStore.readStream(String(linked?.deliveryStreamId));
       const webhook = interpretPayload(
         JSON.parse(Buffer.from(delivery.events[0].data.body as Uint8Array).toString('utf8')),
       );

@@ -35,9 +35,14 @@ describe('replay, end to end with the CLI', () => {
         async () => {
           const history = (await (
             await fetch(`${ledger.baseUrl}/payments/${paymentId}/history`, { headers: ACME })
-          ).json()) as { events: Array<{ type: string; version: number }> };
+          ).json()) as {
+            events: Array<{ type: string; version: number; data: { webhook?: unknown } }>;
+          };
           last = history.events.at(-1)?.version ?? 0;
-          return history.events.some((event) => event.type === 'WebhookLinked');
+          // Linked by a WebhookLinked, or by the state event it caused (`data.webhook`).
+          return history.events.some(
+            (event) => event.type === 'WebhookLinked' || event.data.webhook !== undefined,
+          );
         },
         { what: `the sandbox webhook linked to ${paymentId}` },
       );

@@ -380,6 +380,47 @@ describe('template.yaml', () => {
     });
   });
 
+  describe('when the webhook ingress is read (the API function’s URL)', () => {
+    const api = template.Resources.ApiFunction?.Properties as FunctionProperties & {
+      FunctionUrlConfig?: unknown;
+    };
+
+    it('gives the API function a public URL: a webhook is authenticated by its signature', () => {
+      // A literal NONE (not an intrinsic) is what makes SAM add the URL's two permissions:
+      // lambda:InvokeFunctionUrl on the condition lambda:FunctionUrlAuthType NONE, and
+      // lambda:InvokeFunction on the condition InvokedViaFunctionUrl (required since October 2025).
+      expect(api.FunctionUrlConfig).toEqual({ AuthType: 'NONE' });
+    });
+
+    it('gives no other function a URL', () => {
+      const withUrl = Object.entries(template.Resources)
+        .filter(([, resource]) => resource.Properties?.FunctionUrlConfig !== undefined)
+        .map(([logicalId]) => logicalId);
+
+      expect(withUrl).toEqual(['ApiFunction']);
+    });
+
+    it('grants nothing public beyond what the URL itself needs', () => {
+      const publicGrants = Object.entries(template.Resources).filter(
+        ([, resource]) =>
+          resource.Type === 'AWS::Lambda::Permission' && resource.Properties.Principal === '*',
+      );
+
+      expect(publicGrants).toEqual([]);
+    });
+
+    it('tells the deployer where to point the providers: <url>webhooks/<provider>', () => {
+      expect(template.Outputs.WebhookBaseUrl?.Value).toEqual({
+        '!Sub': '${ApiFunctionUrl.FunctionUrl}webhooks/',
+      });
+    });
+
+    it('keeps the HTTP API for payments and admin, and the API’s concurrency cap for both ways in', () => {
+      expect(api.Events?.Any).toMatchObject({ Type: 'HttpApi', Properties: { Path: '/{proxy+}' } });
+      expect(api.ReservedConcurrentExecutions).toEqual({ '!Ref': 'ApiReservedConcurrency' });
+    });
+  });
+
   describe('when every function’s handler is read as the Lambda runtime reads it', () => {
     it.each(functions.map((fn) => [fn.logicalId, fn.CodeUri, fn.Handler ?? '']))(
       '%s names a bundle of its own and a plain export of its index module',

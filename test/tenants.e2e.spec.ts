@@ -1,6 +1,6 @@
 import type { StoredEvent } from '@ledger/event-store';
 import type { LedgerStorage } from '@ledger/event-store/aws';
-import { paymentStreamId } from '@ledger/ledger';
+import { decodePaymentEvent, paymentStreamId, webhookLinkOf } from '@ledger/ledger';
 import { engineStorage } from './support/engine-client';
 import {
   isolatedEnv,
@@ -14,6 +14,12 @@ const KEYS = { acme: 'local-dev-key-acme', globex: 'local-dev-key-globex' } as c
 const PROVIDERS = { acme: 'sandbox', globex: 'sandbox-globex' } as const;
 
 type Tenant = keyof typeof KEYS;
+
+/** The webhook delivery a stored payment event links (a `WebhookLinked`, or a state event's `webhook`). */
+function linkOf(event: StoredEvent) {
+  const decoded = decodePaymentEvent(event);
+  return decoded === undefined ? undefined : webhookLinkOf(decoded);
+}
 
 describe('tenants, end to end through their own gateway accounts', () => {
   let ledger: LedgerProcess;
@@ -39,7 +45,7 @@ describe('tenants, end to end through their own gateway accounts', () => {
   async function linkedEvents(tenant: Tenant, paymentId: string): Promise<StoredEvent[]> {
     const deadline = Date.now() + 40_000;
     let events = await eventsOf(tenant, paymentId);
-    while (!events.some((e) => e.type === 'WebhookLinked') && Date.now() < deadline) {
+    while (!events.some((e) => linkOf(e) !== undefined) && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 200));
       events = await eventsOf(tenant, paymentId);
     }
@@ -70,12 +76,13 @@ describe('tenants, end to end through their own gateway accounts', () => {
         linkedEvents('acme', acme.paymentId),
         linkedEvents('globex', globex.paymentId),
       ]);
-      const links = (events: StoredEvent[]) => events.filter((e) => e.type === 'WebhookLinked');
+      const links = (events: StoredEvent[]) =>
+        events.map(linkOf).filter((link) => link !== undefined);
 
       expect([acme.status, globex.status]).toEqual(['succeeded', 'succeeded']);
-      expect(links(acmeEvents).map((e) => e.data.provider)).toEqual([PROVIDERS.acme]);
-      expect(links(globexEvents).map((e) => e.data.provider)).toEqual([PROVIDERS.globex]);
-      expect(new Set(links(acmeEvents).map((e) => e.data.deliveryEventId)).size).toBe(1);
+      expect(links(acmeEvents).map((link) => link.provider)).toEqual([PROVIDERS.acme]);
+      expect(links(globexEvents).map((link) => link.provider)).toEqual([PROVIDERS.globex]);
+      expect(new Set(links(acmeEvents).map((link) => link.deliveryEventId)).size).toBe(1);
       const acmeTransaction = acmeEvents.find((e) => e.type === 'PaymentSucceeded')?.data
         .gatewayTransactionId;
       const globexTransaction = globexEvents.find((e) => e.type === 'PaymentSucceeded')?.data

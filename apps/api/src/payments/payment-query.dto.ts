@@ -80,7 +80,8 @@ export class HistoryQueryDto {
   limit?: number;
 
   @ApiPropertyOptional({
-    description: 'Comma-separated event types to keep, e.g. GatewayCallAttempted,WebhookLinked',
+    description:
+      'Comma-separated event types to keep, e.g. GatewayCallAttempted,WebhookLinked (WebhookLinked also keeps the state events that carry the link of the webhook delivery that caused them, in data.webhook)',
   })
   @IsOptional()
   @Matches(/^[A-Za-z]+(,[A-Za-z]+)*$/, {

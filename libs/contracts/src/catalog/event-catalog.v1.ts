@@ -12,6 +12,8 @@ export type CatalogEntry<T extends DetailType> = {
   sentWhen: string;
   /** The internal ledger event it is published from (for maintainers, not a contract). */
   publishedFrom: string;
+  /** Where else it is published from, when not only from `publishedFrom` (for maintainers). */
+  alsoFrom?: string;
   /** A realistic event, type-checked here and validated against the schema by a unit test. */
   example: IntegrationEventOf<T>;
 };
@@ -160,6 +162,8 @@ export const EVENT_CATALOG_V1: { readonly [T in DetailType]: CatalogEntry<T> } =
     sentWhen:
       "Once per distinct delivery linked to a payment, whatever its effect, before the state event it caused; a provider's retry is not sent again.",
     publishedFrom: 'WebhookLinked',
+    alsoFrom:
+      'the `webhook` link of the state event a delivery caused (`PaymentSucceeded`, `PaymentFailed`, `RefundSucceeded`, `RefundFailed`, `PaymentOutcomeContradicted`), sent just before that event, with its `streamVersion`',
     example: example('webhook.received', 4, '2025-03-01T12:00:02.130Z', {
       provider: 'sandbox',
       providerEventType: 'charge.succeeded',

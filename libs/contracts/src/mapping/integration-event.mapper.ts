@@ -6,6 +6,7 @@
  * contract is changed on purpose. Internal enum values go through lookup tables typed as
  * `Record<internal, contract>`: a value added inside the ledger fails to compile here.
  */
+import { createHash } from 'node:crypto';
 import {
   type BreakerState,
   type ConclusionSource,
@@ -21,6 +22,8 @@ import {
   type PaymentStatus,
   type ReportedOutcome,
   type WebhookEffect,
+  webhookEffectOf,
+  webhookLinkOf,
   withoutUndefined,
 } from '@ledger/ledger';
 import { ContractMappingError } from '../contracts.errors';
@@ -118,10 +121,49 @@ const GATEWAY_OPERATIONS: Record<'charge' | 'refund', GatewayOperationV1> = {
 };
 
 /**
- * The integration event of one stored ledger event, or `undefined` when it publishes none (not
- * a payment stream, or an event type this release does not know). `stateAfter` is the payment
- * folded up to and including `event`; it supplies what the event alone does not say (currency,
- * balances, status after the change).
+ * Every integration event one stored ledger event publishes, in the order to send them: a state
+ * event that carries the link of the webhook delivery that caused it (`webhook`) publishes that
+ * delivery's `webhook.received` first, as the `WebhookLinked` before it used to, then its own
+ * event. That `webhook.received` has the state event's `streamVersion` and an `eventId` derived
+ * from the state event's (`linkedDeliveryEventId`): stable on every redelivery and replay, never
+ * the state event's own, and not the delivery's internal id. Empty when it publishes nothing.
+ * The publisher and replays use this.
+ */
+export function integrationEventsOf(
+  event: StoredEventLike,
+  stateAfter: PaymentState,
+  options: IntegrationEventOptions = {},
+): IntegrationEvent[] {
+  const own = toIntegrationEvent(event, stateAfter, options);
+  if (own === undefined || own.detailType === 'webhook.received') return own ? [own] : [];
+  const domainEvent = decodePaymentEvent(event);
+  const link = domainEvent && webhookLinkOf(domainEvent);
+  const effect = domainEvent && webhookEffectOf(domainEvent);
+  if (link === undefined || effect === undefined) return [own];
+  const received: IntegrationEventOf<'webhook.received'> = {
+    source: own.source,
+    detailType: 'webhook.received',
+    detail: {
+      ...own.detail,
+      eventId: linkedDeliveryEventId(event.eventId),
+      data: {
+        provider: link.provider,
+        providerEventType: link.providerEventType,
+        deliveryId: link.deliveryId,
+        effect: lookUp(WEBHOOK_EFFECTS, effect, 'effect', event),
+        receivedAt: link.receivedAt,
+      },
+    },
+  };
+  return [received, own];
+}
+
+/**
+ * The integration event of one stored ledger event itself, or `undefined` when it publishes none
+ * (not a payment stream, or an event type this release does not know). `stateAfter` is the
+ * payment folded up to and including `event`; it supplies what the event alone does not say
+ * (currency, balances, status after the change). A state event that carries a webhook link
+ * publishes that delivery's `webhook.received` too: `integrationEventsOf` gives both.
  */
 export function toIntegrationEvent(
   event: StoredEventLike,
@@ -321,10 +363,34 @@ export function toIntegrationEvents(
     }
     if (!isPaymentEventType(event.type)) return;
     ({ state } = foldPaymentStream([event], { state, version: index }));
-    const integrationEvent = toIntegrationEvent(event, state, options);
-    if (integrationEvent !== undefined) published.push(integrationEvent);
+    published.push(...integrationEventsOf(event, state, options));
   });
   return published;
+}
+
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/**
+ * The `eventId` of the `webhook.received` a state event publishes for the delivery it carries: a
+ * ULID with the state event's time part (its first 10 characters) and 80 bits of a SHA-256 of its
+ * id, so it sorts beside it, is the same on every publication and meets no other event's id.
+ */
+export function linkedDeliveryEventId(stateEventId: string): string {
+  const digest = createHash('sha256').update(`${stateEventId}#webhook.received`).digest();
+  let random = '';
+  // 16 characters of 5 bits each, from the first 10 bytes.
+  let bits = 0;
+  let value = 0;
+  for (const byte of digest.subarray(0, 10)) {
+    value = (value << 8) | byte;
+    bits += 8;
+    while (bits >= 5) {
+      bits -= 5;
+      random += CROCKFORD[(value >> bits) & 31];
+    }
+    value &= (1 << bits) - 1;
+  }
+  return `${stateEventId.slice(0, 10).toUpperCase().padEnd(10, '0')}${random}`;
 }
 
 type KnownPayment = PaymentState & { currency: string };

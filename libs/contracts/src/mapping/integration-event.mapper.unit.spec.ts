@@ -1,5 +1,6 @@
 import {
   type CommandMetadata,
+  foldPaymentStream,
   initialPaymentState,
   type PaymentCommand,
   paymentDecider,
@@ -15,6 +16,8 @@ import {
 } from '../events/integration-events.v1';
 import { validateIntegrationEvent } from '../validation/integration-event.validator';
 import {
+  integrationEventsOf,
+  linkedDeliveryEventId,
   type StoredEventLike,
   toIntegrationEvent,
   toIntegrationEvents,
@@ -246,7 +249,70 @@ describe('toIntegrationEvents', () => {
         reportedAmount: 5000,
         reportedCurrency: 'EUR',
       });
-      expect(events[3]?.detail.streamVersion).toBe(5);
+      // The contradiction carries the delivery's link: both come from the one ledger event.
+      expect(events[2]?.detail.streamVersion).toBe(4);
+      expect(events[3]?.detail.streamVersion).toBe(4);
+      expect(dataOf(events, 2)).toMatchObject({ effect: 'conflict', deliveryId: 'dlv_1' });
+    });
+  });
+
+  describe('when a state event carries the link of the delivery that caused it', () => {
+    it('publishes the webhook.received it used to get from WebhookLinked, then its own event', () => {
+      const stream = unknownThenSettledByWebhook();
+      const carrier = stream[stream.length - 1];
+
+      const [received, succeeded] = integrationEventsOf(carrier, foldPaymentStream(stream).state);
+
+      expect(carrier.type).toBe('PaymentSucceeded');
+      expect(received).toEqual({
+        source: DEFAULT_SOURCE,
+        detailType: 'webhook.received',
+        detail: {
+          eventId: linkedDeliveryEventId(carrier.eventId),
+          occurredAt: succeeded?.detail.occurredAt,
+          tenantId: TENANT,
+          paymentId: PAYMENT_ID,
+          streamVersion: carrier.version,
+          schemaVersion: 1,
+          replay: false,
+          data: {
+            provider: 'sandbox',
+            providerEventType: 'charge.succeeded',
+            deliveryId: 'dlv_1',
+            effect: 'applied',
+            receivedAt: '2025-03-01T12:30:00.000Z',
+          },
+        },
+      });
+      expect(succeeded?.detail.eventId).toBe(carrier.eventId);
+      expect(validateIntegrationEvent(received).valid).toBe(true);
+    });
+
+    it('gives the webhook.received an id of its own, the same on every publication', () => {
+      const id = linkedDeliveryEventId('01JQ8Z3V5K2M7N4P6R9S000005');
+
+      expect(id).toMatch(/^01JQ8Z3V5K[0-9A-HJKMNP-TV-Z]{16}$/);
+      expect(id).not.toBe('01JQ8Z3V5K2M7N4P6R9S000005');
+      expect(linkedDeliveryEventId('01JQ8Z3V5K2M7N4P6R9S000005')).toBe(id);
+      expect(linkedDeliveryEventId('01JQ8Z3V5K2M7N4P6R9S000006')).not.toBe(id);
+    });
+
+    it('publishes what a stream written the old way (link, then state event) published', () => {
+      const carried = unknownThenSettledByWebhook();
+      const { webhook, ...data } = carried[4].data as Record<string, unknown> & {
+        webhook: Record<string, unknown>;
+      };
+      const linked: StoredEventLike = {
+        ...carried[4],
+        eventId: '01JQ8Z3V5K2M7N4P6R9SOLDLNK',
+        type: 'WebhookLinked',
+        data: { ...webhook, effect: 'applied', at: data.at },
+      };
+      const oldWay = [...carried.slice(0, 4), linked, { ...carried[4], version: 6, data }];
+
+      const strip = (events: IntegrationEvent[]) =>
+        events.map(({ detailType, detail }) => ({ detailType, data: detail.data }));
+      expect(strip(toIntegrationEvents(oldWay))).toEqual(strip(toIntegrationEvents(carried)));
     });
   });
 

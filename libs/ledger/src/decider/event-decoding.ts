@@ -127,13 +127,22 @@ function recordOf<T>(check: FieldCheck<T, false>): FieldCheck<Record<string, T>,
   };
 }
 
+/** An object whose members pass `checks` (members without a check allowed, as in `conforms`). */
+function objectOf<T>(name: string, checks: DataChecks<T>): FieldCheck<T, false> {
+  return {
+    expected: name,
+    optional: false,
+    test: (value) => conforms(checks, value, name, []),
+  };
+}
+
 /** The same check, for an optional member. */
 function optional<T>(check: FieldCheck<T, false>): FieldCheck<T, true> {
   return { expected: check.expected, optional: true, test: check.test };
 }
 
 /** The member checks `DataChecks` are written with. */
-export const check = Object.freeze({ string, number, bytes, oneOf, recordOf, optional });
+export const check = Object.freeze({ string, number, bytes, oneOf, recordOf, objectOf, optional });
 
 /**
  * True when `value` is an object whose members pass `checks`; otherwise false, with one problem

@@ -4,7 +4,8 @@ import { decodePaymentEvent } from '../payment/payment.decoder';
 import { paymentDecider } from '../payment/payment.decider';
 import type { PaymentCommand } from '../payment/payment.commands';
 import { paymentStreamId } from '../payment/payment.stream-id';
-import { EventUndecodableError } from './event-decoding';
+import type { Decider, DomainEvent } from './decider';
+import { EventUndecodableError, type RecordedEvent } from './event-decoding';
 import { handleCommand } from './handle-command';
 
 const NOW = '2026-02-01T00:00:00.000Z';
@@ -17,21 +18,34 @@ const requestPayment: PaymentCommand = {
   metadata,
 };
 const resumeCharge: PaymentCommand = { type: 'ResumeCharge', data: { by: 'reconcile' }, metadata };
-const applyWebhook: PaymentCommand = {
-  type: 'ApplyWebhook',
-  data: {
-    deliveryEventId: 'evt_delivery_1',
-    deliveryStreamId: 'acme#delivery#sandbox#dlv_1',
-    provider: 'sandbox',
-    deliveryId: 'dlv_1',
-    providerEventType: 'charge.succeeded',
-    intent: 'payment_succeeded',
-    receivedAt: NOW,
-  },
-  metadata: { ...metadata, causationId: 'evt_delivery_1', actor: 'correlator' },
-};
 
-/** A store on which another writer takes the version of the first `PaymentSucceeded` appended. */
+/**
+ * A decider that writes two events for one command (no payment command does any more): `Shipped`
+ * then `Invoiced`, and a state that owes the invoice while `Shipped` stands alone, as a decider
+ * used with `atomic: false` must.
+ */
+type OrderEvent = DomainEvent<'Shipped' | 'Invoiced' | 'Noted', { at: string }>;
+type OrderState = { shipped: boolean; invoiced: boolean };
+const orderDecider: Decider<{ type: 'Ship' }, OrderEvent, OrderState> = {
+  decide: (_command, state) => {
+    const event = (type: OrderEvent['type']): OrderEvent => ({
+      type,
+      data: { at: NOW },
+      metadata: { tenantId: 'acme' },
+    });
+    if (!state.shipped) return [event('Shipped'), event('Invoiced')];
+    return state.invoiced ? [] : [event('Invoiced')];
+  },
+  evolve: (state, event) => ({
+    shipped: state.shipped || event.type === 'Shipped',
+    invoiced: state.invoiced || event.type === 'Invoiced',
+  }),
+  initialState: () => ({ shipped: false, invoiced: false }),
+};
+const decodeOrderEvent = (recorded: RecordedEvent): OrderEvent => recorded as unknown as OrderEvent;
+const ORDER = 'acme#order#ord_1';
+
+/** A store on which another writer takes the version of the first `Invoiced` appended. */
 class OvertakenStore extends InMemoryEventStore {
   overtaken = false;
 
@@ -41,10 +55,10 @@ class OvertakenStore extends InMemoryEventStore {
     events: readonly NewEvent[],
     options?: AppendOptions,
   ) {
-    if (!this.overtaken && events.some((event) => event.type === 'PaymentSucceeded')) {
+    if (!this.overtaken && events.some((event) => event.type === 'Invoiced')) {
       this.overtaken = true;
       await super.append(streamId, expectedVersion, [
-        { type: 'ChargeResumed', data: { by: 'reconcile', at: NOW }, metadata },
+        { type: 'Noted', data: { at: NOW }, metadata },
       ]);
     }
     return super.append(streamId, expectedVersion, events, options);
@@ -74,15 +88,15 @@ describe('handleCommand', () => {
   describe('when the events are appended one at a time', () => {
     it('appends each on the version the previous one left', async () => {
       const store = new InMemoryEventStore();
-      await handleCommand(store, paymentDecider, decodePaymentEvent, STREAM, requestPayment);
+      await store.append(ORDER, 0, [{ type: 'Noted', data: { at: NOW }, metadata }]);
       const append = jest.spyOn(store, 'append');
 
       const handled = await handleCommand(
         store,
-        paymentDecider,
-        decodePaymentEvent,
-        STREAM,
-        applyWebhook,
+        orderDecider,
+        decodeOrderEvent,
+        ORDER,
+        { type: 'Ship' },
         { atomic: false },
       );
 
@@ -92,24 +106,25 @@ describe('handleCommand', () => {
       ]);
       expect(handled.appended).toMatchObject({ fromVersion: 2, toVersion: 3 });
       expect(handled.appended?.eventIds).toHaveLength(2);
-      expect(handled.state.status).toBe('succeeded');
+      expect(handled.state).toEqual({ shipped: true, invoiced: true });
     });
 
     it('re-decides after losing the race between them and writes the owed event once', async () => {
       const store = new OvertakenStore();
-      await handleCommand(store, paymentDecider, decodePaymentEvent, STREAM, requestPayment);
 
-      await handleCommand(store, paymentDecider, decodePaymentEvent, STREAM, applyWebhook, {
-        atomic: false,
-      });
+      await handleCommand(
+        store,
+        orderDecider,
+        decodeOrderEvent,
+        ORDER,
+        { type: 'Ship' },
+        {
+          atomic: false,
+        },
+      );
 
-      const { events } = await store.readStream(STREAM);
-      expect(events.map((event) => event.type)).toEqual([
-        'PaymentRequested',
-        'WebhookLinked',
-        'ChargeResumed',
-        'PaymentSucceeded',
-      ]);
+      const { events } = await store.readStream(ORDER);
+      expect(events.map((event) => event.type)).toEqual(['Shipped', 'Noted', 'Invoiced']);
     });
   });
 

@@ -11,9 +11,10 @@
  *   "Unknown" (the gateway may have acted but never answered) is never turned into a failure.
  * - Refundable balance = captured - refunded - pending refunds (`requested` or
  *   `outcome_unknown`: an unknown refund may have moved money, so it keeps its reservation).
- * - `ApplyWebhook` links every delivery once (`WebhookLinked`, then the state event if it
- *   applied); a delivery already linked decides nothing, unless its effect is owed. Effects, by
- *   intent and state:
+ * - `ApplyWebhook` links every delivery once, in one event: the state event it causes carries the
+ *   link (`webhook`), and a delivery that changes nothing is linked by a `WebhookLinked` alone
+ *   (`no_change`, `unhandled`). A delivery already linked decides nothing, unless its effect is
+ *   owed (streams written before the one-event link, below). Effects, by intent and state:
  *
  *   - payment_succeeded: applied from requested/processing/outcome_unknown; no_change once
  *     succeeded or refunded; conflict when failed, or when the webhook's money does not fit
@@ -28,24 +29,21 @@
  *     knows no such refund (a failed refund moved no money); conflict when it succeeded.
  *   - unknown: unhandled (linked and flagged, nothing else).
  *
- *   Every `conflict` of a payment or refund intent is also recorded as `PaymentOutcomeContradicted`
+ *   Every `conflict` of a payment or refund intent is recorded as `PaymentOutcomeContradicted`
  *   (the gateway said something the ledger's outcome contradicts): never silently dropped.
- * - The link and its effect are two writes, not one transaction (the correlator appends them
- *   one conditional put at a time: a transaction bills every item twice). When the link is
- *   durable and its effect is not (a crash between the puts, or another writer took the next
- *   version), the effect is owed (`owedWebhookEffects`): the next handling of the same delivery
- *   decides it again on the state as it is then and appends that alone, never a second link.
- *   An owed effect is settled by the first event the delivery caused, so it is appended once.
- *   If another event landed in between, that re-decision may differ from the link's `effect`,
- *   which records what the webhook found when it was linked; the events after it say what
- *   happened: no event when the payment was concluded the same way meanwhile, a
- *   `PaymentOutcomeContradicted` when it was concluded the other way. A payment is never left
- *   undecided behind an `applied` link.
- *   Why link first rather than effect first: the link is what makes the delivery idempotent, so
- *   a retry finds it on the payment's own stream and owes at most the effect, which is decided
- *   from the payment's state like any first handling; with the effect first, telling which
- *   delivery an unlinked effect came from would rest on its metadata, and every reader of a
- *   stream (the stream order `WebhookLinked`, effect) would see a new order.
+ * - One event, one conditional put on the version read: the link and the change cannot part, so a
+ *   crash after the put leaves a delivery that is linked and owes nothing, and a lost race re-runs
+ *   on the state the winner left (the delivery is then decided afresh, or found linked).
+ * - Streams written before the one-event link hold `WebhookLinked` for every effect, followed by
+ *   the state event as a second put. When that link is durable and its effect is not (a crash
+ *   between the puts, or another writer took the next version), the effect is owed
+ *   (`owedWebhookEffects`): the next handling of the same delivery decides it again on the state
+ *   as it is then and appends that alone, never a second link. An owed effect is settled by the
+ *   first event the delivery caused, so it is appended once. If another event landed in between,
+ *   that re-decision may differ from the link's `effect`, which records what the webhook found
+ *   when it was linked; the events after it say what happened: no event when the payment was
+ *   concluded the same way meanwhile, a `PaymentOutcomeContradicted` when it was concluded the
+ *   other way. A payment is never left undecided behind an `applied` link.
  * - `failed` only from a definitive answer, or from a refusal to send (`not_attempted`) while the
  *   stream proves that no other run may have sent the charge: every run but the requesting one
  *   records `ChargeResumed` before it may send. After one, a refusal is `outcome_unknown`.
@@ -88,6 +86,7 @@ import type {
   PaymentOutcomeContradicted,
   ReportedOutcome,
   WebhookEffect,
+  WebhookLink,
 } from './payment.events';
 import { NOT_ATTEMPTED_REASON_PREFIX, paymentFailureCategory } from './payment.failure-category';
 import {
@@ -340,33 +339,32 @@ function applyWebhook(command: ApplyWebhook, state: PaymentState): PaymentEvent[
     return effectEvents(command, state, webhookEffect(command, state));
   }
 
-  const outcome = webhookEffect(command, state);
-  const linked = emit(
-    'WebhookLinked',
-    {
-      deliveryEventId: delivery.deliveryEventId,
-      deliveryStreamId: delivery.deliveryStreamId,
-      provider: delivery.provider,
-      deliveryId: delivery.deliveryId,
-      providerEventType: delivery.providerEventType,
-      intent: delivery.intent,
-      receivedAt: delivery.receivedAt,
-      effect: outcome.effect,
-    },
-    command.metadata,
-  );
-  return [linked, ...effectEvents(command, state, outcome)];
+  // One event per decision: the state event carries the link; a link alone when nothing changes.
+  const link: WebhookLink = {
+    deliveryEventId: delivery.deliveryEventId,
+    deliveryStreamId: delivery.deliveryStreamId,
+    provider: delivery.provider,
+    deliveryId: delivery.deliveryId,
+    providerEventType: delivery.providerEventType,
+    intent: delivery.intent,
+    receivedAt: delivery.receivedAt,
+  };
+  const outcome = webhookEffect(command, state, link);
+  const effects = effectEvents(command, state, outcome, link);
+  if (effects.length > 0) return effects;
+  return [emit('WebhookLinked', { ...link, effect: outcome.effect }, command.metadata)];
 }
 
-// What a webhook's effect writes beside its link: the state event, or the contradiction.
+// What a webhook's effect writes: the state event, or the contradiction (with the link, if given).
 function effectEvents(
   command: ApplyWebhook,
   state: PaymentState,
   { events, conflict }: WebhookOutcome,
+  link?: WebhookLink,
 ): PaymentEvent[] {
   const { intent } = command.data;
   if (conflict === undefined || intent === 'unknown') return events;
-  return [webhookContradiction(command, state, intent, conflict)];
+  return [webhookContradiction(command, state, intent, conflict, link)];
 }
 
 function webhookContradiction(
@@ -374,6 +372,7 @@ function webhookContradiction(
   state: PaymentState,
   reported: ReportedOutcome,
   conflict: string,
+  webhook: WebhookLink | undefined,
 ): PaymentEvent {
   const delivery = command.data;
   return emit(
@@ -391,6 +390,7 @@ function webhookContradiction(
           : undefined,
       amount: delivery.amount,
       currency: delivery.currency,
+      webhook,
     },
     command.metadata,
   );
@@ -405,7 +405,12 @@ const conflictOf = (conflict: string): WebhookOutcome => ({
   conflict,
 });
 
-function webhookEffect(command: ApplyWebhook, state: PaymentState): WebhookOutcome {
+// `webhook`: the link the state event carries; absent when an old stream's link is written already.
+function webhookEffect(
+  command: ApplyWebhook,
+  state: PaymentState,
+  webhook?: WebhookLink,
+): WebhookOutcome {
   const delivery = command.data;
   switch (delivery.intent) {
     case 'payment_succeeded': {
@@ -423,6 +428,7 @@ function webhookEffect(command: ApplyWebhook, state: PaymentState): WebhookOutco
             amount,
             gatewayTransactionId: delivery.gatewayTransactionId ?? state.gatewayTransactionId,
             source: 'webhook',
+            webhook,
           },
           command.metadata,
         ),
@@ -439,6 +445,7 @@ function webhookEffect(command: ApplyWebhook, state: PaymentState): WebhookOutco
             declineCode: delivery.declineCode,
             category: 'declined',
             source: 'webhook',
+            webhook,
           },
           command.metadata,
         ),
@@ -460,7 +467,13 @@ function webhookEffect(command: ApplyWebhook, state: PaymentState): WebhookOutco
       return applied(
         emit(
           'RefundSucceeded',
-          { refundId, amount, gatewayRefundId: delivery.gatewayRefundId, source: 'webhook' },
+          {
+            refundId,
+            amount,
+            gatewayRefundId: delivery.gatewayRefundId,
+            source: 'webhook',
+            webhook,
+          },
           command.metadata,
         ),
       );
@@ -478,6 +491,7 @@ function webhookEffect(command: ApplyWebhook, state: PaymentState): WebhookOutco
             refundId,
             reason: delivery.reason ?? DEFAULT_REFUND_FAILURE_REASON,
             source: 'webhook',
+            webhook,
           },
           command.metadata,
         ),

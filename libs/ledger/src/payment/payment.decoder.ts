@@ -26,11 +26,12 @@ import type {
   PaymentEventType,
   ReportedOutcome,
   WebhookEffect,
+  WebhookLink,
 } from './payment.events';
 import type { PaymentFailureCategory } from './payment.failure-category';
 import type { PaymentState, PaymentStatus } from './payment.state';
 
-const { number, oneOf, optional, string } = check;
+const { number, objectOf, oneOf, optional, string } = check;
 
 type DataOf<T extends PaymentEventType> = Extract<PaymentEvent, { type: T }>['data'];
 
@@ -57,6 +58,32 @@ const metadataChecks: DataChecks<DomainEventMetadata> = {
   causationId: optional(string),
   actor: optional(string),
 };
+
+const webhookIntent = oneOf<WebhookIntent>({
+  payment_succeeded: true,
+  payment_failed: true,
+  refund_succeeded: true,
+  refund_failed: true,
+  unknown: true,
+});
+
+const webhookLinkChecks: DataChecks<WebhookLink> = {
+  deliveryEventId: string,
+  deliveryStreamId: string,
+  provider: string,
+  deliveryId: string,
+  providerEventType: string,
+  intent: webhookIntent,
+  receivedAt: string,
+};
+
+/** A state event's `webhook`: the delivery it links. */
+const webhookLink = optional(
+  objectOf<WebhookLink>(
+    'a webhook link (deliveryEventId, deliveryStreamId, ...)',
+    webhookLinkChecks,
+  ),
+);
 
 // Every member of every payment event, as its type declares it (`DataChecks` makes it so).
 const dataChecks: { readonly [T in PaymentEventType]: DataChecks<DataOf<T>> } = {
@@ -105,6 +132,7 @@ const dataChecks: { readonly [T in PaymentEventType]: DataChecks<DataOf<T>> } = 
     amount: number,
     gatewayTransactionId: optional(string),
     source: outcomeSource,
+    webhook: webhookLink,
   },
   PaymentFailed: {
     at: string,
@@ -116,23 +144,12 @@ const dataChecks: { readonly [T in PaymentEventType]: DataChecks<DataOf<T>> } = 
       gateway_unavailable: true,
     }),
     source: outcomeSource,
+    webhook: webhookLink,
   },
   PaymentOutcomeUnknown: { at: string, reason: string, source: conclusionSource },
   WebhookLinked: {
     at: string,
-    deliveryEventId: string,
-    deliveryStreamId: string,
-    provider: string,
-    deliveryId: string,
-    providerEventType: string,
-    intent: oneOf<WebhookIntent>({
-      payment_succeeded: true,
-      payment_failed: true,
-      refund_succeeded: true,
-      refund_failed: true,
-      unknown: true,
-    }),
-    receivedAt: string,
+    ...webhookLinkChecks,
     effect: oneOf<WebhookEffect>({
       applied: true,
       no_change: true,
@@ -156,6 +173,7 @@ const dataChecks: { readonly [T in PaymentEventType]: DataChecks<DataOf<T>> } = 
     refundId: optional(string),
     amount: optional(number),
     currency: optional(string),
+    webhook: webhookLink,
   },
   RefundRequested: {
     at: string,
@@ -171,8 +189,15 @@ const dataChecks: { readonly [T in PaymentEventType]: DataChecks<DataOf<T>> } = 
     amount: number,
     gatewayRefundId: optional(string),
     source: outcomeSource,
+    webhook: webhookLink,
   },
-  RefundFailed: { at: string, refundId: string, reason: string, source: outcomeSource },
+  RefundFailed: {
+    at: string,
+    refundId: string,
+    reason: string,
+    source: outcomeSource,
+    webhook: webhookLink,
+  },
   RefundOutcomeUnknown: { at: string, refundId: string, reason: string, source: conclusionSource },
 };
 

@@ -10,7 +10,9 @@ import {
   applyWebhook,
   concludeCharge,
   concludeRefund,
+  linkedBy,
   paymentFailed,
+  paymentSucceeded,
   paymentRequested,
   recordGatewayAttempt,
   refundRequested,
@@ -181,6 +183,22 @@ describe('decodePaymentEvent', () => {
       });
       expect(error.problems).toStrictEqual(['data.amount must be a number']);
       expect(error.message).toContain(`${STREAM} v3 (PaymentRequested)`);
+    });
+  });
+
+  describe("when a state event's webhook link is not a link", () => {
+    it('refuses it, while a whole link decodes', () => {
+      const carried = linkedBy(paymentSucceeded({ source: 'webhook' }));
+      const { deliveryId: _missing, ...partial } = carried.data.webhook!;
+
+      const error = decodeError(
+        recorded({ ...carried, data: { ...carried.data, webhook: partial } }, 5),
+      );
+
+      expect(error.problems).toStrictEqual([
+        'data.webhook must be a webhook link (deliveryEventId, deliveryStreamId, ...)',
+      ]);
+      expect(decodePaymentEvent(recorded(carried, 5))).toStrictEqual(carried);
     });
   });
 

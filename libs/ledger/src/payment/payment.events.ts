@@ -21,6 +21,25 @@ export type OutcomeSource = ConclusionSource | 'webhook';
 /** What a webhook delivery did to the payment it was linked to. */
 export type WebhookEffect = 'applied' | 'no_change' | 'unhandled' | 'conflict';
 
+/**
+ * The webhook delivery an event links to its payment: what `WebhookLinked` records, less the
+ * effect. A state event the delivery caused carries it as `webhook` (its effect is then `applied`;
+ * a `PaymentOutcomeContradicted`'s is `conflict`), so that one put both links the delivery and
+ * changes the payment. Events written before that release link by a `WebhookLinked` of their own.
+ */
+export type WebhookLink = {
+  deliveryEventId: string;
+  deliveryStreamId: string;
+  provider: string;
+  deliveryId: string;
+  providerEventType: string;
+  intent: WebhookIntent;
+  receivedAt: string;
+};
+
+/** The `webhook` member of the state events a delivery can cause. */
+export type LinkedBy = { webhook?: WebhookLink };
+
 export type PaymentRequested = DomainEvent<
   'PaymentRequested',
   Timestamped & {
@@ -48,7 +67,7 @@ export type ChargeResumed = DomainEvent<'ChargeResumed', Timestamped & { by: Cha
 
 export type PaymentSucceeded = DomainEvent<
   'PaymentSucceeded',
-  Timestamped & { amount: number; gatewayTransactionId?: string; source: OutcomeSource }
+  Timestamped & LinkedBy & { amount: number; gatewayTransactionId?: string; source: OutcomeSource }
 >;
 
 /**
@@ -61,12 +80,13 @@ export type PaymentSucceeded = DomainEvent<
  */
 export type PaymentFailed = DomainEvent<
   'PaymentFailed',
-  Timestamped & {
-    reason: string;
-    declineCode?: string;
-    category: PaymentFailureCategory;
-    source: OutcomeSource;
-  }
+  Timestamped &
+    LinkedBy & {
+      reason: string;
+      declineCode?: string;
+      category: PaymentFailureCategory;
+      source: OutcomeSource;
+    }
 >;
 
 /** The gateway may have charged but never said so; reconciliation or a webhook settles it. */
@@ -75,19 +95,14 @@ export type PaymentOutcomeUnknown = DomainEvent<
   Timestamped & { reason: string; source: ConclusionSource }
 >;
 
-/** A webhook delivery linked to this payment, whatever its effect (one per delivery). */
+/**
+ * A webhook delivery linked to this payment. Since the one-event link, only for a delivery that
+ * changes nothing (`no_change`, `unhandled`): one that does is linked by the state event it causes
+ * (`webhook`). Streams written before hold it for every effect, followed by the state event.
+ */
 export type WebhookLinked = DomainEvent<
   'WebhookLinked',
-  Timestamped & {
-    deliveryEventId: string;
-    deliveryStreamId: string;
-    provider: string;
-    deliveryId: string;
-    providerEventType: string;
-    intent: WebhookIntent;
-    receivedAt: string;
-    effect: WebhookEffect;
-  }
+  Timestamped & WebhookLink & { effect: WebhookEffect }
 >;
 
 /** What the gateway reported, in the ledger's words, when it contradicted the ledger. */
@@ -101,20 +116,21 @@ export type ReportedOutcome = Exclude<WebhookIntent, 'unknown'>;
  */
 export type PaymentOutcomeContradicted = DomainEvent<
   'PaymentOutcomeContradicted',
-  Timestamped & {
-    reported: ReportedOutcome;
-    /** The payment's status when the report arrived. */
-    recordedStatus: PaymentStatus;
-    /** Why the report could not be applied, e.g. `payment_failed_at_ledger`. */
-    conflict: string;
-    source: OutcomeSource;
-    /** The delivery's `WebhookReceived` event id, when a webhook reported it. */
-    deliveryEventId?: string;
-    gatewayTransactionId?: string;
-    refundId?: string;
-    amount?: number;
-    currency?: string;
-  }
+  Timestamped &
+    LinkedBy & {
+      reported: ReportedOutcome;
+      /** The payment's status when the report arrived. */
+      recordedStatus: PaymentStatus;
+      /** Why the report could not be applied, e.g. `payment_failed_at_ledger`. */
+      conflict: string;
+      source: OutcomeSource;
+      /** The delivery's `WebhookReceived` event id, when a webhook reported it. */
+      deliveryEventId?: string;
+      gatewayTransactionId?: string;
+      refundId?: string;
+      amount?: number;
+      currency?: string;
+    }
 >;
 
 export type RefundRequested = DomainEvent<
@@ -130,17 +146,18 @@ export type RefundResumed = DomainEvent<
 
 export type RefundSucceeded = DomainEvent<
   'RefundSucceeded',
-  Timestamped & {
-    refundId: string;
-    amount: number;
-    gatewayRefundId?: string;
-    source: OutcomeSource;
-  }
+  Timestamped &
+    LinkedBy & {
+      refundId: string;
+      amount: number;
+      gatewayRefundId?: string;
+      source: OutcomeSource;
+    }
 >;
 
 export type RefundFailed = DomainEvent<
   'RefundFailed',
-  Timestamped & { refundId: string; reason: string; source: OutcomeSource }
+  Timestamped & LinkedBy & { refundId: string; reason: string; source: OutcomeSource }
 >;
 
 export type RefundOutcomeUnknown = DomainEvent<
@@ -166,6 +183,37 @@ export type PaymentEvent =
 
 /** The `type` of a payment event. */
 export type PaymentEventType = PaymentEvent['type'];
+
+/** The webhook delivery `event` links to its payment, if any: a `WebhookLinked`'s, or a `webhook`. */
+export function webhookLinkOf(event: PaymentEvent): WebhookLink | undefined {
+  switch (event.type) {
+    case 'WebhookLinked': {
+      const { at: _at, effect: _effect, ...link } = event.data;
+      return link;
+    }
+    case 'PaymentSucceeded':
+    case 'PaymentFailed':
+    case 'PaymentOutcomeContradicted':
+    case 'RefundSucceeded':
+    case 'RefundFailed':
+      return event.data.webhook;
+    case 'PaymentRequested':
+    case 'GatewayCallAttempted':
+    case 'ChargeResumed':
+    case 'PaymentOutcomeUnknown':
+    case 'RefundRequested':
+    case 'RefundResumed':
+    case 'RefundOutcomeUnknown':
+      return undefined;
+  }
+}
+
+/** The effect of the delivery `event` links, if any: a `webhook` link's is its event's. */
+export function webhookEffectOf(event: PaymentEvent): WebhookEffect | undefined {
+  if (event.type === 'WebhookLinked') return event.data.effect;
+  if (webhookLinkOf(event) === undefined) return undefined;
+  return event.type === 'PaymentOutcomeContradicted' ? 'conflict' : 'applied';
+}
 
 // A record, not an array, so adding an event type without listing it here fails to compile.
 const eventTypes: Record<PaymentEventType, true> = {

@@ -34,6 +34,7 @@ import type {
   RefundRequested,
   RefundResumed,
   RefundSucceeded,
+  WebhookLink,
   WebhookLinked,
 } from './payment.events';
 
@@ -232,6 +233,17 @@ export function webhookLinked(data: Data<WebhookLinked> = {}): WebhookLinked {
     metadata: eventMetadata,
     schemaVersion: PAYMENT_EVENT_VERSIONS.WebhookLinked,
   };
+}
+
+/** The default delivery's link, as a state event it caused carries it (`webhook`). */
+export const webhookLink: WebhookLink = { ...delivery, intent: 'payment_succeeded' };
+
+/**
+ * `event` as the correlator writes it for a delivery that changes the payment: carrying the
+ * default delivery's link (`webhook`), with `link`'s members changed.
+ */
+export function linkedBy<E extends PaymentEvent>(event: E, link: Partial<WebhookLink> = {}): E {
+  return { ...event, data: { ...event.data, webhook: { ...webhookLink, ...link } } };
 }
 
 export function chargeResumed(data: Data<ChargeResumed> = {}): ChargeResumed {

@@ -1,5 +1,10 @@
 import type { GatewayAttemptOutcome } from './payment.commands';
-import type { OutcomeSource, PaymentEvent, ReportedOutcome } from './payment.events';
+import {
+  type OutcomeSource,
+  type PaymentEvent,
+  type ReportedOutcome,
+  webhookLinkOf,
+} from './payment.events';
 import type { PaymentFailureCategory } from './payment.failure-category';
 
 /** A payment's status, as the API contract names it. */
@@ -96,12 +101,16 @@ export type PaymentState = {
   attempts: number;
   lastError?: GatewayError;
   refunds: Record<string, RefundState>;
-  /** Event ids of the webhook deliveries linked to this payment, in link order. */
+  /**
+   * Event ids of the webhook deliveries linked to this payment, in link order: by a
+   * `WebhookLinked`, or by the state event a delivery caused (its `webhook`).
+   */
   linkedDeliveries: string[];
   /**
    * Linked deliveries whose effect (`applied`, or the `PaymentOutcomeContradicted` of a
-   * `conflict`) is not recorded yet: the link and its effect are two writes, and the effect can
-   * be lost between them (a crash, or another writer taking the next version). Absent if none.
+   * `conflict`) is not recorded yet. Only streams written before the one-event link can owe one:
+   * there the link and its effect were two writes, and the effect could be lost between them (a
+   * crash, or another writer taking the next version). Absent if none.
    * An event caused by the delivery (its `causationId`, or a contradiction naming it) settles it.
    * One whose re-decision wrote nothing (the payment was concluded the same way meanwhile) stays
    * listed; deciding it again writes nothing again, since a definitive outcome is final.
@@ -133,7 +142,16 @@ export function initialPaymentState(): PaymentState {
 
 /** Folds one event into the payment state; never mutates `state`, never reads a clock. */
 export function evolvePayment(state: PaymentState, event: PaymentEvent): PaymentState {
-  return settleOwedWebhookEffects(evolveFacts(state, event), event);
+  return settleOwedWebhookEffects(linkCarriedDelivery(evolveFacts(state, event), event), event);
+}
+
+// A state event that carries its delivery's link links it, as a `WebhookLinked` would; it owes
+// nothing, since the change is in the same event.
+function linkCarriedDelivery(state: PaymentState, event: PaymentEvent): PaymentState {
+  if (event.type === 'WebhookLinked') return state;
+  const link = webhookLinkOf(event);
+  if (link === undefined) return state;
+  return { ...state, linkedDeliveries: [...state.linkedDeliveries, link.deliveryEventId] };
 }
 
 // A link whose effect is still to be written is owed until an event the delivery caused follows.

@@ -4,7 +4,7 @@ import { stateAfter } from '../decider/decider.spec-helper';
 import type { PaymentCommand } from './payment.commands';
 import { paymentDecider } from './payment.decider';
 import type { PaymentEvent } from './payment.events';
-import { isPaymentEventType, PAYMENT_EVENT_TYPES } from './payment.events';
+import { isPaymentEventType, PAYMENT_EVENT_TYPES, webhookLinkOf } from './payment.events';
 import {
   evolvePayment,
   initialPaymentState,
@@ -22,6 +22,7 @@ import {
   EARLIER,
   failed,
   gatewayCallAttempted,
+  linkedBy,
   NOW,
   outcomeContradicted,
   outcomeUnknown,
@@ -203,6 +204,46 @@ describe('evolvePayment', () => {
         },
       ]);
       expect(settled).not.toHaveProperty('owedWebhookEffects');
+    });
+  });
+
+  describe('when a state event carries the link of the delivery that caused it', () => {
+    const caused = <E extends PaymentEvent>(event: E): E => ({
+      ...event,
+      metadata: { tenantId: 'acme', causationId: 'evt_delivery_1', actor: 'correlator' },
+    });
+
+    it('links the delivery and owes nothing', () => {
+      const state = fold([
+        ...processing(),
+        caused(linkedBy(paymentSucceeded({ source: 'webhook' }))),
+      ]);
+
+      expect(state.linkedDeliveries).toEqual(['evt_delivery_1']);
+      expect(state.status).toBe('succeeded');
+      expect(state).not.toHaveProperty('owedWebhookEffects');
+    });
+
+    it('folds to the state the two events written before the one-event link fold to', () => {
+      const before = fold([
+        ...processing(),
+        webhookLinked({ effect: 'applied' }),
+        caused(paymentSucceeded({ source: 'webhook' })),
+      ]);
+      const after = fold([
+        ...processing(),
+        caused(linkedBy(paymentSucceeded({ source: 'webhook' }))),
+      ]);
+
+      expect(after).toStrictEqual(before);
+    });
+
+    it('links a contradiction that carries it, and keeps the contradiction', () => {
+      const state = fold([...failed(), linkedBy(outcomeContradicted())]);
+
+      expect(state.linkedDeliveries).toEqual(['evt_delivery_1']);
+      expect(state.contradictions).toHaveLength(1);
+      expect(state).not.toHaveProperty('owedWebhookEffects');
     });
   });
 
@@ -429,14 +470,19 @@ describe('decide, then evolve', () => {
         'GatewayCallAttempted',
         'GatewayCallAttempted',
         'PaymentOutcomeUnknown',
-        'WebhookLinked',
         'PaymentSucceeded',
         'PaymentOutcomeContradicted',
         'RefundRequested',
         'RefundSucceeded',
         'RefundRequested',
-        'WebhookLinked',
         'RefundSucceeded',
+      ]);
+      // Each webhook's one event carries its link.
+      expect(events.map((event) => webhookLinkOf(event)?.deliveryEventId)).toEqual([
+        ...Array<undefined>(4),
+        'evt_delivery_1',
+        ...Array<undefined>(4),
+        'evt_2',
       ]);
     });
 

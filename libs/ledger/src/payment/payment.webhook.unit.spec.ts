@@ -23,6 +23,7 @@ import {
   spec,
   succeeded,
   webhookLinked,
+  linkedBy,
   chargeResumed,
   eventMetadata,
 } from './payment.spec-helper';
@@ -71,7 +72,39 @@ describe('ApplyWebhook', () => {
     });
   });
 
-  describe('when the delivery is linked but its effect was never written', () => {
+  describe('when the state event it caused carries its link', () => {
+    it('changes nothing at all: no second link, no second success', () => {
+      spec
+        .given([
+          ...processing(),
+          causedByTheDelivery(linkedBy(paymentSucceeded({ source: 'webhook' }))),
+        ])
+        .when(applyWebhook())
+        .then([]);
+    });
+
+    it('changes nothing for a contradiction that carries it either', () => {
+      spec
+        .given([...failed(), linkedBy(outcomeContradicted())])
+        .when(applyWebhook())
+        .then([]);
+    });
+
+    it('links and decides another delivery that says the same thing, with no effect', () => {
+      spec
+        .given([...processing(), linkedBy(paymentSucceeded({ source: 'webhook' }))])
+        .when(applyWebhook({ deliveryEventId: 'evt_delivery_2', deliveryId: 'dlv_2' }))
+        .then([
+          webhookLinked({
+            deliveryEventId: 'evt_delivery_2',
+            deliveryId: 'dlv_2',
+            effect: 'no_change',
+          }),
+        ]);
+    });
+  });
+
+  describe('when the delivery is linked but its effect was never written (a stream written before the one-event link)', () => {
     it('decides the owed success alone, not a second link', () => {
       spec
         .given([...processing(), webhookLinked({ effect: 'applied' })])
@@ -176,13 +209,12 @@ describe('ApplyWebhook', () => {
       ['processing', processing],
       ['outcome_unknown', outcomeUnknown],
     ])('when the payment is %s', (_status, history) => {
-      it('links the delivery, then records the success from the webhook', () => {
+      it('records the success from the webhook in one event that carries the link', () => {
         spec
           .given(history())
           .when(applyWebhook({ gatewayTransactionId: 'txn_wh' }))
           .then([
-            webhookLinked({ effect: 'applied' }),
-            paymentSucceeded({ gatewayTransactionId: 'txn_wh', source: 'webhook' }),
+            linkedBy(paymentSucceeded({ gatewayTransactionId: 'txn_wh', source: 'webhook' })),
           ]);
       });
     });
@@ -192,10 +224,7 @@ describe('ApplyWebhook', () => {
         spec
           .given(processing())
           .when(applyWebhook({ amount: 4000, currency: 'EUR' }))
-          .then([
-            webhookLinked({ effect: 'applied' }),
-            paymentSucceeded({ amount: 4000, source: 'webhook' }),
-          ]);
+          .then([linkedBy(paymentSucceeded({ amount: 4000, source: 'webhook' }))]);
       });
 
       it('flags a conflict when the webhook reports more than was requested', () => {
@@ -203,12 +232,13 @@ describe('ApplyWebhook', () => {
           .given(processing())
           .when(applyWebhook({ amount: AMOUNT + 1 }))
           .then([
-            webhookLinked({ effect: 'conflict' }),
-            outcomeContradicted({
-              recordedStatus: 'processing',
-              conflict: 'amount_or_currency_mismatch',
-              amount: AMOUNT + 1,
-            }),
+            linkedBy(
+              outcomeContradicted({
+                recordedStatus: 'processing',
+                conflict: 'amount_or_currency_mismatch',
+                amount: AMOUNT + 1,
+              }),
+            ),
           ]);
       });
 
@@ -217,12 +247,13 @@ describe('ApplyWebhook', () => {
           .given(processing())
           .when(applyWebhook({ currency: 'USD' }))
           .then([
-            webhookLinked({ effect: 'conflict' }),
-            outcomeContradicted({
-              recordedStatus: 'processing',
-              conflict: 'amount_or_currency_mismatch',
-              currency: 'USD',
-            }),
+            linkedBy(
+              outcomeContradicted({
+                recordedStatus: 'processing',
+                conflict: 'amount_or_currency_mismatch',
+                currency: 'USD',
+              }),
+            ),
           ]);
       });
 
@@ -231,12 +262,13 @@ describe('ApplyWebhook', () => {
           .given(processing())
           .when(applyWebhook({ amount: 12.5 }))
           .then([
-            webhookLinked({ effect: 'conflict' }),
-            outcomeContradicted({
-              recordedStatus: 'processing',
-              conflict: 'amount_or_currency_mismatch',
-              amount: 12.5,
-            }),
+            linkedBy(
+              outcomeContradicted({
+                recordedStatus: 'processing',
+                conflict: 'amount_or_currency_mismatch',
+                amount: 12.5,
+              }),
+            ),
           ]);
       });
     });
@@ -255,17 +287,18 @@ describe('ApplyWebhook', () => {
     });
 
     describe('when the payment already failed', () => {
-      it('links the delivery as a conflict and records the contradiction; the failure stays', () => {
+      it('records the contradiction carrying the link; the failure stays', () => {
         spec
           .given(failed())
           .when(applyWebhook({ gatewayTransactionId: 'txn_wh', amount: AMOUNT, currency: 'EUR' }))
           .then([
-            webhookLinked({ effect: 'conflict' }),
-            outcomeContradicted({
-              gatewayTransactionId: 'txn_wh',
-              amount: AMOUNT,
-              currency: 'EUR',
-            }),
+            linkedBy(
+              outcomeContradicted({
+                gatewayTransactionId: 'txn_wh',
+                amount: AMOUNT,
+                currency: 'EUR',
+              }),
+            ),
           ]);
       });
 
@@ -299,13 +332,14 @@ describe('ApplyWebhook', () => {
       ['processing', processing],
       ['outcome_unknown', outcomeUnknown],
     ])('when the payment is %s', (_status, history) => {
-      it('links the delivery, then records the failure with its reason', () => {
+      it('records the failure with its reason, carrying the link', () => {
         spec
           .given(history())
           .when(applyWebhook({ intent: 'payment_failed', reason: 'expired_card' }))
           .then([
-            webhookLinked({ intent: 'payment_failed', effect: 'applied' }),
-            paymentFailed({ reason: 'expired_card', source: 'webhook' }),
+            linkedBy(paymentFailed({ reason: 'expired_card', source: 'webhook' }), {
+              intent: 'payment_failed',
+            }),
           ]);
       });
     });
@@ -322,12 +356,14 @@ describe('ApplyWebhook', () => {
             }),
           )
           .then([
-            webhookLinked({ intent: 'payment_failed', effect: 'applied' }),
-            paymentFailed({
-              reason: 'insufficient_funds',
-              declineCode: 'insufficient_funds',
-              source: 'webhook',
-            }),
+            linkedBy(
+              paymentFailed({
+                reason: 'insufficient_funds',
+                declineCode: 'insufficient_funds',
+                source: 'webhook',
+              }),
+              { intent: 'payment_failed' },
+            ),
           ]);
       });
     });
@@ -338,8 +374,9 @@ describe('ApplyWebhook', () => {
           .given(processing())
           .when(applyWebhook({ intent: 'payment_failed' }))
           .then([
-            webhookLinked({ intent: 'payment_failed', effect: 'applied' }),
-            paymentFailed({ reason: 'declined', source: 'webhook' }),
+            linkedBy(paymentFailed({ reason: 'declined', source: 'webhook' }), {
+              intent: 'payment_failed',
+            }),
           ]);
       });
     });
@@ -358,17 +395,19 @@ describe('ApplyWebhook', () => {
       ['partially_refunded', partiallyRefunded],
       ['refunded', refunded],
     ])('when the payment is %s', (_status, history) => {
-      it('links the delivery as a conflict, records the contradiction and keeps the success', () => {
+      it('records the contradiction carrying the link and keeps the success', () => {
         spec
           .given(history())
           .when(applyWebhook({ intent: 'payment_failed' }))
           .then([
-            webhookLinked({ intent: 'payment_failed', effect: 'conflict' }),
-            outcomeContradicted({
-              reported: 'payment_failed',
-              recordedStatus: _status as PaymentStatus,
-              conflict: 'payment_succeeded_at_ledger',
-            }),
+            linkedBy(
+              outcomeContradicted({
+                reported: 'payment_failed',
+                recordedStatus: _status as PaymentStatus,
+                conflict: 'payment_succeeded_at_ledger',
+              }),
+              { intent: 'payment_failed' },
+            ),
           ]);
       });
     });
@@ -383,8 +422,10 @@ describe('ApplyWebhook', () => {
           .given([...succeeded(), refundRequested()])
           .when(applyWebhook({ ...refundWebhook, gatewayRefundId: 're_gw_1' }))
           .then([
-            webhookLinked({ intent: 'refund_succeeded', effect: 'applied' }),
-            refundSucceeded({ amount: 1000, gatewayRefundId: 're_gw_1', source: 'webhook' }),
+            linkedBy(
+              refundSucceeded({ amount: 1000, gatewayRefundId: 're_gw_1', source: 'webhook' }),
+              { intent: 'refund_succeeded' },
+            ),
           ]);
       });
 
@@ -392,10 +433,7 @@ describe('ApplyWebhook', () => {
         spec
           .given([...succeeded(), refundRequested(), refundOutcomeUnknown()])
           .when(applyWebhook(refundWebhook))
-          .then([
-            webhookLinked({ intent: 'refund_succeeded', effect: 'applied' }),
-            refundSucceeded({ source: 'webhook' }),
-          ]);
+          .then([linkedBy(refundSucceeded({ source: 'webhook' }), { intent: 'refund_succeeded' })]);
       });
 
       it('may use its own reservation but not that of another pending refund', () => {
@@ -410,15 +448,17 @@ describe('ApplyWebhook', () => {
           .given(history)
           .when(applyWebhook({ ...refundWebhook, amount: 2000 }))
           .then([
-            webhookLinked({ intent: 'refund_succeeded', effect: 'applied' }),
-            refundSucceeded({ amount: 2000, source: 'webhook' }),
+            linkedBy(refundSucceeded({ amount: 2000, source: 'webhook' }), {
+              intent: 'refund_succeeded',
+            }),
           ]);
         spec
           .given(history)
           .when(applyWebhook({ ...refundWebhook, amount: 2001 }))
           .then([
-            webhookLinked({ intent: 'refund_succeeded', effect: 'conflict' }),
-            refundContradiction('refund_exceeds_balance', { amount: 2001 }),
+            linkedBy(refundContradiction('refund_exceeds_balance', { amount: 2001 }), {
+              intent: 'refund_succeeded',
+            }),
           ]);
       });
     });
@@ -429,8 +469,9 @@ describe('ApplyWebhook', () => {
           .given(succeeded())
           .when(applyWebhook({ intent: 'refund_succeeded', amount: 700 }))
           .then([
-            webhookLinked({ intent: 'refund_succeeded', effect: 'applied' }),
-            refundSucceeded({ refundId: 'wh_dlv_1', amount: 700, source: 'webhook' }),
+            linkedBy(refundSucceeded({ refundId: 'wh_dlv_1', amount: 700, source: 'webhook' }), {
+              intent: 'refund_succeeded',
+            }),
           ]);
       });
 
@@ -439,8 +480,9 @@ describe('ApplyWebhook', () => {
           .given(succeeded())
           .when(applyWebhook({ intent: 'refund_succeeded' }))
           .then([
-            webhookLinked({ intent: 'refund_succeeded', effect: 'conflict' }),
-            refundContradiction('refund_amount_unknown', { refundId: 'wh_dlv_1' }),
+            linkedBy(refundContradiction('refund_amount_unknown', { refundId: 'wh_dlv_1' }), {
+              intent: 'refund_succeeded',
+            }),
           ]);
       });
     });
@@ -467,8 +509,9 @@ describe('ApplyWebhook', () => {
           .given([...succeeded(), refundRequested(), refundFailed()])
           .when(applyWebhook(refundWebhook))
           .then([
-            webhookLinked({ intent: 'refund_succeeded', effect: 'conflict' }),
-            refundContradiction('refund_failed_at_ledger'),
+            linkedBy(refundContradiction('refund_failed_at_ledger'), {
+              intent: 'refund_succeeded',
+            }),
           ]);
       });
     });
@@ -478,16 +521,18 @@ describe('ApplyWebhook', () => {
       ['failed', failed],
       ['outcome_unknown', outcomeUnknown],
     ])('when the payment is %s', (_status, history) => {
-      it('links the delivery as a conflict: there is nothing captured to refund', () => {
+      it('records the contradiction carrying the link: there is nothing captured to refund', () => {
         spec
           .given(history())
           .when(applyWebhook({ ...refundWebhook, amount: 100 }))
           .then([
-            webhookLinked({ intent: 'refund_succeeded', effect: 'conflict' }),
-            refundContradiction('payment_not_refundable', {
-              recordedStatus: _status as PaymentStatus,
-              amount: 100,
-            }),
+            linkedBy(
+              refundContradiction('payment_not_refundable', {
+                recordedStatus: _status as PaymentStatus,
+                amount: 100,
+              }),
+              { intent: 'refund_succeeded' },
+            ),
           ]);
       });
     });
@@ -498,12 +543,14 @@ describe('ApplyWebhook', () => {
           .given(partiallyRefunded())
           .when(applyWebhook({ intent: 'refund_succeeded', refundId: 'ref_2', amount: 4001 }))
           .then([
-            webhookLinked({ intent: 'refund_succeeded', effect: 'conflict' }),
-            refundContradiction('refund_exceeds_balance', {
-              recordedStatus: 'partially_refunded',
-              refundId: 'ref_2',
-              amount: 4001,
-            }),
+            linkedBy(
+              refundContradiction('refund_exceeds_balance', {
+                recordedStatus: 'partially_refunded',
+                refundId: 'ref_2',
+                amount: 4001,
+              }),
+              { intent: 'refund_succeeded' },
+            ),
           ]);
       });
 
@@ -512,8 +559,9 @@ describe('ApplyWebhook', () => {
           .given(partiallyRefunded())
           .when(applyWebhook({ intent: 'refund_succeeded', refundId: 'ref_2', amount: 4000 }))
           .then([
-            webhookLinked({ intent: 'refund_succeeded', effect: 'applied' }),
-            refundSucceeded({ refundId: 'ref_2', amount: 4000, source: 'webhook' }),
+            linkedBy(refundSucceeded({ refundId: 'ref_2', amount: 4000, source: 'webhook' }), {
+              intent: 'refund_succeeded',
+            }),
           ]);
       });
 
@@ -529,13 +577,15 @@ describe('ApplyWebhook', () => {
             }),
           )
           .then([
-            webhookLinked({ intent: 'refund_succeeded', effect: 'conflict' }),
-            refundContradiction('amount_or_currency_mismatch', {
-              recordedStatus: 'partially_refunded',
-              refundId: 'ref_2',
-              amount: 100,
-              currency: 'USD',
-            }),
+            linkedBy(
+              refundContradiction('amount_or_currency_mismatch', {
+                recordedStatus: 'partially_refunded',
+                refundId: 'ref_2',
+                amount: 100,
+                currency: 'USD',
+              }),
+              { intent: 'refund_succeeded' },
+            ),
           ]);
       });
     });
@@ -553,8 +603,9 @@ describe('ApplyWebhook', () => {
           .given([...succeeded(), ...refundHistory])
           .when(applyWebhook({ ...failedRefundWebhook, reason: 'account_closed' }))
           .then([
-            webhookLinked({ intent: 'refund_failed', effect: 'applied' }),
-            refundFailed({ reason: 'account_closed', source: 'webhook' }),
+            linkedBy(refundFailed({ reason: 'account_closed', source: 'webhook' }), {
+              intent: 'refund_failed',
+            }),
           ]);
       });
     });
@@ -565,8 +616,9 @@ describe('ApplyWebhook', () => {
           .given([...succeeded(), refundRequested()])
           .when(applyWebhook(failedRefundWebhook))
           .then([
-            webhookLinked({ intent: 'refund_failed', effect: 'applied' }),
-            refundFailed({ reason: 'refund_failed', source: 'webhook' }),
+            linkedBy(refundFailed({ reason: 'refund_failed', source: 'webhook' }), {
+              intent: 'refund_failed',
+            }),
           ]);
       });
     });
@@ -581,18 +633,20 @@ describe('ApplyWebhook', () => {
     });
 
     describe('when the refund already succeeded', () => {
-      it('links the delivery as a conflict and keeps the refund', () => {
+      it('records the contradiction carrying the link and keeps the refund', () => {
         spec
           .given(partiallyRefunded())
           .when(applyWebhook(failedRefundWebhook))
           .then([
-            webhookLinked({ intent: 'refund_failed', effect: 'conflict' }),
-            outcomeContradicted({
-              reported: 'refund_failed',
-              recordedStatus: 'partially_refunded',
-              conflict: 'refund_succeeded_at_ledger',
-              refundId: 'ref_1',
-            }),
+            linkedBy(
+              outcomeContradicted({
+                reported: 'refund_failed',
+                recordedStatus: 'partially_refunded',
+                conflict: 'refund_succeeded_at_ledger',
+                refundId: 'ref_1',
+              }),
+              { intent: 'refund_failed' },
+            ),
           ]);
       });
     });

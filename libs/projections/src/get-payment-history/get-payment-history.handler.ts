@@ -37,7 +37,7 @@ export class GetPaymentHistoryHandler {
           next = event.version;
           break;
         }
-        if (options.types === undefined || options.types.includes(event.type)) events.push(event);
+        if (options.types === undefined || isOfTypes(event, options.types)) events.push(event);
         next = page.nextVersion;
       }
       if (page.events.length === 0) next = undefined;
@@ -51,6 +51,17 @@ export class GetPaymentHistoryHandler {
       ...(next !== undefined && { nextCursor: String(next) }),
     };
   }
+}
+
+/**
+ * Whether `event` is of one of `types`. `WebhookLinked` also names the state events that link the
+ * delivery that caused them (`data.webhook`), so a filter for the linked deliveries keeps finding
+ * every one of them.
+ */
+function isOfTypes(event: StoredEvent, types: readonly string[]): boolean {
+  if (types.includes(event.type)) return true;
+  const link: unknown = event.data.webhook;
+  return types.includes('WebhookLinked') && typeof link === 'object' && link !== null;
 }
 
 function toHistoryEvent(event: StoredEvent): HistoryEvent {

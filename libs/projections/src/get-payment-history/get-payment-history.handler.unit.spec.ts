@@ -51,6 +51,31 @@ describe('GetPaymentHistoryHandler', () => {
     });
   });
 
+  describe('when the linked webhook deliveries are asked for', () => {
+    it('keeps the state events that carry a link too', async () => {
+      const store = await storeWithPayment();
+      const metadata = { tenantId: 'acme' };
+      await store.append(paymentStreamId('acme', 'pay_1'), 4, [
+        { type: 'WebhookLinked', data: { deliveryId: 'dlv_1', effect: 'no_change' }, metadata },
+        {
+          type: 'RefundSucceeded',
+          data: { refundId: 'r1', webhook: { deliveryId: 'dlv_2' } },
+          metadata,
+        },
+      ]);
+      const handler = new GetPaymentHistoryHandler(store);
+
+      const page = await handler.execute(
+        new GetPaymentHistory('acme', 'pay_1', { limit: 10, types: ['WebhookLinked'] }),
+      );
+
+      expect(page.events.map((e) => [e.version, e.type])).toEqual([
+        [5, 'WebhookLinked'],
+        [6, 'RefundSucceeded'],
+      ]);
+    });
+  });
+
   describe("when the payment is another tenant's", () => {
     it('answers payment_not_found, whatever the cursor', async () => {
       const handler = new GetPaymentHistoryHandler(await storeWithPayment());

@@ -7,6 +7,7 @@ import {
   type PaymentCommand,
   type PaymentState,
 } from '@ledger/ledger';
+import { toPaymentView } from '../queries/payment-view';
 import { StreamGapError } from './payment-view.errors';
 import { catchUp, evolvePaymentDocument, type PaymentDocument } from './payment-view.projection';
 
@@ -122,6 +123,35 @@ describe('the payments projection', () => {
         version: 2,
         state: { status: 'succeeded', capturedAmount: 900 },
       });
+    });
+  });
+
+  describe("when a webhook's state event carries the delivery's link", () => {
+    it('counts the delivery as linked, as a WebhookLinked of its own used to', () => {
+      const delivery = (id: string, intent: string) =>
+        commandOf('ApplyWebhook', {
+          deliveryEventId: id,
+          deliveryStreamId: `acme#delivery#sandbox#${id}`,
+          provider: 'sandbox',
+          deliveryId: id,
+          providerEventType: intent,
+          intent,
+          receivedAt: NOW,
+        });
+      const stream = streamOf([
+        commandOf('RequestPayment', { paymentId: 'pay_1', amount: 900, currency: 'EUR' }),
+        delivery('d1', 'payment_succeeded'),
+        delivery('d2', 'payment_succeeded'),
+      ]);
+
+      const view = toPaymentView(cleanFold(stream)!);
+
+      expect(stream.map((event) => event.type)).toEqual([
+        'PaymentRequested',
+        'PaymentSucceeded',
+        'WebhookLinked',
+      ]);
+      expect(view).toMatchObject({ status: 'succeeded', webhookDeliveries: 2, version: 3 });
     });
   });
 

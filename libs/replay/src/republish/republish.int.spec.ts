@@ -368,4 +368,48 @@ describe('republish, against DynamoDB Local and a real local bus', () => {
       expect(idsOf(received.A).sort()).toEqual([...originals.keys()].sort());
     });
   });
+  describe("when a webhook's state event carries the delivery's link", () => {
+    it('delivers the webhook.received first published for it, then the state event', async () => {
+      const streamId = paymentStreamId('initech', 'pay_wh');
+      const decide = async (command: PaymentCommand) => {
+        await handleCommand(ledger.store, paymentDecider, decodePaymentEvent, streamId, command);
+        now = new Date(now.getTime() + 1_000);
+      };
+      const metadata = () => ({ now: now.toISOString(), tenantId: 'initech' });
+      await decide({
+        type: 'RequestPayment',
+        data: { paymentId: 'pay_wh', amount: 900, currency: 'EUR' },
+        metadata: metadata(),
+      });
+      await decide({
+        type: 'ApplyWebhook',
+        data: {
+          deliveryEventId: '01JX0000000000000000DELIV2',
+          deliveryStreamId: 'initech#delivery#sandbox#evt_wh',
+          provider: 'sandbox',
+          deliveryId: 'evt_wh',
+          providerEventType: 'payment.completed',
+          intent: 'payment_succeeded',
+          receivedAt: now.toISOString(),
+        },
+        metadata: metadata(),
+      });
+      const stream: StoredEvent[] = [];
+      for await (const e of ledger.store.readWholeStream(streamId)) stream.push(e);
+      const first = toIntegrationEvents(stream);
+
+      const job = await run(await newJob({ tenantId: 'initech' }));
+
+      expect(stream.map((e) => e.type)).toEqual(['PaymentRequested', 'PaymentSucceeded']);
+      expect(received.A.map((e) => [e['detail-type'], e.detail.streamVersion])).toEqual([
+        ['payment.requested', 1],
+        ['webhook.received', 2],
+        ['payment.succeeded', 2],
+      ]);
+      expect(received.A.map((e) => e.detail)).toEqual(
+        first.map((e) => ({ ...e.detail, replay: true })),
+      );
+      expect(job).toMatchObject({ status: 'completed', processed: 2, result: { delivered: 3 } });
+    });
+  });
 });

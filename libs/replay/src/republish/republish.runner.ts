@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { BusEnvelope } from '@ledger/bus';
-import { toIntegrationEvent } from '@ledger/contracts';
+import { integrationEventsOf } from '@ledger/contracts';
 import { ValidationFailedError } from '@ledger/errors';
 import type { EventStore, GlobalEventLog, StoredEvent } from '@ledger/event-store';
 import {
@@ -138,31 +138,40 @@ export async function republish(options: RepublishOptions): Promise<ReplayJob> {
       const examined = inScope(event.streamId);
       if (examined) {
         const stateAfter = await folds.after(event);
-        const integration = toIntegrationEvent(event, stateAfter, {
+        // A state event carrying its delivery's link publishes that webhook.received first.
+        const published = integrationEventsOf(event, stateAfter, {
           source: options.source,
           replay: true,
         });
-        const envelope =
-          integration === undefined || (wanted && !wanted.has(integration.detailType))
-            ? undefined
-            : toBusEnvelope(integration, {
-                id: newEnvelopeId(),
-                time: clock(),
-                account: options.account,
-                region: options.region,
-              });
-        if (envelope === undefined || (options.selects && !options.selects(envelope))) {
-          skipped += 1;
-        } else {
+        let aborted = false;
+        for (const integration of published.length === 0 ? [undefined] : published) {
+          const envelope =
+            integration === undefined || (wanted && !wanted.has(integration.detailType))
+              ? undefined
+              : toBusEnvelope(integration, {
+                  id: newEnvelopeId(),
+                  time: clock(),
+                  account: options.account,
+                  region: options.region,
+                });
+          if (envelope === undefined || (options.selects && !options.selects(envelope))) {
+            skipped += 1;
+            continue;
+          }
           if (!dryRun) {
-            // Aborted while waiting: this event is not done, so the checkpoint stays before it.
-            if (!(await limiter.take(signal))) break;
+            // Aborted while waiting: this event is not done, so the checkpoint stays before it
+            // (a resume sends what this event already sent again: subscribers dedupe on eventId).
+            if (!(await limiter.take(signal))) {
+              aborted = true;
+              break;
+            }
             await delivery.deliver(rule, envelope);
           }
           const detailType = envelope['detail-type'];
           byDetailType[detailType] = (byDetailType[detailType] ?? 0) + 1;
           delivered += 1;
         }
+        if (aborted) break;
         processed += 1;
         sinceSave += 1;
       }

@@ -153,15 +153,14 @@ export class Correlator implements StreamConsumer {
         }),
       },
     };
-    // The link and its effect as two single puts, not one transaction (billed double): the
-    // decider owes a lost effect to the next handling of this delivery.
+    // One event per decision (the state event carries the link), so one conditional PutItem on
+    // the version read: a crash after it leaves nothing owed, and a lost race is decided afresh.
     await handleCommand(
       this.store,
       paymentDecider,
       decodePaymentEvent,
       paymentStreamId(tenantId, paymentId),
       command,
-      { atomic: false },
     );
     // Only entries that exist: most deliveries never waited, and a delete is billed regardless.
     for (const ref of refsOf(payload)) {

@@ -11,6 +11,7 @@ import { createTestLedger, type TestLedger } from '@ledger/testing';
 import { DynamoDbCorrelationIndex } from '../infrastructure/dynamodb-correlation-index';
 import { DynamoDbDeliveryStats } from '../infrastructure/dynamodb-delivery-stats';
 import { ProviderRegistry } from '../receive-webhook/provider-registry';
+import { decodeWebhookReceived } from '../receive-webhook/webhook.events';
 import { RejectionRecorder } from '../receive-webhook/rejection-recorder';
 import { WebhookReceiver } from '../receive-webhook/webhook-receiver';
 import { signFor } from '../signatures/sign';
@@ -103,14 +104,18 @@ describe('Correlator', () => {
       await correlator.handle(delivery);
 
       const events = await paymentEvents('acme', 'pay_known');
-      expect(events.map((e) => e.type)).toEqual([
-        'PaymentRequested',
-        'WebhookLinked',
-        'PaymentSucceeded',
-      ]);
+      expect(events.map((e) => e.type)).toEqual(['PaymentRequested', 'PaymentSucceeded']);
       expect(events[1].data).toMatchObject({
-        deliveryEventId: delivery.eventId,
-        effect: 'applied',
+        source: 'webhook',
+        gatewayTransactionId: 'tx_k',
+        webhook: {
+          deliveryEventId: delivery.eventId,
+          deliveryStreamId: delivery.streamId,
+          provider: 'sandbox',
+          deliveryId: 'evt_k1',
+          providerEventType: 'payment.completed',
+          intent: 'payment_succeeded',
+        },
       });
       expect(events[1].metadata).toMatchObject({
         causationId: delivery.eventId,
@@ -119,61 +124,152 @@ describe('Correlator', () => {
     });
   });
 
-  describe('when the link is written but its effect is not', () => {
-    /** The ledger's store, with `beforeEffect` run once just before the first effect's put. */
-    function storeInterrupted(beforeEffect: (streamId: string) => Promise<void>): EventStore {
-      const store = ledger.store;
-      let interrupted = false;
-      return {
-        startStream: (streamId, event) => store.startStream(streamId, event),
-        append: async (streamId, expectedVersion, events, options) => {
-          if (!interrupted && events.some((event) => event.type === 'PaymentSucceeded')) {
-            interrupted = true;
-            await beforeEffect(streamId);
-          }
-          return store.append(streamId, expectedVersion, events, options);
-        },
-        readStream: (streamId, options) => store.readStream(streamId, options),
-        readWholeStream: (streamId, fromVersion) => store.readWholeStream(streamId, fromVersion),
-        readHead: (streamId) => store.readHead(streamId),
-      };
-    }
+  /** The ledger's store, with `around` run once around the first put of a `PaymentSucceeded`. */
+  function storeAroundSuccess(around: {
+    before?: (streamId: string) => Promise<void>;
+    after?: (streamId: string) => Promise<void>;
+  }): EventStore {
+    const store = ledger.store;
+    let done = false;
+    return {
+      startStream: (streamId, event) => store.startStream(streamId, event),
+      append: async (streamId, expectedVersion, events, options) => {
+        const first = !done && events.some((event) => event.type === 'PaymentSucceeded');
+        if (first) {
+          done = true;
+          await around.before?.(streamId);
+        }
+        const result = await store.append(streamId, expectedVersion, events, options);
+        if (first) await around.after?.(streamId);
+        return result;
+      },
+      readStream: (streamId, options) => store.readStream(streamId, options),
+      readWholeStream: (streamId, fromVersion) => store.readWholeStream(streamId, fromVersion),
+      readHead: (streamId) => store.readHead(streamId),
+    };
+  }
 
-    function correlatorOn(store: EventStore): Correlator {
-      return new Correlator(
-        store,
-        new DynamoDbCorrelationIndex(ledger.client, ledger.tables.meta),
-        () => new Date(NOW),
-      );
-    }
+  function correlatorOn(store: EventStore): Correlator {
+    return new Correlator(
+      store,
+      new DynamoDbCorrelationIndex(ledger.client, ledger.tables.meta),
+      () => new Date(NOW),
+    );
+  }
 
-    /** A requested payment and the delivery that says it completed, not yet correlated. */
-    async function requestedAndCompleted(paymentId: string) {
-      const suffix = paymentId.replace(/^pay_/, '');
-      await command('acme', paymentId, 'RequestPayment', {
-        paymentId,
-        amount: 1000,
-        currency: 'EUR',
-      });
-      return deliver({
-        id: `evt_${suffix}`,
-        type: 'payment.completed',
-        data: { paymentId, transactionId: `tx_${suffix}` },
-      });
-    }
+  /** A requested payment and the delivery that says it completed, not yet correlated. */
+  async function requestedAndCompleted(paymentId: string) {
+    const suffix = paymentId.replace(/^pay_/, '');
+    await command('acme', paymentId, 'RequestPayment', {
+      paymentId,
+      amount: 1000,
+      currency: 'EUR',
+    });
+    return deliver({
+      id: `evt_${suffix}`,
+      type: 'payment.completed',
+      data: { paymentId, transactionId: `tx_${suffix}` },
+    });
+  }
 
-    it('writes the owed success once when the delivery is handled again after a crash', async () => {
-      const delivery = await requestedAndCompleted('pay_cut');
+  async function paymentState(paymentId: string) {
+    const { state } = await readStream(
+      ledger.store,
+      paymentDecider,
+      decodePaymentEvent,
+      paymentStreamId('acme', paymentId),
+    );
+    return state;
+  }
+
+  describe('when the process dies after the one put, before anything else', () => {
+    it('concludes the payment once: the redelivery finds the delivery linked', async () => {
+      const delivery = await requestedAndCompleted('pay_died');
       const crashing = correlatorOn(
-        storeInterrupted(() => Promise.reject(new Error('the process died between the puts'))),
+        storeAroundSuccess({
+          after: () => Promise.reject(new Error('the process died after the put')),
+        }),
       );
 
-      await expect(crashing.handle(delivery)).rejects.toThrow('died between the puts');
-      expect((await paymentEvents('acme', 'pay_cut')).map((e) => e.type)).toEqual([
+      await expect(crashing.handle(delivery)).rejects.toThrow('died after the put');
+      await correlator.handle(delivery);
+      await correlator.handle(delivery);
+
+      const events = await paymentEvents('acme', 'pay_died');
+      expect(events.map((e) => e.type)).toEqual(['PaymentRequested', 'PaymentSucceeded']);
+      const state = await paymentState('pay_died');
+      expect(state.linkedDeliveries).toEqual([delivery.eventId]);
+      expect(state).not.toHaveProperty('owedWebhookEffects');
+    });
+  });
+
+  describe('when another writer takes the version the one put expected', () => {
+    it('fails the put on its condition and decides again on the new state, once', async () => {
+      const delivery = await requestedAndCompleted('pay_taken');
+      const overtaken = correlatorOn(
+        storeAroundSuccess({
+          before: async () => {
+            await command('acme', 'pay_taken', 'ResumeCharge', { by: 'reconcile' });
+          },
+        }),
+      );
+
+      await overtaken.handle(delivery);
+
+      const events = await paymentEvents('acme', 'pay_taken');
+      expect(events.map((e) => e.type)).toEqual([
         'PaymentRequested',
-        'WebhookLinked',
+        'ChargeResumed',
+        'PaymentSucceeded',
       ]);
-      await crashing.handle(delivery);
+      expect(events[2].data).toMatchObject({ webhook: { deliveryEventId: delivery.eventId } });
+    });
+  });
+
+  describe('when two handlings of the same delivery race', () => {
+    it('writes one event between them', async () => {
+      const delivery = await requestedAndCompleted('pay_twice');
+
+      await Promise.all([correlator.handle(delivery), correlatorOn(ledger.store).handle(delivery)]);
+
+      expect((await paymentEvents('acme', 'pay_twice')).map((e) => e.type)).toEqual([
+        'PaymentRequested',
+        'PaymentSucceeded',
+      ]);
+    });
+  });
+
+  describe('when a stream written before the one-event link holds the link but not its effect', () => {
+    /** The old correlator's first put: `WebhookLinked` (applied) alone, its success still owed. */
+    async function linkedTheOldWay(paymentId: string, delivery: StoredEvent): Promise<void> {
+      const received = decodeWebhookReceived(delivery);
+      const { version } = (await ledger.store.readHead(paymentStreamId('acme', paymentId)))!;
+      await ledger.store.append(paymentStreamId('acme', paymentId), version, [
+        {
+          type: 'WebhookLinked',
+          schemaVersion: 1,
+          data: {
+            deliveryEventId: delivery.eventId,
+            deliveryStreamId: delivery.streamId,
+            provider: received.provider,
+            deliveryId: received.deliveryId,
+            providerEventType: 'payment.completed',
+            intent: 'payment_succeeded',
+            receivedAt: received.receivedAt,
+            effect: 'applied',
+            at: NOW,
+          },
+          metadata: { tenantId: 'acme', causationId: delivery.eventId, actor: 'correlator' },
+        },
+      ]);
+    }
+
+    it('writes the owed success alone, once, when the delivery is handled again', async () => {
+      const delivery = await requestedAndCompleted('pay_cut');
+      await linkedTheOldWay('pay_cut', delivery);
+      expect((await paymentState('pay_cut')).owedWebhookEffects).toEqual([delivery.eventId]);
+
+      await correlator.handle(delivery);
       await correlator.handle(delivery);
 
       const events = await paymentEvents('acme', 'pay_cut');
@@ -183,30 +279,38 @@ describe('Correlator', () => {
         'PaymentSucceeded',
       ]);
       expect(events[2].data).toMatchObject({ source: 'webhook', gatewayTransactionId: 'tx_cut' });
-      const payment = await readStream(
-        ledger.store,
-        paymentDecider,
-        decodePaymentEvent,
-        paymentStreamId('acme', 'pay_cut'),
-      );
-      expect(payment.state.status).toBe('succeeded');
-      expect(payment.state).not.toHaveProperty('owedWebhookEffects');
+      expect(events[2].data).not.toHaveProperty('webhook');
+      const state = await paymentState('pay_cut');
+      expect(state.status).toBe('succeeded');
+      expect(state.linkedDeliveries).toEqual([delivery.eventId]);
+      expect(state).not.toHaveProperty('owedWebhookEffects');
     });
 
     it('writes it after another writer took the version between the puts', async () => {
       const delivery = await requestedAndCompleted('pay_race');
-      const overtaken = correlatorOn(
-        storeInterrupted(async () => {
-          await command('acme', 'pay_race', 'ResumeCharge', { by: 'reconcile' });
-        }),
-      );
+      await linkedTheOldWay('pay_race', delivery);
+      await command('acme', 'pay_race', 'ResumeCharge', { by: 'reconcile' });
 
-      await overtaken.handle(delivery);
+      await correlator.handle(delivery);
 
       expect((await paymentEvents('acme', 'pay_race')).map((e) => e.type)).toEqual([
         'PaymentRequested',
         'WebhookLinked',
         'ChargeResumed',
+        'PaymentSucceeded',
+      ]);
+    });
+
+    it('writes nothing more once the old effect is there too', async () => {
+      const delivery = await requestedAndCompleted('pay_whole');
+      await linkedTheOldWay('pay_whole', delivery);
+      await correlator.handle(delivery);
+
+      await correlator.handle(delivery);
+
+      expect((await paymentEvents('acme', 'pay_whole')).map((e) => e.type)).toEqual([
+        'PaymentRequested',
+        'WebhookLinked',
         'PaymentSucceeded',
       ]);
     });
@@ -249,12 +353,7 @@ describe('Correlator', () => {
       await correlator.handle(recorded!);
 
       const types = (await paymentEvents('acme', 'pay_late')).map((e) => e.type);
-      expect(types).toEqual([
-        'PaymentRequested',
-        'GatewayCallAttempted',
-        'WebhookLinked',
-        'PaymentSucceeded',
-      ]);
+      expect(types).toEqual(['PaymentRequested', 'GatewayCallAttempted', 'PaymentSucceeded']);
     });
   });
 
@@ -276,12 +375,12 @@ describe('Correlator', () => {
       await correlator.handle(requested);
 
       const events = await paymentEvents('acme', 'pay_early');
-      expect(events.map((e) => e.type)).toEqual([
-        'PaymentRequested',
-        'WebhookLinked',
-        'PaymentFailed',
-      ]);
-      expect(events[2].data).toMatchObject({ reason: 'insufficient_funds', source: 'webhook' });
+      expect(events.map((e) => e.type)).toEqual(['PaymentRequested', 'PaymentFailed']);
+      expect(events[1].data).toMatchObject({
+        reason: 'insufficient_funds',
+        source: 'webhook',
+        webhook: { deliveryEventId: delivery.eventId, intent: 'payment_failed' },
+      });
     });
   });
 
@@ -383,7 +482,6 @@ describe('Correlator', () => {
 
       expect((await paymentEvents('acme', 'pay_o_one')).map((e) => e.type)).toEqual([
         'PaymentRequested',
-        'WebhookLinked',
         'PaymentSucceeded',
       ]);
     });
@@ -423,7 +521,6 @@ describe('Correlator', () => {
 
       expect((await paymentEvents('acme', 'pay_o_early')).map((e) => e.type)).toEqual([
         'PaymentRequested',
-        'WebhookLinked',
         'PaymentSucceeded',
       ]);
     });

@@ -104,14 +104,14 @@ describe('Correlator (in memory)', () => {
       await correlator.handle(delivery);
 
       const { events } = await store.readStream(paymentStreamId('acme', 'pay_1'));
-      expect(events.map((e) => e.type)).toEqual([
-        'PaymentRequested',
-        'WebhookLinked',
-        'PaymentSucceeded',
-      ]);
+      expect(events.map((e) => e.type)).toEqual(['PaymentRequested', 'PaymentSucceeded']);
       expect(events[1].data).toMatchObject({
-        deliveryEventId: delivery.eventId,
-        effect: 'applied',
+        source: 'webhook',
+        webhook: {
+          deliveryEventId: delivery.eventId,
+          deliveryId: 'dlv_1',
+          provider: 'acme-provider',
+        },
       });
       expect(events[1].metadata).toMatchObject({
         causationId: delivery.eventId,
@@ -188,11 +188,7 @@ describe('Correlator (in memory)', () => {
 
       await correlator.handle(await byOrder('order-1', 1000, 'eur'));
 
-      expect(await typesOf('acme', 'pay_o1')).toEqual([
-        'PaymentRequested',
-        'WebhookLinked',
-        'PaymentSucceeded',
-      ]);
+      expect(await typesOf('acme', 'pay_o1')).toEqual(['PaymentRequested', 'PaymentSucceeded']);
     });
 
     it('leaves it unmatched when the amount or currency differs', async () => {
@@ -226,11 +222,7 @@ describe('Correlator (in memory)', () => {
 
       await correlator.handle(await byOrder('order-4'));
 
-      expect(await typesOf('acme', 'pay_o4')).toEqual([
-        'PaymentRequested',
-        'WebhookLinked',
-        'PaymentSucceeded',
-      ]);
+      expect(await typesOf('acme', 'pay_o4')).toEqual(['PaymentRequested', 'PaymentSucceeded']);
       expect(await typesOf('globex', 'pay_o4g')).toEqual(['PaymentRequested']);
     });
 
@@ -240,11 +232,7 @@ describe('Correlator (in memory)', () => {
 
       await request('acme', 'pay_o5', { orderId: 'order-5' });
 
-      expect(await typesOf('acme', 'pay_o5')).toEqual([
-        'PaymentRequested',
-        'WebhookLinked',
-        'PaymentSucceeded',
-      ]);
+      expect(await typesOf('acme', 'pay_o5')).toEqual(['PaymentRequested', 'PaymentSucceeded']);
       expect(await index.pendingFor('acme', { kind: 'order', value: 'order-5' })).toEqual([]);
     });
   });
@@ -261,11 +249,7 @@ describe('Correlator (in memory)', () => {
 
       await request('acme', 'pay_later');
 
-      expect(await typesOf('acme', 'pay_later')).toEqual([
-        'PaymentRequested',
-        'WebhookLinked',
-        'PaymentSucceeded',
-      ]);
+      expect(await typesOf('acme', 'pay_later')).toEqual(['PaymentRequested', 'PaymentSucceeded']);
     });
 
     it('waits for the transaction id, then lands once the gateway answer brings it', async () => {
@@ -295,7 +279,6 @@ describe('Correlator (in memory)', () => {
       expect(await typesOf('acme', 'pay_tx')).toEqual([
         'PaymentRequested',
         'GatewayCallAttempted',
-        'WebhookLinked',
         'PaymentSucceeded',
       ]);
     });
@@ -337,7 +320,6 @@ describe('Correlator (in memory)', () => {
       expect(await typesOf('acme', 'pay_w')).toEqual([
         'PaymentRequested',
         'GatewayCallAttempted',
-        'WebhookLinked',
         'PaymentSucceeded',
       ]);
       expect(writes).toEqual([]);
@@ -371,7 +353,7 @@ describe('Correlator (in memory)', () => {
         breakerState: 'closed',
       });
 
-      expect(await typesOf('acme', 'pay_p')).toContain('WebhookLinked');
+      expect(await typesOf('acme', 'pay_p')).toContain('PaymentSucceeded');
       expect(await index.pendingFor('acme', { kind: 'transaction', value: 'tx_p' })).toEqual([]);
     });
   });

@@ -1,5 +1,5 @@
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { DEFAULT_SOURCE, toIntegrationEvent } from '@ledger/contracts';
+import { DEFAULT_SOURCE, type IntegrationEvent, integrationEventsOf } from '@ledger/contracts';
 import type { EventStore, StoredEvent } from '@ledger/event-store';
 import {
   foldPaymentStream,
@@ -56,8 +56,18 @@ export class IntegrationEventPublisher implements StreamConsumer {
   async handle(event: StoredEvent): Promise<void> {
     if (parsePaymentStreamId(event.streamId) === undefined) return;
     const state = await this.stateAfter(event);
-    const integration = toIntegrationEvent(event, state, { source: this.source });
-    if (integration === undefined) return;
+    // A state event carrying its delivery's link publishes that webhook.received first.
+    const published = integrationEventsOf(event, state, { source: this.source });
+    for (const [index, integration] of published.entries()) {
+      await this.publish(event, integration, index);
+    }
+  }
+
+  private async publish(
+    event: StoredEvent,
+    integration: IntegrationEvent,
+    index: number,
+  ): Promise<void> {
     const entry = {
       Source: integration.source,
       DetailType: integration.detailType,
@@ -67,10 +77,11 @@ export class IntegrationEventPublisher implements StreamConsumer {
     const outcome = await this.batcher.submit(entry);
     if (outcome.status === 'published') return;
     await this.deadLetters.put({
-      id: event.position,
+      // The second entry of one event sorts right after the first.
+      id: index === 0 ? event.position : `${event.position}#${index + 1}`,
       streamId: event.streamId,
       version: event.version,
-      eventId: event.eventId,
+      eventId: integration.detail.eventId,
       detailType: integration.detailType,
       entry,
       reason: outcome.reason,

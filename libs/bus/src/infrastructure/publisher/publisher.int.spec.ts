@@ -142,6 +142,32 @@ describe('IntegrationEventPublisher', () => {
     });
   });
 
+  describe("when a webhook's state event carries the delivery's link", () => {
+    it("publishes webhook.received, then the outcome, both at that event's version", async () => {
+      await run('pub_wh', 'RequestPayment', { paymentId: 'pub_wh', amount: 1000, currency: 'EUR' });
+      await run('pub_wh', 'ApplyWebhook', {
+        deliveryEventId: '01JX0000000000000000DELIV1',
+        deliveryStreamId: 'acme#delivery#sandbox#evt_wh',
+        provider: 'sandbox',
+        deliveryId: 'evt_wh',
+        providerEventType: 'payment.completed',
+        intent: 'payment_succeeded',
+        receivedAt: NOW,
+      });
+
+      await waitFor(() => ofPayment('pub_wh').length === 3);
+
+      const published = ofPayment('pub_wh');
+      expect(published.map((e) => [e['detail-type'], e.detail.streamVersion])).toEqual([
+        ['payment.requested', 1],
+        ['webhook.received', 2],
+        ['payment.succeeded', 2],
+      ]);
+      expect(published[1].detail.data).toMatchObject({ deliveryId: 'evt_wh', effect: 'applied' });
+      expect(published[1].detail.eventId).not.toBe(published[2].detail.eventId);
+    });
+  });
+
   describe('when the bus refuses some entries for a while', () => {
     it('retries only those entries and still delivers everything, in order', async () => {
       bus.failEntries({ detailType: 'payment.succeeded', count: 2 });
