@@ -8,6 +8,7 @@ import { registerRebuildCommands } from './replay/rebuild.command';
 import { registerReplayConsumerCommand } from './replay/replay-consumer.command';
 import { registerRepublishCommand } from './replay/republish.command';
 import { registerStartCommand } from './start/start.command';
+import { registerWebhookCommands } from './webhooks/webhooks.commands';
 
 /** `ledger <command>`: every operator task, with `--help` on each. */
 export function buildProgram(): Command {
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
   registerStartCommand(program, env, logger);
   registerConsumerCommands(program, env, logger);
   registerEventCommands(program, env);
+  registerWebhookCommands(program, env);
   const replay = program.command('replay').description('Rebuild projections or re-deliver events');
   registerRebuildCommands(replay, program, env);
   registerRepublishCommand(replay, env, logger);
