@@ -1,6 +1,7 @@
 import type { LedgerConfig, ProviderConfig } from '@ledger/config';
 import { UsageError } from '@ledger/errors';
 import { signFor, type SchemeName } from '@ledger/webhooks';
+import { assertKnownTenant, knownList } from '../composition/known-names';
 
 /** What `ledger webhooks send` was asked to do, checked. */
 export interface SendRequest {
@@ -69,18 +70,14 @@ export function parseSendOptions(options: SendOptions): SendRequest {
  * provider or tenant is a UsageError listing the known ones.
  */
 export function findProvider(config: LedgerConfig, name: string, tenant?: string): ProviderConfig {
-  if (tenant !== undefined && !config.tenants.some((t) => t.id === tenant)) {
-    throw new UsageError(
-      `No tenant is named "${tenant}"; known tenants: ${listOf(config.tenants.map((t) => t.id))}`,
-    );
-  }
+  assertKnownTenant(config, tenant);
   const candidates = config.providers.filter((p) => tenant === undefined || p.tenant === tenant);
   const provider = candidates.find((p) => p.name === name);
   if (provider === undefined) {
     const known = candidates.map((p) => `${p.name} (${p.scheme}, tenant ${p.tenant})`);
     throw new UsageError(
       `No provider is named "${name}"${tenant === undefined ? '' : ` for tenant ${tenant}`}; ` +
-        `known providers: ${listOf(known)}`,
+        `known providers: ${knownList(known)}`,
     );
   }
   return provider;
@@ -166,8 +163,4 @@ function baseUrl(raw: string): string {
     throw new UsageError(`--url must be an http or https URL, got "${raw}"`);
   }
   return raw.replace(/\/+$/, '');
-}
-
-function listOf(names: string[]): string {
-  return names.length === 0 ? '(none)' : names.join(', ');
 }

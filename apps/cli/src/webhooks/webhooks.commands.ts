@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Command } from 'commander';
 import { ulid } from 'ulid';
-import { loadLedgerConfig, type LedgerEnv } from '@ledger/config';
+import type { LedgerEnv } from '@ledger/config';
 import { UsageError } from '@ledger/errors';
+import { loadCliConfig } from '../composition/cli-config';
 import {
   buildPayload,
   findProvider,
@@ -20,7 +21,7 @@ export function registerWebhookCommands(program: Command, env: () => LedgerEnv):
     .command('send')
     .description(
       "Sign a delivery with the provider's configured secret by its scheme (the configuration " +
-        'the service reads: LEDGER_CONFIG, default ledger.config.yaml) and POST it to ' +
+        'the service reads: LEDGER_CONFIG_PARAMETER, else LEDGER_CONFIG, default ledger.config.yaml) and POST it to ' +
         '/webhooks/<provider> of the running service. The body is --file as it is, or one built ' +
         'for --event and --payment in the shape the provider sends. With --repeat N the same ' +
         'delivery (the same delivery id) is sent N times, --delay-ms apart: the service stores it ' +
@@ -43,7 +44,7 @@ export function registerWebhookCommands(program: Command, env: () => LedgerEnv):
       const request = parseSendOptions(options);
       const settings = env();
       const provider = findProvider(
-        loadLedgerConfig(settings.configPath),
+        await loadCliConfig(settings),
         request.provider,
         request.tenant,
       );
