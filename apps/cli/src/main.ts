@@ -10,6 +10,10 @@ import { registerReplayConsumerCommand } from './replay/replay-consumer.command'
 import { registerRepublishCommand } from './replay/republish.command';
 import { registerStartCommand } from './start/start.command';
 import { registerWebhookCommands } from './webhooks/webhooks.commands';
+import { quietSdkNodeVersionNotice } from './node-support';
+
+// Before any command makes an AWS SDK client (`ledger start` makes its clients in this process).
+quietSdkNodeVersionNotice();
 
 /** `ledger <command>`: every operator task, with `--help` on each. */
 export function buildProgram(): Command {
