@@ -132,6 +132,22 @@ export function signedHeaders(
   };
 }
 
+/**
+ * The delivery id the service will see: Stripe and hmac-sha256 take it from the signed body's
+ * `id` (the service falls back to the body's SHA-256), the other schemes from the header.
+ */
+export function deliveryIdSeen(scheme: SchemeName, body: Buffer, headerId: string): string {
+  if (scheme !== 'stripe' && scheme !== 'hmac-sha256') return headerId;
+  try {
+    const parsed: unknown = JSON.parse(body.toString('utf8'));
+    const id = (parsed as { id?: unknown } | null)?.id;
+    if (typeof id === 'string' && id !== '') return id;
+  } catch {
+    // Not JSON: the service refuses it; the hash is what it would have used.
+  }
+  return "the body's SHA-256 (it has no id)";
+}
+
 function wholeNumber(
   option: string,
   raw: string | undefined,

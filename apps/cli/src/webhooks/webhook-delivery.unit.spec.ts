@@ -1,7 +1,13 @@
 import { parseLedgerConfig } from '@ledger/config';
 import { UsageError } from '@ledger/errors';
 import { createVerifier, interpretPayload, SCHEME_NAMES } from '@ledger/webhooks';
-import { buildPayload, findProvider, parseSendOptions, signedHeaders } from './webhook-delivery';
+import {
+  buildPayload,
+  deliveryIdSeen,
+  findProvider,
+  parseSendOptions,
+  signedHeaders,
+} from './webhook-delivery';
 
 const sandboxAccount = (apiKey: string) => ({ kind: 'sandbox', baseUrl: null, apiKey });
 const config = parseLedgerConfig({
@@ -132,5 +138,22 @@ describe('ledger webhooks send: the delivery', () => {
       paymentId: 'pay_42',
       refundId: 're_evt_1',
     });
+  });
+});
+
+describe('ledger webhooks send: the delivery id it reports', () => {
+  const body = Buffer.from('{"id":"evt_in_body","type":"payment.succeeded"}');
+
+  it.each([
+    ['standard-webhooks', 'msg_header'],
+    ['github', 'msg_header'],
+    ['stripe', 'evt_in_body'],
+    ['hmac-sha256', 'evt_in_body'],
+  ] as const)('for %s is %s', (scheme, expected) => {
+    expect(deliveryIdSeen(scheme, body, 'msg_header')).toBe(expected);
+  });
+
+  it("says so when a body-id scheme's body has none", () => {
+    expect(deliveryIdSeen('stripe', Buffer.from('{}'), 'msg_header')).toContain('SHA-256');
   });
 });

@@ -7,6 +7,7 @@ import { UsageError } from '@ledger/errors';
 import { loadCliConfig } from '../composition/cli-config';
 import {
   buildPayload,
+  deliveryIdSeen,
   findProvider,
   parseSendOptions,
   signedHeaders,
@@ -36,7 +37,11 @@ export function registerWebhookCommands(program: Command, env: () => LedgerEnv):
       'build the body for this event type, e.g. payment.succeeded, payment.failed, refund.created',
     )
     .option('--payment <id>', "the ledger's payment id the built body names (with --event)")
-    .option('--id <deliveryId>', 'the delivery id (default: a new one, kept across --repeat)')
+    .option(
+      '--id <deliveryId>',
+      'the delivery id (default: a new one, kept across --repeat); stripe and hmac-sha256 ' +
+        "providers take it from the body's id",
+    )
     .option('--repeat <n>', 'send the same delivery this many times (default 1)')
     .option('--delay-ms <ms>', 'wait this long between two sends (default 0)')
     .option('--url <base>', 'the service (default http://127.0.0.1:$PORT, the local one)')
@@ -66,7 +71,8 @@ export function registerWebhookCommands(program: Command, env: () => LedgerEnv):
       const base = request.url ?? `http://127.0.0.1:${settings.port}`;
       const target = `${base}/webhooks/${encodeURIComponent(provider.name)}`;
       console.error(
-        `POST ${target} (${provider.scheme}, tenant ${provider.tenant}, delivery ${deliveryId})`,
+        `POST ${target} (${provider.scheme}, tenant ${provider.tenant}, delivery ` +
+          `${deliveryIdSeen(provider.scheme, body, deliveryId)})`,
       );
       let failed = false;
       for (let attempt = 1; attempt <= request.repeat; attempt++) {
