@@ -42,3 +42,26 @@ describe('the ledger CLI', () => {
     });
   });
 });
+
+describe('the ledger CLI, when the event store is unreachable', () => {
+  const stderr = captureCliErrors();
+  const saved = { ...process.env };
+
+  afterEach(() => {
+    process.env = { ...saved };
+  });
+
+  it('names the endpoint it tried and suggests starting the local stack', async () => {
+    delete process.env.DYNAMODB_ENDPOINT;
+    process.env.DYNAMODB_LOCAL_PORT = '1'; // nothing listens there
+
+    await runCli(['node', 'ledger', 'consumers', 'parked', 'projector']);
+
+    expect(stderr.printed).toEqual([
+      expect.stringMatching(
+        /^ledger: The event store is unreachable at http:\/\/127\.0\.0\.1:1 .*DYNAMODB_LOCAL_PORT 1.*`npm start`/,
+      ),
+    ]);
+    expect(process.exitCode).toBe(1);
+  });
+});

@@ -4,6 +4,7 @@ import { UsageError } from '@ledger/errors';
 import type { Logger } from '@ledger/observability';
 import { redriveParked } from '@ledger/stream-consumer';
 import { composeCli } from '../composition/cli.root';
+import { assertKnownConsumer } from '../composition/known-names';
 import { registerRedriveFailuresCommand } from './redrive-failures.command';
 
 export function registerConsumerCommands(
@@ -22,6 +23,7 @@ export function registerConsumerCommands(
     .description('List the records a consumer parked, one JSON object per line')
     .option('--limit <n>', 'at most this many', '100')
     .action(async (name: string, options: { limit: string }) => {
+      assertKnownConsumer(name);
       const cli = composeCli(env());
       try {
         const parked = await cli.parkingLot.list(name, Number(options.limit));
@@ -50,6 +52,7 @@ export function registerConsumerCommands(
     .description("Hand a consumer's parked records to it again; handled ones leave the parking lot")
     .option('--limit <n>', 'at most this many', '100')
     .action(async (name: string, options: { limit: string }) => {
+      assertKnownConsumer(name);
       const cli = composeCli(env());
       try {
         const consumer = cli.consumer(name, logger());

@@ -10,7 +10,9 @@ import {
   type ReplayJobs,
   type ReplayScope,
 } from '@ledger/replay';
+import { loadCliConfig } from '../composition/cli-config';
 import { composeCli } from '../composition/cli.root';
+import { assertKnownGeneration, assertKnownTenant } from '../composition/known-names';
 import { ReplayProgressBar } from './progress-bar';
 import { parseIsoOption } from './replay-options';
 
@@ -45,6 +47,8 @@ export function registerRebuildCommands(
     .option('--dry-run', 'report what would be processed; write nothing')
     .option('--resume <replayId>', 'continue an interrupted rebuild from its checkpoint')
     .action(async (options: RebuildOptions) => {
+      if (options.tenant !== undefined)
+        assertKnownTenant(await loadCliConfig(env()), options.tenant);
       const cli = composeCli(env());
       const jobs = cli.replayJobs;
       const job =
@@ -107,10 +111,13 @@ export function registerRebuildCommands(
     .option('--tenant <id>', 'only this tenant')
     .option('--generation <name>', 'a generation other than the live one')
     .action(async (options: { tenant?: string; generation?: string }) => {
+      if (options.tenant !== undefined)
+        assertKnownTenant(await loadCliConfig(env()), options.tenant);
       const cli = composeCli(env());
       try {
-        const generation =
-          options.generation ?? (await cli.projections.generations({ cacheMs: 0 }).current()).live;
+        const pointer = await cli.projections.generations({ cacheMs: 0 }).current();
+        if (options.generation !== undefined) assertKnownGeneration(pointer, options.generation);
+        const generation = options.generation ?? pointer.live;
         const result = await verifyReadModel(
           cli.eventStore,
           cli.projections.documentsOf(generation),

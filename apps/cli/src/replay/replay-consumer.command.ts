@@ -4,7 +4,9 @@ import { UsageError } from '@ledger/errors';
 import type { Logger } from '@ledger/observability';
 import { replayToConsumer } from '@ledger/stream-consumer';
 import { CONSUMER_ROOTS } from '@ledger/stream-processor-app';
+import { loadCliConfig } from '../composition/cli-config';
 import { composeCli } from '../composition/cli.root';
+import { assertKnownConsumer, assertKnownTenant } from '../composition/known-names';
 import { parseIsoOption } from './replay-options';
 
 /**
@@ -30,6 +32,9 @@ export function registerReplayConsumerCommand(
       const from = parseIsoOption('--from', options.from);
       const to = parseIsoOption('--to', options.to);
       if (from >= to) throw new UsageError('--from must be before --to');
+      assertKnownConsumer(name);
+      if (options.tenant !== undefined)
+        assertKnownTenant(await loadCliConfig(env()), options.tenant);
       const cli = composeCli(env());
       try {
         const consumer = cli.consumer(name, logger());

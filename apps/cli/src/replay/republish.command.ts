@@ -18,7 +18,9 @@ import {
   type RepublishProgress,
 } from '@ledger/replay';
 import { awsReplayDelivery } from '@ledger/replay/aws';
+import { loadCliConfig } from '../composition/cli-config';
 import { composeCli } from '../composition/cli.root';
+import { assertKnownTenant } from '../composition/known-names';
 import { ReplayProgressBar, type ProgressFigures } from './progress-bar';
 
 interface RepublishCliOptions {
@@ -65,6 +67,9 @@ export function registerRepublishCommand(
     .action(async (options: RepublishCliOptions) => {
       const settings = env();
       const rules = ledgerTemplateRules();
+      if (options.tenant !== undefined) {
+        assertKnownTenant(await loadCliConfig(settings), options.tenant);
+      }
       const cli = composeCli(settings);
       const jobs = cli.replayJobs;
       try {

@@ -25,14 +25,15 @@ export async function rebuildInPlace<TDocument extends ProjectedDocument>(
 ): Promise<void> {
   const { live } = await projection.generations.current();
   const documents = projection.documentsOf(live);
-  const rebuildStream = (streamId: string): Promise<void> =>
+  const rebuildStream = (streamId: string): Promise<number> =>
     refoldStream(store, projection, documents, streamId);
   let processed = record.state.processed;
   if (scope.paymentId !== undefined) {
     if (scope.tenantId === undefined)
       throw new ValidationFailedError('Rebuilding one payment needs its tenant');
-    await rebuildStream(projection.streamIdOf(scope.tenantId, scope.paymentId));
-    await record.save({ processed: processed + 1 });
+    // Progress counts the events read, as elsewhere: here those of the payment's stream.
+    const events = await rebuildStream(projection.streamIdOf(scope.tenantId, scope.paymentId));
+    await record.save({ processed: processed + events });
     return;
   }
   const done = new Set<string>();

@@ -15,7 +15,10 @@ export interface RebuildDependencies<TDocument extends ProjectedDocument = Proje
   jobs: ReplayJobs;
   /** The projection rebuilt: which streams it folds, how, and where its documents go. */
   projection: RebuildableProjection<TDocument>;
-  /** Events in scope, for progress; undefined when it cannot be told cheaply. */
+  /**
+   * Events in scope, for progress (every event in the bounds, of the tenant when scoped); undefined
+   * when it cannot be told cheaply. Not asked for one payment: its stream is counted instead.
+   */
   count?: (scope: ReplayScope) => Promise<number | undefined>;
   clock?: () => Date;
   /** Waits `ms`; a timer unless a test gives a fake one. */
@@ -72,16 +75,17 @@ export async function runRebuild<TDocument extends ProjectedDocument>(
   }
   const record = new RebuildJobRecord(deps.jobs, job, clock, options.onProgress);
   try {
-    if (record.state.total === undefined && deps.count !== undefined) {
-      await record.save({ status: 'running', total: await deps.count(job.scope) }, ['error']);
+    const total = record.state.total === undefined ? await scopeTotal(deps, job.scope) : undefined;
+    if (total !== undefined) {
+      await record.save({ status: 'running', total }, ['error']);
     } else {
       await record.save({ status: 'running' }, ['error']);
     }
     if (record.state.dryRun) {
-      const { events, payments } = await survey(deps, job.scope);
+      const { read, events, payments } = await survey(deps, job.scope);
       await record.save({
         status: 'completed',
-        processed: events,
+        processed: read,
         finishedAt: clock().toISOString(),
         result: { dryRun: true, events, payments, mode },
       });
@@ -143,20 +147,56 @@ export async function runRebuild<TDocument extends ProjectedDocument>(
   }
 }
 
-/** What a dry run reports: the events and streams in scope. */
+/**
+ * The events a rebuild of `scope` reads, which its progress counts: one payment's stream, else
+ * every event in the bounds (what `deps.count` tells).
+ */
+async function scopeTotal<TDocument extends ProjectedDocument>(
+  deps: RebuildDependencies<TDocument>,
+  scope: ReplayScope,
+): Promise<number | undefined> {
+  if (scope.paymentId !== undefined && scope.tenantId !== undefined) {
+    let events = 0;
+    const streamId = deps.projection.streamIdOf(scope.tenantId, scope.paymentId);
+    // The rebuild folds the stream whole, whatever the bounds.
+    for await (const _event of deps.store.readWholeStream(streamId)) events += 1;
+    return events;
+  }
+  return deps.count?.(scope);
+}
+
+/**
+ * What a dry run reports: the events and streams of the projection in scope. `read` counts every
+ * event read, as the progress of a rebuild of the same scope does (its total is the same figure).
+ */
 async function survey<TDocument extends ProjectedDocument>(
   deps: RebuildDependencies<TDocument>,
   scope: ReplayScope,
-): Promise<{ events: number; payments: number }> {
+): Promise<{ read: number; events: number; payments: number }> {
   const streams = new Set<string>();
+  let read = 0;
   let events = 0;
-  const reading = deps.store.readAll({ from: scope.from, to: scope.to, tenantId: scope.tenantId });
+  const reading =
+    scope.paymentId !== undefined && scope.tenantId !== undefined
+      ? deps.store.readWholeStream(deps.projection.streamIdOf(scope.tenantId, scope.paymentId))
+      : deps.store.readAll({ from: scope.from, to: scope.to, tenantId: scope.tenantId });
   for await (const event of reading) {
+    read += 1;
+    // readAll applies the bounds itself; one payment's stream is read whole.
+    if (!inBounds(event.recordedAt, scope)) continue;
     const stream = deps.projection.streamOf(event.streamId);
     if (stream === undefined) continue;
     if (scope.paymentId !== undefined && stream.id !== scope.paymentId) continue;
     events += 1;
     streams.add(event.streamId);
   }
-  return { events, payments: streams.size };
+  return { read, events, payments: streams.size };
+}
+
+/** Whether an event recorded at `recordedAt` lies in the scope's [from, to). */
+function inBounds(recordedAt: string, scope: ReplayScope): boolean {
+  return (
+    (scope.from === undefined || recordedAt >= scope.from) &&
+    (scope.to === undefined || recordedAt < scope.to)
+  );
 }

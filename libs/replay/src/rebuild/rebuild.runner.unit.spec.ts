@@ -244,6 +244,83 @@ describe('runRebuild on the in-memory twins', () => {
     });
   });
 
+  describe('when the progress of a scoped rebuild is counted', () => {
+    const countAll = (ledger: Awaited<ReturnType<typeof inMemoryLedger>>) => ({
+      ...ledger.deps,
+      count: (scope: ReplayJob['scope']) => ledger.store.countAll(scope),
+    });
+
+    it("a tenant's dry run ends with processed equal to its total", async () => {
+      const ledger = await inMemoryLedger(20);
+      // A stream the projection does not fold (a delivery not linked to any payment): read and
+      // counted in the total all the same.
+      for (const id of ['a', 'b', 'c']) {
+        await ledger.store.startStream(`acme#delivery#sandbox#${id}`, {
+          type: 'WebhookReceived',
+          data: {},
+          metadata: { tenantId: 'acme' },
+        });
+      }
+      const job = newJob(afterNow(), {
+        dryRun: true,
+        mode: 'in-place',
+        // Up to the end of time: the events written in this very millisecond count too.
+        scope: { tenantId: 'acme', to: ALL.to },
+        generation: undefined,
+      });
+      await ledger.jobs.create(job);
+
+      const finished = await runRebuild(countAll(ledger), job);
+
+      expect(finished.total).toBe(await ledger.store.countAll({ tenantId: 'acme', ...ALL }));
+      expect(finished.processed).toBe(finished.total);
+      expect(finished.result).toMatchObject({
+        dryRun: true,
+        payments: 10,
+        events: finished.total! - 3,
+      });
+    });
+
+    it("one payment's rebuild counts the events of its stream", async () => {
+      const ledger = await inMemoryLedger(20);
+      let streamEvents = 0;
+      for await (const _event of ledger.store.readWholeStream(paymentStreamId('acme', 'pay_0'))) {
+        streamEvents += 1;
+      }
+      const job = newJob(afterNow(), {
+        mode: 'in-place',
+        scope: { tenantId: 'acme', paymentId: 'pay_0' },
+        generation: undefined,
+      });
+      await ledger.jobs.create(job);
+
+      const finished = await runRebuild(countAll(ledger), job);
+
+      expect(streamEvents).toBeGreaterThan(1);
+      expect(finished).toMatchObject({
+        status: 'completed',
+        total: streamEvents,
+        processed: streamEvents,
+      });
+    });
+
+    it("one payment's dry run counts the same", async () => {
+      const ledger = await inMemoryLedger(20);
+      const job = newJob(afterNow(), {
+        dryRun: true,
+        mode: 'in-place',
+        scope: { tenantId: 'acme', paymentId: 'pay_0' },
+        generation: undefined,
+      });
+      await ledger.jobs.create(job);
+
+      const finished = await runRebuild(countAll(ledger), job);
+
+      expect(finished.processed).toBe(finished.total);
+      expect(finished.result).toMatchObject({ dryRun: true, payments: 1, events: finished.total });
+    });
+  });
+
   describe('when a dry run is asked for', () => {
     it('counts the payments and events in scope and writes nothing', async () => {
       const ledger = await inMemoryLedger(20);
