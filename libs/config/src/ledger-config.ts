@@ -7,6 +7,7 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
+  IsObject,
   IsOptional,
   IsString,
   IsUrl,
@@ -40,6 +41,39 @@ export const WEBHOOK_SCHEME_NAMES = [
   'hmac-sha256',
 ] as const;
 export type WebhookSchemeName = (typeof WEBHOOK_SCHEME_NAMES)[number];
+
+/**
+ * How a provider's payloads are read (docs/providers.md): `sandbox`, the sandbox gateway's own
+ * payloads (and the default, so configurations written before interpreters read as they did);
+ * `stripe`, Stripe's event objects; `generic`, the provider's `mapping`. A unit spec beside the
+ * webhooks lib's interpreters keeps this list equal to theirs.
+ */
+export const WEBHOOK_INTERPRETER_NAMES = ['sandbox', 'stripe', 'generic'] as const;
+export type WebhookInterpreterName = (typeof WEBHOOK_INTERPRETER_NAMES)[number];
+
+/** What a delivery may ask of a payment, as a `generic` mapping names it. */
+export const WEBHOOK_MAPPED_INTENTS = [
+  'payment_succeeded',
+  'payment_failed',
+  'refund_succeeded',
+  'refund_failed',
+] as const;
+export type WebhookMappedIntent = (typeof WEBHOOK_MAPPED_INTENTS)[number];
+
+/** The members a `generic` mapping may read from a payload, each by a path such as `$.data.id`. */
+export const WEBHOOK_MAPPED_FIELDS = [
+  'type',
+  'paymentId',
+  'orderId',
+  'gatewayTransactionId',
+  'refundId',
+  'gatewayRefundId',
+  'amount',
+  'currency',
+  'reason',
+  'declineCode',
+] as const;
+export type WebhookMappedField = (typeof WEBHOOK_MAPPED_FIELDS)[number];
 
 /** One tenant's account at its payment gateway. */
 export class GatewayConfig {
@@ -105,6 +139,19 @@ export class OperatorConfig {
   apiKeys!: string[];
 }
 
+/**
+ * A `generic` provider's mapping (docs/providers.md): `events` maps the values found at
+ * `paths.type` to the ledger's intents (any other value is kept and not acted on); `paths` says
+ * where each member is, as `$` followed by `.name`, `['name']` or `[index]` steps.
+ */
+export class PayloadMappingConfig {
+  @IsObject()
+  events!: Record<string, WebhookMappedIntent>;
+
+  @IsObject()
+  paths!: Partial<Record<WebhookMappedField, string>>;
+}
+
 export class ProviderConfig {
   @Matches(SLUG, { message: 'provider name must be lower-case letters, digits and dashes' })
   name!: string;
@@ -126,6 +173,19 @@ export class ProviderConfig {
   @Min(1)
   @Max(86_400)
   toleranceSeconds: number = 300;
+
+  /** How the provider's payloads are read; `generic` also needs `mapping`. */
+  @IsOptional()
+  @IsIn(WEBHOOK_INTERPRETER_NAMES, {
+    message: `interpreter must be one of: ${WEBHOOK_INTERPRETER_NAMES.join(', ')}`,
+  })
+  interpreter: WebhookInterpreterName = 'sandbox';
+
+  /** The `generic` interpreter's mapping: which event types mean what, and where the values are. */
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => PayloadMappingConfig)
+  mapping?: PayloadMappingConfig;
 }
 
 export class WebhooksConfig {
@@ -355,6 +415,7 @@ function crossCheck(config: LedgerConfig): string[] {
     if (!tenantIds.has(provider.tenant)) {
       problems.push(`provider "${provider.name}" names unknown tenant "${provider.tenant}"`);
     }
+    problems.push(...mappingProblems(provider));
   }
   for (const tenant of config.tenants ?? []) {
     const name = tenant.gateway?.webhookProvider;
@@ -365,6 +426,43 @@ function crossCheck(config: LedgerConfig): string[] {
         `tenant "${tenant.id}": gateway.webhookProvider "${name}" is not a provider of this tenant`,
       );
     }
+  }
+  return problems;
+}
+
+/** A path as a `generic` mapping writes it: `$`, then `.name`, `['name']` or `[index]` steps. */
+export const WEBHOOK_PAYLOAD_PATH = /^\$(?:\.[A-Za-z_$][\w$-]*|\['(?:[^'\\]|\\.)*'\]|\[[0-9]+\])*$/;
+
+function mappingProblems(provider: ProviderConfig): string[] {
+  const where = `provider "${provider.name}"`;
+  const { mapping } = provider;
+  if (provider.interpreter !== 'generic') {
+    return mapping === undefined
+      ? []
+      : [`${where}: a mapping is read only by the generic interpreter (interpreter: generic)`];
+  }
+  if (mapping === undefined) {
+    return [`${where}: the generic interpreter needs a mapping { events, paths }`];
+  }
+  const problems: string[] = [];
+  const intents: readonly string[] = WEBHOOK_MAPPED_INTENTS;
+  for (const [type, intent] of Object.entries(mapping.events ?? {})) {
+    if (!intents.includes(intent)) {
+      problems.push(`${where}: mapping.events["${type}"] must be one of: ${intents.join(', ')}`);
+    }
+  }
+  const fields: readonly string[] = WEBHOOK_MAPPED_FIELDS;
+  for (const [field, path] of Object.entries(mapping.paths ?? {})) {
+    if (!fields.includes(field)) {
+      problems.push(`${where}: mapping.paths.${field} is not a member (${fields.join(', ')})`);
+    } else if (typeof path !== 'string' || !WEBHOOK_PAYLOAD_PATH.test(path)) {
+      problems.push(
+        `${where}: mapping.paths.${field} must be a path such as $.data.object.id, got ${JSON.stringify(path)}`,
+      );
+    }
+  }
+  if (mapping.paths?.type === undefined) {
+    problems.push(`${where}: mapping.paths.type says where the event type is (e.g. $.type)`);
   }
   return problems;
 }
