@@ -12,9 +12,11 @@ export interface ConsumerContext {
   eventBusName?: string;
   clock?: () => Date;
   /**
-   * The configured webhook providers, for how the correlator reads each one's payloads. Absent
-   * (the consumer Lambda functions, which read no configuration yet): every provider is read by
-   * the default interpreter, `sandbox`.
+   * The configured webhook providers, for how the correlator reads each one's payloads. Absent:
+   * every provider is read by the default interpreter, `sandbox`.
+   * @debt The consumer Lambda functions read no configuration, so in AWS the correlator reads
+   * Stripe and `generic` providers with `sandbox` too; it needs the configuration parameter (its
+   * providers only, no secrets) to compose `PayloadInterpreters` there (docs/providers.md).
    */
   providers?: readonly ProviderInterpretation[];
 }
