@@ -108,7 +108,11 @@ function chargeRefunded(charge: Json): InterpretedPayload {
     return { providerEventType: 'charge.refunded', intent: 'unknown', gatewayTransactionId };
   }
   return {
-    ...refundObject('charge.refunded', { payment_intent: gatewayTransactionId, ...refund }),
+    // A listed Refund may leave its `payment_intent` out (or null): the Charge's is the same.
+    ...refundObject('charge.refunded', {
+      ...refund,
+      payment_intent: text(refund.payment_intent) ?? gatewayTransactionId,
+    }),
     currency: currency(refund) ?? currency(charge),
   };
 }

@@ -137,6 +137,15 @@ describe('interpretStripeEvent', () => {
       });
     });
 
+    it("takes the Charge's payment intent when the listed refund does not repeat it", () => {
+      const event = stripeEvent('charge.refunded', {
+        ...charge,
+        refunds: { object: 'list', data: [{ ...refund, payment_intent: null }], has_more: false },
+      });
+
+      expect(interpretStripeEvent(event).gatewayTransactionId).toBe('pi_3PabcIntent');
+    });
+
     it('keeps a Charge without its refunds and does not act on it', () => {
       const event = stripeEvent('charge.refunded', charge);
 
