@@ -23,6 +23,8 @@ import { parse } from 'yaml';
 import { ConfigError } from './config.errors';
 
 const SLUG = /^[a-z0-9][a-z0-9-]{0,62}$/;
+/** A tenant's, operator's or provider's name: lower-case letters, digits and dashes. */
+export const CONFIG_NAME_PATTERN = SLUG;
 
 /** The gateway adapters a tenant's account can use. */
 export const GATEWAY_KINDS = ['sandbox'] as const;
@@ -306,9 +308,14 @@ export class LedgerConfig {
  * production secrets (injected from Secrets Manager or SSM) never sit in the file.
  */
 export function loadLedgerConfig(path: string, env: NodeJS.ProcessEnv = process.env): LedgerConfig {
-  let text: string;
+  const text = readConfigFile(path);
+  return parseLedgerConfig(resolveEnvReferences(parseConfigYaml(text, path), env), path);
+}
+
+/** The text of the configuration file `path`; a ConfigError when it cannot be read. */
+export function readConfigFile(path: string): string {
   try {
-    text = readFileSync(path, 'utf8');
+    return readFileSync(path, 'utf8');
   } catch (error) {
     throw new ConfigError(
       `Cannot read the configuration file ${path}: ${(error as Error).message}`,
@@ -316,7 +323,6 @@ export function loadLedgerConfig(path: string, env: NodeJS.ProcessEnv = process.
       { cause: error },
     );
   }
-  return parseLedgerConfig(resolveEnvReferences(parseConfigYaml(text, path), env), path);
 }
 
 /** The YAML document of a configuration, not yet validated (`source` names it in errors). */
@@ -333,7 +339,7 @@ export function parseConfigYaml(text: string, source: string): unknown {
 /** Validates an already-parsed configuration object. */
 export function parseLedgerConfig(raw: unknown, source = 'configuration'): LedgerConfig {
   const config = plainToInstance(LedgerConfig, raw, { exposeDefaultValues: true });
-  const problems = validateSync(config, { forbidUnknownValues: true }).flatMap((e) => describe(e));
+  const problems = validationProblems(validateSync(config, { forbidUnknownValues: true }));
   if (problems.length === 0) problems.push(...normaliseGateways(config));
   problems.push(...crossCheck(config));
   if (problems.length > 0) throw new ConfigError(`${source} is invalid`, problems);
@@ -415,7 +421,7 @@ function crossCheck(config: LedgerConfig): string[] {
     if (!tenantIds.has(provider.tenant)) {
       problems.push(`provider "${provider.name}" names unknown tenant "${provider.tenant}"`);
     }
-    problems.push(...mappingProblems(provider));
+    problems.push(...providerMappingProblems(provider));
   }
   for (const tenant of config.tenants ?? []) {
     const name = tenant.gateway?.webhookProvider;
@@ -433,7 +439,10 @@ function crossCheck(config: LedgerConfig): string[] {
 /** A path as a `generic` mapping writes it: `$`, then `.name`, `['name']` or `[index]` steps. */
 export const WEBHOOK_PAYLOAD_PATH = /^\$(?:\.[A-Za-z_$][\w$-]*|\['(?:[^'\\]|\\.)*'\]|\[[0-9]+\])*$/;
 
-function mappingProblems(provider: ProviderConfig): string[] {
+/** What is wrong with a provider's `interpreter` and `mapping` taken together (none: empty). */
+export function providerMappingProblems(
+  provider: Pick<ProviderConfig, 'name' | 'interpreter' | 'mapping'>,
+): string[] {
   const where = `provider "${provider.name}"`;
   const { mapping } = provider;
   if (provider.interpreter !== 'generic') {
@@ -465,6 +474,11 @@ function mappingProblems(provider: ProviderConfig): string[] {
     problems.push(`${where}: mapping.paths.type says where the event type is (e.g. $.type)`);
   }
   return problems;
+}
+
+/** class-validator's errors as `path.to.member: message` lines. */
+export function validationProblems(errors: readonly ValidationError[]): string[] {
+  return errors.flatMap((error) => describe(error));
 }
 
 function describe(error: ValidationError, path = ''): string[] {

@@ -12,11 +12,9 @@ export interface ConsumerContext {
   eventBusName?: string;
   clock?: () => Date;
   /**
-   * The configured webhook providers, for how the correlator reads each one's payloads. Absent:
-   * every provider is read by the default interpreter, `sandbox`.
-   * @debt The consumer Lambda functions read no configuration, so in AWS the correlator reads
-   * Stripe and `generic` providers with `sandbox` too; it needs the configuration parameter (its
-   * providers only, no secrets) to compose `PayloadInterpreters` there (docs/providers.md).
+   * The configured webhook providers, for how the correlator reads each one's payloads (locally
+   * from the configuration file; in AWS from the configuration parameter, its providers'
+   * interpreter settings only). Absent: every provider is read by the default, `sandbox`.
    */
   providers?: readonly ProviderInterpretation[];
 }
