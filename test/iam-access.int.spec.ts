@@ -9,6 +9,7 @@ import {
 } from '@ledger/api-app';
 import { createEventBridgeClient } from '@ledger/bus/aws';
 import { parseLedgerConfig, readLedgerEnv, type LedgerConfig } from '@ledger/config';
+import { InMemoryParameterSource } from '@ledger/config/in-memory';
 import { DynamoDbEventStore, toEventItem, type LedgerStorage } from '@ledger/event-store/aws';
 import { decodePaymentEvent, handleCommand, paymentDecider, paymentStreamId } from '@ledger/ledger';
 import { startLocalBus, type RunningLocalBus } from '@ledger/local-bus';
@@ -22,12 +23,14 @@ import type { BusEnvelope } from '@ledger/bus';
 import { createLambdaStreamHandler } from '@ledger/stream-consumer/aws';
 import { createTestLedger, type TestLedger } from '@ledger/testing';
 import { signFor } from '@ledger/webhooks';
-import { grantsOf } from './support/template';
+import { stringify } from 'yaml';
+import { functions, grantsOf } from './support/template';
 
 // Each deployed function's code, composed by its own root on DynamoDB Local, with every request
 // its client sends recorded as (table or index, IAM action); each must be allowed by the role
-// template.yaml gives that function. What a role grants beyond this is checked, action by action,
-// in template.unit.spec.ts.
+// template.yaml gives that function; so is every SSM parameter and Secrets Manager secret a
+// function's root reads (through the in-memory parameter source: neither service has a local
+// engine). What a role grants beyond this is checked, action by action, in template.unit.spec.ts.
 
 /** One DynamoDB request as IAM authorises it. */
 interface Access {
@@ -124,10 +127,57 @@ function deniedTo(role: string, accesses: readonly Access[]): string[] {
   return [...new Set(denied)];
 }
 
+/**
+ * The reads of parameters and secrets (`ssm:<name>`, `secretsmanager:<id>`) `role` does not
+ * allow, the configuration parameter being the stack's `LedgerConfigParameter`.
+ */
+function deniedReadsTo(role: string, reads: ReadonlyMap<string, number>): string[] {
+  const grants = grantsOf(role);
+  const allowed = (read: string): boolean => {
+    if (read === `ssm:${CONFIG_PARAMETER}`) {
+      return (grants['ssm:parameter${LedgerConfigParameter}'] ?? []).includes('ssm:GetParameter');
+    }
+    if (read.startsWith(`secretsmanager:${SECRETS_PREFIX}`)) {
+      return (grants['secretsmanager:secret:${LedgerSecretsPrefix}*'] ?? []).includes(
+        'secretsmanager:GetSecretValue',
+      );
+    }
+    return false;
+  };
+  return [...reads.keys()].filter((read) => !allowed(read));
+}
+
+/** The environment variables template.yaml gives the function `logicalId`. */
+function templateVariables(logicalId: string): Record<string, unknown> {
+  return functions.find((fn) => fn.logicalId === logicalId)?.Environment?.Variables ?? {};
+}
+
+const CONFIG_PARAMETER = '/ledger/iam/config';
+/** The stack parameter LedgerSecretsPrefix's default. */
+const SECRETS_PREFIX = 'ledger/';
 const GATEWAY_KEY = 'sandbox-iam-key-not-real';
 const ACME = { authorization: 'Bearer iam-key-acme-000000' };
 const ACME_ADMIN = { authorization: 'Bearer iam-admin-key-acme-00' };
 const WEBHOOK_SECRET = 'iam-secret-not-real';
+/** The configuration as deployed in SSM, every key and secret a Secrets Manager reference. */
+const deployedDocument = {
+  environment: 'production',
+  tenants: [
+    {
+      id: 'acme',
+      apiKeys: [`secretsmanager:${SECRETS_PREFIX}iam-api-key`],
+      gateway: { kind: 'sandbox', baseUrl: 'https://gateway.example.com', apiKey: 'env:UNSET' },
+    },
+  ],
+  providers: [
+    {
+      name: 'sandbox',
+      tenant: 'acme',
+      scheme: 'hmac-sha256',
+      secrets: [`secretsmanager:${SECRETS_PREFIX}iam-webhooks`],
+    },
+  ],
+};
 const silent = createLogger('silent');
 
 describe('what each function does to DynamoDB, against its role in template.yaml', () => {
@@ -167,10 +217,30 @@ describe('what each function does to DynamoDB, against its role in template.yaml
     return { Records };
   }
 
-  /** Runs a consumer's function over every event, composed as its Lambda handler composes it. */
-  async function runConsumer(name: string): Promise<void> {
-    const env = readLedgerEnv({ EVENTBRIDGE_ENDPOINT: bus.url, LOG_LEVEL: 'silent' });
-    const root = composeConsumerLambda(name, env, processStorage());
+  /**
+   * Runs a consumer's function over every event, composed as its Lambda handler composes it, in
+   * the environment template.yaml gives it; returns what it read from SSM and Secrets Manager.
+   */
+  async function runConsumer(
+    name: string,
+    logicalId: string,
+  ): Promise<ReadonlyMap<string, number>> {
+    const configured = 'LEDGER_CONFIG_PARAMETER' in templateVariables(logicalId);
+    const env = readLedgerEnv({
+      AWS_LAMBDA_FUNCTION_NAME: logicalId,
+      EVENTBRIDGE_ENDPOINT: bus.url,
+      LOG_LEVEL: 'silent',
+      ...(configured && { LEDGER_CONFIG_PARAMETER: CONFIG_PARAMETER }),
+    });
+    // The deployed configuration: its keys and secrets references to Secrets Manager.
+    const parameters = new InMemoryParameterSource(
+      { [CONFIG_PARAMETER]: stringify(deployedDocument) },
+      {
+        [`${SECRETS_PREFIX}iam-api-key`]: ACME.authorization.slice('Bearer '.length),
+        [`${SECRETS_PREFIX}iam-webhooks`]: WEBHOOK_SECRET,
+      },
+    );
+    const root = await composeConsumerLambda(name, env, processStorage(), parameters);
     const handler = createLambdaStreamHandler(root.consumer, root.parkingLot, {
       upcasters: root.upcasters,
     });
@@ -192,6 +262,7 @@ describe('what each function does to DynamoDB, against its role in template.yaml
     } finally {
       await root.close();
     }
+    return parameters.reads;
   }
 
   beforeAll(async () => {
@@ -334,15 +405,17 @@ describe('what each function does to DynamoDB, against its role in template.yaml
   });
 
   describe.each([
-    ['correlator', 'CorrelatorRole'],
-    ['projector', 'ProjectorRole'],
-    ['publisher', 'PublisherRole'],
-  ])('when the %s function handles the stream', (name, role) => {
+    ['correlator', 'CorrelatorFunction', 'CorrelatorRole', [`ssm:${CONFIG_PARAMETER}`]],
+    ['projector', 'ProjectorFunction', 'ProjectorRole', []],
+    ['publisher', 'PublisherFunction', 'PublisherRole', []],
+  ])('when the %s function handles the stream', (name, logicalId, role, expectedReads) => {
     it(`uses only what ${role} allows`, async () => {
-      await runConsumer(name);
+      const reads = await runConsumer(name, logicalId);
 
       expect(accesses.length).toBeGreaterThan(0);
       expect(deniedTo(role, accesses)).toEqual([]);
+      expect([...reads.keys()]).toEqual(expectedReads);
+      expect(deniedReadsTo(role, reads)).toEqual([]);
     });
   });
 

@@ -18,6 +18,7 @@ import { startSandboxGateway, type RunningSandboxGateway } from '@ledger/sandbox
 import { DEFAULT_WAIT_MS, waitUntil } from '@ledger/testing';
 import { signFor } from '@ledger/webhooks';
 import type { DynamoDBBatchResponse } from 'aws-lambda';
+import Stripe from 'stripe';
 import {
   invokeBundle,
   stageBundles,
@@ -47,6 +48,7 @@ const TENANT_KEY = `e2e-tenant-${randomBytes(12).toString('hex')}`;
 const OPERATOR_KEY = `e2e-operator-${randomBytes(12).toString('hex')}`;
 const GATEWAY_KEY = `e2e-gateway-${randomBytes(12).toString('hex')}`;
 const WEBHOOK_SECRET = `whsec_${randomBytes(24).toString('base64')}`;
+const STRIPE_SECRET = `whsec_${randomBytes(24).toString('hex')}`;
 const REPLAY_WORKER = `${STACK}-replay-worker`;
 const subscriberBus =
   ledgerTemplateRules().find((rule) => rule.targets.includes('PaymentReceiptsFunction'))
@@ -72,6 +74,12 @@ function deployedConfig(gatewayUrl: string): string {
     '    tenant: acme',
     '    scheme: standard-webhooks',
     `    secrets: ['${WEBHOOK_SECRET}']`,
+    // Stripe events, read by the correlator with the stripe interpreter this document names.
+    '  - name: stripe-acme',
+    '    tenant: acme',
+    '    scheme: stripe',
+    '    interpreter: stripe',
+    `    secrets: ['${STRIPE_SECRET}']`,
     'api:',
     `  cursorKey: '${randomBytes(24).toString('hex')}'`,
     'payments:',
@@ -462,6 +470,66 @@ describe('the bundled Lambda handlers, invoked as AWS invokes them', () => {
       expect(
         events.some((e) => e.type === 'WebhookLinked' && e.data.deliveryId === deliveryId),
       ).toBe(true);
+    });
+  });
+
+  describe('a Stripe event through ApiFunction, then CorrelatorFunction (interpreter from SSM)', () => {
+    it('concludes the payment the event names, read with the stripe interpreter', async () => {
+      sandbox.setFaults({ serverErrorRate: 1 });
+      const [unanswered] = await api([createPayment(1800, 'bundles-stripe')]);
+      sandbox.setFaults({ serverErrorRate: 0 });
+      const { paymentId } = json(unanswered) as { paymentId: string };
+      // A Stripe event object as Stripe sends it, signed by the official package's helper.
+      const body = JSON.stringify({
+        id: 'evt_bundles_stripe_1',
+        object: 'event',
+        api_version: '2024-06-20',
+        created: Math.floor(Date.now() / 1000),
+        data: {
+          object: {
+            id: 'pi_bundles_stripe_1',
+            object: 'payment_intent',
+            amount: 1800,
+            amount_received: 1800,
+            currency: 'eur',
+            metadata: { ledger_payment_id: paymentId, ledger_tenant_id: 'acme' },
+            status: 'succeeded',
+          },
+        },
+        livemode: false,
+        pending_webhooks: 1,
+        request: { id: null, idempotency_key: null },
+        type: 'payment_intent.succeeded',
+      });
+      const headers = {
+        'content-type': 'application/json',
+        'stripe-signature': Stripe.webhooks.generateTestHeaderString({
+          payload: body,
+          secret: STRIPE_SECRET,
+        }),
+      };
+      const before = await eventTypes(paymentId);
+
+      const [ack] = await api([httpApiEvent('POST', '/webhooks/stripe-acme', { headers, body })]);
+      const readsBefore = aws.parameterReads.length;
+      const response = await consume('CorrelatorFunction');
+      const { events } = await storage.eventStore.readStream(`acme#payment#${paymentId}`);
+
+      expect(unanswered.statusCode).toBeLessThan(300);
+      expect(before).not.toContain('PaymentSucceeded');
+      expect(ack.statusCode).toBe(200);
+      expect(response.batchItemFailures).toEqual([]);
+      // The correlator's cold start read the configuration parameter (and nothing else from SSM).
+      expect(aws.parameterReads.slice(readsBefore)).toEqual([CONFIG_PARAMETER]);
+      const linked = events.find(
+        (e) => e.type === 'WebhookLinked' && e.data.provider === 'stripe-acme',
+      );
+      expect(linked?.data).toMatchObject({
+        deliveryId: 'evt_bundles_stripe_1',
+        intent: 'payment_succeeded',
+        effect: 'applied',
+      });
+      expect(events.filter((e) => e.type === 'PaymentSucceeded')).toHaveLength(1);
     });
   });
 

@@ -289,6 +289,8 @@ describe('template.yaml', () => {
             'dynamodb:Query',
           ],
           StreamConsumersDeadLetterQueue: ['sqs:SendMessage'],
+          // The configuration document, for its providers' interpreters: no secret.
+          'ssm:parameter${LedgerConfigParameter}': ['ssm:GetParameter'],
           ...logs('CorrelatorLogGroup'),
           ...trace,
         },
@@ -647,7 +649,7 @@ describe('template.yaml', () => {
   });
 
   describe('when the functions that read the configuration are read', () => {
-    const configured = ['ApiFunction', 'PaymentSweeperFunction'];
+    const configured = ['ApiFunction', 'PaymentSweeperFunction', 'CorrelatorFunction'];
 
     it('points no function at a configuration file in the package', () => {
       const environments = [
@@ -676,6 +678,25 @@ describe('template.yaml', () => {
         );
       },
     );
+
+    it('gives no other function the parameter name or leave to read it', () => {
+      const others = functions.filter((fn) => !configured.includes(fn.logicalId));
+
+      for (const fn of others) {
+        const reads = statementsOf(String(roleOf(fn))).filter((s) =>
+          [s.Action].flat().some((action) => action.startsWith('ssm:')),
+        );
+        expect(fn.Environment?.Variables ?? {}).not.toHaveProperty('LEDGER_CONFIG_PARAMETER');
+        expect(reads).toEqual([]);
+      }
+    });
+
+    it('lets the correlator read the configuration but none of its secrets', () => {
+      const actions = statementsOf('CorrelatorRole').flatMap((s) => [s.Action].flat());
+
+      expect(actions).toContain('ssm:GetParameter');
+      expect(actions.filter((action) => /^(secretsmanager|kms):/.test(action))).toEqual([]);
+    });
   });
 
   describe('when the runtime is read', () => {

@@ -1,7 +1,9 @@
 import fc from 'fast-check';
 import { type LedgerStorage } from '@ledger/event-store/aws';
 import { decodePaymentEvent, paymentDecider, paymentStreamId, handleCommand } from '@ledger/ledger';
+import { waitUntil } from '@ledger/testing';
 import { signFor } from '@ledger/webhooks';
+import Stripe from 'stripe';
 import { engineStorage, eventItems } from './support/engine-client';
 import {
   isolatedEnv,
@@ -12,6 +14,9 @@ import {
 
 // The committed local example configuration's sandbox provider (a placeholder secret).
 const SANDBOX_SECRET = 'whsec_bG9jYWwtZGV2LW9ubHktbm90LWEtcmVhbC1zZWNyZXQ=';
+// The committed example configuration's Stripe provider (`stripe-test`, interpreter `stripe`).
+const STRIPE_SECRET = 'whsec_local_dev_only_not_a_real_secret';
+const ACME_KEY = 'local-dev-key-acme';
 
 describe('inbound webhooks, end to end', () => {
   let ledger: LedgerProcess;
@@ -181,6 +186,79 @@ describe('inbound webhooks, end to end', () => {
       }
       // One event: the success carries the delivery's link.
       expect(types).toEqual(['PaymentRequested', 'PaymentSucceeded']);
+    });
+  });
+
+  describe('when Stripe reports a payment created through the API', () => {
+    it('links the stripe-signed delivery to the payment named in its metadata', async () => {
+      const created = await fetch(`${ledger.baseUrl}/payments`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${ACME_KEY}`,
+          'idempotency-key': 'e2e-stripe-webhook-1',
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify({ amount: 3100, currency: 'EUR' }),
+      });
+      const { paymentId } = (await created.json()) as { paymentId: string };
+      // A Stripe event object as Stripe sends it, signed by the official package's helper.
+      const body = JSON.stringify({
+        id: 'evt_e2e_stripe_1',
+        object: 'event',
+        api_version: '2024-06-20',
+        created: Math.floor(Date.now() / 1000),
+        data: {
+          object: {
+            id: 'pi_e2e_stripe_1',
+            object: 'payment_intent',
+            amount: 3100,
+            amount_received: 3100,
+            currency: 'eur',
+            metadata: { ledger_payment_id: paymentId, ledger_tenant_id: 'acme' },
+            status: 'succeeded',
+          },
+        },
+        livemode: false,
+        pending_webhooks: 1,
+        request: { id: null, idempotency_key: null },
+        type: 'payment_intent.succeeded',
+      });
+      const headers = {
+        'content-type': 'application/json',
+        'stripe-signature': Stripe.webhooks.generateTestHeaderString({
+          payload: body,
+          secret: STRIPE_SECRET,
+        }),
+      };
+
+      const first = await post(body, headers, 'stripe-test');
+      const again = await post(body, headers, 'stripe-test');
+
+      expect(created.status).toBe(201);
+      expect(first.status).toBe(200);
+      expect(await again.json()).toMatchObject({ duplicate: true });
+      let events: { type: string; data: Record<string, unknown> }[] = [];
+      await waitUntil(
+        async () => {
+          events = (await storage.eventStore.readStream(paymentStreamId('acme', paymentId))).events;
+          return events.some(
+            (e) => e.type === 'WebhookLinked' && e.data.provider === 'stripe-test',
+          );
+        },
+        { intervalMs: 200, what: 'the Stripe delivery linked to its payment' },
+      );
+      const linked = events.filter(
+        (e) => e.type === 'WebhookLinked' && e.data.provider === 'stripe-test',
+      );
+      expect(linked).toHaveLength(1);
+      expect(linked[0].data).toMatchObject({
+        deliveryId: 'evt_e2e_stripe_1',
+        providerEventType: 'payment_intent.succeeded',
+        intent: 'payment_succeeded',
+      });
+      // The sandbox's own answer concluded it already: Stripe's event confirms it, once.
+      expect(['applied', 'no_change']).toContain(linked[0].data.effect);
+      expect(events.filter((e) => e.type === 'PaymentSucceeded')).toHaveLength(1);
     });
   });
 });

@@ -20,6 +20,12 @@ export const CONSUMER_ROOTS: Readonly<
   [CORRELATOR]: composeCorrelator,
 };
 
+/**
+ * The consumers whose function reads the configuration: the correlator, for how each provider's
+ * payloads are read (its providers' interpreter settings only, never a key or secret).
+ */
+export const CONSUMERS_READING_PROVIDERS: ReadonlySet<string> = new Set([CORRELATOR]);
+
 /** Every consumer of the events table's stream (the local stream processor runs them all). */
 export function buildConsumers(context: ConsumerContext): StreamConsumer[] {
   return Object.values(CONSUMER_ROOTS).map((compose) => compose(context));

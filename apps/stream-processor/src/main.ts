@@ -1,5 +1,5 @@
 import { createEventBridgeClient } from '@ledger/bus/aws';
-import { readLedgerEnv } from '@ledger/config';
+import { loadLedgerConfig, readLedgerEnv } from '@ledger/config';
 import { describeFailure } from '@ledger/errors';
 import { openLedgerStorage } from '@ledger/ledger/aws';
 import { createLogger } from '@ledger/observability';
@@ -13,6 +13,8 @@ import { startLocalStreamProcessor } from './local-stream-processor';
  */
 async function main(): Promise<void> {
   const env = readLedgerEnv();
+  // The providers' interpreters: how the correlator reads each provider's payloads.
+  const { providers } = loadLedgerConfig(env.configPath);
   const logger = createLogger(env.logLevel);
   const storage = openLedgerStorage(env);
   const streams = createDynamoDbStreamsClient(env.dynamoDbEndpoint);
@@ -24,6 +26,7 @@ async function main(): Promise<void> {
       logger,
       eventBridge: createEventBridgeClient(env.eventBridgeEndpoint),
       eventBusName: env.eventBusName,
+      providers,
     }),
     logger,
   });

@@ -7,6 +7,7 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
+  IsObject,
   IsOptional,
   IsString,
   IsUrl,
@@ -22,6 +23,8 @@ import { parse } from 'yaml';
 import { ConfigError } from './config.errors';
 
 const SLUG = /^[a-z0-9][a-z0-9-]{0,62}$/;
+/** A tenant's, operator's or provider's name: lower-case letters, digits and dashes. */
+export const CONFIG_NAME_PATTERN = SLUG;
 
 /**
  * The gateway adapters a tenant's account can use: `sandbox` speaks the sandbox gateway's own API,
@@ -43,6 +46,39 @@ export const WEBHOOK_SCHEME_NAMES = [
   'hmac-sha256',
 ] as const;
 export type WebhookSchemeName = (typeof WEBHOOK_SCHEME_NAMES)[number];
+
+/**
+ * How a provider's payloads are read (docs/providers.md): `sandbox`, the sandbox gateway's own
+ * payloads (and the default, so configurations written before interpreters read as they did);
+ * `stripe`, Stripe's event objects; `generic`, the provider's `mapping`. A unit spec beside the
+ * webhooks lib's interpreters keeps this list equal to theirs.
+ */
+export const WEBHOOK_INTERPRETER_NAMES = ['sandbox', 'stripe', 'generic'] as const;
+export type WebhookInterpreterName = (typeof WEBHOOK_INTERPRETER_NAMES)[number];
+
+/** What a delivery may ask of a payment, as a `generic` mapping names it. */
+export const WEBHOOK_MAPPED_INTENTS = [
+  'payment_succeeded',
+  'payment_failed',
+  'refund_succeeded',
+  'refund_failed',
+] as const;
+export type WebhookMappedIntent = (typeof WEBHOOK_MAPPED_INTENTS)[number];
+
+/** The members a `generic` mapping may read from a payload, each by a path such as `$.data.id`. */
+export const WEBHOOK_MAPPED_FIELDS = [
+  'type',
+  'paymentId',
+  'orderId',
+  'gatewayTransactionId',
+  'refundId',
+  'gatewayRefundId',
+  'amount',
+  'currency',
+  'reason',
+  'declineCode',
+] as const;
+export type WebhookMappedField = (typeof WEBHOOK_MAPPED_FIELDS)[number];
 
 /** One tenant's account at its payment gateway. */
 export class GatewayConfig {
@@ -123,6 +159,19 @@ export class OperatorConfig {
   apiKeys!: string[];
 }
 
+/**
+ * A `generic` provider's mapping (docs/providers.md): `events` maps the values found at
+ * `paths.type` to the ledger's intents (any other value is kept and not acted on); `paths` says
+ * where each member is, as `$` followed by `.name`, `['name']` or `[index]` steps.
+ */
+export class PayloadMappingConfig {
+  @IsObject()
+  events!: Record<string, WebhookMappedIntent>;
+
+  @IsObject()
+  paths!: Partial<Record<WebhookMappedField, string>>;
+}
+
 export class ProviderConfig {
   @Matches(SLUG, { message: 'provider name must be lower-case letters, digits and dashes' })
   name!: string;
@@ -144,6 +193,19 @@ export class ProviderConfig {
   @Min(1)
   @Max(86_400)
   toleranceSeconds: number = 300;
+
+  /** How the provider's payloads are read; `generic` also needs `mapping`. */
+  @IsOptional()
+  @IsIn(WEBHOOK_INTERPRETER_NAMES, {
+    message: `interpreter must be one of: ${WEBHOOK_INTERPRETER_NAMES.join(', ')}`,
+  })
+  interpreter: WebhookInterpreterName = 'sandbox';
+
+  /** The `generic` interpreter's mapping: which event types mean what, and where the values are. */
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => PayloadMappingConfig)
+  mapping?: PayloadMappingConfig;
 }
 
 export class WebhooksConfig {
@@ -264,9 +326,14 @@ export class LedgerConfig {
  * production secrets (injected from Secrets Manager or SSM) never sit in the file.
  */
 export function loadLedgerConfig(path: string, env: NodeJS.ProcessEnv = process.env): LedgerConfig {
-  let text: string;
+  const text = readConfigFile(path);
+  return parseLedgerConfig(resolveEnvReferences(parseConfigYaml(text, path), env), path);
+}
+
+/** The text of the configuration file `path`; a ConfigError when it cannot be read. */
+export function readConfigFile(path: string): string {
   try {
-    text = readFileSync(path, 'utf8');
+    return readFileSync(path, 'utf8');
   } catch (error) {
     throw new ConfigError(
       `Cannot read the configuration file ${path}: ${(error as Error).message}`,
@@ -274,7 +341,6 @@ export function loadLedgerConfig(path: string, env: NodeJS.ProcessEnv = process.
       { cause: error },
     );
   }
-  return parseLedgerConfig(resolveEnvReferences(parseConfigYaml(text, path), env), path);
 }
 
 /** The YAML document of a configuration, not yet validated (`source` names it in errors). */
@@ -291,7 +357,7 @@ export function parseConfigYaml(text: string, source: string): unknown {
 /** Validates an already-parsed configuration object. */
 export function parseLedgerConfig(raw: unknown, source = 'configuration'): LedgerConfig {
   const config = plainToInstance(LedgerConfig, raw, { exposeDefaultValues: true });
-  const problems = validateSync(config, { forbidUnknownValues: true }).flatMap((e) => describe(e));
+  const problems = validationProblems(validateSync(config, { forbidUnknownValues: true }));
   if (problems.length === 0) problems.push(...normaliseGateways(config));
   problems.push(...crossCheck(config));
   if (problems.length > 0) throw new ConfigError(`${source} is invalid`, problems);
@@ -385,6 +451,7 @@ function crossCheck(config: LedgerConfig): string[] {
     if (!tenantIds.has(provider.tenant)) {
       problems.push(`provider "${provider.name}" names unknown tenant "${provider.tenant}"`);
     }
+    problems.push(...providerMappingProblems(provider));
   }
   for (const tenant of config.tenants ?? []) {
     if (tenant.gateway?.paymentMethod !== undefined && tenant.gateway.kind !== 'stripe') {
@@ -400,6 +467,51 @@ function crossCheck(config: LedgerConfig): string[] {
     }
   }
   return problems;
+}
+
+/** A path as a `generic` mapping writes it: `$`, then `.name`, `['name']` or `[index]` steps. */
+export const WEBHOOK_PAYLOAD_PATH = /^\$(?:\.[A-Za-z_$][\w$-]*|\['(?:[^'\\]|\\.)*'\]|\[[0-9]+\])*$/;
+
+/** What is wrong with a provider's `interpreter` and `mapping` taken together (none: empty). */
+export function providerMappingProblems(
+  provider: Pick<ProviderConfig, 'name' | 'interpreter' | 'mapping'>,
+): string[] {
+  const where = `provider "${provider.name}"`;
+  const { mapping } = provider;
+  if (provider.interpreter !== 'generic') {
+    return mapping === undefined
+      ? []
+      : [`${where}: a mapping is read only by the generic interpreter (interpreter: generic)`];
+  }
+  if (mapping === undefined) {
+    return [`${where}: the generic interpreter needs a mapping { events, paths }`];
+  }
+  const problems: string[] = [];
+  const intents: readonly string[] = WEBHOOK_MAPPED_INTENTS;
+  for (const [type, intent] of Object.entries(mapping.events ?? {})) {
+    if (!intents.includes(intent)) {
+      problems.push(`${where}: mapping.events["${type}"] must be one of: ${intents.join(', ')}`);
+    }
+  }
+  const fields: readonly string[] = WEBHOOK_MAPPED_FIELDS;
+  for (const [field, path] of Object.entries(mapping.paths ?? {})) {
+    if (!fields.includes(field)) {
+      problems.push(`${where}: mapping.paths.${field} is not a member (${fields.join(', ')})`);
+    } else if (typeof path !== 'string' || !WEBHOOK_PAYLOAD_PATH.test(path)) {
+      problems.push(
+        `${where}: mapping.paths.${field} must be a path such as $.data.object.id, got ${JSON.stringify(path)}`,
+      );
+    }
+  }
+  if (mapping.paths?.type === undefined) {
+    problems.push(`${where}: mapping.paths.type says where the event type is (e.g. $.type)`);
+  }
+  return problems;
+}
+
+/** class-validator's errors as `path.to.member: message` lines. */
+export function validationProblems(errors: readonly ValidationError[]): string[] {
+  return errors.flatMap((error) => describe(error));
 }
 
 function describe(error: ValidationError, path = ''): string[] {

@@ -209,6 +209,71 @@ describe('ledger configuration', () => {
     });
   });
 
+  describe('when providers name how their payloads are read', () => {
+    const provider = {
+      name: 'p',
+      tenant: 'acme',
+      scheme: 'stripe',
+      secrets: ['not-a-real-secret'],
+    };
+    const withProvider = (settings: Record<string, unknown>): unknown => ({
+      ...valid,
+      providers: [{ ...provider, ...settings }],
+    });
+
+    it('reads a provider that names none with the sandbox interpreter', () => {
+      const config = parseLedgerConfig(withProvider({}));
+
+      expect(config.providers[0].interpreter).toBe('sandbox');
+    });
+
+    it('takes stripe, and generic with a mapping', () => {
+      const mapping = {
+        events: { 'order.paid': 'payment_succeeded' },
+        paths: { type: '$.type', paymentId: "$.data['ledger.id']", amount: '$.items[0].amount' },
+      };
+
+      const stripe = parseLedgerConfig(withProvider({ interpreter: 'stripe' }));
+      const generic = parseLedgerConfig(withProvider({ interpreter: 'generic', mapping }));
+
+      expect(stripe.providers[0].interpreter).toBe('stripe');
+      expect(generic.providers[0].mapping).toEqual(mapping);
+    });
+
+    it('refuses an unknown interpreter, listing the known ones', () => {
+      const attempt = (): unknown => parseLedgerConfig(withProvider({ interpreter: 'adyen' }));
+
+      expect(attempt).toThrow(ConfigError);
+      expect(attempt).toThrow(/interpreter must be one of: sandbox, stripe, generic/);
+    });
+
+    it('refuses generic without a mapping, and a mapping for another interpreter', () => {
+      const mapping = { events: {}, paths: { type: '$.type' } };
+
+      expect(() => parseLedgerConfig(withProvider({ interpreter: 'generic' }))).toThrow(
+        /generic interpreter needs a mapping/,
+      );
+      expect(() => parseLedgerConfig(withProvider({ interpreter: 'stripe', mapping }))).toThrow(
+        /read only by the generic interpreter/,
+      );
+    });
+
+    it('lists every problem of a mapping in one error', () => {
+      const mapping = {
+        events: { 'order.paid': 'paid' },
+        paths: { amount: '$..amount', colour: '$.colour' },
+      };
+
+      const attempt = (): unknown =>
+        parseLedgerConfig(withProvider({ interpreter: 'generic', mapping }));
+
+      expect(attempt).toThrow(/mapping.events\["order.paid"\] must be one of/);
+      expect(attempt).toThrow(/mapping.paths.amount must be a path/);
+      expect(attempt).toThrow(/mapping.paths.colour is not a member/);
+      expect(attempt).toThrow(/mapping.paths.type says where the event type is/);
+    });
+  });
+
   describe('when a secret is an env reference', () => {
     it('reads it from the environment, and fails clearly when it is unset', () => {
       const dir = mkdtempSync(join(tmpdir(), 'ledger-config-'));

@@ -9,6 +9,7 @@ const REDACTED = [
   '*.headers.authorization',
   '*.headers["stripe-signature"]',
   '*.headers["webhook-signature"]',
+  '*.headers["svix-signature"]',
   '*.headers["x-signature"]',
   '*.headers["x-hub-signature-256"]',
   '*.apiKey',

@@ -17,3 +17,7 @@ export * from './receive-webhook/receive-webhook.handler';
 export * from './payloads/gateway-payload';
 export * from './correlate-delivery/correlation-index.port';
 export * from './correlate-delivery/correlator.consumer';
+export * from './payloads/payload-interpreter';
+export * from './payloads/stripe.interpreter';
+export * from './payloads/generic.interpreter';
+export * from './payloads/payload-path';

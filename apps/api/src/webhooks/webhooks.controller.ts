@@ -36,7 +36,8 @@ export class WebhooksController {
     summary: 'Receive a webhook delivery',
     description:
       'Verifies the signature over the exact bytes received (scheme per provider: ' +
-      'standard-webhooks, stripe, github, hmac-sha256), then stores the delivery verbatim. ' +
+      "standard-webhooks with `webhook-*` or Svix's `svix-*` headers, stripe, github, " +
+      'hmac-sha256), then stores the delivery verbatim. ' +
       'Answers 200 only once it is durably written; a repeat of a delivery id answers 200 with ' +
       '`duplicate: true` and the first event id. Every refusal is recorded for audit.',
   })

@@ -76,6 +76,9 @@ export function composeCli(env: LedgerEnv): CliRoot {
     parkingLot: streamConsumerAdapters(storage).parkingLot,
     deadLetters: () => busAdapters(storage).deadLetters(),
     eventBridge: bus,
+    // @debt The correlator composed here (`ledger replay consumer`, an in-process redrive) is
+    // given no providers, so it reads every provider as `sandbox`; the Lambda function reads them
+    // from the configuration parameter (`loadLambdaProviderInterpretations`).
     consumer: (name, logger) => {
       const compose = Object.hasOwn(CONSUMER_ROOTS, name) ? CONSUMER_ROOTS[name] : undefined;
       return compose?.({ storage, logger, eventBridge: bus() });

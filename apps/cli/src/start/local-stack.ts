@@ -89,7 +89,13 @@ export async function startLocalStack(env: LedgerEnv, logger: Logger): Promise<L
     const processor: LocalStreamProcessor = await startLocalStreamProcessor({
       storage,
       streams,
-      consumers: buildConsumers({ storage, logger, eventBridge, eventBusName: env.eventBusName }),
+      consumers: buildConsumers({
+        storage,
+        logger,
+        eventBridge,
+        eventBusName: env.eventBusName,
+        providers: config.providers,
+      }),
       logger,
     });
     stops.push(() => processor.stop());

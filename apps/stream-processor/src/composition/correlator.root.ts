@@ -1,5 +1,5 @@
 import type { StreamConsumer } from '@ledger/stream-consumer';
-import { Correlator } from '@ledger/webhooks';
+import { Correlator, PayloadInterpreters } from '@ledger/webhooks';
 import { webhookAdapters } from '@ledger/webhooks/aws';
 import type { ConsumerContext } from './consumer-context';
 
@@ -13,5 +13,6 @@ export function composeCorrelator(context: ConsumerContext): StreamConsumer {
     storage.eventStore,
     webhookAdapters(storage).correlationIndex,
     context.clock,
+    new PayloadInterpreters(context.providers),
   );
 }

@@ -8,7 +8,8 @@ import {
   handleCommand,
 } from '@ledger/ledger';
 import type { StreamConsumer } from '@ledger/stream-consumer';
-import { interpretPayload, type InterpretedPayload } from '../payloads/gateway-payload';
+import type { InterpretedPayload } from '../payloads/gateway-payload';
+import { PayloadInterpreters } from '../payloads/payload-interpreter';
 import {
   WEBHOOK_RECEIVED,
   decodeWebhookReceived,
@@ -37,6 +38,8 @@ export class Correlator implements StreamConsumer {
     private readonly store: EventStore,
     private readonly index: CorrelationIndex,
     private readonly clock: () => Date = () => new Date(),
+    /** How each provider's payloads are read (its configured interpreter; `sandbox` by default). */
+    private readonly interpreters: PayloadInterpreters = new PayloadInterpreters(),
   ) {}
 
   async handle(event: StoredEvent): Promise<void> {
@@ -52,7 +55,7 @@ export class Correlator implements StreamConsumer {
 
   private async correlateDelivery(delivery: StoredEvent): Promise<void> {
     const tenantId = String(delivery.metadata.tenantId);
-    const payload = interpret(delivery);
+    const payload = interpret(delivery, this.interpreters);
     const refs = refsOf(payload);
     const known = await this.resolve(tenantId, refs, payload);
     if (known !== undefined) {
@@ -109,7 +112,7 @@ export class Correlator implements StreamConsumer {
         if (delivery === undefined) continue;
         // Decided afresh, by the same rules as on arrival: a weak reference may have become
         // ambiguous, or may not agree with this payment.
-        const payload = interpret(delivery);
+        const payload = interpret(delivery, this.interpreters);
         const target = await this.resolve(tenantId, refsOf(payload), payload);
         if (target !== undefined) await this.apply(tenantId, target, delivery, payload);
       }
@@ -140,6 +143,7 @@ export class Correlator implements StreamConsumer {
         ...(payload.amount !== undefined && { amount: payload.amount }),
         ...(payload.currency !== undefined && { currency: payload.currency }),
         ...(payload.refundId !== undefined && { refundId: payload.refundId }),
+        ...(payload.gatewayRefundId !== undefined && { gatewayRefundId: payload.gatewayRefundId }),
         ...(payload.reason !== undefined && { reason: payload.reason }),
         ...(payload.declineCode !== undefined && { declineCode: payload.declineCode }),
       },
@@ -232,10 +236,10 @@ function agrees(payment: LinkedPayment, payload: InterpretedPayload): boolean {
   );
 }
 
-function interpret(delivery: StoredEvent): InterpretedPayload {
-  const { body } = decodeWebhookReceived(delivery);
+function interpret(delivery: StoredEvent, interpreters: PayloadInterpreters): InterpretedPayload {
+  const { body, provider } = decodeWebhookReceived(delivery);
   // The receiver stored only bodies that parsed as a JSON object.
-  return interpretPayload(JSON.parse(Buffer.from(body).toString('utf8')));
+  return interpreters.for(provider)(JSON.parse(Buffer.from(body).toString('utf8')));
 }
 
 /**

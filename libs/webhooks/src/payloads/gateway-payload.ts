@@ -1,4 +1,5 @@
 import { withoutUndefined } from '@ledger/ledger';
+import { asObject, text, type Json } from './payload-values';
 
 /** What a delivery asks of a payment, in the ledger's words rather than a provider's. */
 export type WebhookIntent =
@@ -12,7 +13,10 @@ export type InterpretedPayload = {
   paymentId?: string;
   orderId?: string;
   gatewayTransactionId?: string;
+  /** The ledger's refund id when the gateway echoes it, else the gateway's own id of the refund. */
   refundId?: string;
+  /** The gateway's id of the refund (Stripe's `re_...`), when it names one. */
+  gatewayRefundId?: string;
   amount?: number;
   currency?: string;
   reason?: string;
@@ -45,16 +49,6 @@ const INTENT_BY_TYPE = new Map<string, WebhookIntent>(
   ),
 );
 
-type Json = Record<string, unknown>;
-
-const asObject = (value: unknown): Json | undefined =>
-  value !== null && typeof value === 'object' && !Array.isArray(value)
-    ? (value as Json)
-    : undefined;
-
-const text = (value: unknown): string | undefined =>
-  typeof value === 'string' && value.trim() !== '' ? value : undefined;
-
 function firstText(sources: (Json | undefined)[], names: readonly string[]): string | undefined {
   for (const source of sources) {
     for (const name of names) {
@@ -66,7 +60,8 @@ function firstText(sources: (Json | undefined)[], names: readonly string[]): str
 }
 
 /**
- * Reads a provider payload: the event's type from `type` (or `event`), and the references and
+ * The `sandbox` interpreter, and the default of a provider that names none (it is how every
+ * payload was read before interpreters were configurable). Reads a provider payload: the event's type from `type` (or `event`), and the references and
  * amounts from Stripe's `data.object`, else from `data`, else from the top level, each with its
  * `metadata`. An event type the ledger does not know maps to intent `unknown`: kept, not acted on.
  */

@@ -25,6 +25,30 @@ export const STANDARD_WEBHOOKS_HEADERS = {
   signature: 'webhook-signature',
 } as const;
 
+/**
+ * The same three headers as Svix (the common sender of Standard Webhooks) names them; the scheme
+ * accepts either set.
+ */
+export const SVIX_HEADERS = {
+  id: 'svix-id',
+  timestamp: 'svix-timestamp',
+  signature: 'svix-signature',
+} as const;
+
+type HeaderSet = typeof STANDARD_WEBHOOKS_HEADERS | typeof SVIX_HEADERS;
+
+/**
+ * The header set a request uses: `webhook-*` when it sends any of those, else `svix-*` when it
+ * sends any of those, else `webhook-*` (so a request with neither is told the standard names).
+ * One set is read whole, never a mix of the two.
+ */
+function headerSetOf(headers: WebhookRequest['headers']): HeaderSet {
+  const sends = (set: HeaderSet): boolean =>
+    Object.values(set).some((name) => headers[name] !== undefined);
+  if (sends(STANDARD_WEBHOOKS_HEADERS)) return STANDARD_WEBHOOKS_HEADERS;
+  return sends(SVIX_HEADERS) ? SVIX_HEADERS : STANDARD_WEBHOOKS_HEADERS;
+}
+
 const SECRET_PREFIX = 'whsec_';
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 const SYMMETRIC_VERSION = 'v1';
@@ -64,9 +88,12 @@ export class StandardWebhooksVerifier implements SignatureVerifier {
     this.keys = this.options.secrets.map(standardWebhooksKey);
   }
 
-  /** Checks the signature over `id.timestamp.body`, then the timestamp tolerance. */
+  /**
+   * Checks the signature over `id.timestamp.body`, then the timestamp tolerance; the headers are
+   * `webhook-*` or Svix's `svix-*`.
+   */
   verify(request: WebhookRequest): VerifiedDelivery {
-    const { id, timestamp, signature } = STANDARD_WEBHOOKS_HEADERS;
+    const { id, timestamp, signature } = headerSetOf(request.headers);
     const headers = requireHeaders(this.scheme, request.headers, [id, timestamp, signature]);
     const unixSeconds = parseUnixSeconds(this.scheme, headers[timestamp]);
 

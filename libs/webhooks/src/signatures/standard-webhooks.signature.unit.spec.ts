@@ -234,6 +234,56 @@ describe('StandardWebhooksVerifier', () => {
     });
   });
 
+  describe('when the sender names the headers as Svix does', () => {
+    const svixRequest = (overrides: Record<string, string> = {}): WebhookRequest => ({
+      rawBody: Buffer.from(VECTOR.payload),
+      headers: {
+        'svix-id': VECTOR.id,
+        'svix-timestamp': VECTOR.timestamp,
+        'svix-signature': VECTOR.signature,
+        ...overrides,
+      },
+    });
+
+    it('accepts svix-id, svix-timestamp and svix-signature', () => {
+      const verified = vectorVerifier.verify(svixRequest());
+
+      expect(verified).toEqual({ deliveryId: VECTOR.id, timestamp: VECTOR_TIME });
+    });
+
+    it('rejects a wrong signature under the Svix names', () => {
+      const request = svixRequest({ 'svix-signature': VECTOR.wrongSignature });
+
+      expect(() => vectorVerifier.verify(request)).toThrow(InvalidSignatureError);
+    });
+
+    it('names the missing Svix headers when only some are sent', () => {
+      const request: WebhookRequest = {
+        rawBody: Buffer.from(VECTOR.payload),
+        headers: { 'svix-id': VECTOR.id },
+      };
+
+      expect(() => vectorVerifier.verify(request)).toThrow(
+        expect.objectContaining({ missing: ['svix-timestamp', 'svix-signature'] }),
+      );
+    });
+
+    it('never mixes the two sets of names', () => {
+      const request: WebhookRequest = {
+        rawBody: Buffer.from(VECTOR.payload),
+        headers: {
+          'webhook-id': VECTOR.id,
+          'svix-timestamp': VECTOR.timestamp,
+          'svix-signature': VECTOR.signature,
+        },
+      };
+
+      expect(() => vectorVerifier.verify(request)).toThrow(
+        expect.objectContaining({ missing: ['webhook-timestamp', 'webhook-signature'] }),
+      );
+    });
+  });
+
   describe('when the secret is not base64', () => {
     it('refuses to build the verifier', () => {
       const act = () => createVerifier('standard-webhooks', { secrets: ['whsec_not base64!'] });
