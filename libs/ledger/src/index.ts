@@ -12,3 +12,4 @@ export * from './payment/payment.stream-id';
 export * from './payment/payment.failure-category';
 export * from './payment/payment.upcasters';
 export * from './ledger.upcasters';
+export * from './payment/payment.gateway-metadata';

@@ -18,4 +18,3 @@ export {
   StripePaymentGateway,
   type StripePaymentGatewayOptions,
 } from './stripe/stripe-payment-gateway';
-export { STRIPE_METADATA } from './stripe/stripe-answers';

@@ -3,15 +3,9 @@
  * adapter reduces an SDK result or error to one) to a final outcome or a retry. Kept apart from
  * the adapter so every mapping is unit-tested without a network.
  */
+import { STRIPE_METADATA } from '@ledger/ledger';
 import type { HttpExchange } from '../http/resilience.policy';
 import type { GatewayCharge, GatewayOutcome, GatewayRefund } from '../payment-gateway.port';
-
-/** The metadata keys the ledger puts on its PaymentIntents and Refunds, and searches by. */
-export const STRIPE_METADATA = Object.freeze({
-  paymentId: 'ledger_payment_id',
-  tenantId: 'ledger_tenant_id',
-  refundId: 'ledger_refund_id',
-});
 
 /** An answer the operation ends on; `transactionId` goes on the attempt record. */
 export interface StripeFinal<T> {

@@ -1,6 +1,6 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import type { GatewayAttemptOutcome } from '@ledger/ledger';
+import { STRIPE_METADATA, type GatewayAttemptOutcome } from '@ledger/ledger';
 import { TaskCancelledError } from 'cockatiel';
 import Stripe from 'stripe';
 import {
@@ -31,7 +31,6 @@ import type {
   RefundRequest,
 } from '../payment-gateway.port';
 import {
-  STRIPE_METADATA,
   type ReadStripeBody,
   type StripeErrorBody,
   readConfirmedIntent,

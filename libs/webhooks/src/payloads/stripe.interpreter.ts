@@ -1,16 +1,6 @@
-import { withoutUndefined } from '@ledger/ledger';
+import { STRIPE_METADATA, withoutUndefined } from '@ledger/ledger';
 import type { InterpretedPayload, WebhookIntent } from './gateway-payload';
 import { asObject, minorUnits, text, type Json } from './payload-values';
-
-/**
- * The metadata keys the Stripe adapter writes on each PaymentIntent and Refund it creates, so a
- * Stripe event names the ledger's own ids.
- */
-export const STRIPE_METADATA = {
-  paymentId: 'ledger_payment_id',
-  tenantId: 'ledger_tenant_id',
-  refundId: 'ledger_refund_id',
-} as const;
 
 /** The Stripe event types the `stripe` interpreter reads (docs/providers.md lists what each does). */
 export const STRIPE_EVENT_TYPES = [
