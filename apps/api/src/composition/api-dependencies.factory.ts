@@ -176,6 +176,7 @@ export function buildApiDependencies(options: ApiDependencyOptions): ApiDependen
         }),
         dispatch: replays.dispatch,
         tenantIds: config.tenants.map((tenant) => tenant.id),
+        ruleNames: ledgerTemplateRules().map((rule) => rule.name),
         onFailure: (error, replayId) => logger.error({ err: error, replayId }, 'replay failed'),
         clock,
       }),
