@@ -62,6 +62,17 @@ describe('the local bus, through the AWS SDK', () => {
       });
     });
 
+    it("gives each event the entry's Time (the SDK sends epoch seconds)", async () => {
+      const time = new Date('2026-01-02T03:04:05.678Z');
+
+      await client.send(
+        new PutEventsCommand({ Entries: [{ ...entry('payment.succeeded'), Time: time }] }),
+      );
+      await bus.drain();
+
+      expect(received.map((e) => e.time)).toEqual(['2026-01-02T03:04:05Z']);
+    });
+
     it('refuses more than 10 entries in one call', async () => {
       const entries = Array.from({ length: 11 }, (_, i) =>
         entry('payment.succeeded', { eventId: `e${i}` }),

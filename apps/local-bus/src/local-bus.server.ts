@@ -64,6 +64,16 @@ class BusError extends LedgerError {
 }
 
 /**
+ * An event's `time`, as EventBridge writes it (seconds, UTC): the entry's `Time` when it has one.
+ * The AWS SDK sends `Time` as epoch seconds (a number, maybe fractional); a string is kept as sent.
+ */
+export function entryTime(time: unknown, now: Date): string {
+  if (typeof time === 'string') return time;
+  const at = typeof time === 'number' && Number.isFinite(time) ? new Date(time * 1000) : now;
+  return (Number.isNaN(at.getTime()) ? now : at).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/**
  * A local EventBridge-compatible bus: PutEvents and TestEventPattern over the AWS JSON 1.1
  * protocol, so the SDK's EventBridgeClient works against it unchanged. Events are routed by the
  * rules of template.yaml to in-process targets, one ordered queue per target, a failing target
@@ -198,10 +208,7 @@ export async function startLocalBus(options: LocalBusOptions): Promise<RunningLo
         'detail-type': raw.DetailType,
         source: raw.Source,
         account,
-        time:
-          typeof raw.Time === 'string'
-            ? raw.Time
-            : new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+        time: entryTime(raw.Time, new Date()),
         region,
         resources: Array.isArray(raw.Resources) ? (raw.Resources as string[]) : [],
         detail,
