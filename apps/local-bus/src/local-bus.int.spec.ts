@@ -3,7 +3,7 @@ import {
   TestEventPatternCommand,
   type EventBridgeClient,
 } from '@aws-sdk/client-eventbridge';
-import { waitUntil } from '@ledger/testing';
+import { acceptsConnections, waitUntil } from '@ledger/testing';
 import { ledgerTemplateRules, type BusEnvelope } from '@ledger/bus';
 import { createEventBridgeClient } from '@ledger/bus/aws';
 import { startLocalBus, type RunningLocalBus } from './local-bus.server';
@@ -36,6 +36,14 @@ describe('the local bus, through the AWS SDK', () => {
   function entry(detailType: string, detail: object = { eventId: detailType }) {
     return { Source: 'integration-ledger', DetailType: detailType, Detail: JSON.stringify(detail) };
   }
+
+  describe('when started without a host', () => {
+    it('listens on 127.0.0.1 alone and says so', async () => {
+      expect(bus.address).toBe('127.0.0.1');
+      expect(await acceptsConnections('127.0.0.1', bus.port)).toBe(true);
+      expect(await acceptsConnections('127.0.0.2', bus.port)).toBe(false);
+    });
+  });
 
   describe('when events are put', () => {
     it("routes them by template.yaml's rules to the subscribed function only", async () => {

@@ -1,7 +1,7 @@
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { ledgerTemplateRules, type BusRule } from '@ledger/bus';
-import { tenantGateway, type LedgerConfig, type LedgerEnv } from '@ledger/config';
+import { reachableHost, tenantGateway, type LedgerConfig, type LedgerEnv } from '@ledger/config';
 import type { LedgerStorage } from '@ledger/event-store/aws';
 import type { Logger } from '@ledger/observability';
 import { HttpPaymentGateway, TenantGateways } from '@ledger/outbound';
@@ -107,7 +107,8 @@ export function createGateways(config: LedgerConfig, env: LedgerEnv): TenantGate
         return [
           tenant.id,
           new HttpPaymentGateway({
-            baseUrl: account.baseUrl ?? `http://127.0.0.1:${env.sandboxGatewayPort}`,
+            baseUrl:
+              account.baseUrl ?? `http://${reachableHost(env.host)}:${env.sandboxGatewayPort}`,
             apiKey: account.apiKey,
           }),
         ];
