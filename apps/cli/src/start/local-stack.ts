@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ledgerTemplateRules } from '@ledger/bus';
 import { createEventBridgeClient } from '@ledger/bus/aws';
@@ -205,6 +206,7 @@ async function startLocalSandbox(
   const sandbox = await startSandboxGateway({
     port: env.sandboxGatewayPort,
     host: env.host,
+    bookDir: join(env.dataDir, 'sandbox-gateway'),
     accounts,
     faults: { duplicateWebhookRate: 0.1, earlyWebhookRate: 0.2 },
     log: (message, fields) => logger.info({ ...fields, component: 'sandbox-gateway' }, message),
