@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
+  IsDefined,
   IsISO4217CurrencyCode,
   IsInt,
   IsOptional,
@@ -16,33 +17,35 @@ const REFERENCE = /^[A-Za-z0-9._:-]+$/;
 
 export class CreatePaymentDto {
   @ApiProperty({ description: 'Integer amount in minor units (cents)', example: 1250, minimum: 1 })
-  @IsInt()
-  @Min(1)
   @Max(MAX_AMOUNT)
+  @Min(1)
+  @IsInt({ message: 'amount must be an integer (minor units)' })
+  @IsDefined({ message: 'amount is required' })
   amount!: number;
 
   @ApiProperty({ description: 'ISO 4217 currency code', example: 'EUR' })
   @IsISO4217CurrencyCode()
+  @IsDefined({ message: 'currency is required' })
   currency!: string;
 
   @ApiPropertyOptional({ example: 'cus_42', maxLength: 64 })
   @IsOptional()
-  @IsString()
-  @Length(1, 64)
   @Matches(REFERENCE, { message: 'customerId may hold letters, digits, ".", "_", ":" and "-"' })
+  @Length(1, 64)
+  @IsString()
   customerId?: string;
 
   @ApiPropertyOptional({ example: 'order-2026-0001', maxLength: 64 })
   @IsOptional()
-  @IsString()
-  @Length(1, 64)
   @Matches(REFERENCE, { message: 'orderId may hold letters, digits, ".", "_", ":" and "-"' })
+  @Length(1, 64)
+  @IsString()
   orderId?: string;
 
   @ApiPropertyOptional({ maxLength: 500 })
   @IsOptional()
-  @IsString()
   @Length(1, 500)
+  @IsString()
   description?: string;
 }
 
@@ -51,15 +54,16 @@ export class RefundPaymentDto {
     description: 'Integer amount in minor units, at most what is left to refund',
     example: 500,
   })
-  @IsInt()
-  @Min(1)
   @Max(MAX_AMOUNT)
+  @Min(1)
+  @IsInt({ message: 'amount must be an integer (minor units)' })
+  @IsDefined({ message: 'amount is required' })
   amount!: number;
 
   @ApiPropertyOptional({ maxLength: 500 })
   @IsOptional()
-  @IsString()
   @Length(1, 500)
+  @IsString()
   reason?: string;
 }
 
