@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { FRAMEWORK_PROBLEM_CODES } from '../apps/api/src/http/problem-details';
-import { CONNECTION_PROBLEM_CODES } from '../apps/api/src/http/problem-responder';
-import { PATH_ID_GRAMMARS } from '../apps/api/src/path-ids/path-id.pipe';
+import { PATH_ID_GRAMMARS } from '../path-ids/path-id.pipe';
+import { FRAMEWORK_PROBLEM_CODES } from './problem-details';
+import { CONNECTION_PROBLEM_CODES } from './problem-responder';
 
 /**
  * docs/api.md's table of error codes against the code: every code a LedgerError of the API or of
@@ -10,7 +10,7 @@ import { PATH_ID_GRAMMARS } from '../apps/api/src/path-ids/path-id.pipe';
  * holds nothing else. Codes that never reach an answer are listed here with the reason.
  */
 
-const ROOT = join(__dirname, '..');
+const ROOT = join(__dirname, '..', '..', '..', '..');
 
 /** Codes raised in the scanned sources that no API answer carries, and why. */
 const NOT_ANSWERED: Record<string, string> = {
