@@ -55,7 +55,14 @@ export async function createApiApp(deps: ApiDependencies): Promise<NestFastifyAp
   app.useGlobalFilters(new ProblemDetailsFilter(responder));
   // Unknown members are refused rather than dropped: a typo in a money field must not pass.
   app.useGlobalPipes(
-    new StrictValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }),
+    // One message per member, the first that fails: each DTO checks presence, then type, then
+    // range, so `{}` says "amount is required" rather than every bound it could not meet.
+    new StrictValidationPipe({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      transform: true,
+      stopAtFirstError: true,
+    }),
   );
   registerBodyParsers(fastify, DEFAULT_BODY_LIMIT_BYTES);
   fastify.addHook('onError', (request, _reply, error, done) => {

@@ -6,3 +6,4 @@ export * from './composition/replay-worker.root';
 export * from './create-api-app';
 export * from './http/problem-details';
 export * from './payment-sweeper.timer';
+export * from './listen-api';

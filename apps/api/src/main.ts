@@ -3,6 +3,7 @@ import { describeFailure } from '@ledger/errors';
 import { createLogger } from '@ledger/observability';
 import { composeApiServer } from './composition/api-server.root';
 import { createApiApp } from './create-api-app';
+import { listenApi } from './listen-api';
 
 /** The API on its own, against an engine that is already running (`ledger start` runs it all). */
 async function main(): Promise<void> {
@@ -10,8 +11,8 @@ async function main(): Promise<void> {
   const logger = createLogger(env.logLevel);
   const root = composeApiServer({ env, logger });
   const app = await createApiApp(root.dependencies);
-  await app.listen({ port: env.port, host: '0.0.0.0' });
-  logger.info({ port: env.port }, 'api listening');
+  const listening = await listenApi(app, env.port, env.host);
+  logger.info(listening, 'api listening');
   const shutdown = (): void => {
     void app
       .close()

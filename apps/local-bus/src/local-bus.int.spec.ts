@@ -3,7 +3,7 @@ import {
   TestEventPatternCommand,
   type EventBridgeClient,
 } from '@aws-sdk/client-eventbridge';
-import { waitUntil } from '@ledger/testing';
+import { acceptsConnections, waitUntil } from '@ledger/testing';
 import { ledgerTemplateRules, type BusEnvelope } from '@ledger/bus';
 import { createEventBridgeClient } from '@ledger/bus/aws';
 import { startLocalBus, type RunningLocalBus } from './local-bus.server';
@@ -37,6 +37,14 @@ describe('the local bus, through the AWS SDK', () => {
     return { Source: 'integration-ledger', DetailType: detailType, Detail: JSON.stringify(detail) };
   }
 
+  describe('when started without a host', () => {
+    it('listens on 127.0.0.1 alone and says so', async () => {
+      expect(bus.address).toBe('127.0.0.1');
+      expect(await acceptsConnections('127.0.0.1', bus.port)).toBe(true);
+      expect(await acceptsConnections('127.0.0.2', bus.port)).toBe(false);
+    });
+  });
+
   describe('when events are put', () => {
     it("routes them by template.yaml's rules to the subscribed function only", async () => {
       const output = await client.send(
@@ -60,6 +68,17 @@ describe('the local bus, through the AWS SDK', () => {
         source: 'integration-ledger',
         detail: { eventId: 'payment.succeeded' },
       });
+    });
+
+    it("gives each event the entry's Time (the SDK sends epoch seconds)", async () => {
+      const time = new Date('2026-01-02T03:04:05.678Z');
+
+      await client.send(
+        new PutEventsCommand({ Entries: [{ ...entry('payment.succeeded'), Time: time }] }),
+      );
+      await bus.drain();
+
+      expect(received.map((e) => e.time)).toEqual(['2026-01-02T03:04:05Z']);
     });
 
     it('refuses more than 10 entries in one call', async () => {

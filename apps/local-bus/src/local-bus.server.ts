@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
 import { LedgerError } from '@ledger/errors';
 import {
   parseEventPattern,
@@ -31,6 +32,8 @@ export interface LocalBusOptions {
 
 export interface RunningLocalBus {
   url: string;
+  /** The address it is bound to (127.0.0.1 unless `host` said otherwise). */
+  address: string;
   port: number;
   failEntries(rule: FailureRule): void;
   reset(): void;
@@ -61,6 +64,22 @@ class BusError extends LedgerError {
   ) {
     super(message);
   }
+}
+
+/** How a client on this machine reaches a server bound to `address`. */
+function reachable(address: string): string {
+  if (address === '0.0.0.0' || address === '::') return '127.0.0.1';
+  return address.includes(':') ? `[${address}]` : address;
+}
+
+/**
+ * An event's `time`, as EventBridge writes it (seconds, UTC): the entry's `Time` when it has one.
+ * The AWS SDK sends `Time` as epoch seconds (a number, maybe fractional); a string is kept as sent.
+ */
+export function entryTime(time: unknown, now: Date): string {
+  if (typeof time === 'string') return time;
+  const at = typeof time === 'number' && Number.isFinite(time) ? new Date(time * 1000) : now;
+  return (Number.isNaN(at.getTime()) ? now : at).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 /**
@@ -198,10 +217,7 @@ export async function startLocalBus(options: LocalBusOptions): Promise<RunningLo
         'detail-type': raw.DetailType,
         source: raw.Source,
         account,
-        time:
-          typeof raw.Time === 'string'
-            ? raw.Time
-            : new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+        time: entryTime(raw.Time, new Date()),
         region,
         resources: Array.isArray(raw.Resources) ? (raw.Resources as string[]) : [],
         detail,
@@ -328,10 +344,10 @@ export async function startLocalBus(options: LocalBusOptions): Promise<RunningLo
   });
 
   await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
-  const address = app.server.address();
-  const port = typeof address === 'object' && address !== null ? address.port : 0;
+  const { address, port } = app.server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://${reachable(address)}:${port}`,
+    address,
     port,
     failEntries: (rule) => failures.push({ ...rule }),
     reset: () => {

@@ -1,3 +1,4 @@
+import type { ChargeJournal } from './charge-journal';
 import { GatewayApiError } from './gateway-api.error';
 import type { ChargeRequest, RefundRequest } from './gateway-requests';
 import { newId } from './ids';
@@ -31,12 +32,24 @@ export interface Refund {
 }
 
 /**
- * Every charge of one sandbox, in memory; a refund lives on as its charge's `amountRefunded`.
+ * Every charge of one sandbox account, in memory; a refund lives on as its charge's
+ * `amountRefunded`. With a journal, every change is also written to it, and the book starts from
+ * what it holds, so a restarted sandbox still knows its charges.
  *
  * @debt Nothing is ever evicted; a sandbox lives for one dev session or test run.
  */
 export class ChargeBook {
   private readonly charges = new Map<string, Charge>();
+
+  constructor(private readonly journal?: ChargeJournal) {
+    for (const entry of journal?.load() ?? []) {
+      if ('charge' in entry) this.charges.set(entry.charge.id, entry.charge);
+      else {
+        const charge = this.charges.get(entry.refund.chargeId);
+        if (charge !== undefined) charge.amountRefunded += entry.refund.amount;
+      }
+    }
+  }
 
   /** Records a charge with the outcome its amount decided. */
   createCharge(request: ChargeRequest, outcome: ChargeOutcome, now: Date): Charge {
@@ -53,6 +66,7 @@ export class ChargeBook {
       amountRefunded: 0,
       createdAt: now.toISOString(),
     };
+    this.journal?.append({ charge });
     this.charges.set(charge.id, charge);
     return charge;
   }
@@ -77,6 +91,7 @@ export class ChargeBook {
         `Refund of ${request.amount} exceeds the ${balance} ${charge.currency} left on ${charge.id}`,
       );
     }
+    this.journal?.append({ refund: { chargeId: charge.id, amount: request.amount } });
     charge.amountRefunded += request.amount;
     return {
       id: newId('re'),
@@ -91,6 +106,7 @@ export class ChargeBook {
   }
 
   clear(): void {
+    this.journal?.clear();
     this.charges.clear();
   }
 }

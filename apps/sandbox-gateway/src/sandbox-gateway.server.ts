@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { hasApiKey } from './api-key';
 import { ChargeBook } from './charge-book';
+import { journalOf, type FileChargeJournal } from './charge-journal';
 import { registerChargeRoutes } from './charges.routes';
 import { registerControlRoutes, type SandboxControlTarget } from './control.routes';
 import { FaultControls } from './fault-controls';
@@ -65,6 +66,7 @@ export async function startSandboxGateway(
   const log = options.log ?? ((): void => undefined);
   const controls = new FaultControls(options.faults, options.random ?? Math.random);
   const stats = new SandboxStatsRecorder();
+  const journals: FileChargeJournal[] = [];
   const accounts = accountsOf(options).map((account) => {
     const sender =
       account.webhook === undefined
@@ -77,7 +79,7 @@ export async function startSandboxGateway(
             log,
           });
     const state: SandboxAccount = {
-      book: new ChargeBook(),
+      book: new ChargeBook(journalOf(options.bookDir, account.apiKey, journals)),
       idempotency: new IdempotencyStore(),
       stripe: new StripeBook(),
       notify: (event) =>
@@ -141,6 +143,7 @@ export async function startSandboxGateway(
       stopping ??= (async () => {
         await Promise.all(accounts.map((account) => account.sender?.stop() ?? Promise.resolve()));
         await app.close();
+        for (const journal of journals) journal.close();
       })();
       return stopping;
     },

@@ -97,6 +97,12 @@ export interface SandboxGatewayOptions {
   port?: number;
   /** Default 127.0.0.1: the control routes are unauthenticated, so stay off other interfaces. */
   host?: string;
+  /**
+   * Where each account's charges are kept between runs (one file of JSON lines per account, named
+   * by a hash of its API key); in memory only when absent. `ledger start` passes a folder of its
+   * data directory.
+   */
+  bookDir?: string;
   /** Shorthand for one account: the Bearer key every `/v1` call must present. */
   apiKey?: string;
   /** Where the `apiKey` account's signed webhooks go; none are sent without it. */

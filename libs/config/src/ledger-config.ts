@@ -280,7 +280,9 @@ export class LedgerConfig {
   @IsIn(CONFIG_ENVIRONMENTS)
   environment?: ConfigEnvironment;
 
+  // Without a tenant no key is accepted: a service nobody can use is refused at start.
   @IsArray()
+  @ArrayMinSize(1, { message: 'declare at least one tenant (tenants: [{ id, apiKeys, gateway }])' })
   @ValidateNested({ each: true })
   @Type(() => TenantConfig)
   tenants: TenantConfig[] = [];
@@ -356,6 +358,11 @@ export function parseConfigYaml(text: string, source: string): unknown {
 
 /** Validates an already-parsed configuration object. */
 export function parseLedgerConfig(raw: unknown, source = 'configuration'): LedgerConfig {
+  if (!isMapping(raw)) {
+    throw new ConfigError(
+      `${source} is invalid: it must be a mapping of settings (tenants, providers, ...), not ${kindOf(raw)}`,
+    );
+  }
   const config = plainToInstance(LedgerConfig, raw, { exposeDefaultValues: true });
   const problems = validationProblems(validateSync(config, { forbidUnknownValues: true }));
   if (problems.length === 0) problems.push(...normaliseGateways(config));
@@ -422,29 +429,39 @@ function normaliseGateways(config: LedgerConfig): string[] {
   return problems;
 }
 
-function crossCheck(config: LedgerConfig): string[] {
+/**
+ * Checks between sections (duplicates, references). It runs beside the shape's validation, so one
+ * error lists every problem; it looks only at members whose shape is right (`tenants: 5` is the
+ * shape's problem, not a crash here).
+ */
+function crossCheck(raw: LedgerConfig): string[] {
+  const config = {
+    tenants: mappings(raw.tenants),
+    operators: mappings(raw.operators),
+    providers: mappings(raw.providers),
+  };
   const problems: string[] = [];
   const tenantIds = new Set<string>();
-  for (const tenant of config.tenants ?? []) {
+  for (const tenant of config.tenants) {
     if (tenantIds.has(tenant.id)) problems.push(`tenant "${tenant.id}" is declared twice`);
     tenantIds.add(tenant.id);
   }
   const keys = [
-    ...(config.tenants ?? []).flatMap((tenant) => [
-      ...(tenant.apiKeys ?? []),
-      ...(tenant.adminKeys ?? []),
+    ...config.tenants.flatMap((tenant) => [
+      ...strings(tenant.apiKeys),
+      ...strings(tenant.adminKeys),
     ]),
-    ...(config.operators ?? []).flatMap((operator) => operator.apiKeys ?? []),
+    ...config.operators.flatMap((operator) => strings(operator.apiKeys)),
   ];
   if (new Set(keys).size !== keys.length)
     problems.push('an API key is given more than once (to tenants, as admin keys, or operators)');
   const operatorIds = new Set<string>();
-  for (const operator of config.operators ?? []) {
+  for (const operator of config.operators) {
     if (operatorIds.has(operator.id)) problems.push(`operator "${operator.id}" is declared twice`);
     operatorIds.add(operator.id);
   }
   const providerNames = new Set<string>();
-  for (const provider of config.providers ?? []) {
+  for (const provider of config.providers) {
     if (providerNames.has(provider.name))
       problems.push(`provider "${provider.name}" is declared twice`);
     providerNames.add(provider.name);
@@ -453,13 +470,13 @@ function crossCheck(config: LedgerConfig): string[] {
     }
     problems.push(...providerMappingProblems(provider));
   }
-  for (const tenant of config.tenants ?? []) {
+  for (const tenant of config.tenants) {
     if (tenant.gateway?.paymentMethod !== undefined && tenant.gateway.kind !== 'stripe') {
       problems.push(`tenant "${tenant.id}": gateway.paymentMethod is for kind: stripe only`);
     }
     const name = tenant.gateway?.webhookProvider;
     if (name === undefined) continue;
-    const provider = (config.providers ?? []).find((p) => p.name === name);
+    const provider = config.providers.find((p) => p.name === name);
     if (provider?.tenant !== tenant.id) {
       problems.push(
         `tenant "${tenant.id}": gateway.webhookProvider "${name}" is not a provider of this tenant`,
@@ -512,6 +529,24 @@ export function providerMappingProblems(
 /** class-validator's errors as `path.to.member: message` lines. */
 export function validationProblems(errors: readonly ValidationError[]): string[] {
   return errors.flatMap((error) => describe(error));
+}
+
+function isMapping(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function kindOf(value: unknown): string {
+  if (value === null || value === undefined) return 'empty';
+  return Array.isArray(value) ? 'a list' : `a ${typeof value}`;
+}
+
+/** The mappings of a list that should hold them; anything else yields nothing to cross-check. */
+function mappings<T>(value: T[] | undefined): T[] {
+  return Array.isArray(value) ? value.filter(isMapping) : [];
+}
+
+function strings(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((item) => typeof item === 'string') : [];
 }
 
 function describe(error: ValidationError, path = ''): string[] {

@@ -274,6 +274,45 @@ describe('ledger configuration', () => {
     });
   });
 
+  describe('when a section has the wrong shape', () => {
+    it.each([
+      ['tenants: 5', { ...valid, tenants: 5 }, /tenants: tenants must be an array/],
+      ['providers: "x"', { ...valid, providers: 'x' }, /providers: providers must be an array/],
+      ['a tenant that is null', { ...valid, tenants: [null] }, /tenants/],
+      ['operators: 7', { ...valid, operators: 7 }, /operators/],
+    ])('refuses %s with a ConfigError, not a crash', (_name, raw, message) => {
+      const attempt = (): unknown => parseLedgerConfig(raw, 'ledger.config.yaml');
+
+      expect(attempt).toThrow(ConfigError);
+      expect(attempt).toThrow(message);
+    });
+
+    it('refuses a document that is not a mapping, naming the source', () => {
+      const attempt = (): unknown => parseLedgerConfig(['tenants'], 'ledger.config.yaml');
+
+      expect(attempt).toThrow(ConfigError);
+      expect(attempt).toThrow(/^ledger\.config\.yaml is invalid: it must be a mapping/);
+    });
+  });
+
+  describe('when the file is empty or declares no tenant', () => {
+    it('refuses it with a message naming the file', () => {
+      const dir = mkdtempSync(join(tmpdir(), 'ledger-config-'));
+      const empty = join(dir, 'empty.yaml');
+      const noTenants = join(dir, 'no-tenants.yaml');
+      writeFileSync(empty, '');
+      writeFileSync(noTenants, 'tenants: []\nproviders: []\n');
+
+      for (const path of [empty, noTenants]) {
+        const attempt = (): unknown => loadLedgerConfig(path, {});
+
+        expect(attempt).toThrow(ConfigError);
+        expect(attempt).toThrow(`${path} is invalid`);
+        expect(attempt).toThrow(/tenants: declare at least one tenant/);
+      }
+    });
+  });
+
   describe('when a secret is an env reference', () => {
     it('reads it from the environment, and fails clearly when it is unset', () => {
       const dir = mkdtempSync(join(tmpdir(), 'ledger-config-'));
@@ -294,7 +333,11 @@ describe('ledger configuration', () => {
     it('takes one of at least 16 characters, from an env reference too', () => {
       const dir = mkdtempSync(join(tmpdir(), 'ledger-config-'));
       const path = join(dir, 'ledger.config.yaml');
-      writeFileSync(path, 'tenants: []\nproviders: []\napi: { cursorKey: "env:CURSOR_KEY" }\n');
+      writeFileSync(
+        path,
+        'tenants: [{ id: acme, apiKeys: [local-dev-key-acme], gateway: { apiKey: g } }]\n' +
+          'providers: []\napi: { cursorKey: "env:CURSOR_KEY" }\n',
+      );
 
       expect(loadLedgerConfig(path, { CURSOR_KEY: 'k'.repeat(32) }).api.cursorKey).toBe(
         'k'.repeat(32),

@@ -4,6 +4,12 @@ import { ConfigError } from './config.errors';
 /** The process environment the ledger reads (API.md, "Running it"), parsed once. */
 export interface LedgerEnv {
   port: number;
+  /**
+   * The interface the local services listen on (LEDGER_HOST, default 127.0.0.1: the committed
+   * keys are public, so nothing listens beyond this machine unless asked): the API, the local
+   * bus, the sandbox gateway and DynamoDB Local. `0.0.0.0` = every interface.
+   */
+  host: string;
   configPath: string;
   /**
    * The SSM parameter holding the deployed configuration (LEDGER_CONFIG_PARAMETER); what the
@@ -68,6 +74,29 @@ function portOf(env: NodeJS.ProcessEnv, name: string, fallback: number): number 
   return port;
 }
 
+const HOST = /^(?:[0-9]{1,3}(?:\.[0-9]{1,3}){3}|[0-9a-fA-F:]*:[0-9a-fA-F:.]*|[a-zA-Z0-9.-]+)$/;
+
+function hostOf(env: NodeJS.ProcessEnv, name: string): string {
+  const raw = nonEmpty(env[name]);
+  if (raw === undefined) return LOOPBACK;
+  if (!HOST.test(raw)) {
+    throw new ConfigError(`${name} must be an address or host name to listen on, got "${raw}"`);
+  }
+  return raw;
+}
+
+/** Where the local services listen unless LEDGER_HOST says otherwise. */
+export const LOOPBACK = '127.0.0.1';
+
+/**
+ * The host a client on this machine uses to reach a service listening on `host`: a wildcard
+ * address (every interface) is reached on loopback; an IPv6 address is bracketed for a URL.
+ */
+export function reachableHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::' || host === '') return LOOPBACK;
+  return host.includes(':') ? `[${host}]` : host;
+}
+
 function countOf(
   env: NodeJS.ProcessEnv,
   name: string,
@@ -117,6 +146,7 @@ export function readLedgerEnv(
 ): LedgerEnv {
   return {
     port: portOf(env, 'PORT', 3000),
+    host: hostOf(env, 'LEDGER_HOST'),
     configPath: resolve(cwd, nonEmpty(env.LEDGER_CONFIG) ?? 'ledger.config.yaml'),
     configParameter: nonEmpty(env.LEDGER_CONFIG_PARAMETER),
     lambdaFunctionName: nonEmpty(env.AWS_LAMBDA_FUNCTION_NAME),

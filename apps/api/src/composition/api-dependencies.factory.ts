@@ -1,7 +1,13 @@
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { ledgerTemplateRules, type BusRule } from '@ledger/bus';
-import { gatewayBaseUrl, tenantGateway, type LedgerConfig, type LedgerEnv } from '@ledger/config';
+import {
+  gatewayBaseUrl,
+  reachableHost,
+  tenantGateway,
+  type LedgerConfig,
+  type LedgerEnv,
+} from '@ledger/config';
 import type { LedgerStorage } from '@ledger/event-store/aws';
 import type { Logger } from '@ledger/observability';
 import {
@@ -110,7 +116,8 @@ export function createGateways(config: LedgerConfig, env: LedgerEnv): TenantGate
     new Map(
       config.tenants.map((tenant): [string, PaymentGateway] => {
         const account = tenantGateway(tenant);
-        const baseUrl = gatewayBaseUrl(account) ?? `http://127.0.0.1:${env.sandboxGatewayPort}`;
+        const baseUrl =
+          gatewayBaseUrl(account) ?? `http://${reachableHost(env.host)}:${env.sandboxGatewayPort}`;
         switch (account.kind) {
           case 'sandbox':
             return [tenant.id, new HttpPaymentGateway({ baseUrl, apiKey: account.apiKey })];
@@ -192,6 +199,7 @@ export function buildApiDependencies(options: ApiDependencyOptions): ApiDependen
         }),
         dispatch: replays.dispatch,
         tenantIds: config.tenants.map((tenant) => tenant.id),
+        ruleNames: ledgerTemplateRules().map((rule) => rule.name),
         onFailure: (error, replayId) => logger.error({ err: error, replayId }, 'replay failed'),
         clock,
       }),

@@ -1,6 +1,6 @@
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { createEventBridgeClient } from '@ledger/bus/aws';
-import { loadLedgerConfig, type LedgerEnv } from '@ledger/config';
+import { loadLedgerConfig, reachableHost, type LedgerEnv } from '@ledger/config';
 import { closeLedgerStorage, type LedgerStorage } from '@ledger/event-store/aws';
 import { openLedgerStorage } from '@ledger/ledger/aws';
 import type { Logger } from '@ledger/observability';
@@ -39,7 +39,7 @@ export function composeApiServer(options: ApiServerRootOptions): ApiRoot {
   let eventBridge = options.eventBridge;
   if (eventBridge === undefined) {
     const opened = createEventBridgeClient(
-      env.eventBridgeEndpoint ?? `http://127.0.0.1:${env.localBusPort}`,
+      env.eventBridgeEndpoint ?? `http://${reachableHost(env.host)}:${env.localBusPort}`,
     );
     owned.push(() => opened.destroy());
     eventBridge = opened;

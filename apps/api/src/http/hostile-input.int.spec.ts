@@ -185,6 +185,7 @@ describe('hostile input at the API edge', () => {
       });
 
       expectProblem(response, 415, 'unsupported_media_type');
+      expect(response.json<{ detail: string }>().detail).toContain('application/json');
     });
 
     it('answers a body over the limit with 413 payload_too_large', async () => {

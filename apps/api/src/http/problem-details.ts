@@ -41,6 +41,15 @@ const FASTIFY_CODES: Record<string, string> = {
   FST_ERR_MAX_PARAM_LENGTH: 'uri_too_long',
 };
 
+/**
+ * What a few framework refusals say, where the framework's own message names nothing the caller
+ * can act on (its 415 says only "Unsupported Media Type").
+ */
+const DETAILS_BY_CODE: Record<string, string> = {
+  unsupported_media_type:
+    'This endpoint takes a JSON body: send it with Content-Type: application/json',
+};
+
 const CODES_BY_STATUS: Record<number, string> = {
   400: 'bad_request',
   401: 'unauthorized',
@@ -51,9 +60,25 @@ const CODES_BY_STATUS: Record<number, string> = {
   413: 'payload_too_large',
   414: 'uri_too_long',
   415: 'unsupported_media_type',
-  429: 'too_many_requests',
   431: 'headers_too_large',
 };
+
+/** An HTTP error of another status than those above (none is known to reach the API). */
+const OTHER_HTTP_ERROR = 'http_error';
+
+/**
+ * Every code this mapping itself can give an answer, besides the LedgerErrors' own: the
+ * framework's refusals and the fallbacks (docs/api.md lists them all; a unit spec checks).
+ */
+export const FRAMEWORK_PROBLEM_CODES: readonly string[] = [
+  ...new Set([
+    ...Object.values(FASTIFY_CODES),
+    ...Object.values(CODES_BY_STATUS),
+    'validation_failed',
+    OTHER_HTTP_ERROR,
+    'internal_error',
+  ]),
+];
 
 /** A problem document for a status and code (for answers written outside the filter). */
 export function problem(
@@ -92,14 +117,16 @@ export function toProblem(error: unknown): ProblemDetails {
         errors: body.message,
       });
     }
+    const code = CODES_BY_STATUS[status] ?? OTHER_HTTP_ERROR;
     const detail = typeof body.message === 'string' ? body.message : error.message;
-    return problem(status, CODES_BY_STATUS[status] ?? 'http_error', detail);
+    return problem(status, code, DETAILS_BY_CODE[code] ?? detail);
   }
   const fastifyError = error as { code?: string; statusCode?: number; message?: string };
   if (typeof fastifyError?.statusCode === 'number' && fastifyError.statusCode < 500) {
     const status = fastifyError.statusCode;
     const code = FASTIFY_CODES[fastifyError.code ?? ''] ?? CODES_BY_STATUS[status] ?? 'bad_request';
-    return problem(status, code, fastifyError.message ?? 'The request was rejected');
+    const detail = DETAILS_BY_CODE[code] ?? fastifyError.message ?? 'The request was rejected';
+    return problem(status, code, detail);
   }
   return problem(500, 'internal_error', 'An unexpected error occurred; it has been logged');
 }

@@ -10,6 +10,22 @@ import type { RouteTable } from './route-table';
 
 export const CORRELATION_HEADER = 'x-correlation-id';
 
+/** Answers to errors of the connection itself, by Node's error code (status, code, detail). */
+const CONNECTION_PROBLEMS: Record<string, [number, string, string]> = {
+  HPE_HEADER_OVERFLOW: [
+    431,
+    'headers_too_large',
+    'The request headers are larger than the server accepts',
+  ],
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'request_timeout', 'The request was not received in time'],
+  default: [400, 'malformed_request', 'The request is not valid HTTP'],
+};
+
+/** The codes answered on the connection (docs/api.md lists them; a unit spec checks). */
+export const CONNECTION_PROBLEM_CODES: readonly string[] = Object.values(CONNECTION_PROBLEMS).map(
+  ([, code]) => code,
+);
+
 /**
  * Writes every error answer of the API: problem+json with the request's correlation id (header
  * and body), `Retry-After` on 503, and the headers a LedgerError asks for (`Allow` on 405); by
@@ -48,11 +64,7 @@ export class ProblemResponder {
   sendOnSocket(error: NodeJS.ErrnoException, socket: Socket): void {
     if (error.code === 'ECONNRESET' || socket.destroyed) return;
     const [status, code, detail] =
-      error.code === 'HPE_HEADER_OVERFLOW'
-        ? [431, 'headers_too_large', 'The request headers are larger than the server accepts']
-        : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-          ? [408, 'request_timeout', 'The request was not received in time']
-          : [400, 'malformed_request', 'The request is not valid HTTP'];
+      CONNECTION_PROBLEMS[error.code ?? ''] ?? CONNECTION_PROBLEMS.default;
     const correlationId = ulid();
     const body = JSON.stringify({ ...problem(status, code, detail), correlationId });
     if (socket.writable) {

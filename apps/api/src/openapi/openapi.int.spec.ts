@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createTestLedger, type TestLedger } from '@ledger/testing';
 import { createTestApi, type TestApi } from '../testing/test-api';
 
@@ -60,6 +62,54 @@ describe('GET /docs', () => {
     });
   });
 
+  describe('when its error responses are read', () => {
+    it('declares each as problem+json, with one example per code, each a code of docs/api.md', async () => {
+      const document = (await api.app.inject({ method: 'GET', url: '/docs/json' })).json<any>();
+      const documented = documentedCodes();
+
+      const problems = Object.values(document.paths).flatMap((path: any) =>
+        Object.values(path).flatMap((operation: any) =>
+          Object.entries(operation.responses)
+            .filter(([status]) => Number(status) >= 400)
+            .map(([status, response]: [string, any]) => ({ status: Number(status), response })),
+        ),
+      );
+
+      expect(problems.length).toBeGreaterThan(30);
+      for (const { status, response } of problems) {
+        expect(Object.keys(response.content)).toEqual(['application/problem+json']);
+        const examples = Object.values(response.content['application/problem+json'].examples);
+        expect(examples.length).toBeGreaterThan(0);
+        for (const { value } of examples as Array<{ value: { status: number; code: string } }>) {
+          expect(value.status).toBe(status);
+          expect(documented).toContain(value.code);
+        }
+      }
+    });
+
+    it('describes the API key as an opaque key and amounts as bounded integers', async () => {
+      const document = (await api.app.inject({ method: 'GET', url: '/docs/json' })).json<any>();
+
+      expect(document.components.securitySchemes.bearer.bearerFormat).not.toBe('JWT');
+      expect(document.components.schemas.CreatePaymentDto.properties.amount).toMatchObject({
+        type: 'integer',
+        minimum: 1,
+        maximum: 100_000_000_000,
+      });
+      const parameters = document.paths['/webhooks/{provider}'].post.parameters as Array<{
+        name: string;
+      }>;
+      expect(parameters.map((p) => p.name)).toEqual(
+        expect.arrayContaining([
+          'webhook-signature',
+          'stripe-signature',
+          'x-hub-signature-256',
+          'x-signature',
+        ]),
+      );
+    });
+  });
+
   describe('when the UI is opened', () => {
     it('serves an HTML page', async () => {
       const response = await api.app.inject({ method: 'GET', url: '/docs' });
@@ -69,3 +119,10 @@ describe('GET /docs', () => {
     });
   });
 });
+
+/** The codes of docs/api.md's "Error codes" table. */
+function documentedCodes(): string[] {
+  const doc = readFileSync(join(__dirname, '..', '..', '..', '..', 'docs', 'api.md'), 'utf8');
+  const table = doc.slice(doc.indexOf('## Error codes'));
+  return [...table.matchAll(/^\| `([a-z_]+)` +\|/gm)].map(([, code]) => code);
+}

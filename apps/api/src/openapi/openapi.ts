@@ -1,5 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import { exactProblemResponses } from './problem-responses';
 
 /** The OpenAPI document, generated from the controllers and DTOs so it cannot drift from them. */
 export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject {
@@ -20,11 +21,14 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
     .addBearerAuth({
       type: 'http',
       scheme: 'bearer',
+      // An opaque key from the configuration, not a token the API could decode (no JWT).
+      bearerFormat: 'API key',
       description:
-        "A tenant's API key; /admin* takes one of the tenant's admin keys or an operator's key",
+        "A tenant's API key (an opaque string from the configuration's apiKeys); /admin* takes " +
+        "one of the tenant's adminKeys or an operator's key",
     })
     .build();
-  return SwaggerModule.createDocument(app, config);
+  return exactProblemResponses(SwaggerModule.createDocument(app, config));
 }
 
 /** Serves the document at /docs/json and its UI at /docs. */

@@ -8,21 +8,25 @@ import {
 
 /** RFC 9457 problem details, as every error leaves the API. */
 export class ProblemDto {
-  @ApiProperty({ example: 'urn:problem-type:integration-ledger:invalid_signature' })
+  @ApiProperty({
+    description: 'urn:problem-type:integration-ledger:<code>',
+    pattern: '^urn:problem-type:integration-ledger:[a-z_]+$',
+  })
   type!: string;
 
-  @ApiProperty({ example: 'Unauthorized' })
+  @ApiProperty({ description: "The status's reason phrase, e.g. Bad Request" })
   title!: string;
 
-  @ApiProperty({ example: 401 })
+  @ApiProperty({ type: 'integer', minimum: 400, maximum: 599, description: 'The HTTP status' })
   status!: number;
 
-  @ApiProperty({ description: 'Stable, machine-readable error code', example: 'invalid_signature' })
+  @ApiProperty({
+    description: 'Stable, machine-readable error code (docs/api.md, "Error codes")',
+    pattern: '^[a-z_]+$',
+  })
   code!: string;
 
-  @ApiProperty({
-    example: 'Invalid hmac-sha256 webhook signature: No signature matched any configured secret',
-  })
+  @ApiProperty({ description: 'What went wrong, for a person' })
   detail!: string;
 
   @ApiProperty({

@@ -136,6 +136,18 @@ describe('payment queries over the projected read model', () => {
       expect(attempts.events.map((e) => e.type)).toEqual(['GatewayCallAttempted']);
     });
 
+    it('refuses an event type that does not exist, listing the known ones', async () => {
+      const { paymentId } = await create({ amount: 800, currency: 'EUR' });
+
+      const response = await get(`/payments/${paymentId}/history?types=PaymentRequested,Bogus`);
+
+      expect(response.statusCode).toBe(400);
+      expect(response.json()).toMatchObject({
+        code: 'validation_failed',
+        errors: [expect.stringContaining('PaymentRequested, GatewayCallAttempted')],
+      });
+    });
+
     it('answers 404 for a payment that does not exist', async () => {
       const response = await get('/payments/pay_nope/history');
 

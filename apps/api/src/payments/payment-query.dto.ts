@@ -1,8 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
-import { PAYMENT_STATUSES, type PaymentStatus } from '@ledger/ledger';
+import { PAYMENT_EVENT_TYPES, PAYMENT_STATUSES, type PaymentStatus } from '@ledger/ledger';
 import { IsDateTime, IsNotBefore } from '../http/date-time.validators';
+
+const EVENT_TYPE = `(?:${PAYMENT_EVENT_TYPES.join('|')})`;
+/** A history's `types`: payment event types, comma-separated; an unknown one is refused. */
+const EVENT_TYPE_LIST = new RegExp(`^${EVENT_TYPE}(?:,${EVENT_TYPE})*$`);
 
 export class GetPaymentQueryDto {
   @ApiPropertyOptional({
@@ -10,8 +14,8 @@ export class GetPaymentQueryDto {
   })
   @IsOptional()
   @Type(() => Number)
-  @IsInt()
   @Min(0)
+  @IsInt()
   minVersion?: number;
 }
 
@@ -23,8 +27,8 @@ export class ListPaymentsQueryDto {
 
   @ApiPropertyOptional()
   @IsOptional()
-  @IsString()
   @Length(1, 64)
+  @IsString()
   customerId?: string;
 
   @ApiPropertyOptional({
@@ -43,16 +47,16 @@ export class ListPaymentsQueryDto {
 
   @ApiPropertyOptional({ description: 'Created before (ISO-8601 date-time); not before `from`' })
   @IsOptional()
-  @IsDateTime()
   @IsNotBefore('from')
+  @IsDateTime()
   to?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
   @IsOptional()
   @Type(() => Number)
-  @IsInt()
-  @Min(1)
   @Max(100)
+  @Min(1)
+  @IsInt()
   limit?: number;
 
   @ApiPropertyOptional({
@@ -60,8 +64,8 @@ export class ListPaymentsQueryDto {
       'nextCursor of the previous page, with the same filters (another pairing is 400 invalid_cursor)',
   })
   @IsOptional()
-  @IsString()
   @Length(1, 2048)
+  @IsString()
   cursor?: string;
 }
 
@@ -74,18 +78,20 @@ export class HistoryQueryDto {
   @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })
   @IsOptional()
   @Type(() => Number)
-  @IsInt()
-  @Min(1)
   @Max(500)
+  @Min(1)
+  @IsInt()
   limit?: number;
 
   @ApiPropertyOptional({
     description:
-      'Comma-separated event types to keep, e.g. GatewayCallAttempted,WebhookLinked (WebhookLinked also keeps the state events that carry the link of the webhook delivery that caused them, in data.webhook)',
+      'Comma-separated event types to keep, e.g. GatewayCallAttempted,WebhookLinked (WebhookLinked also keeps the state events that carry the link of the webhook delivery that caused them, in data.webhook); one of ' +
+      `${PAYMENT_EVENT_TYPES.join(', ')} each (400 validation_failed otherwise)`,
+    pattern: EVENT_TYPE_LIST.source,
   })
   @IsOptional()
-  @Matches(/^[A-Za-z]+(,[A-Za-z]+)*$/, {
-    message: 'types is a comma-separated list of event types',
+  @Matches(EVENT_TYPE_LIST, {
+    message: `types is a comma-separated list of: ${PAYMENT_EVENT_TYPES.join(', ')}`,
   })
   types?: string;
 }

@@ -179,6 +179,17 @@ describe('payment commands', () => {
       expect(response.json()).toMatchObject({ code });
     });
 
+    it.each([
+      [{}, ['amount is required', 'currency is required']],
+      [{ amount: 'ten', currency: 'EUR' }, ['amount must be an integer (minor units)']],
+      [{ amount: 10.5, currency: 'EUR' }, ['amount must be an integer (minor units)']],
+      [{ amount: 1e12, currency: 'EUR' }, ['amount must not be greater than 100000000000']],
+    ])('says only what is wrong with %j', async (body, errors) => {
+      const response = await createPayment(body);
+
+      expect(response.json()).toMatchObject({ code: 'validation_failed', errors });
+    });
+
     it('needs an Idempotency-Key', async () => {
       const response = await api.app.inject({
         method: 'POST',

@@ -4,6 +4,7 @@ import {
   ApiBadRequestResponse,
   ApiBody,
   ApiConsumes,
+  ApiHeader,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
@@ -19,7 +20,14 @@ import { ProblemDto } from '../openapi/problem.dto';
 import type { RawBodyRouteConfig } from '../http/body-parsers';
 import { WebhookAckDto } from './webhook-ack.dto';
 import type { FastifyRequest } from 'fastify';
-import { ReceiveWebhook, type ReceiveResult } from '@ledger/webhooks';
+import {
+  GITHUB_HEADERS,
+  HMAC_SHA256_HEADERS,
+  ReceiveWebhook,
+  STANDARD_WEBHOOKS_HEADERS,
+  STRIPE_SIGNATURE_HEADER,
+  type ReceiveResult,
+} from '@ledger/webhooks';
 
 /** Inbound webhooks: authenticated by their signature alone, acknowledged once durably stored. */
 @ApiTags('webhooks')
@@ -42,12 +50,54 @@ export class WebhooksController {
       '`duplicate: true` and the first event id. Every refusal is recorded for audit.',
   })
   @ApiParam({ name: 'provider', description: 'A provider name from the configuration' })
+  @ApiHeader({
+    name: STANDARD_WEBHOOKS_HEADERS.id,
+    required: false,
+    description: 'standard-webhooks: the delivery id (signed)',
+  })
+  @ApiHeader({
+    name: STANDARD_WEBHOOKS_HEADERS.timestamp,
+    required: false,
+    description: 'standard-webhooks: Unix seconds (signed; within the provider tolerance)',
+  })
+  @ApiHeader({
+    name: STANDARD_WEBHOOKS_HEADERS.signature,
+    required: false,
+    description:
+      'standard-webhooks: space-separated `v1,<base64 HMAC-SHA256>` of `id.timestamp.body`',
+  })
+  @ApiHeader({
+    name: STRIPE_SIGNATURE_HEADER,
+    required: false,
+    description: 'stripe: `t=<unix seconds>,v1=<hex HMAC-SHA256 of t.body>` (several v1 allowed)',
+  })
+  @ApiHeader({
+    name: GITHUB_HEADERS.signature,
+    required: false,
+    description: 'github: `sha256=<hex HMAC-SHA256 of the body>`',
+  })
+  @ApiHeader({
+    name: GITHUB_HEADERS.delivery,
+    required: false,
+    description: 'github: the delivery id',
+  })
+  @ApiHeader({
+    name: HMAC_SHA256_HEADERS.timestamp,
+    required: false,
+    description: 'hmac-sha256: Unix seconds (signed; within the provider tolerance)',
+  })
+  @ApiHeader({
+    name: HMAC_SHA256_HEADERS.signature,
+    required: false,
+    description: 'hmac-sha256: hex HMAC-SHA256 of `timestamp.body`',
+  })
   @ApiConsumes('application/json')
   @ApiBody({ description: 'The provider payload, exactly as signed', schema: { type: 'object' } })
   @ApiOkResponse({ type: WebhookAckDto })
   @ApiBadRequestResponse({
     type: ProblemDto,
-    description: 'missing_signature_headers, malformed_payload',
+    description:
+      "missing_signature_headers (the headers of the provider's scheme, above), malformed_payload",
   })
   @ApiUnauthorizedResponse({
     type: ProblemDto,

@@ -1,8 +1,10 @@
+import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ledgerTemplateRules } from '@ledger/bus';
 import { createEventBridgeClient } from '@ledger/bus/aws';
 import {
   loadLedgerConfig,
+  reachableHost,
   tenantGateway,
   type LedgerConfig,
   type LedgerEnv,
@@ -29,6 +31,7 @@ import {
   composePaymentSweeper,
   createApiApp,
   createGateways,
+  listenApi,
   startSweeperTimer,
 } from '@ledger/api-app';
 import {
@@ -69,10 +72,14 @@ export async function startLocalStack(env: LedgerEnv, logger: Logger): Promise<L
     if (env.dynamoDbEndpoint === undefined) {
       engine = await startDynamoDbLocal({
         port: env.dynamoDbLocalPort === 0 ? undefined : env.dynamoDbLocalPort,
+        host: env.host,
         dataDir: env.dataDir,
       });
       stops.push(() => engine!.stop());
-      logger.info({ endpoint: engine.endpoint, dataDir: env.dataDir }, 'DynamoDB Local started');
+      logger.info(
+        { endpoint: engine.endpoint, address: engine.address, dataDir: env.dataDir },
+        'DynamoDB Local started',
+      );
     }
     const endpoint = env.dynamoDbEndpoint ?? engine?.endpoint;
     const storage = openLedgerStorage(env, endpoint);
@@ -117,9 +124,9 @@ export async function startLocalStack(env: LedgerEnv, logger: Logger): Promise<L
     stops.push(() => apiRoot.close());
     const api: NestFastifyApplication = await createApiApp(apiRoot.dependencies);
     stops.push(() => api.close());
-    await api.listen({ port: env.port, host: '0.0.0.0' });
-    const apiUrl = `http://127.0.0.1:${env.port}`;
-    logger.info({ url: apiUrl }, 'api listening');
+    const listening = await listenApi(api, env.port, env.host);
+    const apiUrl = listening.url;
+    logger.info(listening, 'api listening');
 
     const { sweeper } = config.payments;
     if (sweeper.enabled) {
@@ -159,12 +166,13 @@ async function startLocalBusFor(
   });
   const bus = await startLocalBus({
     port: env.localBusPort,
+    host: env.host,
     rules: ledgerTemplateRules(),
     targets: [{ name: RECEIPTS_FUNCTION, handle: (event) => receipts(event) }],
     log: (message, fields) => logger.warn({ ...fields, component: 'local-bus' }, message),
   });
   stops.push(() => bus.stop());
-  logger.info({ url: bus.url }, 'local bus listening');
+  logger.info({ url: bus.url, address: bus.address }, 'local bus listening');
   return bus.url;
 }
 
@@ -195,7 +203,7 @@ async function startLocalSandbox(
       apiKey: gateway.apiKey,
       ...(provider && {
         webhook: {
-          url: `http://127.0.0.1:${env.port}/webhooks/${provider.name}`,
+          url: `http://${reachableHost(env.host)}:${env.port}/webhooks/${provider.name}`,
           secret: provider.secrets[0],
         },
       }),
@@ -203,6 +211,8 @@ async function startLocalSandbox(
   }
   const sandbox = await startSandboxGateway({
     port: env.sandboxGatewayPort,
+    host: env.host,
+    bookDir: join(env.dataDir, 'sandbox-gateway'),
     accounts,
     faults: { duplicateWebhookRate: 0.1, earlyWebhookRate: 0.2 },
     log: (message, fields) => logger.info({ ...fields, component: 'sandbox-gateway' }, message),

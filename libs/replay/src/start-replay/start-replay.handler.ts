@@ -17,6 +17,8 @@ export interface StartReplayDependencies {
   dispatch?: (job: ReplayJob) => Promise<void>;
   /** The configured tenants: an operator may name only one of them. */
   tenantIds: readonly string[];
+  /** The rules a republish may aim at (template.yaml's); when absent, any name is recorded. */
+  ruleNames?: readonly string[];
   /** A job run in this process failed (its record says so too). */
   onFailure?: (error: unknown, replayId: string) => void;
   clock?: () => Date;
@@ -39,6 +41,7 @@ export class StartReplayHandler {
         'rule is required for republish',
       ]);
     }
+    this.checkRule(request);
     const tenantId = this.tenantOf(requester, request);
     const now = (this.deps.clock ?? (() => new Date()))().toISOString();
     const job: ReplayJob = {
@@ -65,6 +68,16 @@ export class StartReplayHandler {
       .finally(() => this.running.delete(tracked));
     this.running.add(tracked);
     return job;
+  }
+
+  /** An unknown rule is refused before a job is recorded, naming the rules there are. */
+  private checkRule(request: ReplayRequest): void {
+    const known = this.deps.ruleNames;
+    if (request.kind !== 'republish' || known === undefined) return;
+    if (request.rule !== undefined && known.includes(request.rule)) return;
+    throw new ValidationFailedError(`No rule is named "${request.rule}"`, [
+      `rule must be one of: ${known.join(', ') || 'none'}`,
+    ]);
   }
 
   /** Waits for the replays this process runs (tests, shutdown). */

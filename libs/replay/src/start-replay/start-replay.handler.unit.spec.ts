@@ -27,6 +27,7 @@ function starting(options: { dispatch?: (job: ReplayJob) => Promise<void> } = {}
     },
     ...(options.dispatch && { dispatch: options.dispatch }),
     tenantIds: ['acme', 'globex'],
+    ruleNames: ['R.Outcomes', 'R.Refunds'],
     clock: () => NOW,
   });
   return { jobs, ran, handler };
@@ -108,6 +109,22 @@ describe('StartReplayHandler', () => {
       await expect(
         handler.execute(new StartReplay(ACME, { kind: 'republish' })),
       ).rejects.toMatchObject({ code: 'validation_failed' });
+    });
+  });
+
+  describe('when a republish names a rule that does not exist', () => {
+    it('refuses with validation_failed listing the known rules, and records nothing', async () => {
+      const { jobs, ran, handler } = starting();
+
+      const refused = handler.execute(new StartReplay(ACME, { kind: 'republish', rule: 'Nope' }));
+
+      await expect(refused).rejects.toMatchObject({
+        code: 'validation_failed',
+        status: 400,
+        errors: ['rule must be one of: R.Outcomes, R.Refunds'],
+      });
+      expect(jobs.created).toEqual([]);
+      expect(ran).toEqual([]);
     });
   });
 

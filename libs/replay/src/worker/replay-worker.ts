@@ -22,7 +22,7 @@ export interface ReplayJobRunnerDependencies {
 
 /** The one way a recorded replay job is run, wherever it runs (API process, worker, CLI). */
 export function replayJobRunner(deps: ReplayJobRunnerDependencies): ReplayJobRunner {
-  return async (job, signal) => {
+  const run: ReplayJobRunner = async (job, signal) => {
     if (job.kind === 'rebuild') {
       const projection = paymentViewRebuild(deps.generations, deps.documentsOf);
       return runRebuild({ store: deps.store, jobs: deps.jobs, projection }, job, { signal });
@@ -40,6 +40,22 @@ export function replayJobRunner(deps: ReplayJobRunnerDependencies): ReplayJobRun
       selects: ruleSelector(deps.republish.rules, job.target ?? ''),
       signal,
     });
+  };
+  // Whatever stops a job before its runner settles it (an unknown rule, a bad record) still
+  // ends its record: a job left `running` with no error would never say what happened.
+  return async (job, signal) => {
+    try {
+      return await run(job, signal);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const current = await deps.jobs.get(job.replayId).catch(() => undefined);
+      if (current?.status !== 'failed') {
+        await deps.jobs
+          .update(job.replayId, { status: 'failed', error: message })
+          .catch(() => undefined);
+      }
+      throw error;
+    }
   };
 }
 
