@@ -114,8 +114,25 @@ describe("payments, end to end through a Stripe account (the sandbox's Stripe mo
       expect(attempt.gatewayRequestId).toMatch(/^req_/);
       // The ledger verified the Stripe-Signature of the payment_intent.succeeded event and took it.
       await waitUntil(() => sandbox.stats().webhooksSent >= 1, { what: 'an accepted webhook' });
-      // The integrator adds here: the event's WebhookLinked on this payment, once the Stripe
-      // webhook interpreter (branch s7-h16b) is merged.
+      // The stripe interpreter reads the ledger's id from the intent's metadata: the delivery is
+      // linked to this payment, once (by a WebhookLinked when the API's answer concluded it
+      // first, or by the state event it caused, as `data.webhook`, when it came first).
+      const linksIn = (events: HistoryEvent[]) =>
+        events.flatMap((e) =>
+          e.type === 'WebhookLinked' ? [e.data] : e.data.webhook ? [e.data.webhook] : [],
+        );
+      const linked = await historyOf(
+        String(created.body.paymentId),
+        (events) => linksIn(events).length > 0,
+      );
+      expect(linksIn(linked)).toEqual([
+        expect.objectContaining({
+          provider: 'stripe-test',
+          providerEventType: 'payment_intent.succeeded',
+          deliveryId: expect.stringMatching(/^evt_/),
+        }),
+      ]);
+      expect(linked.filter((e) => e.type === 'PaymentSucceeded')).toHaveLength(1);
     });
   });
 

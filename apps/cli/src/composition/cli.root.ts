@@ -3,7 +3,8 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { DeadLetters } from '@ledger/bus';
 import { busAdapters, createEventBridgeClient } from '@ledger/bus/aws';
-import type { LedgerEnv } from '@ledger/config';
+import { loadLambdaProviderInterpretations, type LedgerEnv } from '@ledger/config';
+import { PowertoolsParameterSource } from '@ledger/config/aws';
 import type { EventStore, GlobalEventLog, UpcasterChain } from '@ledger/event-store';
 import { closeLedgerStorage, type LedgerStorage } from '@ledger/event-store/aws';
 import { openLedgerStorage } from '@ledger/ledger/aws';
@@ -25,7 +26,7 @@ import {
   SqsFailureQueue,
   streamConsumerAdapters,
 } from '@ledger/stream-consumer/aws';
-import { CONSUMER_ROOTS } from '@ledger/stream-processor-app';
+import { CONSUMER_ROOTS, CONSUMERS_READING_PROVIDERS } from '@ledger/stream-processor-app';
 
 /** The ports the `ledger` operator commands work on, for one engine and table prefix. */
 export interface CliRoot {
@@ -42,8 +43,11 @@ export interface CliRoot {
   deadLetters(): DeadLetters;
   /** The bus the CLI talks to, opened on first use. */
   eventBridge(): EventBridgeClient;
-  /** The stream consumer `name`, composed by its own root as its function is; undefined if none. */
-  consumer(name: string, logger: Logger): StreamConsumer | undefined;
+  /**
+   * The stream consumer `name`, composed by its own root as its function is (the correlator with
+   * the providers' interpreters of the configuration the service reads); undefined if none.
+   */
+  consumer(name: string, logger: Logger): Promise<StreamConsumer | undefined>;
   /** What `consumers redrive-failures` works on, for the failure queue at `queueUrl`. */
   failureRedrive(queueUrl: string): FailureRedriveRoot;
   /** Releases the storage and, if it was opened, the bus client. */
@@ -76,12 +80,20 @@ export function composeCli(env: LedgerEnv): CliRoot {
     parkingLot: streamConsumerAdapters(storage).parkingLot,
     deadLetters: () => busAdapters(storage).deadLetters(),
     eventBridge: bus,
-    // @debt The correlator composed here (`ledger replay consumer`, an in-process redrive) is
-    // given no providers, so it reads every provider as `sandbox`; the Lambda function reads them
-    // from the configuration parameter (`loadLambdaProviderInterpretations`).
-    consumer: (name, logger) => {
+    consumer: async (name, logger) => {
       const compose = Object.hasOwn(CONSUMER_ROOTS, name) ? CONSUMER_ROOTS[name] : undefined;
-      return compose?.({ storage, logger, eventBridge: bus() });
+      if (compose === undefined) return undefined;
+      // The correlator reads each provider's payloads with its interpreter, as its function does:
+      // from the SSM parameter LEDGER_CONFIG_PARAMETER names when set, else the configuration file.
+      const providers = CONSUMERS_READING_PROVIDERS.has(name)
+        ? await loadLambdaProviderInterpretations(env, new PowertoolsParameterSource())
+        : undefined;
+      return compose({
+        storage,
+        logger,
+        eventBridge: bus(),
+        ...(providers !== undefined && { providers }),
+      });
     },
     failureRedrive: (queueUrl) => {
       // The queue only exists in AWS, and its messages name AWS streams and functions.

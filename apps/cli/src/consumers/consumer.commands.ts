@@ -55,7 +55,7 @@ export function registerConsumerCommands(
       assertKnownConsumer(name);
       const cli = composeCli(env());
       try {
-        const consumer = cli.consumer(name, logger());
+        const consumer = await cli.consumer(name, logger());
         if (consumer === undefined) throw new UsageError(`No consumer is named "${name}"`);
         const result = await redriveParked(
           consumer,

@@ -37,7 +37,7 @@ export function registerReplayConsumerCommand(
         assertKnownTenant(await loadCliConfig(env()), options.tenant);
       const cli = composeCli(env());
       try {
-        const consumer = cli.consumer(name, logger());
+        const consumer = await cli.consumer(name, logger());
         if (consumer === undefined) throw new UsageError(`No consumer is named "${name}"`);
         const result = await replayToConsumer(cli.eventStore, consumer, {
           from,

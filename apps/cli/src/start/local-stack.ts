@@ -9,6 +9,7 @@ import {
   type LedgerConfig,
   type LedgerEnv,
   type ProviderConfig,
+  type TenantConfig,
 } from '@ledger/config';
 import { startLocalBus } from '@ledger/local-bus';
 import { createReceiptsHandler, DynamoDbReceiptStore } from '@ledger/payment-receipts';
@@ -108,7 +109,7 @@ export async function startLocalStack(env: LedgerEnv, logger: Logger): Promise<L
     stops.push(() => processor.stop());
     logger.info({ consumers: processor.consumers }, 'stream processor running');
 
-    if (config.tenants.some((tenant) => tenantGateway(tenant).baseUrl === null)) {
+    if (config.tenants.some(hasLocalSandboxAccount)) {
       const sandbox = await startLocalSandbox(config, env, logger);
       stops.push(() => sandbox.stop());
     }
@@ -189,8 +190,8 @@ async function startLocalSandbox(
   await assertPortFree(env.sandboxGatewayPort, 'SANDBOX_GATEWAY_PORT');
   const accounts: SandboxAccountOptions[] = [];
   for (const tenant of config.tenants) {
+    if (!hasLocalSandboxAccount(tenant)) continue;
     const gateway = tenantGateway(tenant);
-    if (gateway.baseUrl !== null) continue;
     const provider = webhookProviderOf(config, tenant.id, gateway.webhookProvider);
     if (provider === undefined) {
       logger.warn(
@@ -237,4 +238,14 @@ function webhookProviderOf(
       (named === undefined || p.name === named),
   );
   return candidates.length === 1 ? candidates[0] : undefined;
+}
+
+/**
+ * Whether the tenant's account is one the local sandbox gateway hosts: a `sandbox` account with
+ * no `baseUrl`. A `stripe` account without one goes to Stripe's own API (its `baseUrl` names the
+ * sandbox's Stripe mode when it should go there).
+ */
+function hasLocalSandboxAccount(tenant: TenantConfig): boolean {
+  const gateway = tenantGateway(tenant);
+  return gateway.kind === 'sandbox' && gateway.baseUrl === null;
 }
