@@ -112,15 +112,9 @@ describe('the correlator function, composed as its Lambda handler composes it', 
         paymentStreamId('acme', 'pay_stripe_lambda'),
       );
 
-      expect(events.map((e) => e.type)).toEqual([
-        'PaymentRequested',
-        'WebhookLinked',
-        'PaymentSucceeded',
-      ]);
+      expect(events.map((e) => e.type)).toEqual(['PaymentRequested', 'PaymentSucceeded']);
       expect(events[1].data).toMatchObject({
-        provider: 'stripe-acme',
-        intent: 'payment_succeeded',
-        effect: 'applied',
+        webhook: { provider: 'stripe-acme', intent: 'payment_succeeded' },
       });
       expect([...parameters.reads.keys()]).toEqual([`ssm:${PARAMETER}`]);
     });
