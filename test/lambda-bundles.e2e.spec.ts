@@ -521,15 +521,16 @@ describe('the bundled Lambda handlers, invoked as AWS invokes them', () => {
       expect(response.batchItemFailures).toEqual([]);
       // The correlator's cold start read the configuration parameter (and nothing else from SSM).
       expect(aws.parameterReads.slice(readsBefore)).toEqual([CONFIG_PARAMETER]);
-      const linked = events.find(
-        (e) => e.type === 'WebhookLinked' && e.data.provider === 'stripe-acme',
-      );
-      expect(linked?.data).toMatchObject({
-        deliveryId: 'evt_bundles_stripe_1',
-        intent: 'payment_succeeded',
-        effect: 'applied',
+      // One event: the success the delivery caused, carrying its link.
+      const succeeded = events.filter((e) => e.type === 'PaymentSucceeded');
+      expect(succeeded).toHaveLength(1);
+      expect(succeeded[0].data).toMatchObject({
+        webhook: {
+          provider: 'stripe-acme',
+          deliveryId: 'evt_bundles_stripe_1',
+          intent: 'payment_succeeded',
+        },
       });
-      expect(events.filter((e) => e.type === 'PaymentSucceeded')).toHaveLength(1);
     });
   });
 
