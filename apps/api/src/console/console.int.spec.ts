@@ -1,0 +1,199 @@
+import { PaymentProjector } from '@ledger/projections';
+import { FIRST_GENERATION, projectionAdapters } from '@ledger/projections/aws';
+import { paymentStreamId } from '@ledger/ledger';
+import { createTestLedger, type TestLedger } from '@ledger/testing';
+import { createTestApi, type TestApi } from '../testing/test-api';
+
+const HOSTILE = '<script>document.title="owned"</script><img src=x onerror=alert(1)>';
+const KEYS = {
+  acme: 'test-key-acme-0000',
+  globex: 'test-key-globex-000',
+  operator: 'test-key-operator-00',
+} as const;
+
+describe('the web console', () => {
+  let ledger: TestLedger;
+  let api: TestApi;
+  const acmePayment = `pay_console_${Date.now()}`;
+
+  beforeAll(async () => {
+    ledger = await createTestLedger('console');
+    api = await createTestApi(ledger);
+    // A payment whose every free-text field is hostile, projected as the projector would.
+    const streamId = paymentStreamId('acme', acmePayment);
+    const at = new Date().toISOString();
+    await ledger.store.append(streamId, 0, [
+      {
+        type: 'PaymentRequested',
+        data: {
+          at,
+          paymentId: acmePayment,
+          amount: 4200,
+          currency: 'EUR',
+          customerId: HOSTILE.slice(0, 60),
+          orderId: HOSTILE,
+          description: HOSTILE,
+          requestedAt: at,
+        },
+        metadata: { tenantId: 'acme', actor: HOSTILE },
+      },
+    ]);
+    const documents = projectionAdapters(ledger.storage).documentsOf(FIRST_GENERATION);
+    const { events } = await ledger.store.readStream(streamId);
+    await new PaymentProjector(ledger.store, documents).apply(documents, events[0]);
+  });
+
+  afterAll(async () => {
+    await api?.close();
+    await ledger?.close();
+  });
+
+  async function signIn(
+    key: string,
+  ): Promise<{ status: number; cookie?: string; location?: string }> {
+    const response = await api.app.inject({
+      method: 'POST',
+      url: '/console/sign-in',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ apiKey: key }).toString(),
+    });
+    const setCookie = response.headers['set-cookie'];
+    return {
+      status: response.statusCode,
+      cookie: typeof setCookie === 'string' ? setCookie : setCookie?.[0],
+      location: response.headers.location,
+    };
+  }
+
+  async function page(key: string, url: string): Promise<{ status: number; body: string }> {
+    const { cookie } = await signIn(key);
+    const response = await api.app.inject({
+      method: 'GET',
+      url,
+      headers: { cookie: (cookie ?? '').split(';')[0] },
+    });
+    return { status: response.statusCode, body: response.body };
+  }
+
+  describe('when someone signs in', () => {
+    it('refuses a key the API does not accept, setting no cookie', async () => {
+      const answer = await signIn('not-a-key-at-all');
+
+      expect(answer.status).toBe(401);
+      expect(answer.cookie).toBeUndefined();
+    });
+
+    it('answers a good key with an HttpOnly, SameSite=Strict session cookie that holds no key', async () => {
+      const answer = await signIn(KEYS.acme);
+
+      expect(answer.status).toBe(303);
+      expect(answer.location).toBe('/console/payments');
+      expect(answer.cookie).toMatch(/^ledger_console=[^;]+;/);
+      expect(answer.cookie).toMatch(/HttpOnly/);
+      expect(answer.cookie).toMatch(/SameSite=Strict/);
+      expect(answer.cookie).not.toContain(KEYS.acme);
+    });
+
+    it('sends a request without a valid session to the sign-in form', async () => {
+      const forged = await api.app.inject({
+        method: 'GET',
+        url: '/console/payments',
+        headers: { cookie: 'ledger_console=eyJwcmluY2lwYWwiOnt9fQ.forged' },
+      });
+
+      expect(forged.statusCode).toBe(303);
+      expect(forged.headers.location).toBe('/console/sign-in');
+    });
+  });
+
+  describe('when a payment holds hostile text', () => {
+    it('shows it as text in the list, never as markup', async () => {
+      const { status, body } = await page(KEYS.acme, '/console/payments');
+
+      expect(status).toBe(200);
+      expect(body).toContain(acmePayment);
+      expect(body).toContain('&lt;script&gt;document.title=&quot;owned&quot;&lt;/script&gt;');
+      expect(body).not.toContain('<script');
+      expect(body).not.toContain('<img');
+    });
+
+    it('shows it as text in the timeline and its raw event', async () => {
+      const { status, body } = await page(KEYS.acme, `/console/payments/${acmePayment}`);
+
+      expect(status).toBe(200);
+      expect(body).toContain('Payment requested: 4200 EUR');
+      expect(body).toContain('&lt;img src=x onerror=alert(1)&gt;');
+      expect(body).not.toContain('<script');
+      expect(body).not.toContain('<img');
+    });
+  });
+
+  describe('when another tenant signs in', () => {
+    it('lists nothing of the first tenant', async () => {
+      const { status, body } = await page(KEYS.globex, '/console/payments');
+
+      expect(status).toBe(200);
+      expect(body).not.toContain(acmePayment);
+    });
+
+    it('answers 404 for the first tenant’s timeline, by URL or by naming the tenant', async () => {
+      const direct = await page(KEYS.globex, `/console/payments/${acmePayment}`);
+      const named = await page(KEYS.globex, `/console/payments/${acmePayment}?tenant=acme`);
+      const listed = await page(KEYS.globex, '/console/payments?tenant=acme');
+
+      expect(direct.status).toBe(404);
+      expect(direct.body).not.toContain('4200');
+      expect(named.status).toBe(404);
+      expect(listed.status).toBe(404);
+    });
+  });
+
+  describe('when an operator signs in', () => {
+    it('sees the tenant it picks', async () => {
+      const { status, body } = await page(
+        KEYS.operator,
+        `/console/payments/${acmePayment}?tenant=acme`,
+      );
+
+      expect(status).toBe(200);
+      expect(body).toContain(acmePayment);
+    });
+
+    it('sees every tenant’s breaker and the dead letters on the operations page', async () => {
+      const { status, body } = await page(KEYS.operator, '/console/operations');
+
+      expect(status).toBe(200);
+      expect(body).toContain('Gateway breakers');
+      expect(body).toContain('<td>globex</td>');
+      expect(body).toContain('Redrive dead letters');
+    });
+  });
+
+  describe('when a tenant looks at operations', () => {
+    it('sees its own breaker only, and no dead letters', async () => {
+      const { status, body } = await page(KEYS.acme, '/console/operations');
+
+      expect(status).toBe(200);
+      expect(body).toContain('<td>acme</td>');
+      expect(body).not.toContain('<td>globex</td>');
+      expect(body).not.toContain('Redrive dead letters');
+    });
+  });
+
+  describe('when a form is posted anywhere but the console', () => {
+    it('is refused with 415 as before', async () => {
+      const response = await api.app.inject({
+        method: 'POST',
+        url: '/payments',
+        headers: {
+          authorization: `Bearer ${KEYS.acme}`,
+          'content-type': 'application/x-www-form-urlencoded',
+        },
+        payload: 'amount=1',
+      });
+
+      expect(response.statusCode).toBe(415);
+      expect(response.headers['content-type']).toContain('application/problem+json');
+    });
+  });
+});
