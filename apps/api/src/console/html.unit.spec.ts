@@ -14,9 +14,8 @@ describe('html', () => {
   it('keeps nested templates as markup and renders absent values as nothing', () => {
     const items = ['a<', 'b'].map((x) => html`<li>${x}</li>`);
 
-    const markup = html`<ul>
-      ${items}${undefined}${false}
-    </ul>`.markup;
+    // prettier-ignore
+    const markup = html`<ul>${items}${undefined}${false}</ul>`.markup;
 
     expect(markup).toBe('<ul><li>a&lt;</li><li>b</li></ul>');
   });
