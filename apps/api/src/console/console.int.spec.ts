@@ -1,7 +1,8 @@
 import { PaymentProjector } from '@ledger/projections';
 import { FIRST_GENERATION, projectionAdapters } from '@ledger/projections/aws';
 import { paymentStreamId } from '@ledger/ledger';
-import { createTestLedger, type TestLedger } from '@ledger/testing';
+import { createTestLedger, waitUntil, type TestLedger } from '@ledger/testing';
+import { signFor } from '@ledger/webhooks';
 import { createTestApi, type TestApi } from '../testing/test-api';
 
 const HOSTILE = '<script>document.title="owned"</script><img src=x onerror=alert(1)>';
@@ -194,6 +195,54 @@ describe('the web console', () => {
 
       expect(response.statusCode).toBe(415);
       expect(response.headers['content-type']).toContain('application/problem+json');
+    });
+  });
+
+  describe('when the OpenAPI document is read', () => {
+    it('mentions the console without listing its HTML routes as operations', async () => {
+      const response = await api.app.inject({ method: 'GET', url: '/docs/json' });
+      const document = response.json<{ tags?: Array<{ name: string }>; paths: object }>();
+
+      expect(document.tags?.map((tag) => tag.name)).toContain('console');
+      expect(Object.keys(document.paths).filter((path) => path.startsWith('/console'))).toEqual([]);
+    });
+  });
+
+  describe('when webhooks arrived, twice or with a bad signature', () => {
+    it('shows the delivery with its repeat and the rejection with its reason, to its tenant only', async () => {
+      const body = JSON.stringify({ id: `evt_console_${Date.now()}`, note: HOSTILE });
+      const delivery = {
+        method: 'POST' as const,
+        url: '/webhooks/sandbox',
+        headers: {
+          'content-type': 'application/json',
+          ...signFor('hmac-sha256', 'test-secret-not-real', body),
+        },
+        payload: body,
+      };
+      expect((await api.app.inject(delivery)).statusCode).toBe(200);
+      expect((await api.app.inject(delivery)).statusCode).toBe(200);
+      const refused = await api.app.inject({
+        ...delivery,
+        headers: { ...delivery.headers, 'x-signature': 'sha256=00' },
+      });
+      expect(refused.statusCode).toBe(401);
+
+      // Rejections are recorded off the response path.
+      let seen = '';
+      await waitUntil(
+        async () => {
+          seen = (await page(KEYS.acme, '/console/deliveries')).body;
+          return seen.includes('invalid_signature');
+        },
+        { what: 'the rejection on the deliveries page' },
+      );
+      const globex = await page(KEYS.globex, '/console/deliveries');
+
+      expect(seen).toContain('<li>sandbox: 1</li>');
+      expect(seen).toMatch(/<td class="num">\s*2 \(duplicated\)\s*<\/td>/);
+      expect(globex.body).not.toContain('invalid_signature');
+      expect(globex.body).not.toContain('evt_console_');
     });
   });
 });

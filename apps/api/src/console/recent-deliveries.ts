@@ -88,7 +88,12 @@ export async function recentDeliveries(
         provider,
         deliveryId: textOf(data.deliveryId),
         receivedAt: textOf(data.receivedAt, event.recordedAt),
-        ...(typeof data.bodyBytes === 'number' && { bodyBytes: data.bodyBytes }),
+        bodyBytes:
+          typeof data.bodyBytes === 'number'
+            ? data.bodyBytes
+            : data.body instanceof Uint8Array
+              ? data.body.byteLength
+              : undefined,
       });
     } else if (event.type === WEBHOOK_REJECTED) {
       result.rejections.push({
