@@ -7,7 +7,7 @@ import { fetch } from 'undici';
 import { consoleSession, KEYS, pay, startStack, waitFor } from './console-stack.mjs';
 
 const TOTAL = Number(process.argv[2] ?? 10_000);
-const CONCURRENCY = 16;
+const CONCURRENCY = 4;
 const RUNS = 20;
 
 async function timePage(url, cookie) {

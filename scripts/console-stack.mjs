@@ -84,20 +84,28 @@ export async function sandboxControl(stack, path, body) {
   if (response.status !== 200) throw new Error(`sandbox ${path}: ${await response.text()}`);
 }
 
-/** Requests one payment as `tenant`; resolves with its id. */
+/**
+ * Requests one payment as `tenant`; resolves with its id. A 503 (a busy engine) is asked again
+ * with the same idempotency key after a pause, as a client should.
+ */
 export async function pay(stack, tenant, key, body) {
-  const response = await fetch(`${stack.baseUrl}/payments`, {
-    method: 'POST',
-    headers: {
-      authorization: `Bearer ${KEYS[tenant]}`,
-      'idempotency-key': key,
-      'content-type': 'application/json',
-    },
-    body: JSON.stringify(body),
-  });
-  if (response.status !== 201)
-    throw new Error(`payment ${key}: ${response.status} ${await response.text()}`);
-  return (await response.json()).paymentId;
+  for (let attempt = 1; ; attempt++) {
+    const response = await fetch(`${stack.baseUrl}/payments`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${KEYS[tenant]}`,
+        'idempotency-key': key,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify(body),
+    });
+    if (response.status === 201) return (await response.json()).paymentId;
+    if ((response.status !== 503 && response.status !== 409) || attempt === 10) {
+      throw new Error(`payment ${key}: ${response.status} ${await response.text()}`);
+    }
+    await response.body?.cancel();
+    await sleep(1_000 * attempt);
+  }
 }
 
 /** A console session cookie (`name=value`) for `key`. */
