@@ -54,8 +54,6 @@ const PAGE_HEADERS = {
   'x-frame-options': 'DENY',
 };
 
-type Form = URLSearchParams | undefined;
-
 /**
  * The web console: server-rendered pages over the API's own queries and the operator ports the
  * CLI uses. Signed in with an API key (POSTed once, then a signed HttpOnly session cookie);
@@ -94,7 +92,7 @@ export class ConsoleController {
   @Post('sign-in')
   @RouteConfig({ formBody: true } satisfies FormBodyRouteConfig)
   signIn(@Req() request: FastifyRequest, @Res() reply: FastifyReply): void {
-    const key = (request.body as Form)?.get('apiKey') ?? '';
+    const key = formField(request.body, 'apiKey') ?? '';
     const principal = key === '' ? undefined : this.keys.principalFor(key);
     if (principal === undefined) {
       send(reply, 401, signInPage('That key is not a valid API key.'));
@@ -295,7 +293,7 @@ export class ConsoleController {
   @Post('operations/dead-letters/redrive')
   @RouteConfig({ formBody: true } satisfies FormBodyRouteConfig)
   async redrive(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    const tenantField = (request.body as Form)?.get('tenant') ?? undefined;
+    const tenantField = formField(request.body, 'tenant');
     await this.page(request, reply, tenantField, async (principal, tenant) => {
       if (principal.kind !== 'operator') {
         return {
@@ -433,6 +431,11 @@ function send(reply: FastifyReply, status: number, page: SafeHtml): void {
 
 function isHttps(request: FastifyRequest): boolean {
   return request.protocol === 'https' || request.headers['x-forwarded-proto'] === 'https';
+}
+
+/** A field of a posted form; undefined when absent or when the body was not a form (JSON). */
+function formField(body: unknown, name: string): string | undefined {
+  return body instanceof URLSearchParams ? (body.get(name) ?? undefined) : undefined;
 }
 
 /** A query value, or undefined when absent or blank. */

@@ -95,6 +95,18 @@ describe('the web console', () => {
       expect(answer.cookie).not.toContain(KEYS.acme);
     });
 
+    it('refuses a key posted as JSON rather than as the form', async () => {
+      const response = await api.app.inject({
+        method: 'POST',
+        url: '/console/sign-in',
+        headers: { 'content-type': 'application/json' },
+        payload: JSON.stringify({ apiKey: KEYS.acme }),
+      });
+
+      expect(response.statusCode).toBe(401);
+      expect(response.headers['set-cookie']).toBeUndefined();
+    });
+
     it('sends a request without a valid session to the sign-in form', async () => {
       const forged = await api.app.inject({
         method: 'GET',
