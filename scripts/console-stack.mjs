@@ -66,6 +66,7 @@ export async function startStack() {
   return {
     baseUrl,
     sandboxUrl: `http://127.0.0.1:${sandbox}`,
+    env: { ...env, DYNAMODB_ENDPOINT: `http://127.0.0.1:${engine}` },
     stop: () =>
       new Promise((done) => {
         child.once('exit', done);
