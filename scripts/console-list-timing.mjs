@@ -19,10 +19,10 @@ const SEEDED_THROUGH_API = Math.min(TOTAL, 100);
 const CONCURRENCY = 4;
 const RUNS = 20;
 const DIST = resolve(import.meta.dirname, '..', 'dist', 'libs');
-const require = createRequire(import.meta.url);
-const { readLedgerEnv } = require(join(DIST, 'config', 'src', 'index.js'));
-const { openLedgerStorage } = require(join(DIST, 'ledger', 'src', 'aws.js'));
-const { closeLedgerStorage } = require(join(DIST, 'event-store', 'src', 'aws.js'));
+const requireDist = createRequire(import.meta.url);
+const { readLedgerEnv } = requireDist(join(DIST, 'config', 'src', 'index.js'));
+const { openLedgerStorage } = requireDist(join(DIST, 'ledger', 'src', 'aws.js'));
+const { closeLedgerStorage } = requireDist(join(DIST, 'event-store', 'src', 'aws.js'));
 const { FIRST_GENERATION, projectionAdapters } = require(
   join(DIST, 'projections', 'src', 'aws.js'),
 );
