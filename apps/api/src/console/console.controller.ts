@@ -6,7 +6,7 @@ import { parse as parseCookies, serialize as serializeCookie } from 'cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { LedgerConfig } from '@ledger/config';
 import { LedgerError } from '@ledger/errors';
-import { PAYMENT_STATUSES } from '@ledger/ledger';
+import { PAYMENT_STATUSES, type PaymentStatus } from '@ledger/ledger';
 import type { TenantGateways } from '@ledger/outbound';
 import {
   GetPayment,
@@ -162,7 +162,10 @@ export class ConsoleController {
       const to = isoOf(filters.to, 'Created before', problems);
       const min = amountOf(filters.minAmount, 'Amount at least', problems);
       const max = amountOf(filters.maxAmount, 'Amount at most', problems);
-      if (filters.status !== undefined && !PAYMENT_STATUSES.includes(filters.status as never)) {
+      if (
+        filters.status !== undefined &&
+        !(PAYMENT_STATUSES as readonly string[]).includes(filters.status)
+      ) {
         problems.push('Status is not a payment status.');
       }
       if (problems.length > 0) {
@@ -171,7 +174,7 @@ export class ConsoleController {
       const page = await this.queries.execute<ListPayments, PaymentListView>(
         new ListPayments({
           tenantId: tenant,
-          status: filters.status as PaymentView['status'] as never,
+          status: filters.status as PaymentStatus | undefined,
           customerId: filters.customerId,
           from,
           to,
