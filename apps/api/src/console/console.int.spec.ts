@@ -182,6 +182,36 @@ describe('the web console', () => {
     });
   });
 
+  describe('when the dead letters redrive is posted', () => {
+    async function redrive(key: string): Promise<{ status: number; body: string }> {
+      const { cookie } = await signIn(key);
+      const response = await api.app.inject({
+        method: 'POST',
+        url: '/console/operations/dead-letters/redrive',
+        headers: {
+          cookie: (cookie ?? '').split(';')[0],
+          'content-type': 'application/x-www-form-urlencoded',
+        },
+        payload: 'tenant=acme',
+      });
+      return { status: response.statusCode, body: response.body };
+    }
+
+    it('redrives them for an operator and says how it went', async () => {
+      const { status, body } = await redrive(KEYS.operator);
+
+      expect(status).toBe(200);
+      expect(body).toContain('Redriven: 0; still failing: 0.');
+    });
+
+    it('refuses a tenant: dead letters are store-wide', async () => {
+      const { status, body } = await redrive(KEYS.acme);
+
+      expect(status).toBe(403);
+      expect(body).not.toContain('Redriven');
+    });
+  });
+
   describe('when a tenant looks at operations', () => {
     it('sees its own breaker only, and no dead letters', async () => {
       const { status, body } = await page(KEYS.acme, '/console/operations');
