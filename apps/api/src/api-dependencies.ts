@@ -3,6 +3,7 @@ import type { EventStore } from '@ledger/event-store';
 import type { Logger } from '@ledger/observability';
 import type { TenantGateways } from '@ledger/outbound';
 import type { RejectionRecorder, WebhookReceiver } from '@ledger/webhooks';
+import type { ConsoleSources } from './console/console-sources';
 import type { ApiHandlers } from './cqrs/api-use-cases';
 import type { BusProbe, StorageProbe } from './health/health-probes.port';
 
@@ -25,6 +26,8 @@ export interface ApiDependencies {
   gateways: TenantGateways;
   /** What /health checks: the storage (503 when down) and the bus (degraded when down). */
   probes: { storage: StorageProbe; bus: BusProbe };
+  /** What the web console (`/console`) reads besides the queries. */
+  console: ConsoleSources;
 }
 
 export const STORAGE_PROBE = Symbol('STORAGE_PROBE');
@@ -33,3 +36,5 @@ export const LOGGER = Symbol('LOGGER');
 export const CLOCK = Symbol('CLOCK');
 export const API_KEYS = Symbol('API_KEYS');
 export const PAYMENT_GATEWAY = Symbol('PAYMENT_GATEWAY');
+export const CONSOLE_SOURCES = Symbol('CONSOLE_SOURCES');
+export const CONFIG = Symbol('CONFIG');

@@ -5,6 +5,8 @@ import {
   API_KEYS,
   BUS_PROBE,
   CLOCK,
+  CONFIG,
+  CONSOLE_SOURCES,
   LOGGER,
   PAYMENT_GATEWAY,
   STORAGE_PROBE,
@@ -12,6 +14,7 @@ import {
 } from './api-dependencies';
 import { ReplaysController } from './admin/replays.controller';
 import { ApiKeyRegistry } from './auth/api-keys';
+import { ConsoleController } from './console/console.controller';
 import { apiUseCases } from './cqrs/api-use-cases';
 import { useCaseProviders } from './cqrs/use-case-bindings';
 import { HealthController } from './health/health.controller';
@@ -36,6 +39,7 @@ export class ApiModule {
         PaymentsController,
         PaymentQueriesController,
         ReplaysController,
+        ConsoleController,
       ],
       providers: [
         ...useCaseProviders(apiUseCases(deps.handlers)),
@@ -44,6 +48,8 @@ export class ApiModule {
         { provide: EVENT_STORE, useValue: deps.eventStore },
         { provide: LOGGER, useValue: deps.logger },
         { provide: CLOCK, useValue: deps.clock },
+        { provide: CONFIG, useValue: deps.config },
+        { provide: CONSOLE_SOURCES, useValue: deps.console },
         { provide: PAYMENT_GATEWAY, useValue: deps.gateways },
         {
           provide: API_KEYS,

@@ -38,6 +38,13 @@ export class TenantGateways {
     return worst;
   }
 
+  /** Each tenant's breaker state, by tenant id (the console's operations page). */
+  circuitStates(): Map<string, GatewayCircuitState> {
+    return new Map(
+      [...this.byTenant].map(([tenantId, gateway]) => [tenantId, gateway.circuitState()]),
+    );
+  }
+
   /** How many tenants' breakers are not closed (no tenant is named: /health is public). */
   notClosed(): number {
     return [...this.byTenant.values()].filter((g) => g.circuitState() !== 'closed').length;

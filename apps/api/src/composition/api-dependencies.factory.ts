@@ -1,6 +1,7 @@
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { ledgerTemplateRules, type BusRule } from '@ledger/bus';
+import { busAdapters, redriveDeadLetters } from '@ledger/bus/aws';
 import {
   gatewayBaseUrl,
   reachableHost,
@@ -45,6 +46,8 @@ import {
   WebhookReceiver,
 } from '@ledger/webhooks';
 import { webhookAdapters } from '@ledger/webhooks/aws';
+import { streamConsumerAdapters } from '@ledger/stream-consumer/aws';
+import { ConsoleSessions } from '../console/console-session';
 import type { ApiDependencies } from '../api-dependencies';
 import { DynamoDbStorageProbe } from '../infrastructure/dynamodb-storage-probe';
 import { EventBridgeBusProbe } from '../infrastructure/event-bridge-bus-probe';
@@ -171,6 +174,8 @@ export function buildApiDependencies(options: ApiDependencyOptions): ApiDependen
     clock,
   );
   const liveDocuments = projections.liveDocuments();
+  const consumers = streamConsumerAdapters(storage);
+  const deadLetters = busAdapters(storage).deadLetters;
   return {
     eventStore: storage.eventStore,
     config,
@@ -182,6 +187,15 @@ export function buildApiDependencies(options: ApiDependencyOptions): ApiDependen
     probes: {
       storage: DynamoDbStorageProbe.of(storage),
       bus: new EventBridgeBusProbe(eventBridge),
+    },
+    console: {
+      sessions: new ConsoleSessions(config.api.cursorKey, clock),
+      eventLog: storage.eventStore,
+      deliveryStats: webhookAdapters(storage).deliveryStats,
+      parkingLot: consumers.parkingLot,
+      checkpoints: consumers.checkpoints,
+      deadLetters,
+      redriveDeadLetters: (limit) => redriveDeadLetters(deadLetters(), eventBridge, limit),
     },
     handlers: {
       requestPayment: new RequestPaymentHandler(payments),

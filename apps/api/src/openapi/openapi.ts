@@ -18,6 +18,12 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
         '(nested over 16 levels), 413 payload_too_large and 415 unsupported_media_type.',
     )
     .setVersion('0.1.0')
+    .addTag(
+      'console',
+      'The web console at /console: server-rendered HTML pages for people (sign-in with an API ' +
+        'key, then a session cookie), not described operation by operation here; see ' +
+        'docs/console.md.',
+    )
     .addBearerAuth({
       type: 'http',
       scheme: 'bearer',
