@@ -3,10 +3,12 @@ import { TaskCancelledError, isBrokenCircuitError, isBulkheadRejectedError } fro
 import { GatewayNetworkError, InvalidGatewayOptionsError } from './gateway.errors';
 import {
   type AttemptProgress,
-  type GatewayResilience,
   type HttpExchange,
+  type ResilienceOptions,
+  GatewayResilience,
   RetryScheduledError,
   planRetry,
+  resolveResilienceOptions,
 } from './http/resilience.policy';
 import { parseRetryAfter } from './http/retry-after';
 import type { AttemptRecord, CallContext, GatewayOutcome } from './payment-gateway.port';
@@ -37,15 +39,14 @@ export type Observation =
 
 /** What a gateway adapter hands to {@link GuardedAttempts}. */
 export interface GuardedAttemptsOptions<C extends GuardedCall> {
-  resilience: GatewayResilience;
   /** Sends one attempt of `call`; must end (reject) once `signal` aborts. */
   send: (call: C, signal: AbortSignal) => Promise<HttpExchange>;
   /** The response header (lower-case) that carries the gateway's request id. */
   requestIdHeader: string;
-  /** Epoch milliseconds. */
-  now: () => number;
-  /** In [0, 1), for the backoff's jitter. */
-  random: () => number;
+  /** Epoch milliseconds; default `Date.now`. */
+  now?: () => number;
+  /** In [0, 1), for the backoff's jitter; default `Math.random`. */
+  random?: () => number;
 }
 
 /** What one attempt's record is built from. */
@@ -65,7 +66,21 @@ interface AttemptFacts {
  * how a call is sent and what an answer means.
  */
 export class GuardedAttempts<C extends GuardedCall> {
-  constructor(private readonly options: GuardedAttemptsOptions<C>) {}
+  /** The adapter's policies, composed once so the breaker and the bulkhead see every call. */
+  readonly resilience: GatewayResilience;
+  private readonly send: GuardedAttemptsOptions<C>['send'];
+  private readonly requestIdHeader: string;
+  private readonly now: () => number;
+  private readonly random: () => number;
+
+  /** `policy`: the adapter's resilience options, defaults filled in (or refused) here. */
+  constructor(policy: Partial<ResilienceOptions>, options: GuardedAttemptsOptions<C>) {
+    this.resilience = new GatewayResilience(resolveResilienceOptions(policy));
+    this.send = options.send;
+    this.requestIdHeader = options.requestIdHeader;
+    this.now = options.now ?? Date.now;
+    this.random = options.random ?? Math.random;
+  }
 
   /** One operation: attempts under the retry policy, each recorded before the next starts. */
   run<T>(
@@ -73,7 +88,7 @@ export class GuardedAttempts<C extends GuardedCall> {
     context: CallContext | undefined,
     judge: JudgeAnswer<T>,
   ): Promise<GatewayOutcome<T>> {
-    const { resilience, now, random } = this.options;
+    const { resilience, now, random } = this;
     const policy = resilience.options;
     const operationStart = now();
     const deadlineAt = operationStart + policy.deadlineMs;
@@ -131,11 +146,11 @@ export class GuardedAttempts<C extends GuardedCall> {
 
   /** Runs one attempt through the guards and classifies how it ended; never throws for I/O. */
   private attempt(call: C, deadlineAt: number, progress: AttemptProgress): Promise<Observation> {
-    const budgetMs = deadlineAt - this.options.now();
+    const budgetMs = deadlineAt - this.now();
     // Only possible when recording the previous attempt ate the budget: nothing is sent.
     if (budgetMs <= 0) return Promise.resolve({ kind: 'timeout' });
-    return this.options.resilience
-      .guard((signal) => this.options.send(call, signal), budgetMs, progress)
+    return this.resilience
+      .guard((signal) => this.send(call, signal), budgetMs, progress)
       .then(
         (exchange): Observation => ({ kind: 'response', exchange }),
         (error: unknown) => classifyFailure(error, progress),
@@ -161,12 +176,12 @@ export class GuardedAttempts<C extends GuardedCall> {
       durationMs: facts.durationMs,
       outcome,
       // Read after the attempt, so a record shows the failure that opened the circuit as `open`.
-      breakerState: this.options.resilience.circuitState(),
+      breakerState: this.resilience.circuitState(),
     };
     if (context.refundId !== undefined) record.refundId = context.refundId;
     if (facts.exchange !== undefined) {
       record.httpStatus = facts.exchange.status;
-      const requestId = headerValue(facts.exchange, this.options.requestIdHeader);
+      const requestId = headerValue(facts.exchange, this.requestIdHeader);
       if (requestId !== undefined && requestId !== '') record.gatewayRequestId = requestId;
     }
     if (facts.transactionId !== undefined) record.gatewayTransactionId = facts.transactionId;

@@ -22,12 +22,7 @@ import type {
   PaymentGateway,
   RefundRequest,
 } from '../payment-gateway.port';
-import {
-  type HttpExchange,
-  type ResilienceOptions,
-  GatewayResilience,
-  resolveResilienceOptions,
-} from './resilience.policy';
+import type { HttpExchange, ResilienceOptions } from './resilience.policy';
 import {
   readCharge,
   readChargeList,
@@ -81,7 +76,6 @@ export class HttpPaymentGateway implements PaymentGateway {
   readonly #authorization: string;
   /** Origin and path prefix, without a trailing slash; request paths are appended to it. */
   private readonly base: string;
-  private readonly resilience: GatewayResilience;
   /** Keep-alive connections to this gateway. */
   private readonly pool: Agent;
   private readonly attempts: GuardedAttempts<HttpCall>;
@@ -95,15 +89,15 @@ export class HttpPaymentGateway implements PaymentGateway {
       throw new InvalidGatewayOptionsError(['apiKey must be a non-empty string']);
     }
     this.#authorization = `Bearer ${apiKey}`;
-    this.resilience = new GatewayResilience(resolveResilienceOptions(resilience));
-    // No connection attempt outlives the attempt that needed it (undici's default is 10 s).
-    this.pool = new Agent({ connect: { timeout: this.resilience.options.attemptTimeoutMs } });
-    this.attempts = new GuardedAttempts<HttpCall>({
-      resilience: this.resilience,
+    this.attempts = new GuardedAttempts<HttpCall>(resilience, {
       send: (call, signal) => this.send(call, signal),
       requestIdHeader: 'x-request-id',
-      now: now ?? Date.now,
-      random: random ?? Math.random,
+      now,
+      random,
+    });
+    // No connection attempt outlives the attempt that needed it (undici's default is 10 s).
+    this.pool = new Agent({
+      connect: { timeout: this.attempts.resilience.options.attemptTimeoutMs },
     });
   }
 
@@ -149,7 +143,7 @@ export class HttpPaymentGateway implements PaymentGateway {
 
   /** The circuit breaker's current state. */
   circuitState(): GatewayCircuitState {
-    return this.resilience.circuitState();
+    return this.attempts.resilience.circuitState();
   }
 
   /**

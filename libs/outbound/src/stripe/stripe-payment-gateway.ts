@@ -9,12 +9,7 @@ import {
   InvalidGatewayOptionsError,
 } from '../gateway.errors';
 import { type JudgeAnswer, GuardedAttempts, parseBaseUrl } from '../guarded-attempts';
-import {
-  type HttpExchange,
-  type ResilienceOptions,
-  GatewayResilience,
-  resolveResilienceOptions,
-} from '../http/resilience.policy';
+import type { HttpExchange, ResilienceOptions } from '../http/resilience.policy';
 import type {
   CallContext,
   ChargeRequest,
@@ -86,7 +81,6 @@ interface StripeLastResponse {
 export class StripePaymentGateway implements PaymentGateway {
   private readonly stripe: Stripe;
   private readonly agent: HttpAgent | HttpsAgent;
-  private readonly resilience: GatewayResilience;
   private readonly tenantId: string;
   private readonly paymentMethod: string;
   private readonly attempts: GuardedAttempts<StripeCall>;
@@ -106,7 +100,12 @@ export class StripePaymentGateway implements PaymentGateway {
     this.paymentMethod = paymentMethod ?? STRIPE_TEST_PAYMENT_METHOD;
     this.tenantId = tenantId;
     const url = parseBaseUrl(baseUrl ?? STRIPE_DEFAULT_BASE_URL);
-    this.resilience = new GatewayResilience(resolveResilienceOptions(resilience));
+    this.attempts = new GuardedAttempts<StripeCall>(resilience, {
+      send: (call, signal) => this.send(call, signal),
+      requestIdHeader: 'request-id',
+      now,
+      random,
+    });
     const https = url.protocol === 'https:';
     // Our own keep-alive pool, so close() can end it and no other client shares it.
     this.agent = https ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true });
@@ -116,17 +115,10 @@ export class StripePaymentGateway implements PaymentGateway {
       protocol: https ? 'https' : 'http',
       maxNetworkRetries: 0,
       // The attempt's timeout ends the socket too (the policy's own timeout ends the wait).
-      timeout: this.resilience.options.attemptTimeoutMs,
+      timeout: this.attempts.resilience.options.attemptTimeoutMs,
       httpAgent: this.agent,
       telemetry: false,
       appInfo: { name: 'integration-ledger' },
-    });
-    this.attempts = new GuardedAttempts<StripeCall>({
-      resilience: this.resilience,
-      send: (call, signal) => this.send(call, signal),
-      requestIdHeader: 'request-id',
-      now: now ?? Date.now,
-      random: random ?? Math.random,
     });
   }
 
@@ -195,7 +187,7 @@ export class StripePaymentGateway implements PaymentGateway {
 
   /** The circuit breaker's current state. */
   circuitState(): GatewayCircuitState {
-    return this.resilience.circuitState();
+    return this.attempts.resilience.circuitState();
   }
 
   /** Ends the connection pool; a later call rejects with {@link GatewayClientClosedError}. */
