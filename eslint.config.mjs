@@ -26,9 +26,9 @@ const RESOLVER_CONFIG = {
 /** (a) A lib is imported through its entries only, never by a path into it. */
 const ENTRIES_ONLY = [
   {
-    group: ['@ledger/*/**', '!@ledger/*/in-memory', '!@ledger/*/aws'],
+    group: ['@ledger/*/**', '!@ledger/*/in-memory', '!@ledger/*/aws', '!@ledger/*/testing'],
     message:
-      'Import a lib through one of its entries: @ledger/<lib>, @ledger/<lib>/in-memory or @ledger/<lib>/aws.',
+      'Import a lib through one of its entries: @ledger/<lib>, @ledger/<lib>/in-memory, @ledger/<lib>/aws or @ledger/<lib>/testing.',
   },
   {
     // The chaos tier drives the bench's workloads: test/ may import bench/src by path.

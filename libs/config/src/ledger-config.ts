@@ -172,8 +172,38 @@ export class PayloadMappingConfig {
   paths!: Partial<Record<WebhookMappedField, string>>;
 }
 
+/** Applies `decorators` as if written one above the other on the member (the last runs first). */
+function stacked(...decorators: PropertyDecorator[]): PropertyDecorator {
+  return (target, member) => {
+    for (const decorator of [...decorators].reverse()) decorator(target, member);
+  };
+}
+
+/**
+ * The checks of a provider's `name`, `interpreter` and `mapping`, one definition for both readings
+ * of `providers[]`: the whole configuration's (`ProviderConfig`) and the correlator's
+ * (`ProviderInterpretationConfig`).
+ */
+const ProviderMember = {
+  name: (): PropertyDecorator =>
+    Matches(SLUG, { message: 'provider name must be lower-case letters, digits and dashes' }),
+  interpreter: (): PropertyDecorator =>
+    stacked(
+      IsOptional(),
+      IsIn(WEBHOOK_INTERPRETER_NAMES, {
+        message: `interpreter must be one of: ${WEBHOOK_INTERPRETER_NAMES.join(', ')}`,
+      }),
+    ),
+  mapping: (): PropertyDecorator =>
+    stacked(
+      IsOptional(),
+      ValidateNested(),
+      Type(() => PayloadMappingConfig),
+    ),
+};
+
 export class ProviderConfig {
-  @Matches(SLUG, { message: 'provider name must be lower-case letters, digits and dashes' })
+  @ProviderMember.name()
   name!: string;
 
   @IsString()
@@ -195,16 +225,26 @@ export class ProviderConfig {
   toleranceSeconds: number = 300;
 
   /** How the provider's payloads are read; `generic` also needs `mapping`. */
-  @IsOptional()
-  @IsIn(WEBHOOK_INTERPRETER_NAMES, {
-    message: `interpreter must be one of: ${WEBHOOK_INTERPRETER_NAMES.join(', ')}`,
-  })
+  @ProviderMember.interpreter()
   interpreter: WebhookInterpreterName = 'sandbox';
 
   /** The `generic` interpreter's mapping: which event types mean what, and where the values are. */
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => PayloadMappingConfig)
+  @ProviderMember.mapping()
+  mapping?: PayloadMappingConfig;
+}
+
+/**
+ * How one webhook provider's payloads are read: the part of `providers[]` the correlator uses.
+ * Its keys, secrets and tenant are not part of it.
+ */
+export class ProviderInterpretationConfig {
+  @ProviderMember.name()
+  name!: string;
+
+  @ProviderMember.interpreter()
+  interpreter: WebhookInterpreterName = 'sandbox';
+
+  @ProviderMember.mapping()
   mapping?: PayloadMappingConfig;
 }
 

@@ -1,43 +1,18 @@
 import 'reflect-metadata';
 import { plainToInstance, Type } from 'class-transformer';
-import { IsArray, IsIn, IsOptional, Matches, ValidateNested, validateSync } from 'class-validator';
+import { IsArray, IsIn, IsOptional, ValidateNested, validateSync } from 'class-validator';
 import { ConfigError, DevelopmentConfigInLambdaError } from './config.errors';
 import {
   CONFIG_ENVIRONMENTS,
-  CONFIG_NAME_PATTERN,
-  PayloadMappingConfig,
+  ProviderInterpretationConfig,
   parseConfigYaml,
   providerMappingProblems,
   readConfigFile,
   validationProblems,
-  WEBHOOK_INTERPRETER_NAMES,
   type ConfigEnvironment,
-  type WebhookInterpreterName,
 } from './ledger-config';
 import type { LedgerEnv } from './ledger-env';
 import type { ParameterSource } from './parameter-source.port';
-
-/**
- * How one webhook provider's payloads are read: the part of `providers[]` the correlator uses.
- * Its keys, secrets and tenant are not part of it.
- */
-export class ProviderInterpretationConfig {
-  @Matches(CONFIG_NAME_PATTERN, {
-    message: 'provider name must be lower-case letters, digits and dashes',
-  })
-  name!: string;
-
-  @IsOptional()
-  @IsIn(WEBHOOK_INTERPRETER_NAMES, {
-    message: `interpreter must be one of: ${WEBHOOK_INTERPRETER_NAMES.join(', ')}`,
-  })
-  interpreter: WebhookInterpreterName = 'sandbox';
-
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => PayloadMappingConfig)
-  mapping?: PayloadMappingConfig;
-}
 
 /** The configuration document reduced to its marker and its providers' interpreter settings. */
 class ProviderInterpretationsDocument {

@@ -1,11 +1,10 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { StoredEvent } from '@ledger/event-store';
 import { decodePaymentEvent, handleCommand, paymentDecider, paymentStreamId } from '@ledger/ledger';
 import { createTestLedger, type TestLedger } from '@ledger/testing';
-import { ProviderRegistry, RejectionRecorder, signFor, WebhookReceiver } from '@ledger/webhooks';
 import { webhookAdapters } from '@ledger/webhooks/aws';
+import { SignedDeliveries } from '@ledger/webhooks/testing';
 import { stringify } from 'yaml';
 import { runCli } from '../main';
 import { captureCliErrors } from '../testing/capture-cli-errors';
@@ -29,12 +28,14 @@ const CONFIG = stringify({
 describe('ledger replay consumer correlator', () => {
   const stderr = captureCliErrors();
   let ledger: TestLedger;
-  let recorder: RejectionRecorder;
+  let webhooks: SignedDeliveries;
   const saved = { prefix: process.env.TABLE_PREFIX, config: process.env.LEDGER_CONFIG };
 
   beforeAll(async () => {
     ledger = await createTestLedger('cli-replay-consumer');
-    recorder = new RejectionRecorder(ledger.store);
+    webhooks = new SignedDeliveries(ledger.store, webhookAdapters(ledger.storage).deliveryStats, [
+      { name: 'stripe-acme', tenant: 'acme', scheme: 'stripe', secrets: [SECRET] },
+    ]);
     // The CLI opens the test engine's tables (DYNAMODB_ENDPOINT is the int tier's engine).
     process.env.TABLE_PREFIX = ledger.prefix;
     const path = join(mkdtempSync(join(tmpdir(), 'ledger-cli-replay-')), 'ledger.config.yaml');
@@ -50,31 +51,9 @@ describe('ledger replay consumer correlator', () => {
       if (value === undefined) delete process.env[name];
       else process.env[name] = value;
     }
-    await recorder.close();
+    await webhooks.close();
     await ledger.close();
   });
-
-  async function receiveStripeEvent(event: object): Promise<StoredEvent> {
-    const receiver = new WebhookReceiver(
-      ledger.store,
-      new ProviderRegistry([
-        { name: 'stripe-acme', tenant: 'acme', scheme: 'stripe', secrets: [SECRET] },
-      ]),
-      webhookAdapters(ledger.storage).deliveryStats,
-      recorder,
-    );
-    const body = Buffer.from(JSON.stringify(event));
-    const ack = await receiver.receive({
-      provider: 'stripe-acme',
-      rawBody: body,
-      headers: { 'content-type': 'application/json', ...signFor('stripe', SECRET, body) },
-      sourceIp: '127.0.0.1',
-    });
-    for await (const stored of ledger.store.readAll()) {
-      if (stored.eventId === ack.eventId) return stored;
-    }
-    throw new Error('delivery not found');
-  }
 
   describe("when a provider's payloads are read by the stripe interpreter", () => {
     it('concludes the payment a Stripe event names, as the correlator function does', async () => {
@@ -91,7 +70,7 @@ describe('ledger replay consumer correlator', () => {
           metadata: { now: new Date().toISOString(), tenantId: 'acme' },
         },
       );
-      await receiveStripeEvent({
+      await webhooks.deliver('stripe-acme', {
         id: 'evt_cli_replay_1',
         object: 'event',
         type: 'payment_intent.succeeded',

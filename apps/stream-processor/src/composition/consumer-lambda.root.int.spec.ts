@@ -1,10 +1,9 @@
 import { readLedgerEnv } from '@ledger/config';
 import { InMemoryParameterSource } from '@ledger/config/in-memory';
-import type { StoredEvent } from '@ledger/event-store';
 import { decodePaymentEvent, handleCommand, paymentDecider, paymentStreamId } from '@ledger/ledger';
 import { createTestLedger, type TestLedger } from '@ledger/testing';
-import { ProviderRegistry, RejectionRecorder, signFor, WebhookReceiver } from '@ledger/webhooks';
 import { webhookAdapters } from '@ledger/webhooks/aws';
+import { SignedDeliveries } from '@ledger/webhooks/testing';
 import { stringify } from 'yaml';
 import { composeConsumerLambda } from './consumer-lambda.root';
 
@@ -30,41 +29,19 @@ const deployed = stringify({
 
 describe('the correlator function, composed as its Lambda handler composes it', () => {
   let ledger: TestLedger;
-  let recorder: RejectionRecorder;
-  let receiver: WebhookReceiver;
+  let webhooks: SignedDeliveries;
 
   beforeAll(async () => {
     ledger = await createTestLedger('correlator-lambda');
-    recorder = new RejectionRecorder(ledger.store);
-    receiver = new WebhookReceiver(
-      ledger.store,
-      new ProviderRegistry([
-        { name: 'stripe-acme', tenant: 'acme', scheme: 'stripe', secrets: [SECRET] },
-      ]),
-      webhookAdapters(ledger.storage).deliveryStats,
-      recorder,
-    );
+    webhooks = new SignedDeliveries(ledger.store, webhookAdapters(ledger.storage).deliveryStats, [
+      { name: 'stripe-acme', tenant: 'acme', scheme: 'stripe', secrets: [SECRET] },
+    ]);
   });
 
   afterAll(async () => {
-    await recorder.close();
+    await webhooks.close();
     await ledger.close();
   });
-
-  /** A Stripe event received through the real receiver (stripe-signed); its stored event. */
-  async function receiveStripeEvent(event: object): Promise<StoredEvent> {
-    const body = Buffer.from(JSON.stringify(event));
-    const ack = await receiver.receive({
-      provider: 'stripe-acme',
-      rawBody: body,
-      headers: { 'content-type': 'application/json', ...signFor('stripe', SECRET, body) },
-      sourceIp: '127.0.0.1',
-    });
-    for await (const stored of ledger.store.readAll()) {
-      if (stored.eventId === ack.eventId) return stored;
-    }
-    throw new Error('delivery not found');
-  }
 
   describe('when the configuration parameter names the stripe interpreter for the provider', () => {
     it('concludes the payment a Stripe event names in its metadata', async () => {
@@ -79,7 +56,7 @@ describe('the correlator function, composed as its Lambda handler composes it', 
           metadata: { now: new Date().toISOString(), tenantId: 'acme' },
         },
       );
-      const delivery = await receiveStripeEvent({
+      const delivery = await webhooks.deliver('stripe-acme', {
         id: 'evt_int_lambda_1',
         object: 'event',
         type: 'payment_intent.succeeded',

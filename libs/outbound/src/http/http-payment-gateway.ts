@@ -1,13 +1,18 @@
-import type { GatewayAttemptOutcome } from '@ledger/ledger';
-import { TaskCancelledError, isBrokenCircuitError, isBulkheadRejectedError } from 'cockatiel';
+import { TaskCancelledError } from 'cockatiel';
 import { Agent, type Dispatcher, request } from 'undici';
 import {
   GatewayClientClosedError,
   GatewayNetworkError,
   InvalidGatewayOptionsError,
 } from '../gateway.errors';
+import {
+  type AnswerVerdict,
+  type FinalAnswer,
+  type JudgeAnswer,
+  GuardedAttempts,
+  parseBaseUrl,
+} from '../guarded-attempts';
 import type {
-  AttemptRecord,
   CallContext,
   ChargeRequest,
   GatewayCharge,
@@ -17,15 +22,7 @@ import type {
   PaymentGateway,
   RefundRequest,
 } from '../payment-gateway.port';
-import {
-  type AttemptProgress,
-  type HttpExchange,
-  type ResilienceOptions,
-  GatewayResilience,
-  RetryScheduledError,
-  planRetry,
-  resolveResilienceOptions,
-} from './resilience.policy';
+import type { HttpExchange, ResilienceOptions } from './resilience.policy';
 import {
   readCharge,
   readChargeList,
@@ -33,7 +30,6 @@ import {
   readRefusal,
   type GatewayRefusal,
 } from './gateway-responses';
-import { parseRetryAfter } from './retry-after';
 
 /** Configuration of the HTTP adapter; resilience options default as in `DEFAULT_RESILIENCE_OPTIONS`. */
 export interface HttpPaymentGatewayOptions extends Partial<ResilienceOptions> {
@@ -62,29 +58,8 @@ interface HttpCall {
   idempotencyKey?: string;
 }
 
-/** What one attempt's record is built from. */
-interface AttemptFacts {
-  attempt: number;
-  attemptStart: number;
-  durationMs: number;
-  exchange?: HttpExchange;
-  transactionId?: string;
-  nextDelayMs?: number;
-}
-
-/** How one attempt ended, before deciding what it means for the operation. */
-export type Observation =
-  | { kind: 'response'; exchange: HttpExchange }
-  | { kind: 'timeout' | 'network_error' | 'circuit_open' | 'bulkhead_rejected' };
-
-/** An answer the operation ends on; `transactionId` goes on the attempt record. */
-interface Final<T> {
-  outcome: GatewayOutcome<T>;
-  transactionId?: string;
-}
-
 /** Reads an operation's answer out of a response that is neither retryable nor a server error. */
-type Interpret<T> = (exchange: HttpExchange) => Final<T>;
+type Interpret<T> = (exchange: HttpExchange) => FinalAnswer<T>;
 
 /**
  * The sandbox-compatible gateway over HTTP (`/v1/charges`, `/v1/charges/{id}/refunds`), with
@@ -101,12 +76,10 @@ export class HttpPaymentGateway implements PaymentGateway {
   readonly #authorization: string;
   /** Origin and path prefix, without a trailing slash; request paths are appended to it. */
   private readonly base: string;
-  private readonly resilience: GatewayResilience;
   /** Keep-alive connections to this gateway. */
   private readonly pool: Agent;
+  private readonly attempts: GuardedAttempts<HttpCall>;
   private closing?: Promise<void>;
-  private readonly now: () => number;
-  private readonly random: () => number;
 
   constructor(options: HttpPaymentGatewayOptions) {
     const { baseUrl, apiKey, now, random, ...resilience } = options;
@@ -116,11 +89,16 @@ export class HttpPaymentGateway implements PaymentGateway {
       throw new InvalidGatewayOptionsError(['apiKey must be a non-empty string']);
     }
     this.#authorization = `Bearer ${apiKey}`;
-    this.resilience = new GatewayResilience(resolveResilienceOptions(resilience));
+    this.attempts = new GuardedAttempts<HttpCall>(resilience, {
+      send: (call, signal) => this.send(call, signal),
+      requestIdHeader: 'x-request-id',
+      now,
+      random,
+    });
     // No connection attempt outlives the attempt that needed it (undici's default is 10 s).
-    this.pool = new Agent({ connect: { timeout: this.resilience.options.attemptTimeoutMs } });
-    this.now = now ?? Date.now;
-    this.random = random ?? Math.random;
+    this.pool = new Agent({
+      connect: { timeout: this.attempts.resilience.options.attemptTimeoutMs },
+    });
   }
 
   /** Charges once per idempotency key; see {@link PaymentGateway.charge}. */
@@ -139,7 +117,7 @@ export class HttpPaymentGateway implements PaymentGateway {
       body,
       idempotencyKey: context.idempotencyKey,
     };
-    return this.run(call, context, interpretCharge);
+    return this.attempts.run(call, context, judgeCharge);
   }
 
   /** Refunds (part of) a charge; see {@link PaymentGateway.refund}. */
@@ -150,7 +128,7 @@ export class HttpPaymentGateway implements PaymentGateway {
       body: { refundId: request.refundId, amount: request.amount, paymentId: request.paymentId },
       idempotencyKey: context.idempotencyKey,
     };
-    return this.run(call, context, interpretRefund);
+    return this.attempts.run(call, context, judgeRefund);
   }
 
   /** The newest gateway charge for one of our payment ids; reads retry like writes, unrecorded. */
@@ -160,12 +138,12 @@ export class HttpPaymentGateway implements PaymentGateway {
       path: '/v1/charges',
       query: new URLSearchParams({ paymentId }),
     };
-    return this.run(call, undefined, interpretChargeList);
+    return this.attempts.run(call, undefined, judgeChargeList);
   }
 
   /** The circuit breaker's current state. */
   circuitState(): GatewayCircuitState {
-    return this.resilience.circuitState();
+    return this.attempts.resilience.circuitState();
   }
 
   /**
@@ -175,99 +153,6 @@ export class HttpPaymentGateway implements PaymentGateway {
   close(): Promise<void> {
     this.closing ??= this.pool.close();
     return this.closing;
-  }
-
-  /** One operation: attempts under the retry policy, each recorded before the next starts. */
-  private run<T>(
-    call: HttpCall,
-    context: CallContext | undefined,
-    interpret: Interpret<T>,
-  ): Promise<GatewayOutcome<T>> {
-    const { options } = this.resilience;
-    const operationStart = this.now();
-    const deadlineAt = operationStart + options.deadlineMs;
-    // Whether any attempt so far may have reached the gateway: then money may have moved, and a
-    // later refusal can no longer be reported as "not attempted".
-    let sentAny = false;
-    return this.resilience.retry.execute(async ({ attempt: retries }) => {
-      const attempt = retries + 1;
-      const attemptStart = this.now();
-      const progress: AttemptProgress = { admitted: false, sent: false };
-      const observation = await this.attempt(call, deadlineAt, progress);
-      sentAny ||= progress.sent;
-      const durationMs = Math.max(0, Math.round(this.now() - attemptStart));
-      const facts: AttemptFacts = { attempt, attemptStart, durationMs };
-
-      if (observation.kind === 'circuit_open' || observation.kind === 'bulkhead_rejected') {
-        // Refusals are never retried: the breaker or bulkhead would very likely refuse again.
-        await this.record(call, context, facts, observation.kind);
-        return sentAny
-          ? { outcome: 'unknown', reason: observation.kind }
-          : { outcome: 'not_attempted', reason: observation.kind };
-      }
-
-      const exchange = observation.kind === 'response' ? observation.exchange : undefined;
-      if (exchange !== undefined && !isRetryableStatus(exchange.status)) {
-        const final: Final<T> = isUnexpectedStatus(exchange.status)
-          ? { outcome: { outcome: 'unknown', reason: `http_${exchange.status}` } }
-          : interpret(exchange);
-        const succeeded = exchange.status >= 200 && exchange.status < 300;
-        facts.exchange = exchange;
-        facts.transactionId = final.transactionId;
-        await this.record(call, context, facts, succeeded ? 'succeeded' : 'http_error');
-        return final.outcome;
-      }
-
-      // A retryable failure: a timeout, a network error, or 408/409/425/429/5xx.
-      const cause = exchange === undefined ? observation.kind : retryCause(exchange.status);
-      const retryAfterMs =
-        exchange === undefined
-          ? undefined
-          : parseRetryAfter(headerValue(exchange, 'retry-after') ?? null, this.now());
-      const plan = planRetry(
-        { attempt, elapsedMs: this.now() - operationStart, retryAfterMs },
-        options,
-        this.random,
-      );
-      const outcome: GatewayAttemptOutcome =
-        exchange === undefined ? (observation.kind as 'timeout' | 'network_error') : 'http_error';
-      facts.exchange = exchange;
-      if (plan.retry) facts.nextDelayMs = plan.delayMs;
-      await this.record(call, context, facts, outcome);
-      if (plan.retry) throw new RetryScheduledError(plan.delayMs);
-      // Never `declined`: something may have reached the gateway, and only it knows what it did.
-      // After 429s only, nothing was charged, and a reconcile will find no charge.
-      return { outcome: 'unknown', reason: cause };
-    });
-  }
-
-  /** Hands the attempt's record to `context.onAttempt` (reads are not recorded). */
-  private record(
-    call: HttpCall,
-    context: CallContext | undefined,
-    facts: AttemptFacts,
-    outcome: GatewayAttemptOutcome,
-  ): Promise<void> {
-    return context === undefined
-      ? Promise.resolve()
-      : context.onAttempt(this.buildRecord(call, context, facts, outcome));
-  }
-
-  /** Runs one attempt through the guards and classifies how it ended; never throws for I/O. */
-  private attempt(
-    call: HttpCall,
-    deadlineAt: number,
-    progress: AttemptProgress,
-  ): Promise<Observation> {
-    const budgetMs = deadlineAt - this.now();
-    // Only possible when recording the previous attempt ate the budget: nothing is sent.
-    if (budgetMs <= 0) return Promise.resolve({ kind: 'timeout' });
-    return this.resilience
-      .guard((signal) => this.send(call, signal), budgetMs, progress)
-      .then(
-        (exchange): Observation => ({ kind: 'response', exchange }),
-        (error: unknown) => classifyFailure(error, progress),
-      );
   }
 
   /** The HTTP request itself; the body is read under the same signal, so the timeout covers it. */
@@ -311,75 +196,26 @@ export class HttpPaymentGateway implements PaymentGateway {
       throw new GatewayNetworkError(code);
     }
   }
+}
 
-  private buildRecord(
-    call: HttpCall,
-    context: CallContext,
-    facts: AttemptFacts,
-    outcome: GatewayAttemptOutcome,
-  ): AttemptRecord {
-    // Built member by member: method and path only (no query, no headers, no key, no card data).
-    const record: AttemptRecord = {
-      operation: context.operation,
-      attempt: facts.attempt,
-      idempotencyKey: context.idempotencyKey,
-      method: call.method,
-      path: call.path,
-      startedAt: new Date(facts.attemptStart).toISOString(),
-      durationMs: facts.durationMs,
-      outcome,
-      // Read after the attempt, so a record shows the failure that opened the circuit as `open`.
-      breakerState: this.resilience.circuitState(),
-    };
-    if (context.refundId !== undefined) record.refundId = context.refundId;
-    if (facts.exchange !== undefined) {
-      record.httpStatus = facts.exchange.status;
-      const requestId = headerValue(facts.exchange, 'x-request-id');
-      if (requestId !== undefined && requestId !== '') record.gatewayRequestId = requestId;
+/**
+ * The verdict on one answer: 408/409/425/429/5xx are retried; 1xx/3xx are no definitive answer
+ * and nothing to retry either (`unknown`); every other answer is read by `interpret`.
+ */
+function judgeBy<T>(interpret: Interpret<T>): JudgeAnswer<T> {
+  return (exchange): AnswerVerdict<T> => {
+    const { status } = exchange;
+    if (RETRYABLE_STATUSES.has(status) || status >= 500) {
+      return { kind: 'retry', cause: status === 429 ? 'rate_limited' : `http_${status}` };
     }
-    if (facts.transactionId !== undefined) record.gatewayTransactionId = facts.transactionId;
-    if (facts.nextDelayMs !== undefined) record.nextDelayMs = facts.nextDelayMs;
-    return record;
-  }
-}
-
-/** How an attempt that threw ended; rethrows what is not an I/O outcome. */
-export function classifyFailure(error: unknown, progress: AttemptProgress): Observation {
-  if (isBrokenCircuitError(error)) return { kind: 'circuit_open' };
-  if (isBulkheadRejectedError(error)) return { kind: 'bulkhead_rejected' };
-  // instanceof, not cockatiel's isTaskCancelledError: in 3.2.1 that helper tests for the
-  // bulkhead's marker property and never matches a cancellation.
-  if (error instanceof TaskCancelledError) {
-    if (progress.sent) return { kind: 'timeout' };
-    // Cancelled by the deadline before being sent: still queued for a bulkhead slot, or
-    // waiting behind the half-open breaker's probe.
-    return { kind: progress.admitted ? 'circuit_open' : 'bulkhead_rejected' };
-  }
-  if (error instanceof GatewayNetworkError) return { kind: 'network_error' };
-  throw error;
-}
-
-function parseBaseUrl(baseUrl: string): URL {
-  try {
-    const url = new URL(baseUrl);
-    if (url.protocol === 'http:' || url.protocol === 'https:') return url;
-  } catch {
-    // reported below
-  }
-  throw new InvalidGatewayOptionsError(['baseUrl must be an absolute http(s) URL']);
-}
-
-function isRetryableStatus(status: number): boolean {
-  return RETRYABLE_STATUSES.has(status) || status >= 500;
-}
-
-/** 1xx/3xx: no definitive answer, and nothing to retry either. */
-function isUnexpectedStatus(status: number): boolean {
-  return status < 200 || (status >= 300 && status < 400);
-}
-
-function retryCause(status: number): string {
-  return status === 429 ? 'rate_limited' : `http_${status}`;
+    if (status < 200 || (status >= 300 && status < 400)) {
+      return {
+        kind: 'final',
+        final: { outcome: { outcome: 'unknown', reason: `http_${status}` } },
+      };
+    }
+    return { kind: 'final', final: interpret(exchange) };
+  };
 }
 
 function parseJson(text: string): unknown {
@@ -420,12 +256,6 @@ function endOnAbort(
   });
 }
 
-/** A response header (lower-case name); repeated ones joined as one field, as RFC 9110 allows. */
-function headerValue(exchange: HttpExchange, name: string): string | undefined {
-  const value = exchange.headers[name];
-  return Array.isArray(value) ? value.join(', ') : value;
-}
-
 /** The errno-style code of a network failure (`ECONNREFUSED`, `UND_ERR_SOCKET`, ...), if any. */
 function networkErrorCode(error: unknown): string {
   let current: unknown = error;
@@ -450,7 +280,7 @@ function declined(
   exchange: HttpExchange,
   { error, charge }: GatewayRefusal,
   transactionId?: string,
-): Final<never> {
+): FinalAnswer<never> {
   return {
     outcome: {
       outcome: 'declined',
@@ -468,9 +298,11 @@ function declined(
 }
 
 /** A 2xx whose body does not say what happened: the gateway acted, we cannot tell how. */
-const UNREADABLE: Final<never> = { outcome: { outcome: 'unknown', reason: 'unreadable_response' } };
+const UNREADABLE: FinalAnswer<never> = {
+  outcome: { outcome: 'unknown', reason: 'unreadable_response' },
+};
 
-function interpretCharge(exchange: HttpExchange): Final<GatewayCharge> {
+function interpretCharge(exchange: HttpExchange): FinalAnswer<GatewayCharge> {
   if (exchange.status >= 400) {
     // A refused charge may name the declined charge: the transaction this attempt produced.
     const refusal = readRefusal(exchange.body);
@@ -495,7 +327,7 @@ function interpretCharge(exchange: HttpExchange): Final<GatewayCharge> {
   };
 }
 
-function interpretRefund(exchange: HttpExchange): Final<GatewayRefund> {
+function interpretRefund(exchange: HttpExchange): FinalAnswer<GatewayRefund> {
   if (exchange.status >= 400) return declined(exchange, readRefusal(exchange.body));
   const refund = readRefund(exchange.body);
   if (refund === undefined) return UNREADABLE;
@@ -506,7 +338,7 @@ function interpretRefund(exchange: HttpExchange): Final<GatewayRefund> {
   };
 }
 
-function interpretChargeList(exchange: HttpExchange): Final<GatewayCharge | undefined> {
+function interpretChargeList(exchange: HttpExchange): FinalAnswer<GatewayCharge | undefined> {
   if (exchange.status >= 400) return declined(exchange, readRefusal(exchange.body));
   const data = readChargeList(exchange.body);
   if (data === undefined) return UNREADABLE;
@@ -518,3 +350,7 @@ function interpretChargeList(exchange: HttpExchange): Final<GatewayCharge | unde
   if (charge === undefined) return UNREADABLE;
   return { outcome: { outcome: 'succeeded', value: charge, httpStatus: exchange.status } };
 }
+
+const judgeCharge = judgeBy(interpretCharge);
+const judgeRefund = judgeBy(interpretRefund);
+const judgeChargeList = judgeBy(interpretChargeList);

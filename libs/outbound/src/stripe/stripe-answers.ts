@@ -4,18 +4,9 @@
  * the adapter so every mapping is unit-tested without a network.
  */
 import { STRIPE_METADATA } from '@ledger/ledger';
+import type { AnswerVerdict, FinalAnswer } from '../guarded-attempts';
 import type { HttpExchange } from '../http/resilience.policy';
-import type { GatewayCharge, GatewayOutcome, GatewayRefund } from '../payment-gateway.port';
-
-/** An answer the operation ends on; `transactionId` goes on the attempt record. */
-export interface StripeFinal<T> {
-  outcome: GatewayOutcome<T>;
-  transactionId?: string;
-}
-
-/** Whether an attempt's answer ends the operation or asks for another attempt. */
-export type StripeVerdict<T> =
-  { kind: 'final'; final: StripeFinal<T> } | { kind: 'retry'; cause: string };
+import type { GatewayCharge, GatewayRefund } from '../payment-gateway.port';
 
 /** A Stripe error body as the adapter keeps it: `{ error: { type, code, decline_code, ... } }`. */
 export interface StripeErrorBody {
@@ -28,10 +19,10 @@ export interface StripeErrorBody {
 }
 
 /** Reads an operation's successful (2xx) body. */
-export type ReadStripeBody<T> = (body: unknown, httpStatus: number) => StripeFinal<T>;
+export type ReadStripeBody<T> = (body: unknown, httpStatus: number) => FinalAnswer<T>;
 
 /** A 2xx whose body does not say what happened: Stripe acted, we cannot tell how. */
-const UNREADABLE: StripeFinal<never> = {
+const UNREADABLE: FinalAnswer<never> = {
   outcome: { outcome: 'unknown', reason: 'unreadable_response' },
 };
 
@@ -49,7 +40,7 @@ const UNREADABLE: StripeFinal<never> = {
 export function stripeVerdict<T>(
   exchange: HttpExchange,
   read: ReadStripeBody<T>,
-): StripeVerdict<T> {
+): AnswerVerdict<T> {
   const { status } = exchange;
   const error = errorOf(exchange.body);
   if (status === 429 || (status === 400 && error.code === 'rate_limit')) {
@@ -82,7 +73,7 @@ export function stripeVerdict<T>(
 }
 
 /** Reads a PaymentIntent answered by create+confirm. */
-export function readConfirmedIntent(body: unknown, httpStatus = 200): StripeFinal<GatewayCharge> {
+export function readConfirmedIntent(body: unknown, httpStatus = 200): FinalAnswer<GatewayCharge> {
   const intent = intentOf(body);
   if (intent === undefined) return UNREADABLE;
   const found = chargeOfIntent(intent);
@@ -111,7 +102,7 @@ export function readConfirmedIntent(body: unknown, httpStatus = 200): StripeFina
 }
 
 /** Reads a Refund: `succeeded`/`failed` conclude it; `pending` and the like leave it unknown. */
-export function readRefund(body: unknown, httpStatus = 200): StripeFinal<GatewayRefund> {
+export function readRefund(body: unknown, httpStatus = 200): FinalAnswer<GatewayRefund> {
   if (!isRecord(body) || typeof body.id !== 'string' || typeof body.amount !== 'number') {
     return UNREADABLE;
   }
@@ -145,7 +136,7 @@ export function readRefund(body: unknown, httpStatus = 200): StripeFinal<Gateway
 export function readIntentSearch(
   body: unknown,
   httpStatus = 200,
-): StripeFinal<GatewayCharge | undefined> {
+): FinalAnswer<GatewayCharge | undefined> {
   if (!isRecord(body) || !Array.isArray(body.data)) return UNREADABLE;
   const intents = body.data.map(intentOf);
   if (intents.some((intent) => intent === undefined)) return UNREADABLE;

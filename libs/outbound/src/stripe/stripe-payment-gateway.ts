@@ -1,6 +1,6 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import { STRIPE_METADATA, type GatewayAttemptOutcome } from '@ledger/ledger';
+import { STRIPE_METADATA } from '@ledger/ledger';
 import { TaskCancelledError } from 'cockatiel';
 import Stripe from 'stripe';
 import {
@@ -8,19 +8,9 @@ import {
   GatewayNetworkError,
   InvalidGatewayOptionsError,
 } from '../gateway.errors';
-import { classifyFailure, type Observation } from '../http/http-payment-gateway';
-import {
-  type AttemptProgress,
-  type HttpExchange,
-  type ResilienceOptions,
-  GatewayResilience,
-  RetryScheduledError,
-  planRetry,
-  resolveResilienceOptions,
-} from '../http/resilience.policy';
-import { parseRetryAfter } from '../http/retry-after';
+import { type JudgeAnswer, GuardedAttempts, parseBaseUrl } from '../guarded-attempts';
+import type { HttpExchange, ResilienceOptions } from '../http/resilience.policy';
 import type {
-  AttemptRecord,
   CallContext,
   ChargeRequest,
   GatewayCharge,
@@ -31,7 +21,6 @@ import type {
   RefundRequest,
 } from '../payment-gateway.port';
 import {
-  type ReadStripeBody,
   type StripeErrorBody,
   readConfirmedIntent,
   readIntentSearch,
@@ -92,11 +81,9 @@ interface StripeLastResponse {
 export class StripePaymentGateway implements PaymentGateway {
   private readonly stripe: Stripe;
   private readonly agent: HttpAgent | HttpsAgent;
-  private readonly resilience: GatewayResilience;
   private readonly tenantId: string;
   private readonly paymentMethod: string;
-  private readonly now: () => number;
-  private readonly random: () => number;
+  private readonly attempts: GuardedAttempts<StripeCall>;
   private closed = false;
 
   constructor(options: StripePaymentGatewayOptions) {
@@ -113,7 +100,12 @@ export class StripePaymentGateway implements PaymentGateway {
     this.paymentMethod = paymentMethod ?? STRIPE_TEST_PAYMENT_METHOD;
     this.tenantId = tenantId;
     const url = parseBaseUrl(baseUrl ?? STRIPE_DEFAULT_BASE_URL);
-    this.resilience = new GatewayResilience(resolveResilienceOptions(resilience));
+    this.attempts = new GuardedAttempts<StripeCall>(resilience, {
+      send: (call, signal) => this.send(call, signal),
+      requestIdHeader: 'request-id',
+      now,
+      random,
+    });
     const https = url.protocol === 'https:';
     // Our own keep-alive pool, so close() can end it and no other client shares it.
     this.agent = https ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true });
@@ -123,13 +115,11 @@ export class StripePaymentGateway implements PaymentGateway {
       protocol: https ? 'https' : 'http',
       maxNetworkRetries: 0,
       // The attempt's timeout ends the socket too (the policy's own timeout ends the wait).
-      timeout: this.resilience.options.attemptTimeoutMs,
+      timeout: this.attempts.resilience.options.attemptTimeoutMs,
       httpAgent: this.agent,
       telemetry: false,
       appInfo: { name: 'integration-ledger' },
     });
-    this.now = now ?? Date.now;
-    this.random = random ?? Math.random;
   }
 
   /** Creates and confirms a PaymentIntent once per idempotency key; see {@link PaymentGateway.charge}. */
@@ -154,7 +144,7 @@ export class StripePaymentGateway implements PaymentGateway {
       invoke: (stripe) =>
         stripe.paymentIntents.create(params, { idempotencyKey: context.idempotencyKey }),
     };
-    return this.run(call, context, readConfirmedIntent);
+    return this.run(call, context, judgeIntent);
   }
 
   /** Refunds (part of) a PaymentIntent; see {@link PaymentGateway.refund}. */
@@ -174,7 +164,7 @@ export class StripePaymentGateway implements PaymentGateway {
       path: '/v1/refunds',
       invoke: (stripe) => stripe.refunds.create(params, { idempotencyKey: context.idempotencyKey }),
     };
-    return this.run(call, context, readRefund);
+    return this.run(call, context, judgeRefund);
   }
 
   /**
@@ -192,12 +182,12 @@ export class StripePaymentGateway implements PaymentGateway {
       path: '/v1/payment_intents/search',
       invoke: (stripe) => stripe.paymentIntents.search({ query, limit: 10 }),
     };
-    return this.run(call, undefined, readIntentSearch);
+    return this.run(call, undefined, judgeIntentSearch);
   }
 
   /** The circuit breaker's current state. */
   circuitState(): GatewayCircuitState {
-    return this.resilience.circuitState();
+    return this.attempts.resilience.circuitState();
   }
 
   /** Ends the connection pool; a later call rejects with {@link GatewayClientClosedError}. */
@@ -207,85 +197,14 @@ export class StripePaymentGateway implements PaymentGateway {
     return Promise.resolve();
   }
 
-  /** One operation: attempts under the retry policy, each recorded before the next starts. */
+  /** One operation through the shared attempt loop; refused at once once closed. */
   private run<T>(
     call: StripeCall,
     context: CallContext | undefined,
-    read: ReadStripeBody<T>,
+    judge: JudgeAnswer<T>,
   ): Promise<GatewayOutcome<T>> {
     if (this.closed) return Promise.reject(new GatewayClientClosedError());
-    const { options } = this.resilience;
-    const operationStart = this.now();
-    const deadlineAt = operationStart + options.deadlineMs;
-    let sentAny = false;
-    return this.resilience.retry.execute(async ({ attempt: retries }) => {
-      const attempt = retries + 1;
-      const attemptStart = this.now();
-      const progress: AttemptProgress = { admitted: false, sent: false };
-      const observation = await this.attempt(call, deadlineAt, progress);
-      sentAny ||= progress.sent;
-      const facts: AttemptFacts = {
-        attempt,
-        attemptStart,
-        durationMs: Math.max(0, Math.round(this.now() - attemptStart)),
-      };
-
-      if (observation.kind === 'circuit_open' || observation.kind === 'bulkhead_rejected') {
-        await this.record(call, context, facts, observation.kind);
-        return sentAny
-          ? { outcome: 'unknown', reason: observation.kind }
-          : { outcome: 'not_attempted', reason: observation.kind };
-      }
-
-      const exchange = observation.kind === 'response' ? observation.exchange : undefined;
-      facts.exchange = exchange;
-      const verdict = exchange === undefined ? undefined : stripeVerdict(exchange, read);
-      if (exchange !== undefined && verdict?.kind === 'final') {
-        facts.transactionId = verdict.final.transactionId;
-        const succeeded = exchange.status >= 200 && exchange.status < 300;
-        await this.record(call, context, facts, succeeded ? 'succeeded' : 'http_error');
-        return verdict.final.outcome;
-      }
-
-      // Retryable: a timeout, a connection error, 409, 429 or 5xx.
-      const cause = verdict?.kind === 'retry' ? verdict.cause : observation.kind;
-      const retryAfter = exchange === undefined ? undefined : exchange.headers['retry-after'];
-      const plan = planRetry(
-        {
-          attempt,
-          elapsedMs: this.now() - operationStart,
-          retryAfterMs:
-            exchange === undefined
-              ? undefined
-              : parseRetryAfter(typeof retryAfter === 'string' ? retryAfter : null, this.now()),
-        },
-        options,
-        this.random,
-      );
-      const outcome: GatewayAttemptOutcome =
-        exchange === undefined ? (observation.kind as 'timeout' | 'network_error') : 'http_error';
-      if (plan.retry) facts.nextDelayMs = plan.delayMs;
-      await this.record(call, context, facts, outcome);
-      if (plan.retry) throw new RetryScheduledError(plan.delayMs);
-      // Never `declined`: the request may have reached Stripe, and only Stripe knows what it did.
-      return { outcome: 'unknown', reason: cause };
-    });
-  }
-
-  /** Runs one attempt through the guards and classifies how it ended; never throws for I/O. */
-  private attempt(
-    call: StripeCall,
-    deadlineAt: number,
-    progress: AttemptProgress,
-  ): Promise<Observation> {
-    const budgetMs = deadlineAt - this.now();
-    if (budgetMs <= 0) return Promise.resolve({ kind: 'timeout' });
-    return this.resilience
-      .guard((signal) => this.send(call, signal), budgetMs, progress)
-      .then(
-        (exchange): Observation => ({ kind: 'response', exchange }),
-        (error: unknown) => classifyFailure(error, progress),
-      );
+    return this.attempts.run(call, context, judge);
   }
 
   /**
@@ -304,46 +223,6 @@ export class StripePaymentGateway implements PaymentGateway {
       return exchangeOfStripeError(error);
     }
   }
-
-  /** Hands the attempt's record to `context.onAttempt` (reads are not recorded). */
-  private record(
-    call: StripeCall,
-    context: CallContext | undefined,
-    facts: AttemptFacts,
-    outcome: GatewayAttemptOutcome,
-  ): Promise<void> {
-    if (context === undefined) return Promise.resolve();
-    const record: AttemptRecord = {
-      operation: context.operation,
-      attempt: facts.attempt,
-      idempotencyKey: context.idempotencyKey,
-      method: call.method,
-      path: call.path,
-      startedAt: new Date(facts.attemptStart).toISOString(),
-      durationMs: facts.durationMs,
-      outcome,
-      breakerState: this.resilience.circuitState(),
-    };
-    if (context.refundId !== undefined) record.refundId = context.refundId;
-    if (facts.exchange !== undefined) {
-      record.httpStatus = facts.exchange.status;
-      const requestId = facts.exchange.headers['request-id'];
-      if (typeof requestId === 'string' && requestId !== '') record.gatewayRequestId = requestId;
-    }
-    if (facts.transactionId !== undefined) record.gatewayTransactionId = facts.transactionId;
-    if (facts.nextDelayMs !== undefined) record.nextDelayMs = facts.nextDelayMs;
-    return context.onAttempt(record);
-  }
-}
-
-/** What one attempt's record is built from. */
-interface AttemptFacts {
-  attempt: number;
-  attemptStart: number;
-  durationMs: number;
-  exchange?: HttpExchange;
-  transactionId?: string;
-  nextDelayMs?: number;
 }
 
 /**
@@ -419,12 +298,8 @@ function searchLiteral(value: string): string {
   return value.replace(/['\\]/g, (character) => `\\${character}`);
 }
 
-function parseBaseUrl(baseUrl: string): URL {
-  try {
-    const url = new URL(baseUrl);
-    if (url.protocol === 'http:' || url.protocol === 'https:') return url;
-  } catch {
-    // reported below
-  }
-  throw new InvalidGatewayOptionsError(['baseUrl must be an absolute http(s) URL']);
-}
+const judgeIntent: JudgeAnswer<GatewayCharge> = (exchange) =>
+  stripeVerdict(exchange, readConfirmedIntent);
+const judgeRefund: JudgeAnswer<GatewayRefund> = (exchange) => stripeVerdict(exchange, readRefund);
+const judgeIntentSearch: JudgeAnswer<GatewayCharge | undefined> = (exchange) =>
+  stripeVerdict(exchange, readIntentSearch);

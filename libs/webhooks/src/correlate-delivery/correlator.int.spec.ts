@@ -10,11 +10,8 @@ import {
 import { createTestLedger, type TestLedger } from '@ledger/testing';
 import { DynamoDbCorrelationIndex } from '../infrastructure/dynamodb-correlation-index';
 import { DynamoDbDeliveryStats } from '../infrastructure/dynamodb-delivery-stats';
-import { ProviderRegistry } from '../receive-webhook/provider-registry';
 import { decodeWebhookReceived } from '../receive-webhook/webhook.events';
-import { RejectionRecorder } from '../receive-webhook/rejection-recorder';
-import { WebhookReceiver } from '../receive-webhook/webhook-receiver';
-import { signFor } from '../signatures/sign';
+import { SignedDeliveries } from '../testing/signed-deliveries';
 import { Correlator } from './correlator.consumer';
 
 const SECRET = 'test-secret-not-real';
@@ -22,21 +19,18 @@ const NOW = '2026-05-01T10:00:00.000Z';
 
 describe('Correlator', () => {
   let ledger: TestLedger;
-  let receiver: WebhookReceiver;
-  let recorder: RejectionRecorder;
+  let webhooks: SignedDeliveries;
   let correlator: Correlator;
 
   beforeAll(async () => {
     ledger = await createTestLedger('correlator');
-    recorder = new RejectionRecorder(ledger.store);
-    receiver = new WebhookReceiver(
+    webhooks = new SignedDeliveries(
       ledger.store,
-      new ProviderRegistry([
+      new DynamoDbDeliveryStats(ledger.client, ledger.tables.meta),
+      [
         { name: 'sandbox', tenant: 'acme', scheme: 'hmac-sha256', secrets: [SECRET] },
         { name: 'other', tenant: 'globex', scheme: 'hmac-sha256', secrets: [SECRET] },
-      ]),
-      new DynamoDbDeliveryStats(ledger.client, ledger.tables.meta),
-      recorder,
+      ],
     );
     correlator = new Correlator(
       ledger.store,
@@ -46,22 +40,13 @@ describe('Correlator', () => {
   });
 
   afterAll(async () => {
-    await recorder.close();
+    await webhooks.close();
     await ledger.close();
   });
 
   /** Receives a signed delivery through the real receiver and returns its stored event. */
-  async function deliver(payload: object, provider = 'sandbox'): Promise<StoredEvent> {
-    const body = Buffer.from(JSON.stringify(payload));
-    const ack = await receiver.receive({
-      provider,
-      rawBody: body,
-      headers: { 'content-type': 'application/json', ...signFor('hmac-sha256', SECRET, body) },
-      sourceIp: '127.0.0.1',
-    });
-    for await (const event of ledger.store.readAll())
-      if (event.eventId === ack.eventId) return event;
-    throw new Error('delivery not found');
+  function deliver(payload: object, provider = 'sandbox'): Promise<StoredEvent> {
+    return webhooks.deliver(provider, payload);
   }
 
   async function command(

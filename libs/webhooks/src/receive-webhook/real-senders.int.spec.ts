@@ -13,9 +13,8 @@ import { DynamoDbCorrelationIndex } from '../infrastructure/dynamodb-correlation
 import { DynamoDbDeliveryStats } from '../infrastructure/dynamodb-delivery-stats';
 import { PayloadInterpreters } from '../payloads/payload-interpreter';
 import { signFor } from '../signatures/sign';
-import { ProviderRegistry } from './provider-registry';
-import { RejectionRecorder } from './rejection-recorder';
-import { WebhookReceiver, type ReceiveResult } from './webhook-receiver';
+import { SignedDeliveries, storedEventOf } from '../testing/signed-deliveries';
+import type { ReceiveResult } from './webhook-receiver';
 import { decodeWebhookReceived } from './webhook.events';
 
 const STRIPE_SECRET = 'whsec_test_secret_not_real';
@@ -52,13 +51,11 @@ function paymentIntent(paymentId: string, intentId: string): Record<string, unkn
 
 describe('deliveries as real senders sign them', () => {
   let ledger: TestLedger;
-  let receiver: WebhookReceiver;
-  let recorder: RejectionRecorder;
+  let webhooks: SignedDeliveries;
   let correlator: Correlator;
 
   beforeAll(async () => {
     ledger = await createTestLedger('real-senders');
-    recorder = new RejectionRecorder(ledger.store);
     const providers = [
       {
         name: 'stripe',
@@ -74,11 +71,10 @@ describe('deliveries as real senders sign them', () => {
         secrets: [SVIX_SECRET],
       },
     ];
-    receiver = new WebhookReceiver(
+    webhooks = new SignedDeliveries(
       ledger.store,
-      new ProviderRegistry(providers),
       new DynamoDbDeliveryStats(ledger.client, ledger.tables.meta),
-      recorder,
+      providers,
     );
     correlator = new Correlator(
       ledger.store,
@@ -89,7 +85,7 @@ describe('deliveries as real senders sign them', () => {
   });
 
   afterAll(async () => {
-    await recorder.close();
+    await webhooks.close();
     await ledger.close();
   });
 
@@ -99,7 +95,7 @@ describe('deliveries as real senders sign them', () => {
       payload: body,
       secret: STRIPE_SECRET,
     });
-    return receiver.receive({
+    return webhooks.receiver.receive({
       provider: 'stripe',
       rawBody: Buffer.from(body),
       headers: { 'content-type': 'application/json', 'stripe-signature': signature },
@@ -107,9 +103,8 @@ describe('deliveries as real senders sign them', () => {
     });
   }
 
-  async function storedEvent(eventId: string): Promise<StoredEvent> {
-    for await (const event of ledger.store.readAll()) if (event.eventId === eventId) return event;
-    throw new Error(`event ${eventId} not found`);
+  function storedEvent(eventId: string): Promise<StoredEvent> {
+    return storedEventOf(ledger.store, eventId);
   }
 
   async function command(paymentId: string, type: PaymentCommand['type'], data: object) {
@@ -248,8 +243,8 @@ describe('deliveries as real senders sign them', () => {
         sourceIp: '127.0.0.1',
       };
 
-      const first = await receiver.receive(delivery);
-      const again = await receiver.receive(delivery);
+      const first = await webhooks.receiver.receive(delivery);
+      const again = await webhooks.receiver.receive(delivery);
 
       expect(first.duplicate).toBe(false);
       expect(again).toMatchObject({ duplicate: true, eventId: first.eventId });
