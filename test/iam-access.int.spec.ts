@@ -387,6 +387,21 @@ describe('what each function does to DynamoDB, against its role in template.yaml
           headers: ACME_ADMIN,
         });
         const health = await app.inject({ method: 'GET', url: '/health' });
+        // The console's operations page: consumers, parked records, the recent replay jobs.
+        const signedIn = await app.inject({
+          method: 'POST',
+          url: '/console/sign-in',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          payload: new URLSearchParams({
+            apiKey: ACME_ADMIN.authorization.slice('Bearer '.length),
+          }).toString(),
+        });
+        const session = String(signedIn.headers['set-cookie']).split(';')[0];
+        const operations = await app.inject({
+          method: 'GET',
+          url: '/console/operations',
+          headers: { cookie: session },
+        });
 
         expect([created, again, refund].map((r) => r.statusCode)).toEqual([201, 201, 201]);
         expect(reconcile.statusCode).toBeLessThan(300);
@@ -395,6 +410,8 @@ describe('what each function does to DynamoDB, against its role in template.yaml
         expect(reads.map((r) => r.statusCode)).toEqual([404, 200, 200]);
         expect([replay.statusCode, progress.statusCode]).toEqual([202, 200]);
         expect(health.statusCode).toBe(200);
+        expect(operations.statusCode).toBe(200);
+        expect(operations.body).toContain(replayId);
         expect(accesses.length).toBeGreaterThan(0);
         expect(deniedTo('ApiRole', accesses)).toEqual([]);
       } finally {

@@ -19,3 +19,5 @@ export * from './start-replay/start-replay.command';
 export * from './start-replay/start-replay.handler';
 export * from './get-replay-job/get-replay-job.query';
 export * from './get-replay-job/get-replay-job.handler';
+export * from './list-replay-jobs/list-replay-jobs.query';
+export * from './list-replay-jobs/list-replay-jobs.handler';

@@ -32,6 +32,7 @@ import {
 import { projectionAdapters } from '@ledger/projections/aws';
 import {
   GetReplayJobHandler,
+  ListReplayJobsHandler,
   StartReplayHandler,
   LocalBusReplayDelivery,
   replayJobRunner,
@@ -221,6 +222,7 @@ export function buildApiDependencies(options: ApiDependencyOptions): ApiDependen
       getPaymentHistory: new GetPaymentHistoryHandler(storage.eventStore),
       listPayments: new ListPaymentsHandler(liveDocuments, config.api.cursorKey),
       getReplayJob: new GetReplayJobHandler(jobs),
+      listReplayJobs: new ListReplayJobsHandler(jobs),
     },
   };
 }

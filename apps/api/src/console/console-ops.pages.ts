@@ -142,6 +142,87 @@ export function deliveriesPage(options: {
   });
 }
 
+/** How much of a job is done, as text: "30 of 40 events (75%)", or the count while counting. */
+export function progressText(job: Pick<ReplayJob, 'processed' | 'total'>): string {
+  if (job.total === undefined) return `${job.processed} events (total not counted yet)`;
+  const share = job.total === 0 ? 100 : Math.floor((job.processed / job.total) * 100);
+  return `${job.processed} of ${job.total} events (${share}%)`;
+}
+
+/** What a job covers, in words: its tenant or the whole store, narrowed by payment and time. */
+function scopeText(job: ReplayJob): string {
+  const { scope } = job;
+  return [
+    scope.tenantId === undefined ? 'whole store' : `tenant ${scope.tenantId}`,
+    scope.paymentId === undefined ? '' : `payment ${scope.paymentId}`,
+    scope.from === undefined ? '' : `from ${scope.from}`,
+    scope.to === undefined ? '' : `before ${scope.to}`,
+    scope.detailTypes === undefined ? '' : `types ${scope.detailTypes.join(', ')}`,
+  ]
+    .filter((part) => part !== '')
+    .join('; ');
+}
+
+/** What kind of job, with its mode or the rule it is aimed at. */
+function kindText(job: ReplayJob): string {
+  const detail = job.kind === 'rebuild' ? job.mode : job.target;
+  return `${job.kind}${detail === undefined ? '' : ` (${detail})`}${job.dryRun ? ', dry run' : ''}`;
+}
+
+/**
+ * The recent jobs, each with its progress as a `<progress>` element labelled by the same figures
+ * in text (an indeterminate one while the total is being counted).
+ */
+function replayJobsTable(jobs: readonly ReplayJob[], tenant: string): SafeHtml {
+  if (jobs.length === 0) return html`<p>No replay or rebuild job recorded yet.</p>`;
+  return html`<table aria-label="Recent replay jobs">
+    <thead>
+      <tr>
+        <th scope="col">Replay id</th>
+        <th scope="col">Kind</th>
+        <th scope="col">Scope</th>
+        <th scope="col">Status</th>
+        <th scope="col">Progress</th>
+        <th scope="col">Started</th>
+        <th scope="col">Updated</th>
+        <th scope="col">Error</th>
+      </tr>
+    </thead>
+    <tbody>
+      ${jobs.map((job) => {
+        const label = `progress-${job.replayId}`;
+        const text = progressText(job);
+        return html`<tr>
+          <td>
+            <a
+              href="/console/operations?${new URLSearchParams({ tenant, replayId: job.replayId }).toString()}"
+              >${job.replayId}</a
+            >
+          </td>
+          <td>${kindText(job)}</td>
+          <td>${scopeText(job)}</td>
+          <td class="status">${job.status}</td>
+          <td>
+            ${
+              job.total === undefined
+                ? html`<progress aria-labelledby="${label}"></progress>`
+                : html`<progress
+                    max="${Math.max(job.total, 1)}"
+                    value="${job.total === 0 ? 1 : Math.min(job.processed, job.total)}"
+                    aria-labelledby="${label}"
+                  ></progress>`
+            }
+            <span id="${label}">${text}</span>
+          </td>
+          <td>${job.startedAt}</td>
+          <td>${job.updatedAt}</td>
+          <td>${job.error}</td>
+        </tr>`;
+      })}
+    </tbody>
+  </table>`;
+}
+
 export interface ConsumerHealth {
   name: string;
   shards: ShardCheckpoint[];
@@ -156,6 +237,8 @@ export function operationsPage(options: {
   consumers: ConsumerHealth[];
   breakers: Array<[string, string]>;
   deadLetters?: DeadLetter[];
+  /** The latest replay jobs the principal may see, newest first. */
+  jobs: ReplayJob[];
   replay?: ReplayJob;
   replayId?: string;
   replayNotice?: string;
@@ -269,6 +352,7 @@ export function operationsPage(options: {
             </form>`
     }
     <h2>Replay and rebuild jobs</h2>
+    ${replayJobsTable(options.jobs, tenant)}
     <form class="filters" method="get" action="/console/operations" aria-label="Find a replay job">
       <input type="hidden" name="tenant" value="${tenant}" />
       <label for="replayId"
@@ -286,7 +370,7 @@ export function operationsPage(options: {
             <dt>Status</dt>
             <dd class="status">${job.status}</dd>
             <dt>Progress</dt>
-            <dd>${job.processed}${job.total === undefined ? '' : ` of ${job.total}`}</dd>
+            <dd>${progressText(job)}</dd>
             <dt>Started</dt>
             <dd>${job.startedAt}</dd>
             <dt>Updated</dt>

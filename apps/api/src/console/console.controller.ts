@@ -16,7 +16,7 @@ import {
   type PaymentListView,
   type PaymentView,
 } from '@ledger/projections';
-import { GetReplayJob, type ReplayJob } from '@ledger/replay';
+import { GetReplayJob, ListReplayJobs, type ReplayJob } from '@ledger/replay';
 import { API_KEYS, CONFIG, CONSOLE_SOURCES, PAYMENT_GATEWAY } from '../api-dependencies';
 import type { ApiKeyRegistry, Principal } from '../auth/api-keys';
 import type { FormBodyRouteConfig } from '../http/body-parsers';
@@ -41,6 +41,8 @@ import { recentDeliveries, DELIVERY_WINDOWS } from './recent-deliveries';
 export const CONSOLE_CONSUMERS = ['correlator', 'projector', 'publisher'] as const;
 
 const PAGE_SIZE = 50;
+/** Replay jobs the operations page lists. */
+const RECENT_JOBS = 20;
 const TIMELINE_PAGE = 200;
 
 /** Headers of every console page: nothing cached, nothing framed, no script, no referrer. */
@@ -356,6 +358,10 @@ export class ConsoleController {
       consumers,
       breakers,
       deadLetters: operator ? await this.sources.deadLetters().list(100) : undefined,
+      // A tenant's own jobs; an operator's every job, whichever tenant the picker shows.
+      jobs: await this.queries.execute<ListReplayJobs, ReplayJob[]>(
+        new ListReplayJobs(principal, RECENT_JOBS),
+      ),
       replay,
       replayId,
       replayNotice,

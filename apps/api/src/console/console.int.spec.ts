@@ -1,6 +1,8 @@
 import { PaymentProjector } from '@ledger/projections';
 import { FIRST_GENERATION, projectionAdapters } from '@ledger/projections/aws';
 import { paymentStreamId } from '@ledger/ledger';
+import type { ReplayJob } from '@ledger/replay';
+import { replayAdapters } from '@ledger/replay/aws';
 import { createTestLedger, waitUntil, type TestLedger } from '@ledger/testing';
 import { signFor } from '@ledger/webhooks';
 import { createTestApi, type TestApi } from '../testing/test-api';
@@ -179,6 +181,82 @@ describe('the web console', () => {
       expect(body).toContain('Gateway breakers');
       expect(body).toContain('<td>globex</td>');
       expect(body).toContain('Redrive dead letters');
+    });
+  });
+
+  describe('when replay jobs were recorded for two tenants and the whole store', () => {
+    const job = (replayId: string, changes: Partial<ReplayJob>): ReplayJob => ({
+      replayId,
+      kind: 'rebuild',
+      scope: { tenantId: 'acme' },
+      status: 'running',
+      dryRun: false,
+      mode: 'in-place',
+      processed: 0,
+      startedAt: new Date().toISOString(),
+      updatedAt: new Date().toISOString(),
+      ...changes,
+    });
+    const stamp = Date.now();
+    const acmeJob = job(`r-acme-${stamp}`, { processed: 30, total: 40, error: HOSTILE });
+    const globexJob = job(`r-globex-${stamp}`, { scope: { tenantId: 'globex' }, total: 7 });
+    const storeJob = job(`r-store-${stamp}`, {
+      kind: 'republish',
+      scope: {},
+      mode: undefined,
+      target: 'PaymentReceipts',
+      status: 'completed',
+    });
+
+    beforeAll(async () => {
+      const { jobs } = replayAdapters(ledger.storage);
+      for (const recorded of [acmeJob, globexJob, storeJob]) await jobs.create(recorded);
+    });
+
+    it('lists a tenant its own jobs with their progress, and none of another tenant or the store', async () => {
+      const { status, body } = await page(KEYS.acme, '/console/operations');
+
+      expect(status).toBe(200);
+      expect(body).toContain(acmeJob.replayId);
+      expect(body).toMatch(/<progress\s+max="40"\s+value="30"\s+aria-labelledby="progress-r-acme-/);
+      expect(body).toContain('30 of 40 events (75%)');
+      expect(body).toContain('&lt;script&gt;document.title');
+      expect(body).not.toContain('<script');
+      expect(body).not.toContain(globexJob.replayId);
+      expect(body).not.toContain(storeJob.replayId);
+    });
+
+    it('lists the other tenant its own job only, even when it names the first tenant', async () => {
+      const own = await page(KEYS.globex, '/console/operations');
+      const named = await page(KEYS.globex, '/console/operations?tenant=acme');
+
+      expect(own.status).toBe(200);
+      expect(own.body).toContain(globexJob.replayId);
+      expect(own.body).toContain('0 of 7 events (0%)');
+      expect(own.body).not.toContain(acmeJob.replayId);
+      expect(own.body).not.toContain(storeJob.replayId);
+      expect(named.body).not.toContain(acmeJob.replayId);
+    });
+
+    it('lists an operator every job, newest first, the store-wide one included', async () => {
+      const { status, body } = await page(KEYS.operator, '/console/operations?tenant=globex');
+
+      expect(status).toBe(200);
+      const order = [storeJob, globexJob, acmeJob].map((j) => body.indexOf(j.replayId));
+      expect(order.every((at) => at >= 0)).toBe(true);
+      expect(order).toEqual([...order].sort((a, b) => a - b));
+      expect(body).toContain('republish (PaymentReceipts)');
+      expect(body).toContain('whole store');
+    });
+
+    it('still finds one job by its id', async () => {
+      const { body } = await page(
+        KEYS.acme,
+        `/console/operations?replayId=${encodeURIComponent(acmeJob.replayId)}`,
+      );
+
+      expect(body).toContain('aria-label="Replay job"');
+      expect(body).toContain('30 of 40 events (75%)');
     });
   });
 

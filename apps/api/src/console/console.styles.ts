@@ -50,6 +50,7 @@ li.kind-conflict::before { background: var(--bad) !important; }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 2px 12px; margin: 4px 0; }
 dl.facts dt { color: var(--muted); }
 dl.facts dd { margin: 0; }
+progress { width: 8rem; height: 0.9rem; vertical-align: middle; margin-right: 6px; accent-color: var(--accent); }
 pre { background: var(--panel); padding: 8px; overflow-x: auto; white-space: pre-wrap; word-break: break-word; }
 .signin { max-width: 420px; }
 .signin form { display: flex; flex-direction: column; gap: 12px; }

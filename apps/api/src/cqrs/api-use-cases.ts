@@ -16,8 +16,10 @@ import {
 } from '@ledger/projections';
 import {
   GetReplayJob,
+  ListReplayJobs,
   StartReplay,
   type GetReplayJobHandler,
+  type ListReplayJobsHandler,
   type StartReplayHandler,
 } from '@ledger/replay';
 import { ReceiveWebhook, type ReceiveWebhookHandler } from '@ledger/webhooks';
@@ -34,6 +36,7 @@ export interface ApiHandlers {
   getPaymentHistory: GetPaymentHistoryHandler;
   listPayments: ListPaymentsHandler;
   getReplayJob: GetReplayJobHandler;
+  listReplayJobs: ListReplayJobsHandler;
 }
 
 /** Which handler each command and query the controllers dispatch goes to. */
@@ -48,5 +51,6 @@ export function apiUseCases(handlers: ApiHandlers): UseCaseBinding[] {
     queryHandler(GetPaymentHistory, handlers.getPaymentHistory),
     queryHandler(ListPayments, handlers.listPayments),
     queryHandler(GetReplayJob, handlers.getReplayJob),
+    queryHandler(ListReplayJobs, handlers.listReplayJobs),
   ];
 }

@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { CommandBus, CqrsModule, QueryBus } from '@nestjs/cqrs';
 import { ReconcilePayment, RequestPayment, RequestRefund } from '@ledger/payments';
 import { GetPayment, GetPaymentHistory, ListPayments } from '@ledger/projections';
-import { GetReplayJob, StartReplay } from '@ledger/replay';
+import { GetReplayJob, ListReplayJobs, StartReplay } from '@ledger/replay';
 import { ReceiveWebhook } from '@ledger/webhooks';
 import { apiUseCases, type ApiHandlers } from './api-use-cases';
 import {
@@ -94,6 +94,7 @@ describe('use-case bindings', () => {
         getPaymentHistory: recording('getPaymentHistory'),
         listPayments: recording('listPayments'),
         getReplayJob: recording('getReplayJob'),
+        listReplayJobs: recording('listReplayJobs'),
       };
       context = await contextWith(apiUseCases(handlers as unknown as ApiHandlers));
       const commands = context.get(CommandBus);
@@ -113,6 +114,7 @@ describe('use-case bindings', () => {
         ['getPaymentHistory', new GetPaymentHistory('acme', 'pay_1', { limit: 10 }), 'query'],
         ['listPayments', new ListPayments({ tenantId: 'acme', limit: 10 }), 'query'],
         ['getReplayJob', new GetReplayJob(operator, 'r1'), 'query'],
+        ['listReplayJobs', new ListReplayJobs(operator, 20), 'query'],
       ];
 
       for (const [name, message, bus] of dispatched) {

@@ -1,16 +1,36 @@
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   GetCommand,
-  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import { documentClientFor } from '@ledger/event-store/aws';
-import type { ReplayJob, ReplayJobLeases, ReplayJobs } from '../jobs/replay-job';
+import { batchGetInOrder, documentClientFor } from '@ledger/event-store/aws';
+import {
+  recentLimit,
+  type RecentReplayJobs,
+  type ReplayJob,
+  type ReplayJobLeases,
+  type ReplayJobs,
+} from '../jobs/replay-job';
 
 const keyOf = (replayId: string) => ({ pk: `replay#${replayId}`, sk: 'job' });
 
-/** Replay records in the meta table, with the lease of the worker running each. */
+/** The list partitions: every job's, and one per tenant for the jobs of that tenant. */
+const EVERY_JOB = 'replay-jobs#all';
+const listOf = (tenantId: string | undefined): string =>
+  tenantId === undefined ? EVERY_JOB : `replay-jobs#tenant#${tenantId}`;
+
+type StoredJob = ReplayJob & { pk: string; sk: string; leaseOwner?: string; leaseUntil?: string };
+
+/**
+ * Replay records in the meta table, with the lease of the worker running each. Creating a job
+ * also writes, in the same transaction, a small entry (its id, sorted by `<startedAt>#<id>`) in
+ * the partition of every job and in its tenant's, so `recent` is one Query of the partition it
+ * needs and one batch read of the jobs it names: the cost follows the page, not the table, and
+ * progress updates touch the job alone.
+ */
 export class DynamoDbReplayJobs implements ReplayJobs, ReplayJobLeases {
   constructor(
     private readonly client: DynamoDBClient,
@@ -22,33 +42,52 @@ export class DynamoDbReplayJobs implements ReplayJobs, ReplayJobLeases {
   }
 
   async create(job: ReplayJob): Promise<void> {
+    const lists = [
+      EVERY_JOB,
+      ...(job.scope.tenantId === undefined ? [] : [listOf(job.scope.tenantId)]),
+    ];
     await this.documents.send(
-      new PutCommand({
-        TableName: this.table,
-        Item: { ...keyOf(job.replayId), ...job },
-        ConditionExpression: 'attribute_not_exists(pk)',
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: this.table,
+              Item: { ...keyOf(job.replayId), ...job },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+          ...lists.map((pk) => ({
+            Put: {
+              TableName: this.table,
+              Item: { pk, sk: `${job.startedAt}#${job.replayId}`, replayId: job.replayId },
+            },
+          })),
+        ],
       }),
     );
+  }
+
+  async recent({ tenantId, limit }: RecentReplayJobs): Promise<ReplayJob[]> {
+    const { Items = [] } = await this.documents.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :list',
+        ExpressionAttributeValues: { ':list': listOf(tenantId) },
+        ProjectionExpression: 'replayId',
+        ScanIndexForward: false,
+        Limit: recentLimit(limit),
+      }),
+    );
+    const ids = Items.map((item) => String(item.replayId));
+    const items = await batchGetInOrder(this.documents, this.table, ids.map(keyOf));
+    return items.flatMap((item) => (item === undefined ? [] : [jobOf(item)]));
   }
 
   async get(replayId: string): Promise<ReplayJob | undefined> {
     const { Item } = await this.documents.send(
       new GetCommand({ TableName: this.table, Key: keyOf(replayId), ConsistentRead: true }),
     );
-    if (Item === undefined) return undefined;
-    const {
-      pk: _pk,
-      sk: _sk,
-      leaseOwner: _owner,
-      leaseUntil: _until,
-      ...job
-    } = Item as ReplayJob & {
-      pk: string;
-      sk: string;
-      leaseOwner?: string;
-      leaseUntil?: string;
-    };
-    return job;
+    return Item === undefined ? undefined : jobOf(Item);
   }
 
   async update(
@@ -126,4 +165,16 @@ export class DynamoDbReplayJobs implements ReplayJobs, ReplayJobLeases {
       throw error;
     }
   }
+}
+
+/** A stored item as the job it records: without its keys and the worker's lease. */
+function jobOf(item: Record<string, unknown>): ReplayJob {
+  const {
+    pk: _pk,
+    sk: _sk,
+    leaseOwner: _owner,
+    leaseUntil: _until,
+    ...job
+  } = item as unknown as StoredJob;
+  return job;
 }

@@ -1,4 +1,10 @@
-import type { ReplayJob, ReplayJobLeases, ReplayJobs } from '../jobs/replay-job';
+import {
+  recentLimit,
+  type RecentReplayJobs,
+  type ReplayJob,
+  type ReplayJobLeases,
+  type ReplayJobs,
+} from '../jobs/replay-job';
 
 interface Lease {
   owner: string;
@@ -25,6 +31,16 @@ export class InMemoryReplayJobs implements ReplayJobs, ReplayJobLeases {
   get(replayId: string): Promise<ReplayJob | undefined> {
     const job = this.jobs.get(replayId);
     return Promise.resolve(job === undefined ? undefined : structuredClone(job));
+  }
+
+  recent({ tenantId, limit }: RecentReplayJobs): Promise<ReplayJob[]> {
+    // The table's list order: `<startedAt>#<replayId>`, greatest first.
+    const order = (job: ReplayJob): string => `${job.startedAt}#${job.replayId}`;
+    const listed = [...this.jobs.values()]
+      .filter((job) => tenantId === undefined || job.scope.tenantId === tenantId)
+      .sort((a, b) => (order(a) < order(b) ? 1 : order(a) > order(b) ? -1 : 0))
+      .slice(0, recentLimit(limit));
+    return Promise.resolve(listed.map((job) => structuredClone(job)));
   }
 
   update(

@@ -45,10 +45,31 @@ export interface ReplayJob {
   result?: Record<string, unknown>;
 }
 
+/** Which recent jobs to list: one tenant's (store-wide jobs have none), or every job. */
+export interface RecentReplayJobs {
+  /** Only this tenant's jobs; absent: every job, store-wide ones included (an operator's view). */
+  tenantId?: string;
+  /** At most this many (1 to {@link MAX_RECENT_REPLAY_JOBS}). */
+  limit: number;
+}
+
+/** The most jobs one `recent` call lists. */
+export const MAX_RECENT_REPLAY_JOBS = 100;
+
+/** A `recent` limit brought into 1..{@link MAX_RECENT_REPLAY_JOBS} (adapters share the rule). */
+export function recentLimit(limit: number): number {
+  return Math.min(Math.max(Math.trunc(limit) || 1, 1), MAX_RECENT_REPLAY_JOBS);
+}
+
 /** Where replay records live, so progress can be read and a run resumed. */
 export interface ReplayJobs {
   create(job: ReplayJob): Promise<void>;
   get(replayId: string): Promise<ReplayJob | undefined>;
+  /**
+   * The latest jobs, newest `startedAt` first (ties: the greater id first), as recorded. Jobs
+   * recorded before the store kept a list are not in it (`get` still finds them).
+   */
+  recent(options: RecentReplayJobs): Promise<ReplayJob[]>;
   /** Saves progress; `checkpoint` and counters only move forward. `remove` drops fields. */
   update(
     replayId: string,

@@ -111,6 +111,74 @@ export function describeReplayJobsContract(
       });
     });
 
+    describe('when recent jobs are listed', () => {
+      // Jobs of a tenant no other test names, started in a year no other test uses, so the
+      // lists hold only this test's jobs however many jobs the store already has.
+      let tenant: string;
+      let other: string;
+      beforeEach(() => {
+        tenant = `t-${Date.now()}-${++sequence}`;
+        other = `${tenant}-other`;
+      });
+      const startedAt = (minute: number): string =>
+        `2999-01-01T00:${String(minute).padStart(2, '0')}:00.000Z`;
+
+      it("lists a tenant's own jobs only, newest first, up to the limit", async () => {
+        const oldest = job({ scope: { tenantId: tenant }, startedAt: startedAt(1) });
+        const newest = job({ scope: { tenantId: tenant }, startedAt: startedAt(3) });
+        const middle = job({ scope: { tenantId: tenant }, startedAt: startedAt(2) });
+        const another = job({ scope: { tenantId: other }, startedAt: startedAt(4) });
+        const storeWide = job({ scope: {}, startedAt: startedAt(5) });
+        for (const created of [oldest, newest, middle, another, storeWide]) {
+          await jobs.create(created);
+        }
+
+        const all = await jobs.recent({ tenantId: tenant, limit: 10 });
+        const two = await jobs.recent({ tenantId: tenant, limit: 2 });
+
+        expect(all).toEqual([newest, middle, oldest]);
+        expect(two).toEqual([newest, middle]);
+      });
+
+      it("lists every tenant's jobs and the store-wide ones without a tenant", async () => {
+        const own = job({ scope: { tenantId: tenant }, startedAt: startedAt(50) });
+        const another = job({ scope: { tenantId: other }, startedAt: startedAt(51) });
+        const storeWide = job({ scope: {}, kind: 'republish', startedAt: startedAt(52) });
+        for (const created of [own, another, storeWide]) await jobs.create(created);
+
+        const listed = await jobs.recent({ limit: 3 });
+
+        expect(listed).toEqual([storeWide, another, own]);
+      });
+
+      it('shows each job as it stands now, without the lease', async () => {
+        const created = job({ scope: { tenantId: tenant }, startedAt: startedAt(6) });
+        await jobs.create(created);
+        await jobs.claim(created.replayId, 'w1', at('2999-01-01T01:00:00.000Z'), at(startedAt(6)));
+
+        await jobs.update(created.replayId, { processed: 30, total: 40, status: 'completed' });
+
+        expect(await jobs.recent({ tenantId: tenant, limit: 5 })).toEqual([
+          { ...created, processed: 30, total: 40, status: 'completed' },
+        ]);
+      });
+
+      it('lists nothing for a tenant without jobs', async () => {
+        expect(await jobs.recent({ tenantId: `${tenant}-none`, limit: 5 })).toEqual([]);
+      });
+
+      it('keeps a refused duplicate out of the list', async () => {
+        const first = job({ scope: { tenantId: tenant }, startedAt: startedAt(7) });
+        await jobs.create(first);
+
+        await expect(
+          jobs.create({ ...first, startedAt: startedAt(8), status: 'failed' }),
+        ).rejects.toThrow();
+
+        expect(await jobs.recent({ tenantId: tenant, limit: 5 })).toEqual([first]);
+      });
+    });
+
     describe('when workers claim a job', () => {
       const now = at('2026-01-01T00:00:00.000Z');
       const until = at('2026-01-01T00:15:00.000Z');

@@ -333,6 +333,7 @@ describe('republish, against DynamoDB Local and a real local bus', () => {
       const dying: ReplayJobs = {
         create: (job) => jobs.create(job),
         get: (id) => jobs.get(id),
+        recent: (options) => jobs.recent(options),
         update: async (id, changes) => {
           if (++saves > 3) throw new Error('process died');
           await jobs.update(id, changes);
