@@ -402,6 +402,12 @@ describe('what each function does to DynamoDB, against its role in template.yaml
           url: '/console/operations',
           headers: { cookie: session },
         });
+        // The console's deliveries page reads the tenant's recent events through the time index.
+        const deliveries = await app.inject({
+          method: 'GET',
+          url: '/console/deliveries',
+          headers: { cookie: session },
+        });
 
         expect([created, again, refund].map((r) => r.statusCode)).toEqual([201, 201, 201]);
         expect(reconcile.statusCode).toBeLessThan(300);
@@ -412,6 +418,7 @@ describe('what each function does to DynamoDB, against its role in template.yaml
         expect(health.statusCode).toBe(200);
         expect(operations.statusCode).toBe(200);
         expect(operations.body).toContain(replayId);
+        expect(deliveries.statusCode).toBe(200);
         expect(accesses.length).toBeGreaterThan(0);
         expect(deniedTo('ApiRole', accesses)).toEqual([]);
       } finally {

@@ -237,7 +237,13 @@ describe('template.yaml', () => {
         'ApiFunction',
         'ApiRole',
         {
-          EventsTable: ['dynamodb:DescribeTable', 'dynamodb:PutItem', 'dynamodb:Query'],
+          EventsTable: [
+            'dynamodb:BatchGetItem',
+            'dynamodb:DescribeTable',
+            'dynamodb:PutItem',
+            'dynamodb:Query',
+          ],
+          'EventsTable/index/time-index': ['dynamodb:Query'],
           IdempotencyTable: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
           ReadModelsTable: ['dynamodb:BatchGetItem', 'dynamodb:GetItem'],
           'ReadModelsTable/index/gsi1': ['dynamodb:Query'],
