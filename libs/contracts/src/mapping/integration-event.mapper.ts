@@ -7,6 +7,7 @@
  * `Record<internal, contract>`: a value added inside the ledger fails to compile here.
  */
 import { createHash } from 'node:crypto';
+import { TIME_LEN, ulid } from 'ulid';
 import {
   type BreakerState,
   type ConclusionSource,
@@ -368,29 +369,17 @@ export function toIntegrationEvents(
   return published;
 }
 
-const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-
 /**
  * The `eventId` of the `webhook.received` a state event publishes for the delivery it carries: a
- * ULID with the state event's time part (its first 10 characters) and 80 bits of a SHA-256 of its
- * id, so it sorts beside it, is the same on every publication and meets no other event's id.
+ * ULID with the state event's time part (its first 10 characters) and a random part the `ulid`
+ * package encodes from a SHA-256 of its id instead of a random source, so it sorts beside it, is
+ * the same on every publication and meets no other event's id.
  */
 export function linkedDeliveryEventId(stateEventId: string): string {
   const digest = createHash('sha256').update(`${stateEventId}#webhook.received`).digest();
-  let random = '';
-  // 16 characters of 5 bits each, from the first 10 bytes.
-  let bits = 0;
-  let value = 0;
-  for (const byte of digest.subarray(0, 10)) {
-    value = (value << 8) | byte;
-    bits += 8;
-    while (bits >= 5) {
-      bits -= 5;
-      random += CROCKFORD[(value >> bits) & 31];
-    }
-    value &= (1 << bits) - 1;
-  }
-  return `${stateEventId.slice(0, 10).toUpperCase().padEnd(10, '0')}${random}`;
+  let next = 0;
+  const random = ulid(0, () => digest[next++] / 256).slice(TIME_LEN);
+  return `${stateEventId.slice(0, TIME_LEN).toUpperCase().padEnd(TIME_LEN, '0')}${random}`;
 }
 
 type KnownPayment = PaymentState & { currency: string };
