@@ -5,8 +5,8 @@
 //
 // The first SEEDED_THROUGH_API payments go through the API (events, gateway, projector); the rest
 // are copies of their read-model documents with fresh ids and times, bulk-written into the read
-// model the list reads (the built adapters' overwriteMany, as a rebuild writes), since a shared
-// 2-core machine charges about one payment a second through the whole pipeline. The list reads
+// model the list reads (the built adapters' overwriteMany, as a rebuild writes), since seeding
+// 10,000 through the whole pipeline is slow on a busy 2-core machine. The list reads
 // nothing but that read model, so its cost is the same either way.
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
