@@ -1,6 +1,6 @@
 import type { EventStore, StoredEvent } from '@ledger/event-store';
 import { parsePaymentStreamId } from '@ledger/ledger';
-import type { BatchContext, StreamConsumer } from '@ledger/stream-consumer';
+import type { BatchContext, RecordHead, StreamConsumer } from '@ledger/stream-consumer';
 import { LivePaymentDocuments } from './live-payment-documents';
 import type { PaymentDocuments } from './payment-documents.port';
 import { ReadModelContentionError } from './payment-view.errors';
@@ -27,6 +27,11 @@ export class PaymentProjector implements StreamConsumer {
     private readonly store: EventStore,
     private readonly documents: PaymentDocuments | LivePaymentDocuments,
   ) {}
+
+  /** Payment streams only: nothing else is decoded for the projector. */
+  wants(head: RecordHead): boolean {
+    return projectorWants(head);
+  }
 
   async handle(event: StoredEvent, batch?: BatchContext): Promise<void> {
     if (parsePaymentStreamId(event.streamId) === undefined) return;
@@ -73,6 +78,11 @@ export class PaymentProjector implements StreamConsumer {
     }
     return events;
   }
+}
+
+/** Whether the projector acts on a stream record, from its head (`StreamConsumer.wants`). */
+export function projectorWants(head: RecordHead): boolean {
+  return parsePaymentStreamId(head.streamId) !== undefined;
 }
 
 /**

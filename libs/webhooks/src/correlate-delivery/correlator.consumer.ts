@@ -7,7 +7,7 @@ import {
   type ApplyWebhook,
   handleCommand,
 } from '@ledger/ledger';
-import type { StreamConsumer } from '@ledger/stream-consumer';
+import type { RecordHead, StreamConsumer } from '@ledger/stream-consumer';
 import type { InterpretedPayload } from '../payloads/gateway-payload';
 import { PayloadInterpreters } from '../payloads/payload-interpreter';
 import {
@@ -41,6 +41,10 @@ export class Correlator implements StreamConsumer {
     /** How each provider's payloads are read (its configured interpreter; `sandbox` by default). */
     private readonly interpreters: PayloadInterpreters = new PayloadInterpreters(),
   ) {}
+
+  wants(head: RecordHead): boolean {
+    return correlatorWants(head);
+  }
 
   async handle(event: StoredEvent): Promise<void> {
     if (!correlatorActsOn(event)) return;
@@ -224,6 +228,16 @@ export function correlatorActsOn(event: Pick<StoredEvent, 'streamId' | 'type' | 
   if (event.type === WEBHOOK_RECEIVED) return isDeliveryStream(event.streamId);
   if (parsePaymentStreamId(event.streamId) === undefined) return false;
   return event.type === 'PaymentRequested' || typeof event.data.gatewayTransactionId === 'string';
+}
+
+/** `correlatorActsOn` on a stream record's head, before it is decoded (`StreamConsumer.wants`). */
+export function correlatorWants(head: RecordHead): boolean {
+  const gatewayTransactionId = head.dataString('gatewayTransactionId');
+  return correlatorActsOn({
+    streamId: head.streamId,
+    type: head.type,
+    data: gatewayTransactionId === undefined ? {} : { gatewayTransactionId },
+  });
 }
 
 /** Whether a delivery's amount and currency are the payment's: both must be given and equal. */

@@ -9,10 +9,10 @@ import {
   type Shard,
 } from '@aws-sdk/client-dynamodb-streams';
 import { type UpcasterChain } from '@ledger/event-store';
-import { decodeEventRecord } from '@ledger/event-store/aws';
 import { BatchProcessor, type BatchProcessorOptions } from '../../core/batch-processor';
 import type { ParkingLot } from '../../core/parking-lot.port';
-import type { ConsumerRecord, StreamConsumer } from '../../core/stream-consumer';
+import type { StreamConsumer } from '../../core/stream-consumer';
+import { decodeWantedRecords } from '../wanted-records';
 import type { CheckpointStore, ShardCheckpoint } from '../../core/checkpoint-store.port';
 import { RecordNotParkedError, StreamNotEnabledError } from '../../core/stream-consumer.errors';
 
@@ -173,13 +173,7 @@ export class StreamPoller {
       throw error;
     }
     const raw = output.Records ?? [];
-    const records: ConsumerRecord[] = [];
-    for (const record of raw) {
-      const event = decodeEventRecord(record, this.options.upcasters);
-      const sequenceNumber = record.dynamodb?.SequenceNumber;
-      if (event !== undefined && sequenceNumber !== undefined)
-        records.push({ event, sequenceNumber });
-    }
+    const records = decodeWantedRecords(raw, this.options.consumer, this.options.upcasters);
     if (records.length > 0) {
       const outcome = await this.processor.process(records);
       if (outcome.firstFailure !== undefined) {
