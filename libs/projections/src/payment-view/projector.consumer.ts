@@ -39,7 +39,9 @@ export class PaymentProjector implements StreamConsumer {
       this.documents instanceof LivePaymentDocuments
         ? await this.documents.writeTargets()
         : [this.documents];
-    for (const target of targets) await this.apply(target, event, batch?.following);
+    for (const target of targets) {
+      await this.apply(target, event, batch?.following, batch && foldedIn(batch, target));
+    }
   }
 
   /**
@@ -51,17 +53,26 @@ export class PaymentProjector implements StreamConsumer {
     documents: PaymentDocuments,
     event: StoredEvent,
     following: readonly StoredEvent[] = [],
+    folded?: Map<string, number>,
   ): Promise<void> {
     const ids = parsePaymentStreamId(event.streamId);
     if (ids === undefined) return;
+    // Folded in already by this batch's write for an earlier record: documents never go back.
+    if ((folded?.get(event.streamId) ?? 0) >= event.version) return;
     for (let race = 0; race < MAX_RACES; race++) {
       const current = (await documents.get(ids.tenantId, ids.paymentId)) ?? null;
       const caughtUp = await catchUp(current, event, (from, to) =>
         this.readRange(event.streamId, from, to),
       );
-      if (caughtUp === undefined) return;
+      if (caughtUp === undefined) {
+        if (current !== null) folded?.set(event.streamId, current.version);
+        return;
+      }
       const next = foldAhead(caughtUp, event.streamId, following);
-      if (await documents.put(next, current?.version ?? 0)) return;
+      if (await documents.put(next, current?.version ?? 0)) {
+        folded?.set(event.streamId, next.version);
+        return;
+      }
     }
     throw new ReadModelContentionError(event.streamId);
   }
@@ -78,6 +89,27 @@ export class PaymentProjector implements StreamConsumer {
     }
     return events;
   }
+}
+
+const FOLDED = 'projector.folded';
+
+/**
+ * The version each payment's document of `target` is known to have reached in this batch (what
+ * the projector wrote, or read at or past the record): a later record of the batch at or below it
+ * needs no read.
+ */
+function foldedIn(batch: BatchContext, target: PaymentDocuments): Map<string, number> {
+  let byTarget = batch.memo.get(FOLDED) as Map<PaymentDocuments, Map<string, number>> | undefined;
+  if (byTarget === undefined) {
+    byTarget = new Map();
+    batch.memo.set(FOLDED, byTarget);
+  }
+  let folded = byTarget.get(target);
+  if (folded === undefined) {
+    folded = new Map();
+    byTarget.set(target, folded);
+  }
+  return folded;
 }
 
 /** Whether the projector acts on a stream record, from its head (`StreamConsumer.wants`). */

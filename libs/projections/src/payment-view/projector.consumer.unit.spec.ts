@@ -18,6 +18,7 @@ describe('PaymentProjector (in memory)', () => {
   let store: InMemoryEventStore;
   let documents: InMemoryPaymentDocuments;
   let puts: number[];
+  let gets: number;
   let processor: BatchProcessor;
 
   beforeEach(() => {
@@ -26,6 +27,9 @@ describe('PaymentProjector (in memory)', () => {
     puts = [];
     const put = documents.put.bind(documents);
     documents.put = (document, expected) => (puts.push(document.version), put(document, expected));
+    gets = 0;
+    const get = documents.get.bind(documents);
+    documents.get = (tenantId, paymentId) => ((gets += 1), get(tenantId, paymentId));
     processor = new BatchProcessor(
       new PaymentProjector(store, documents),
       new InMemoryParkingLot(),
@@ -74,6 +78,34 @@ describe('PaymentProjector (in memory)', () => {
       expect(outcome).toEqual({ processed: events.length, parked: 0 });
       expect(puts).toEqual([events.length]);
       expect((await documents.get('acme', 'pay_1'))?.state.status).toBe('processing');
+    });
+
+    it('reads the document once: the later records are known to be folded in', async () => {
+      const events = [
+        ...(await command('RequestPayment', { paymentId: 'pay_1', amount: 700, currency: 'EUR' })),
+        ...(await command('RecordGatewayAttempt', attempt)),
+      ];
+
+      await processor.process(records(events));
+
+      expect(events.length).toBeGreaterThan(1);
+      expect(gets).toBe(1);
+    });
+
+    it('writes nothing again when the batch is delivered again', async () => {
+      const events = [
+        ...(await command('RequestPayment', { paymentId: 'pay_1', amount: 700, currency: 'EUR' })),
+        ...(await command('RecordGatewayAttempt', attempt)),
+      ];
+      await processor.process(records(events));
+
+      const outcome = await processor.process(records(events));
+
+      expect(outcome).toEqual({ processed: events.length, parked: 0 });
+      expect(puts).toEqual([events.length]);
+      // The redelivered batch reads the document once and finds every record folded in.
+      expect(gets).toBe(2);
+      expect((await documents.get('acme', 'pay_1'))?.version).toBe(events.length);
     });
   });
 
