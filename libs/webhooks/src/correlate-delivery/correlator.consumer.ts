@@ -103,13 +103,15 @@ export class Correlator implements StreamConsumer {
     }
     for (const { ref, payment } of links) {
       // A payment's later events repeat its transaction id: link it once, not on each of them.
-      const write =
-        ref.kind === 'order' ||
-        (ref.kind === 'transaction' && !(await this.linksTo(tenantId, ref, payment.paymentId)));
-      if (write) {
+      const linkedBefore =
+        ref.kind === 'transaction' && (await this.linksTo(tenantId, ref, payment.paymentId));
+      if (ref.kind === 'order' || (ref.kind === 'transaction' && !linkedBefore)) {
         await this.index.link(tenantId, ref, payment);
       }
-      // Read even when the link was there already: its writer may have stopped before reading.
+      // The event that wrote the link read the waiting list after writing it, and was handled
+      // (or parked, and then redriven) before this later event of the same payment: a delivery
+      // that began waiting since then resolves again after its entry and finds the link itself.
+      if (linkedBefore) continue;
       for (const waiting of await this.index.pendingFor(tenantId, ref)) {
         const { events } = await this.store.readStream(waiting.deliveryStreamId, { limit: 1 });
         const delivery = events[0];
