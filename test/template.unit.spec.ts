@@ -313,7 +313,7 @@ describe('template.yaml', () => {
         {
           ...streamReads,
           EventsTable: ['dynamodb:Query'],
-          ReadModelsTable: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+          ReadModelsTable: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem'],
           MetaTable: ['dynamodb:GetItem', 'dynamodb:PutItem'],
           StreamConsumersDeadLetterQueue: ['sqs:SendMessage'],
           ...logs('ProjectorLogGroup'),

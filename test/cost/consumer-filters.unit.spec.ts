@@ -1,11 +1,15 @@
 import type { StoredEvent } from '@ledger/event-store';
 import { toEventItem } from '@ledger/event-store/aws';
 import { PAYMENT_EVENT_TYPES, parsePaymentStreamId, paymentStreamId } from '@ledger/ledger';
+import { projectorWants } from '@ledger/projections';
+import type { RecordHead } from '@ledger/stream-consumer';
+import { recordHeadOf } from '@ledger/stream-consumer/aws';
 import {
   WEBHOOK_RECEIVED,
   WEBHOOK_REJECTED,
   WEBHOOK_REJECTIONS_SUPPRESSED,
   correlatorActsOn,
+  correlatorWants,
   deliveryStreamId,
   rejectionStreamId,
 } from '@ledger/webhooks';
@@ -55,6 +59,34 @@ const actsOn: Record<string, (stored: StoredEvent) => boolean> = {
   projector: (stored) => parsePaymentStreamId(stored.streamId) !== undefined,
   publisher: (stored) => parsePaymentStreamId(stored.streamId) !== undefined,
 };
+
+/** What the local drivers decode for each consumer that says (`StreamConsumer.wants`). */
+const wants: Record<string, (head: RecordHead) => boolean> = {
+  correlator: correlatorWants,
+  projector: projectorWants,
+};
+
+describe("the consumers' own record filters (`wants`, before decoding)", () => {
+  describe.each(Object.keys(wants))('%s', (consumer) => {
+    it.each(corpus.map((stored) => [stored.type, stored.data, stored]))(
+      'wants %s %j exactly when the consumer acts on it',
+      (_type, _data, stored) => {
+        const head = recordHeadOf(recordOf(stored))!;
+
+        const wanted = wants[consumer](head);
+
+        expect(wanted).toBe(actsOn[consumer](stored));
+      },
+    );
+  });
+
+  it('reads no head from a record that inserts no event', () => {
+    const stored = event(paymentStreamId('acme', 'pay_1'), 'PaymentRequested', { at: AT });
+
+    expect(recordHeadOf(recordOf(stored, 'MODIFY') as never)).toBeUndefined();
+    expect(recordHeadOf(recordOf(stored, 'REMOVE') as never)).toBeUndefined();
+  });
+});
 
 describe("the stream consumers' event source mapping filters (template.yaml)", () => {
   const filters = consumerFilters();

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { ulid } from 'ulid';
+import { newUlid } from '@ledger/event-store';
 import { acceptCorrelationId, enterCorrelationId, PinoNestLogger } from '@ledger/observability';
 import type { ApiDependencies } from './api-dependencies';
 import { ApiModule } from './api.module';
@@ -34,7 +34,7 @@ export async function createApiApp(deps: ApiDependencies): Promise<NestFastifyAp
     bodyLimit: DEFAULT_BODY_LIMIT_BYTES,
     logger: false,
     genReqId: (request: { headers: Record<string, unknown> }) =>
-      acceptCorrelationId(request.headers['x-correlation-id']) ?? ulid(),
+      acceptCorrelationId(request.headers['x-correlation-id']) ?? newUlid(),
     // The router's own refusals (a path it cannot decode, an over-long parameter) are answered
     // like every other error; so are errors of the connection before a request exists.
     frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
@@ -89,6 +89,11 @@ export async function createApiApp(deps: ApiDependencies): Promise<NestFastifyAp
     done();
   });
   fastify.addHook('onResponse', (request, reply, done) => {
+    // The access line is built only when it is written (LOG_LEVEL info or lower).
+    if (!deps.logger.isLevelEnabled('info')) {
+      done();
+      return;
+    }
     deps.logger.info(
       {
         correlationId: request.id,

@@ -6,3 +6,4 @@ export * from './upcasting/upcaster';
 export * from './append/retry-on-conflict';
 export * from './time-index/time-index';
 export { mergeSorted } from './time-index/merge';
+export { newUlid, pooledRandom } from './event-id';

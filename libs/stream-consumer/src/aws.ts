@@ -7,6 +7,7 @@ export * from './infrastructure/dynamodb-checkpoint-store';
 export * from './infrastructure/streams-client';
 export * from './infrastructure/local-poller/stream-poller';
 export * from './infrastructure/lambda/lambda-stream-handler';
+export * from './infrastructure/wanted-records';
 export * from './infrastructure/stream-consumer.adapters';
 export * from './infrastructure/redrive-failures/sqs-failure-queue';
 export * from './infrastructure/redrive-failures/dynamodb-stream-range-reader';

@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import { NotFoundException } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ulid } from 'ulid';
+import { newUlid } from '@ledger/event-store';
 import { LedgerError } from '@ledger/errors';
 import type { Logger } from '@ledger/observability';
 import { MethodNotAllowedError } from './http.errors';
@@ -65,7 +65,7 @@ export class ProblemResponder {
     if (error.code === 'ECONNRESET' || socket.destroyed) return;
     const [status, code, detail] =
       CONNECTION_PROBLEMS[error.code ?? ''] ?? CONNECTION_PROBLEMS.default;
-    const correlationId = ulid();
+    const correlationId = newUlid();
     const body = JSON.stringify({ ...problem(status, code, detail), correlationId });
     if (socket.writable) {
       socket.write(

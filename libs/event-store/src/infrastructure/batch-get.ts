@@ -19,11 +19,14 @@ export async function batchGetInOrder(
   documents: DynamoDBDocumentClient,
   table: string,
   keys: readonly { pk: unknown; sk: unknown }[],
+  /** `true`: every key read strongly consistent at once (a writer about to write on what it read). */
+  consistent = false,
 ): Promise<(Item | undefined)[]> {
   const idOf = (key: { pk: unknown; sk: unknown }): string =>
     `${String(key.pk)}\u0000${String(key.sk)}`;
   const found = new Map<string, Item>();
-  await readAll(documents, table, keys, false, (item) => found.set(idOf(item as never), item));
+  await readAll(documents, table, keys, consistent, (item) => found.set(idOf(item as never), item));
+  if (consistent) return keys.map((key) => found.get(idOf(key)));
   const missed = keys.filter((key) => !found.has(idOf(key)));
   if (missed.length > 0) {
     await readAll(documents, table, missed, true, (item) => found.set(idOf(item as never), item));

@@ -17,7 +17,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { ExponentialBackoff, handleWhen, retry } from 'cockatiel';
-import { ulid } from 'ulid';
+import { newUlid } from '../event-id';
 import type { NewEvent, StoredEvent, StreamHead } from '../event';
 import { ConcurrencyConflictError, IdempotencyKeyReusedError } from '../errors';
 import type {
@@ -120,7 +120,7 @@ export class DynamoDbEventStore implements EventStore, GlobalEventLog {
     this.documents = documentClientFor(options.client);
     this.tables = options.tables;
     this.clock = options.clock ?? (() => new Date());
-    this.newEventId = options.newEventId ?? (() => ulid());
+    this.newEventId = options.newEventId ?? newUlid;
     this.upcasters = options.upcasters;
     this.timeIndexShards = checkTimeIndexShards(
       options.timeIndexShards ?? DEFAULT_TIME_INDEX_SHARDS,
@@ -160,8 +160,11 @@ export class DynamoDbEventStore implements EventStore, GlobalEventLog {
   async startStream(streamId: string, event: NewEvent): Promise<StartStreamResult> {
     validateAppend(streamId, 0, [event], {});
     const stored = this.toStored(streamId, 0, [event], this.clock().toISOString())[0];
-    checkSizes([toEventItem(stored, this.timeIndexShards)], itemSizeBytes);
-    const item = toEventItem(stored, await this.registerBucket(dayOf(stored.recordedAt)));
+    let item = toEventItem(stored, this.timeIndexShards);
+    checkSizes([item], itemSizeBytes);
+    // Marshalled again only when the day was registered with another shard count.
+    const shards = await this.registerBucket(dayOf(stored.recordedAt));
+    if (shards !== this.timeIndexShards) item = toEventItem(stored, shards);
     try {
       await this.client.send(
         new PutItemCommand({

@@ -1,4 +1,4 @@
-import { ulid } from 'ulid';
+import { newUlid } from '../event-id';
 import { ConcurrencyConflictError, IdempotencyKeyReusedError } from '../errors';
 import type { NewEvent, StoredEvent, StreamHead } from '../event';
 import type {
@@ -49,7 +49,7 @@ export class InMemoryEventStore implements EventStore, GlobalEventLog {
 
   constructor(options: InMemoryEventStoreOptions = {}) {
     this.clock = options.clock ?? (() => new Date());
-    this.newEventId = options.newEventId ?? (() => ulid());
+    this.newEventId = options.newEventId ?? newUlid;
     this.upcasters = options.upcasters;
   }
 

@@ -209,6 +209,22 @@ export class DynamoDbPaymentDocuments implements GenerationDocuments, UnsettledP
     return Item === undefined ? undefined : toDocument(Item);
   }
 
+  /** BatchGetItem, 100 keys a request, strongly consistent (the projector writes on them). */
+  async getMany(
+    payments: readonly { tenantId: string; paymentId: string }[],
+  ): Promise<Map<string, PaymentDocument>> {
+    const keys = payments.map(({ tenantId, paymentId }) => ({
+      pk: paymentStreamId(tenantId, paymentId),
+      sk: this.sortKey,
+    }));
+    const rows = await batchGetInOrder(this.documents, this.table, keys, true);
+    const found = new Map<string, PaymentDocument>();
+    rows.forEach((row, i) => {
+      if (row !== undefined) found.set(keys[i].pk, toDocument(row));
+    });
+    return found;
+  }
+
   async put(document: PaymentDocument, expectedVersion: number): Promise<boolean> {
     const shards = await this.shardCount();
     try {

@@ -1,4 +1,4 @@
-import { isContradicted, isUnsettled } from '@ledger/ledger';
+import { isContradicted, isUnsettled, paymentStreamId } from '@ledger/ledger';
 import type {
   GenerationDocuments,
   PaymentListPage,
@@ -37,6 +37,18 @@ export class InMemoryPaymentDocuments implements GenerationDocuments, UnsettledP
     await Promise.resolve();
     const document = this.table.get(this.keyOf(tenantId, paymentId));
     return document === undefined ? undefined : copy(document);
+  }
+
+  async getMany(
+    payments: readonly { tenantId: string; paymentId: string }[],
+  ): Promise<Map<string, PaymentDocument>> {
+    await Promise.resolve();
+    const found = new Map<string, PaymentDocument>();
+    for (const { tenantId, paymentId } of payments) {
+      const document = this.table.get(this.keyOf(tenantId, paymentId));
+      if (document !== undefined) found.set(paymentStreamId(tenantId, paymentId), copy(document));
+    }
+    return found;
   }
 
   async put(document: PaymentDocument, expectedVersion: number): Promise<boolean> {

@@ -244,6 +244,24 @@ export function describePaymentDocumentsContract(
         expect(await documents.get('acme', 'pay_cond_2')).toEqual(second);
       });
 
+      it('reads several documents at once, by stream id, leaving out those not stored', async () => {
+        await documents.put(requested('pay_many_1'), 0);
+        await documents.put(requested('pay_many_2'), 0);
+
+        const found = await documents.getMany!([
+          { tenantId: 'acme', paymentId: 'pay_many_1' },
+          { tenantId: 'acme', paymentId: 'pay_many_none' },
+          { tenantId: 'globex', paymentId: 'pay_many_2' },
+          { tenantId: 'acme', paymentId: 'pay_many_2' },
+        ]);
+
+        expect([...found.keys()].sort()).toEqual([
+          paymentStreamId('acme', 'pay_many_1'),
+          paymentStreamId('acme', 'pay_many_2'),
+        ]);
+        expect(found.get(paymentStreamId('acme', 'pay_many_2'))).toEqual(requested('pay_many_2'));
+      });
+
       it('finds nothing of another tenant or another generation', async () => {
         await documents.put(requested('pay_mine'), 0);
 

@@ -51,6 +51,13 @@ export interface UnsettledPayments {
 export interface PaymentDocuments {
   get(tenantId: string, paymentId: string): Promise<PaymentDocument | undefined>;
   /**
+   * Several documents in as few requests as the store allows, each read as `get` reads it, by
+   * the payment's stream id (absent: none stored). Optional: a store without it is read one by one.
+   */
+  getMany?(
+    payments: readonly { tenantId: string; paymentId: string }[],
+  ): Promise<Map<string, PaymentDocument>>;
+  /**
    * Writes `document` if the stored one is still at `expectedVersion` (0 = none yet); false when
    * another writer got there first.
    */

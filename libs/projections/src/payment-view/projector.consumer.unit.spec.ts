@@ -18,6 +18,8 @@ describe('PaymentProjector (in memory)', () => {
   let store: InMemoryEventStore;
   let documents: InMemoryPaymentDocuments;
   let puts: number[];
+  let gets: number;
+  let getManys: number[];
   let processor: BatchProcessor;
 
   beforeEach(() => {
@@ -26,6 +28,12 @@ describe('PaymentProjector (in memory)', () => {
     puts = [];
     const put = documents.put.bind(documents);
     documents.put = (document, expected) => (puts.push(document.version), put(document, expected));
+    gets = 0;
+    const get = documents.get.bind(documents);
+    documents.get = (tenantId, paymentId) => ((gets += 1), get(tenantId, paymentId));
+    getManys = [];
+    const getMany = documents.getMany.bind(documents);
+    documents.getMany = (payments) => (getManys.push(payments.length), getMany(payments));
     processor = new BatchProcessor(
       new PaymentProjector(store, documents),
       new InMemoryParkingLot(),
@@ -74,6 +82,71 @@ describe('PaymentProjector (in memory)', () => {
       expect(outcome).toEqual({ processed: events.length, parked: 0 });
       expect(puts).toEqual([events.length]);
       expect((await documents.get('acme', 'pay_1'))?.state.status).toBe('processing');
+    });
+
+    it('reads the document once: the later records are known to be folded in', async () => {
+      const events = [
+        ...(await command('RequestPayment', { paymentId: 'pay_1', amount: 700, currency: 'EUR' })),
+        ...(await command('RecordGatewayAttempt', attempt)),
+      ];
+
+      await processor.process(records(events));
+
+      expect(events.length).toBeGreaterThan(1);
+      expect(getManys).toEqual([1]);
+      expect(gets).toBe(0);
+    });
+
+    it('writes nothing again when the batch is delivered again', async () => {
+      const events = [
+        ...(await command('RequestPayment', { paymentId: 'pay_1', amount: 700, currency: 'EUR' })),
+        ...(await command('RecordGatewayAttempt', attempt)),
+      ];
+      await processor.process(records(events));
+
+      const outcome = await processor.process(records(events));
+
+      expect(outcome).toEqual({ processed: events.length, parked: 0 });
+      expect(puts).toEqual([events.length]);
+      // The redelivered batch reads the document once and finds every record folded in.
+      expect(getManys).toEqual([1, 1]);
+      expect(gets).toBe(0);
+      expect((await documents.get('acme', 'pay_1'))?.version).toBe(events.length);
+    });
+  });
+
+  describe('when a batch holds events of several payments', () => {
+    it('reads their documents in one request, and each again only after a lost race', async () => {
+      const first = await command('RequestPayment', {
+        paymentId: 'pay_1',
+        amount: 700,
+        currency: 'EUR',
+      });
+      const streamId = paymentStreamId('acme', 'pay_2');
+      await handleCommand(store, paymentDecider, decodePaymentEvent, streamId, {
+        type: 'RequestPayment',
+        data: { paymentId: 'pay_2', amount: 900, currency: 'EUR' },
+        metadata: { now: NOW, tenantId: 'acme' },
+      });
+      const second = (await store.readStream(streamId)).events;
+      // Another writer moves pay_2's document on after the batch read it.
+      const put = documents.put.bind(documents);
+      let raced = false;
+      documents.put = async (document, expected) => {
+        if (document.paymentId === 'pay_2' && !raced) {
+          raced = true;
+          await put({ ...document }, expected);
+          return false;
+        }
+        return put(document, expected);
+      };
+
+      const outcome = await processor.process(records([...first, ...second]));
+
+      expect(outcome).toEqual({ processed: 2, parked: 0 });
+      expect(getManys).toEqual([2]);
+      expect(gets).toBe(1);
+      expect((await documents.get('acme', 'pay_2'))?.version).toBe(1);
     });
   });
 

@@ -1,7 +1,6 @@
 import { ExponentialBackoff, handleAll, retry } from 'cockatiel';
 import type { ParkingLot } from './parking-lot.port';
-import type { StoredEvent } from '@ledger/event-store';
-import type { ConsumerRecord, StreamConsumer } from './stream-consumer';
+import type { BatchContext, ConsumerRecord, StreamConsumer } from './stream-consumer';
 
 export interface BatchProcessorOptions {
   /** Attempts per record before it is parked (default 5). */
@@ -58,10 +57,12 @@ export class BatchProcessor {
     }
     const outcome: BatchOutcome = { processed: 0, parked: 0 };
     const failures: ConsumerRecord[] = [];
+    const memo = new Map<string, unknown>();
+    const events = records.map((record) => record.event);
     await forEachLimit([...byStream.values()], this.options.concurrency, async (stream) => {
       for (const [i, record] of stream.entries()) {
         const following = stream.slice(i + 1).map((later) => later.event);
-        const result = await this.processRecord(record, following);
+        const result = await this.processRecord(record, { following, memo, events });
         if (result === 'failed') {
           failures.push(record);
           return; // Later records of this stream wait for the redelivery, keeping their order.
@@ -78,7 +79,7 @@ export class BatchProcessor {
 
   private async processRecord(
     record: ConsumerRecord,
-    following: readonly StoredEvent[],
+    batch: BatchContext,
   ): Promise<'processed' | 'parked' | 'failed'> {
     let attempts = 0;
     const policy = retry(handleAll, {
@@ -91,7 +92,7 @@ export class BatchProcessor {
     try {
       await policy.execute(() => {
         attempts += 1;
-        return this.consumer.handle(record.event, { following });
+        return this.consumer.handle(record.event, batch);
       });
       return 'processed';
     } catch (error) {

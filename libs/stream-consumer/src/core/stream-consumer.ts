@@ -15,11 +15,33 @@ export interface StreamConsumer {
    * but must still handle each when it comes.
    */
   handle(event: StoredEvent, batch?: BatchContext): Promise<void>;
+  /**
+   * Whether a record may concern this consumer, judged on its stored image before it is decoded:
+   * the drivers decode and hand over only the records it wants; the others count as handled (they
+   * advance the checkpoint). The local twin of the consumer's `FilterCriteria` in template.yaml,
+   * under the same rule: it must never refuse a record `handle` would act on. Absent: every record.
+   */
+  wants?(head: RecordHead): boolean;
+}
+
+/** What a driver reads of a stream record without decoding it. */
+export interface RecordHead {
+  streamId: string;
+  type: string;
+  /** The stored (not upcast) string member `member` of the event's `data`, if it has one. */
+  dataString(member: string): string | undefined;
 }
 
 /** What a consumer may know of the rest of its batch while it handles one record. */
 export interface BatchContext {
   following: readonly StoredEvent[];
+  /**
+   * One map per batch, shared by the handling (and the retries) of every record in it: what a
+   * consumer learns while handling one record and may use for the next ones of the batch.
+   */
+  memo: Map<string, unknown>;
+  /** Every event of the batch handed to the consumer, in the batch's order. */
+  events: readonly StoredEvent[];
 }
 
 /** A decoded record of the events table's stream. */

@@ -7,7 +7,7 @@ import {
   type ApplyWebhook,
   handleCommand,
 } from '@ledger/ledger';
-import type { StreamConsumer } from '@ledger/stream-consumer';
+import type { RecordHead, StreamConsumer } from '@ledger/stream-consumer';
 import type { InterpretedPayload } from '../payloads/gateway-payload';
 import { PayloadInterpreters } from '../payloads/payload-interpreter';
 import {
@@ -41,6 +41,10 @@ export class Correlator implements StreamConsumer {
     /** How each provider's payloads are read (its configured interpreter; `sandbox` by default). */
     private readonly interpreters: PayloadInterpreters = new PayloadInterpreters(),
   ) {}
+
+  wants(head: RecordHead): boolean {
+    return correlatorWants(head);
+  }
 
   async handle(event: StoredEvent): Promise<void> {
     if (!correlatorActsOn(event)) return;
@@ -99,13 +103,15 @@ export class Correlator implements StreamConsumer {
     }
     for (const { ref, payment } of links) {
       // A payment's later events repeat its transaction id: link it once, not on each of them.
-      const write =
-        ref.kind === 'order' ||
-        (ref.kind === 'transaction' && !(await this.linksTo(tenantId, ref, payment.paymentId)));
-      if (write) {
+      const linkedBefore =
+        ref.kind === 'transaction' && (await this.linksTo(tenantId, ref, payment.paymentId));
+      if (ref.kind === 'order' || (ref.kind === 'transaction' && !linkedBefore)) {
         await this.index.link(tenantId, ref, payment);
       }
-      // Read even when the link was there already: its writer may have stopped before reading.
+      // The event that wrote the link read the waiting list after writing it, and was handled
+      // (or parked, and then redriven) before this later event of the same payment: a delivery
+      // that began waiting since then resolves again after its entry and finds the link itself.
+      if (linkedBefore) continue;
       for (const waiting of await this.index.pendingFor(tenantId, ref)) {
         const { events } = await this.store.readStream(waiting.deliveryStreamId, { limit: 1 });
         const delivery = events[0];
@@ -224,6 +230,16 @@ export function correlatorActsOn(event: Pick<StoredEvent, 'streamId' | 'type' | 
   if (event.type === WEBHOOK_RECEIVED) return isDeliveryStream(event.streamId);
   if (parsePaymentStreamId(event.streamId) === undefined) return false;
   return event.type === 'PaymentRequested' || typeof event.data.gatewayTransactionId === 'string';
+}
+
+/** `correlatorActsOn` on a stream record's head, before it is decoded (`StreamConsumer.wants`). */
+export function correlatorWants(head: RecordHead): boolean {
+  const gatewayTransactionId = head.dataString('gatewayTransactionId');
+  return correlatorActsOn({
+    streamId: head.streamId,
+    type: head.type,
+    data: gatewayTransactionId === undefined ? {} : { gatewayTransactionId },
+  });
 }
 
 /** Whether a delivery's amount and currency are the payment's: both must be given and equal. */

@@ -326,6 +326,40 @@ describe('Correlator (in memory)', () => {
     });
   });
 
+  describe("when a payment's later events repeat a transaction id it is linked by", () => {
+    it('reads neither the link again nor the waiting list more than once', async () => {
+      await request('acme', 'pay_r');
+      const reads: string[] = [];
+      const linked = index.linked.bind(index);
+      const pendingFor = index.pendingFor.bind(index);
+      index.linked = (...args) => (reads.push(`linked ${args[1].kind}`), linked(...args));
+      index.pendingFor = (...args) => (reads.push(`pending ${args[1].kind}`), pendingFor(...args));
+      await command('acme', 'pay_r', 'RecordGatewayAttempt', {
+        operation: 'charge',
+        attempt: 1,
+        idempotencyKey: 'k-r-1',
+        method: 'POST',
+        path: '/charges',
+        startedAt: NOW,
+        durationMs: 10,
+        outcome: 'succeeded',
+        httpStatus: 202,
+        gatewayTransactionId: 'tx_r',
+        breakerState: 'closed',
+      });
+      const afterFirst = [...reads];
+      reads.length = 0;
+      // A later event repeating the transaction id (here the same one, handed over again).
+      await correlator.handle(
+        (await store.readStream(paymentStreamId('acme', 'pay_r'), { fromVersion: 2 })).events[0],
+      );
+
+      // The first event links it and reads who waits; handed it again, only the link is read.
+      expect(afterFirst).toEqual(['linked transaction', 'pending transaction']);
+      expect(reads).toEqual(['linked transaction']);
+    });
+  });
+
   describe('when a delivery waited and its payment then became known', () => {
     it('deletes the waiting entry it left', async () => {
       const delivery = await deliver('acme', {

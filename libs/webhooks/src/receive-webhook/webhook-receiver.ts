@@ -70,7 +70,9 @@ export class WebhookReceiver {
       throw error;
     }
 
-    const bodySha256 = sha256(delivery.rawBody);
+    // Hashed only when needed: for the delivery id of a body that names none, or a repeat.
+    let hashed: string | undefined;
+    const bodySha256 = (): string => (hashed ??= sha256(delivery.rawBody));
     const { deliveryId, source } = resolveDeliveryId(verified.deliveryId, payload, bodySha256);
     const streamId = deliveryStreamId(provider.tenant, provider.name, deliveryId);
     // The body's hash and length and its content type are not stored: they follow from the body
@@ -99,7 +101,7 @@ export class WebhookReceiver {
     if (outcome.created)
       return { received: true, duplicate: false, eventId: outcome.event.eventId };
 
-    const sameBody = storedBodySha256(outcome.existing.data) === bodySha256;
+    const sameBody = storedBodySha256(outcome.existing.data) === bodySha256();
     await this.stats.recordRepeat(streamId, receivedAt, sameBody);
     return { received: true, duplicate: true, eventId: outcome.existing.eventId };
   }
@@ -166,7 +168,7 @@ function parseObject(rawBody: Buffer): Record<string, unknown> {
 function resolveDeliveryId(
   fromScheme: string | undefined,
   payload: Record<string, unknown>,
-  bodySha256: string,
+  bodySha256: () => string,
 ): { deliveryId: string; source: StoredWebhookReceivedData['deliveryIdSource'] } {
   const candidate =
     fromScheme !== undefined
@@ -174,7 +176,7 @@ function resolveDeliveryId(
       : typeof payload.id === 'string' && payload.id !== ''
         ? { id: payload.id, source: 'payload' as const }
         : undefined;
-  if (candidate === undefined) return { deliveryId: `sha256:${bodySha256}`, source: 'body_hash' };
+  if (candidate === undefined) return { deliveryId: `sha256:${bodySha256()}`, source: 'body_hash' };
   const deliveryId = SAFE_DELIVERY_ID.test(candidate.id)
     ? candidate.id
     : `sha256:${createHash('sha256').update(candidate.id).digest('hex')}`;

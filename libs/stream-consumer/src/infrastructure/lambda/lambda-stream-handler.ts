@@ -1,9 +1,9 @@
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { type UpcasterChain } from '@ledger/event-store';
-import { decodeEventRecord } from '@ledger/event-store/aws';
 import { BatchProcessor, type BatchProcessorOptions } from '../../core/batch-processor';
 import type { ParkingLot } from '../../core/parking-lot.port';
-import type { ConsumerRecord, StreamConsumer } from '../../core/stream-consumer';
+import type { StreamConsumer } from '../../core/stream-consumer';
+import { decodeWantedRecords } from '../wanted-records';
 
 export interface LambdaStreamHandlerOptions extends BatchProcessorOptions {
   /** Applied to every decoded record, as the event store applies them to its reads. */
@@ -22,14 +22,7 @@ export function createLambdaStreamHandler(
 ): (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse> {
   const processor = new BatchProcessor(consumer, parkingLot, options);
   return async (event) => {
-    const records: ConsumerRecord[] = [];
-    for (const record of event.Records) {
-      const decoded = decodeEventRecord(record, options.upcasters);
-      const sequenceNumber = record.dynamodb?.SequenceNumber;
-      if (decoded !== undefined && sequenceNumber !== undefined) {
-        records.push({ event: decoded, sequenceNumber });
-      }
-    }
+    const records = decodeWantedRecords(event.Records, consumer, options.upcasters);
     const outcome = await processor.process(records);
     return {
       batchItemFailures: outcome.firstFailure

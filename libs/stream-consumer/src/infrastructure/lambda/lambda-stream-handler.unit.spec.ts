@@ -66,6 +66,61 @@ describe('createLambdaStreamHandler', () => {
     });
   });
 
+  describe('when the consumer says which records it wants', () => {
+    it('hands it only those, judged on the stored image, and reports the rest as done', async () => {
+      const seen: StoredEvent[] = [];
+      const heads: string[] = [];
+      const consumer: StreamConsumer = {
+        name: 'c',
+        wants: (head) => {
+          heads.push(`${head.streamId}:${head.type}:${String(head.dataString('missing'))}`);
+          return head.streamId === 'a';
+        },
+        handle: async (e) => void seen.push(e),
+      };
+      const handler = createLambdaStreamHandler(consumer, new MemoryParkingLot(), fast);
+
+      const response = await handler(
+        lambdaEvent([
+          ['a', 1],
+          ['b', 1],
+          ['a', 2],
+        ]),
+      );
+
+      expect(heads).toEqual(['a:Tick:undefined', 'b:Tick:undefined', 'a:Tick:undefined']);
+      expect(seen.map((e) => e.eventId)).toEqual(['a-1', 'a-2']);
+      expect(response.batchItemFailures).toEqual([]);
+    });
+  });
+
+  describe('when a batch holds several records', () => {
+    it('shares one memo and the whole batch with the handling of each of them', async () => {
+      const contexts: { memo: Map<string, unknown>; events: number }[] = [];
+      const consumer: StreamConsumer = {
+        name: 'c',
+        handle: async (_e, batch) => {
+          contexts.push({ memo: batch!.memo, events: batch!.events.length });
+          batch!.memo.set('handled', ((batch!.memo.get('handled') as number) ?? 0) + 1);
+        },
+      };
+      const handler = createLambdaStreamHandler(consumer, new MemoryParkingLot(), fast);
+
+      await handler(
+        lambdaEvent([
+          ['a', 1],
+          ['b', 1],
+        ]),
+      );
+      await handler(lambdaEvent([['a', 2]]));
+
+      expect(contexts.map((c) => c.events)).toEqual([2, 2, 1]);
+      expect(contexts[0].memo).toBe(contexts[1].memo);
+      expect(contexts[0].memo.get('handled')).toBe(2);
+      expect(contexts[2].memo).not.toBe(contexts[0].memo);
+    });
+  });
+
   describe('when it is given upcasters', () => {
     it('hands the consumer each record in the current shape of its type', async () => {
       const seen: StoredEvent[] = [];

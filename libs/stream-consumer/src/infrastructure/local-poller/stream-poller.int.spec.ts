@@ -50,8 +50,13 @@ describe('StreamPoller on DynamoDB Local streams', () => {
   let parkingLot: DynamoDbParkingLot;
   const pollers: StreamPoller[] = [];
 
-  function pollerFor(consumer: StreamConsumer, batchSize = 1000): StreamPoller {
+  function pollerFor(
+    consumer: StreamConsumer,
+    batchSize = 1000,
+    checkpointEveryMs?: number,
+  ): StreamPoller {
     const poller = new StreamPoller({
+      checkpointEveryMs,
       consumer,
       dynamoDb: ledger.client,
       streams,
@@ -114,7 +119,8 @@ describe('StreamPoller on DynamoDB Local streams', () => {
     it('resumes from its checkpoint and redelivers only that batch', async () => {
       const first = new RecordingConsumer('restart');
       await appendMany(['r#1', 'r#2'], 5);
-      const poller = pollerFor(first, 4);
+      // A checkpoint after every batch, so what is lost is exactly the batch in hand.
+      const poller = pollerFor(first, 4, 0);
       await poller.start();
       await waitFor(() => first.received.filter((e) => e.streamId.startsWith('r#')).length === 10);
 
@@ -137,6 +143,61 @@ describe('StreamPoller on DynamoDB Local streams', () => {
 
       const resumed = second.received.map((e) => `${e.streamId}@${e.version}`).sort();
       expect(resumed).toEqual(['r#1@6', 'r#1@7', 'r#1@8', 'r#2@6', 'r#2@7']);
+    });
+  });
+
+  describe('when the poller crashes between two checkpoint writes', () => {
+    it('writes one checkpoint for several batches, and replays them from it without applying any twice', async () => {
+      // Arrange: an idempotent consumer (it applies a version only onto the one before, as the
+      // projector does) whose applied state outlives the crash, as the read model does.
+      const applied = new Map<string, number[]>();
+      let handedOver = 0;
+      const consumer: StreamConsumer = {
+        name: 'coalesced',
+        handle: async (event) => {
+          if (!event.streamId.startsWith('c#')) return;
+          handedOver += 1;
+          const versions = applied.get(event.streamId) ?? [];
+          if (event.version === versions.length + 1) versions.push(event.version);
+          applied.set(event.streamId, versions);
+        },
+      };
+      const saves: string[] = [];
+      const save = checkpoints.save.bind(checkpoints);
+      checkpoints.save = (name, checkpoint) => {
+        if (name === 'coalesced') saves.push(checkpoint.sequenceNumber ?? '');
+        return save(name, checkpoint);
+      };
+      const first = pollerFor(consumer, 2, 60_000);
+      await appendMany(['c#1'], 1);
+      await first.start();
+      await waitFor(() => handedOver === 1);
+      const savedBefore = saves.length;
+
+      // Act: more batches, then a crash before the next checkpoint is due (none is written).
+      for (let v = 0; v < 3; v++) {
+        if (v < 2) await ledger.store.append('c#1', v + 1, [{ type: 'Tick', data: {} }]);
+        await ledger.store.append('c#2', v, [{ type: 'Tick', data: {} }]);
+      }
+      await waitFor(() => (applied.get('c#2') ?? []).length === 3);
+      const savedDuring = saves.length - savedBefore;
+      checkpoints.failSaves = true;
+      await first.stop();
+      checkpoints.failSaves = false;
+      const beforeReplay = handedOver;
+      await pollerFor(consumer, 2, 60_000).start();
+      await ledger.store.append('c#2', 3, [{ type: 'Last', data: {} }]);
+      await waitFor(() => (applied.get('c#2') ?? []).length === 4);
+      checkpoints.save = save;
+
+      // Assert
+      expect(savedBefore).toBeGreaterThanOrEqual(1);
+      expect(savedDuring).toBe(0);
+      // The batches after the last checkpoint came again (not only the new event)...
+      expect(handedOver - beforeReplay).toBeGreaterThan(1);
+      // ...and nothing was applied twice.
+      expect(applied.get('c#1')).toEqual([1, 2, 3]);
+      expect(applied.get('c#2')).toEqual([1, 2, 3, 4]);
     });
   });
 

@@ -9,10 +9,10 @@ import {
   type Shard,
 } from '@aws-sdk/client-dynamodb-streams';
 import { type UpcasterChain } from '@ledger/event-store';
-import { decodeEventRecord } from '@ledger/event-store/aws';
 import { BatchProcessor, type BatchProcessorOptions } from '../../core/batch-processor';
 import type { ParkingLot } from '../../core/parking-lot.port';
-import type { ConsumerRecord, StreamConsumer } from '../../core/stream-consumer';
+import type { StreamConsumer } from '../../core/stream-consumer';
+import { decodeWantedRecords } from '../wanted-records';
 import type { CheckpointStore, ShardCheckpoint } from '../../core/checkpoint-store.port';
 import { RecordNotParkedError, StreamNotEnabledError } from '../../core/stream-consumer.errors';
 
@@ -29,6 +29,12 @@ export interface StreamPollerOptions {
   batchSize?: number;
   /** How often the shard list is refreshed (default 5 s). */
   shardRefreshMs?: number;
+  /**
+   * Least time between two checkpoint writes of a shard (default 1 s; 0: after every batch).
+   * The batches handled in between are acknowledged together, so a crash replays them: the
+   * consumers are idempotent. A finished shard, and every shard on `stop`, is written at once.
+   */
+  checkpointEveryMs?: number;
   processor?: BatchProcessorOptions;
   /** Applied to every decoded record, as the event store applies them to its reads. */
   upcasters?: UpcasterChain;
@@ -43,7 +49,8 @@ interface ShardState {
 /**
  * The local driver: polls the events table's stream through the DynamoDB Streams API, walks
  * shards parent-first (so a stream's records keep their order across shard roll-over), and
- * checkpoints each shard after every handled batch, so a restart resumes where it stopped.
+ * checkpoints each shard after handled batches, at most once a second (`checkpointEveryMs`), so a
+ * restart resumes where it stopped or, after a crash, at most that second's batches earlier.
  */
 export class StreamPoller {
   private readonly processor: BatchProcessor;
@@ -51,6 +58,9 @@ export class StreamPoller {
   private loop?: Promise<void>;
   private wake?: () => void;
   private checkpoints = new Map<string, ShardCheckpoint>();
+  /** Handled but not yet written, per shard; and when each shard's checkpoint was last written. */
+  private readonly unsaved = new Map<string, Omit<ShardCheckpoint, 'updatedAt'>>();
+  private readonly savedAt = new Map<string, number>();
   private readonly shards = new Map<string, ShardState>();
   private shardsRefreshedAt = 0;
   private streamArn?: string;
@@ -70,11 +80,23 @@ export class StreamPoller {
     this.loop = this.run();
   }
 
-  /** Stops after the batch in hand; its checkpoint is saved only if it was fully handled. */
+  /**
+   * Stops after the batch in hand, then writes the checkpoints of what was fully handled (a batch
+   * that was not is read again next time).
+   */
   async stop(): Promise<void> {
     this.running = false;
     this.wake?.();
     await this.loop;
+    try {
+      await this.saveCheckpoints(() => true);
+    } catch (error) {
+      // As after a crash: the next start replays from the last checkpoint written.
+      this.options.log?.('checkpoint not saved on stop', {
+        consumer: this.consumerName,
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
   }
 
   private async run(): Promise<void> {
@@ -102,7 +124,25 @@ export class StreamPoller {
       if (!this.running) break;
       handledAny = (await this.pollShard(state)) || handledAny;
     }
+    const every = this.options.checkpointEveryMs ?? 1000;
+    const now = Date.now();
+    await this.saveCheckpoints(
+      (shardId, checkpoint) =>
+        checkpoint.finished || now - (this.savedAt.get(shardId) ?? -Infinity) >= every,
+    );
     return handledAny;
+  }
+
+  /** Writes the handled positions `due` selects; one write per shard, whatever the batches. */
+  private async saveCheckpoints(
+    due: (shardId: string, checkpoint: Omit<ShardCheckpoint, 'updatedAt'>) => boolean,
+  ): Promise<void> {
+    for (const [shardId, checkpoint] of [...this.unsaved]) {
+      if (!due(shardId, checkpoint)) continue;
+      await this.options.checkpoints.save(this.consumerName, checkpoint);
+      this.savedAt.set(shardId, Date.now());
+      if (this.unsaved.get(shardId) === checkpoint) this.unsaved.delete(shardId);
+    }
   }
 
   private async refreshShards(): Promise<void> {
@@ -173,13 +213,7 @@ export class StreamPoller {
       throw error;
     }
     const raw = output.Records ?? [];
-    const records: ConsumerRecord[] = [];
-    for (const record of raw) {
-      const event = decodeEventRecord(record, this.options.upcasters);
-      const sequenceNumber = record.dynamodb?.SequenceNumber;
-      if (event !== undefined && sequenceNumber !== undefined)
-        records.push({ event, sequenceNumber });
-    }
+    const records = decodeWantedRecords(raw, this.options.consumer, this.options.upcasters);
     if (records.length > 0) {
       const outcome = await this.processor.process(records);
       if (outcome.firstFailure !== undefined) {
@@ -192,14 +226,14 @@ export class StreamPoller {
     const finished = output.NextShardIterator === undefined || output.NextShardIterator === null;
     if (lastSequence !== undefined || finished) {
       const previous = this.checkpoints.get(shardId);
-      this.checkpoints.set(
+      // Held in memory at once (this process reads on from here); written in pollOnce.
+      const checkpoint = {
         shardId,
-        await this.options.checkpoints.save(this.consumerName, {
-          shardId,
-          sequenceNumber: lastSequence ?? previous?.sequenceNumber,
-          finished,
-        }),
-      );
+        sequenceNumber: lastSequence ?? previous?.sequenceNumber,
+        finished,
+      };
+      this.checkpoints.set(shardId, { ...checkpoint, updatedAt: new Date().toISOString() });
+      this.unsaved.set(shardId, checkpoint);
     }
     state.iterator = output.NextShardIterator ?? undefined;
     if (finished) this.shardsRefreshedAt = 0; // a closed shard has children to pick up
