@@ -47,6 +47,7 @@ describe('ledger start', () => {
         dynamodb: 'up',
         bus: 'up',
         gateway: { circuit: 'closed', notClosed: 0 },
+        consumers: 'running',
       });
       expect(missing.status).toBe(404);
       expect(missing.headers.get('content-type')).toContain('application/problem+json');

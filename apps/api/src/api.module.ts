@@ -7,6 +7,7 @@ import {
   CLOCK,
   CONFIG,
   CONSOLE_SOURCES,
+  CONSUMERS_PROBE,
   LOGGER,
   PAYMENT_GATEWAY,
   STORAGE_PROBE,
@@ -45,6 +46,8 @@ export class ApiModule {
         ...useCaseProviders(apiUseCases(deps.handlers)),
         { provide: STORAGE_PROBE, useValue: deps.probes.storage },
         { provide: BUS_PROBE, useValue: deps.probes.bus },
+        // null: no consumers' process to report (an API of its own, a Lambda function).
+        { provide: CONSUMERS_PROBE, useValue: deps.probes.consumers ?? null },
         { provide: EVENT_STORE, useValue: deps.eventStore },
         { provide: LOGGER, useValue: deps.logger },
         { provide: CLOCK, useValue: deps.clock },

@@ -1,35 +1,22 @@
-import { createEventBridgeClient } from '@ledger/bus/aws';
-import { loadLedgerConfig, readLedgerEnv } from '@ledger/config';
+import { readLedgerEnv } from '@ledger/config';
 import { describeFailure } from '@ledger/errors';
-import { openLedgerStorage } from '@ledger/ledger/aws';
 import { createLogger } from '@ledger/observability';
-import { createDynamoDbStreamsClient } from '@ledger/stream-consumer/aws';
-import { buildConsumers } from './consumers';
-import { startLocalStreamProcessor } from './local-stream-processor';
+import { composeLocalStreamProcessor } from './composition/local-stream-processor.root';
+import { processParent, runSupervised } from './supervised/run-supervised';
 
 /**
- * The stream processor on its own, against an engine that is already running
- * (`ledger start` runs it together with everything else).
+ * The stream processor in a process of its own, against an engine that is already running:
+ * forked by `ledger start` (which supervises it over the IPC channel), or run alone.
  */
 async function main(): Promise<void> {
   const env = readLedgerEnv();
-  // The providers' interpreters: how the correlator reads each provider's payloads.
-  const { providers } = loadLedgerConfig(env.configPath);
-  const logger = createLogger(env.logLevel);
-  const storage = openLedgerStorage(env);
-  const streams = createDynamoDbStreamsClient(env.dynamoDbEndpoint);
-  const processor = await startLocalStreamProcessor({
-    storage,
-    streams,
-    consumers: buildConsumers({
-      storage,
-      logger,
-      eventBridge: createEventBridgeClient(env.eventBridgeEndpoint),
-      eventBusName: env.eventBusName,
-      providers,
-    }),
-    logger,
-  });
+  const logger = createLogger(env.logLevel).child({ component: 'stream-processor' });
+  const start = () => composeLocalStreamProcessor(env, logger);
+  if (process.send !== undefined) {
+    await runSupervised(start, logger, processParent());
+    return;
+  }
+  const processor = await start();
   logger.info({ consumers: processor.consumers }, 'stream processor running');
   const shutdown = (): void => {
     void processor.stop().then(() => process.exit(0));
@@ -39,7 +26,7 @@ async function main(): Promise<void> {
 }
 
 void main().catch((error: unknown) => {
-  // A LedgerError (a bad configuration, a taken port...) is its message; a bug keeps its stack.
+  // A LedgerError (a bad configuration, an unreachable engine...) is its message; a bug keeps its stack.
   console.error(describeFailure(error).text);
   process.exit(1);
 });

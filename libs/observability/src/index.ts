@@ -1,3 +1,4 @@
 export * from './correlation';
+export * from './log-forwarding';
 export * from './logger';
 export type { Logger } from 'pino';

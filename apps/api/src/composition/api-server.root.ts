@@ -4,6 +4,7 @@ import { loadLedgerConfig, reachableHost, type LedgerEnv } from '@ledger/config'
 import { closeLedgerStorage, type LedgerStorage } from '@ledger/event-store/aws';
 import { openLedgerStorage } from '@ledger/ledger/aws';
 import type { Logger } from '@ledger/observability';
+import type { ConsumersProbe } from '../health/health-probes.port';
 import {
   apiReplayOptions,
   buildApiDependencies,
@@ -20,6 +21,8 @@ export interface ApiServerRootOptions {
   eventBridge?: EventBridgeClient;
   /** The local bus, where republish delivers to one rule's target (the local stack only). */
   localBusUrl?: string;
+  /** The stream consumers' process, which /health reports (the local stack only). */
+  consumers?: ConsumersProbe;
 }
 
 /**
@@ -53,7 +56,10 @@ export function composeApiServer(options: ApiServerRootOptions): ApiRoot {
     replays: apiReplayOptions(env, eventBridge, options.localBusUrl),
   });
   return {
-    dependencies,
+    dependencies:
+      options.consumers === undefined
+        ? dependencies
+        : { ...dependencies, probes: { ...dependencies.probes, consumers: options.consumers } },
     close: () => {
       for (const release of owned.splice(0).reverse()) release();
       return Promise.resolve();

@@ -9,3 +9,15 @@ export interface BusProbe {
   /** True when the bus answers in time; never throws. */
   reachable(): Promise<boolean>;
 }
+
+/** Where the stream consumers' process is in its life (`ledger start` supervises it). */
+export type ConsumersState =
+  'starting' | 'running' | 'restarting' | 'stopping' | 'stopped' | 'failed';
+
+/**
+ * The stream consumers' process, where the API can see it: locally, the child process `ledger
+ * start` supervises. In AWS the consumers are functions of their own, and there is no probe.
+ */
+export interface ConsumersProbe {
+  state(): ConsumersState;
+}

@@ -1,6 +1,6 @@
 import { TenantGateways } from '@ledger/outbound';
 import { HealthController, ServiceUnavailableError } from './health.controller';
-import type { BusProbe, StorageProbe } from './health-probes.port';
+import type { BusProbe, ConsumersState, StorageProbe } from './health-probes.port';
 
 const probe = (up: boolean): StorageProbe & BusProbe => ({ reachable: () => Promise.resolve(up) });
 
@@ -22,6 +22,48 @@ describe('the health check on its probes', () => {
       const report = await health.health();
 
       expect(report).toMatchObject({ status: 'degraded', dynamodb: 'up', bus: 'down' });
+    });
+  });
+
+  describe("when `ledger start` reports its stream consumers' process", () => {
+    it('reports it, ok while it runs', async () => {
+      const consumers = { state: (): ConsumersState => 'running' };
+      const health = new HealthController(
+        probe(true),
+        new TenantGateways(new Map()),
+        probe(true),
+        consumers,
+      );
+
+      const report = await health.health();
+
+      expect(report).toMatchObject({ status: 'ok', consumers: 'running' });
+    });
+
+    it.each<ConsumersState>(['restarting', 'failed'])(
+      'reports degraded while it is %s',
+      async (state) => {
+        const health = new HealthController(
+          probe(true),
+          new TenantGateways(new Map()),
+          probe(true),
+          { state: () => state },
+        );
+
+        const report = await health.health();
+
+        expect(report).toMatchObject({ status: 'degraded', bus: 'up', consumers: state });
+      },
+    );
+  });
+
+  describe('when no consumers process is visible (an API of its own, a Lambda function)', () => {
+    it('leaves consumers out of the report', async () => {
+      const health = new HealthController(probe(true), new TenantGateways(new Map()), probe(true));
+
+      const report = await health.health();
+
+      expect(report).not.toHaveProperty('consumers');
     });
   });
 

@@ -2,19 +2,30 @@ import { Controller, Get, Inject } from '@nestjs/common';
 import {
   ApiOkResponse,
   ApiProperty,
+  ApiPropertyOptional,
   ApiServiceUnavailableResponse,
   ApiTags,
 } from '@nestjs/swagger';
 import { StoreUnavailableError } from '@ledger/errors';
 import type { TenantGateways } from '@ledger/outbound';
-import { BUS_PROBE, PAYMENT_GATEWAY, STORAGE_PROBE } from '../api-dependencies';
+import { BUS_PROBE, CONSUMERS_PROBE, PAYMENT_GATEWAY, STORAGE_PROBE } from '../api-dependencies';
 import { ProblemDto } from '../openapi/problem.dto';
-import type { BusProbe, StorageProbe } from './health-probes.port';
+import type { BusProbe, ConsumersProbe, ConsumersState, StorageProbe } from './health-probes.port';
+
+const CONSUMERS_STATES: readonly ConsumersState[] = [
+  'starting',
+  'running',
+  'restarting',
+  'stopping',
+  'stopped',
+  'failed',
+];
 
 export class HealthReport {
   @ApiProperty({
     enum: ['ok', 'degraded'],
-    description: 'degraded when only the bus is unreachable',
+    description:
+      'degraded when storage answers but the bus is unreachable or the stream consumers are not running',
   })
   status!: 'ok' | 'degraded';
 
@@ -35,6 +46,16 @@ export class HealthReport {
     example: { circuit: 'closed', notClosed: 0 },
   })
   gateway!: { circuit: 'closed' | 'open' | 'half_open' | 'isolated'; notClosed: number };
+
+  @ApiPropertyOptional({
+    enum: CONSUMERS_STATES,
+    description:
+      "The stream consumers' process that `ledger start` runs and restarts after a crash: " +
+      '`restarting` meanwhile, `failed` once it gave up after repeated crashes. Projections and ' +
+      'integration events wait in the stream while it is not `running`. Absent in AWS, where ' +
+      'each consumer is a function of its own.',
+  })
+  consumers?: ConsumersState;
 }
 
 /**
@@ -47,7 +68,8 @@ export class ServiceUnavailableError extends StoreUnavailableError {
   }
 
   override details(): Record<string, unknown> {
-    return { dynamodb: this.report.dynamodb, bus: this.report.bus, gateway: this.report.gateway };
+    const { dynamodb, bus, gateway, consumers } = this.report;
+    return { dynamodb, bus, gateway, ...(consumers !== undefined && { consumers }) };
   }
 }
 
@@ -58,11 +80,13 @@ export class HealthController {
     @Inject(STORAGE_PROBE) private readonly storage: StorageProbe,
     @Inject(PAYMENT_GATEWAY) private readonly gateways: TenantGateways,
     @Inject(BUS_PROBE) private readonly bus: BusProbe,
+    @Inject(CONSUMERS_PROBE) private readonly consumers: ConsumersProbe | null = null,
   ) {}
 
   /**
-   * 200 when the service can serve; when storage is unreachable, a 503 problem (code
-   * store_unavailable, Retry-After) with the same checks as members.
+   * 200 when the service can serve (degraded when the bus or the local stream consumers are
+   * down); when storage is unreachable, a 503 problem (code store_unavailable, Retry-After) with
+   * the same checks as members.
    */
   @Get()
   @ApiOkResponse({ type: HealthReport, description: 'The service can serve' })
@@ -70,7 +94,7 @@ export class HealthController {
     type: ProblemDto,
     description:
       'store_unavailable: storage is unreachable; the problem carries `dynamodb`, `bus` and ' +
-      '`gateway` as in the 200 report, and Retry-After',
+      '`gateway` (and `consumers`) as in the 200 report, and Retry-After',
   })
   async health(): Promise<HealthReport> {
     const [up, busUp] = await Promise.all([this.storage.reachable(), this.bus.reachable()]);
@@ -81,8 +105,10 @@ export class HealthController {
         circuit: this.gateways.circuitState(),
         notClosed: this.gateways.notClosed(),
       },
+      ...(this.consumers !== null && { consumers: this.consumers.state() }),
     };
     if (!up) throw new ServiceUnavailableError(checks);
-    return { status: busUp ? 'ok' : 'degraded', ...checks };
+    const consumersRunning = checks.consumers === undefined || checks.consumers === 'running';
+    return { status: busUp && consumersRunning ? 'ok' : 'degraded', ...checks };
   }
 }

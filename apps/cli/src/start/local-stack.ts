@@ -26,7 +26,6 @@ import {
   type RunningDynamoDbLocal,
 } from '@ledger/local-engine';
 import type { Logger } from '@ledger/observability';
-import { createDynamoDbStreamsClient } from '@ledger/stream-consumer/aws';
 import {
   composeApiServer,
   composePaymentSweeper,
@@ -35,12 +34,10 @@ import {
   listenApi,
   startSweeperTimer,
 } from '@ledger/api-app';
-import {
-  buildConsumers,
-  startLocalStreamProcessor,
-  type LocalStreamProcessor,
-} from '@ledger/stream-processor-app';
+import type { StreamProcessorReady } from '@ledger/stream-processor-app';
 import { ensureLedgerTables } from '../infrastructure/ledger-tables';
+import { launchStreamProcessor } from './stream-processor.process';
+import { Supervisor } from './supervisor';
 
 /** The provider whose webhooks the local sandbox gateway signs and sends. */
 /** The example subscriber's function in template.yaml; the local bus delivers to it by this name. */
@@ -55,8 +52,10 @@ export interface LocalStack {
 }
 
 /**
- * Everything `npm start` runs, in one process: DynamoDB Local (unless DYNAMODB_ENDPOINT is set),
- * the tables, the API and the stream processor.
+ * Everything `npm start` runs: DynamoDB Local (unless DYNAMODB_ENDPOINT is set), the tables, the
+ * local bus, the API and the payment sweeper's timer in this process, and the stream processor in
+ * a child process of its own, supervised. `env` is this process's environment, read: the child
+ * reads the same one, plus the engine's endpoint and the bus's URL this process picked.
  */
 export async function startLocalStack(env: LedgerEnv, logger: Logger): Promise<LocalStack> {
   // Fail on a bad configuration before starting any engine.
@@ -92,22 +91,16 @@ export async function startLocalStack(env: LedgerEnv, logger: Logger): Promise<L
     const eventBridge = createEventBridgeClient(busEndpoint);
     stops.push(() => Promise.resolve(eventBridge.destroy()));
 
-    const streams = createDynamoDbStreamsClient(endpoint);
-    stops.push(() => Promise.resolve(streams.destroy()));
-    const processor: LocalStreamProcessor = await startLocalStreamProcessor({
-      storage,
-      streams,
-      consumers: buildConsumers({
-        storage,
-        logger,
-        eventBridge,
-        eventBusName: env.eventBusName,
-        providers: config.providers,
-      }),
+    const processor = await startStreamProcessor(
+      {
+        ...process.env,
+        LEDGER_CONFIG: env.configPath,
+        ...(endpoint !== undefined && { DYNAMODB_ENDPOINT: endpoint }),
+        EVENTBRIDGE_ENDPOINT: busEndpoint,
+      },
       logger,
-    });
-    stops.push(() => processor.stop());
-    logger.info({ consumers: processor.consumers }, 'stream processor running');
+      stops,
+    );
 
     if (config.tenants.some(hasLocalSandboxAccount)) {
       const sandbox = await startLocalSandbox(config, env, logger);
@@ -121,6 +114,7 @@ export async function startLocalStack(env: LedgerEnv, logger: Logger): Promise<L
       storage,
       eventBridge,
       localBusUrl: env.eventBridgeEndpoint === undefined ? busEndpoint : undefined,
+      consumers: { state: () => processor.state() },
     });
     stops.push(() => apiRoot.close());
     const api: NestFastifyApplication = await createApiApp(apiRoot.dependencies);
@@ -149,6 +143,28 @@ export async function startLocalStack(env: LedgerEnv, logger: Logger): Promise<L
     await stop();
     throw error;
   }
+}
+
+/**
+ * The stream consumers (every root of `CONSUMER_ROOTS`) in a child process, as AWS runs them in
+ * functions of their own: off the API's event loop, with a heap of their own, and a crash of theirs
+ * does not take the API down. Resolves once they poll; a crash restarts them (with backoff, given
+ * up after repeated crashes); stopped on Ctrl-C before the bus and the engine they use.
+ */
+async function startStreamProcessor(
+  childEnv: NodeJS.ProcessEnv,
+  logger: Logger,
+  stops: Array<() => Promise<void>>,
+): Promise<Supervisor<StreamProcessorReady>> {
+  const supervisor = new Supervisor<StreamProcessorReady>({
+    name: 'stream processor',
+    launch: launchStreamProcessor({ env: childEnv, logger }),
+    logger,
+    onReady: ({ consumers }, pid) => logger.info({ consumers, pid }, 'stream processor running'),
+  });
+  stops.push(() => supervisor.stop());
+  await supervisor.start();
+  return supervisor;
 }
 
 /**
