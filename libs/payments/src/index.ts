@@ -8,3 +8,4 @@ export * from './request-refund/request-refund.handler';
 export * from './reconcile-payment/reconcile-payment.command';
 export * from './reconcile-payment/reconcile-payment.handler';
 export * from './sweep-payments/payment-sweeper';
+export * from './charge-accepted/charger.consumer';

@@ -105,7 +105,37 @@ export class PaymentWorkflow {
       );
       if (!isUnsettled(resumed.state)) return resumed;
     }
-    const outcome = await this.gatewayFor(tenantId).charge(
+    const outcome = await this.sendCharge(tenantId, paymentId, state, correlationId);
+    return this.concludeCharge(tenantId, paymentId, outcome, correlationId, resumption, actor);
+  }
+
+  /**
+   * Charges an accepted asynchronous payment (the charger's run), concluding it unless the call
+   * was refused before anything was sent (breaker open, bulkhead full): a refusal proves nothing
+   * and concludes nothing, it raises {@link ChargeNotSentError} so that the charge is tried again
+   * later with the same gateway Idempotency-Key.
+   */
+  async chargeUnlessRefused(
+    tenantId: string,
+    paymentId: string,
+    state: PaymentState,
+    correlationId: string | undefined,
+    actor: string,
+  ): Promise<HandledCommand<PaymentState>> {
+    const outcome = await this.sendCharge(tenantId, paymentId, state, correlationId);
+    if (outcome.outcome === 'not_attempted') throw new ChargeNotSentError(outcome.reason);
+    return this.concludeCharge(tenantId, paymentId, outcome, correlationId, undefined, actor);
+  }
+
+  /** One charge operation through the tenant's gateway, every attempt recorded on the stream. */
+  private sendCharge(
+    tenantId: string,
+    paymentId: string,
+    state: PaymentState,
+    correlationId: string | undefined,
+  ): Promise<GatewayOutcome<GatewayCharge>> {
+    const streamId = paymentStreamId(tenantId, paymentId);
+    return this.gatewayFor(tenantId).charge(
       {
         paymentId,
         amount: state.amount,
@@ -119,8 +149,18 @@ export class PaymentWorkflow {
         idempotencyKey: chargeKeyOf(tenantId, paymentId),
       }),
     );
+  }
+
+  private concludeCharge(
+    tenantId: string,
+    paymentId: string,
+    outcome: GatewayOutcome<GatewayCharge>,
+    correlationId: string | undefined,
+    resumption: ChargeResumption | undefined,
+    actor: string,
+  ): Promise<HandledCommand<PaymentState>> {
     return this.run(
-      streamId,
+      paymentStreamId(tenantId, paymentId),
       tenantId,
       correlationId,
       {
@@ -232,6 +272,19 @@ function replay(response: StoredResponse): PaymentCommandResponse {
     );
   }
   return { statusCode: response.statusCode, body };
+}
+
+/**
+ * The gateway client refused to send a charge or refund (breaker open, bulkhead full): nothing
+ * was sent, so nothing is concluded and the call may be tried again with the same key.
+ */
+export class ChargeNotSentError extends LedgerError {
+  readonly code = 'charge_not_sent';
+  readonly status = 503;
+
+  constructor(readonly reason: string) {
+    super(`The gateway call was not sent (${reason}); it is tried again later`);
+  }
 }
 
 /** The refusal a request with the same Idempotency-Key got the first time. */
