@@ -1,6 +1,7 @@
 import type { StoredEvent } from '@ledger/event-store';
 import { toEventItem } from '@ledger/event-store/aws';
 import { PAYMENT_EVENT_TYPES, parsePaymentStreamId, paymentStreamId } from '@ledger/ledger';
+import { chargerActsOn } from '@ledger/payments';
 import {
   WEBHOOK_RECEIVED,
   WEBHOOK_REJECTED,
@@ -42,6 +43,9 @@ const corpus: StoredEvent[] = [
   ...PAYMENT_EVENT_TYPES.flatMap((type) => [
     event(paymentStreamId('acme', 'pay_1'), type, { at: AT }),
     event(paymentStreamId('acme', 'pay_1'), type, { at: AT, gatewayTransactionId: 'ch_1' }),
+    // Requests accepted asynchronously (the charger's), and a mode no request carries.
+    event(paymentStreamId('acme', 'pay_1'), type, { at: AT, mode: 'async' }),
+    event(paymentStreamId('acme', 'pay_1'), type, { at: AT, mode: 'sync' }),
   ]),
   event(deliveryStreamId('acme', 'sandbox', 'evt_1'), WEBHOOK_RECEIVED, { provider: 'sandbox' }),
   event(rejectionStreamId('acme', '01JZ'), WEBHOOK_REJECTED, { provider: 'sandbox' }),
@@ -54,6 +58,7 @@ const actsOn: Record<string, (stored: StoredEvent) => boolean> = {
   // The projector and the publisher both begin by skipping anything but a payment stream.
   projector: (stored) => parsePaymentStreamId(stored.streamId) !== undefined,
   publisher: (stored) => parsePaymentStreamId(stored.streamId) !== undefined,
+  charger: chargerActsOn,
 };
 
 describe("the stream consumers' event source mapping filters (template.yaml)", () => {

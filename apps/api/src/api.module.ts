@@ -19,6 +19,7 @@ import { apiUseCases } from './cqrs/api-use-cases';
 import { useCaseProviders } from './cqrs/use-case-bindings';
 import { HealthController } from './health/health.controller';
 import { PaymentQueriesController } from './payments/payment-queries.controller';
+import { PaymentBatchController } from './payments/payment-batch.controller';
 import { PaymentsController } from './payments/payments.controller';
 import { WebhooksController } from './webhooks/webhooks.controller';
 
@@ -36,6 +37,7 @@ export class ApiModule {
       controllers: [
         HealthController,
         WebhooksController,
+        PaymentBatchController,
         PaymentsController,
         PaymentQueriesController,
         ReplaysController,

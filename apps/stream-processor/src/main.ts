@@ -3,6 +3,7 @@ import { loadLedgerConfig, readLedgerEnv } from '@ledger/config';
 import { describeFailure } from '@ledger/errors';
 import { openLedgerStorage } from '@ledger/ledger/aws';
 import { createLogger } from '@ledger/observability';
+import { createTenantGateways } from '@ledger/outbound';
 import { createDynamoDbStreamsClient } from '@ledger/stream-consumer/aws';
 import { buildConsumers } from './consumers';
 import { startLocalStreamProcessor } from './local-stream-processor';
@@ -13,8 +14,8 @@ import { startLocalStreamProcessor } from './local-stream-processor';
  */
 async function main(): Promise<void> {
   const env = readLedgerEnv();
-  // The providers' interpreters: how the correlator reads each provider's payloads.
-  const { providers } = loadLedgerConfig(env.configPath);
+  // The providers' interpreters (the correlator) and the tenants' gateways (the charger).
+  const config = loadLedgerConfig(env.configPath);
   const logger = createLogger(env.logLevel);
   const storage = openLedgerStorage(env);
   const streams = createDynamoDbStreamsClient(env.dynamoDbEndpoint);
@@ -26,7 +27,9 @@ async function main(): Promise<void> {
       logger,
       eventBridge: createEventBridgeClient(env.eventBridgeEndpoint),
       eventBusName: env.eventBusName,
-      providers,
+      providers: config.providers,
+      // The charger's clients: each tenant's account, as the API's.
+      gateways: createTenantGateways(config, env),
     }),
     logger,
   });

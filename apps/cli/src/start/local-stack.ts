@@ -103,6 +103,8 @@ export async function startLocalStack(env: LedgerEnv, logger: Logger): Promise<L
         eventBridge,
         eventBusName: env.eventBusName,
         providers: config.providers,
+        // The charger's own clients (its own breakers), as a separate process would have.
+        gateways: createGateways(config, env),
       }),
       logger,
     });
