@@ -91,12 +91,6 @@ export class Charger implements StreamConsumer {
     if (!chargerActsOn(event)) return;
     const ids = parsePaymentStreamId(event.streamId);
     if (ids === undefined) return;
-    // An open breaker would refuse the call anyway; asked first, it leaves no refused attempt on
-    // the stream, and the payment stays `requested` while it waits.
-    const circuit = this.workflow.gatewayFor(ids.tenantId).circuitState();
-    if (circuit === 'open' || circuit === 'isolated') {
-      throw new ChargeNotSentError(`circuit_${circuit}`);
-    }
     const correlationId = event.metadata.correlationId;
     if (event.type === 'PaymentRequested') {
       await this.charge(ids.tenantId, ids.paymentId, correlationId, event.recordedAt);

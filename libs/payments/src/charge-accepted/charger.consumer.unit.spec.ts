@@ -88,23 +88,24 @@ describe('Charger', () => {
   });
 
   describe("when the tenant's breaker is open", () => {
-    it('fails the record without sending or concluding, and charges once it closes', async () => {
+    it('fails the record without concluding, the payment stays requested, and it is charged once the breaker closes', async () => {
       const ledger = chargerOnTwins();
       await ledger.payments.execute(new RequestPayment('acme', 'key-1', EUR_1250, 'c1', 'async'));
       const record = await ledger.recordOf('pay_0001', 'PaymentRequested');
-      ledger.gateway.circuit = 'open';
+      ledger.gateway.script('breaker_open');
 
       await expect(ledger.charger.handle(record)).rejects.toBeInstanceOf(ChargeNotSentError);
-      const whileOpen = await ledger.typesOf('acme', 'pay_0001');
-      ledger.gateway.circuit = 'closed';
+      const whileOpen = await ledger.workflow.load(paymentStreamId('acme', 'pay_0001'));
       await ledger.charger.handle(record);
 
-      expect(whileOpen).toEqual(['PaymentRequested']);
+      expect(whileOpen.state.status).toBe('requested');
       expect(await ledger.typesOf('acme', 'pay_0001')).toEqual([
         'PaymentRequested',
         'GatewayCallAttempted',
+        'GatewayCallAttempted',
         'PaymentSucceeded',
       ]);
+      expect(ledger.gateway.charges.size).toBe(1);
     });
 
     it('concludes nothing when the client itself refuses to send', async () => {
