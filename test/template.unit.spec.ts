@@ -247,6 +247,7 @@ describe('template.yaml', () => {
           IdempotencyTable: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
           ReadModelsTable: ['dynamodb:BatchGetItem', 'dynamodb:GetItem'],
           'ReadModelsTable/index/gsi1': ['dynamodb:Query'],
+          'ReadModelsTable/index/unsettled': ['dynamodb:Query'],
           MetaTable: [
             'dynamodb:BatchGetItem',
             'dynamodb:GetItem',

@@ -5,7 +5,7 @@ import type { TenantGateways } from '@ledger/outbound';
 import type { RejectionRecorder, WebhookReceiver } from '@ledger/webhooks';
 import type { ConsoleSources } from './console/console-sources';
 import type { ApiHandlers } from './cqrs/api-use-cases';
-import type { BusProbe, StorageProbe } from './health/health-probes.port';
+import type { BacklogProbe, BusProbe, StorageProbe } from './health/health-probes.port';
 
 /**
  * What a composition root hands the API: ports and handlers already built, nothing read from
@@ -25,13 +25,14 @@ export interface ApiDependencies {
   /** Each tenant's gateway client; /health reports their circuit states. */
   gateways: TenantGateways;
   /** What /health checks: the storage (503 when down) and the bus (degraded when down). */
-  probes: { storage: StorageProbe; bus: BusProbe };
+  probes: { storage: StorageProbe; bus: BusProbe; backlog: BacklogProbe };
   /** What the web console (`/console`) reads besides the queries. */
   console: ConsoleSources;
 }
 
 export const STORAGE_PROBE = Symbol('STORAGE_PROBE');
 export const BUS_PROBE = Symbol('BUS_PROBE');
+export const BACKLOG_PROBE = Symbol('BACKLOG_PROBE');
 export const LOGGER = Symbol('LOGGER');
 export const CLOCK = Symbol('CLOCK');
 export const API_KEYS = Symbol('API_KEYS');

@@ -3,6 +3,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { EVENT_STORE } from '@ledger/event-store';
 import {
   API_KEYS,
+  BACKLOG_PROBE,
   BUS_PROBE,
   CLOCK,
   CONFIG,
@@ -47,6 +48,7 @@ export class ApiModule {
         ...useCaseProviders(apiUseCases(deps.handlers)),
         { provide: STORAGE_PROBE, useValue: deps.probes.storage },
         { provide: BUS_PROBE, useValue: deps.probes.bus },
+        { provide: BACKLOG_PROBE, useValue: deps.probes.backlog },
         { provide: EVENT_STORE, useValue: deps.eventStore },
         { provide: LOGGER, useValue: deps.logger },
         { provide: CLOCK, useValue: deps.clock },

@@ -42,6 +42,7 @@ import { ConsoleSessions } from '../console/console-session';
 import type { ApiDependencies } from '../api-dependencies';
 import { DynamoDbStorageProbe } from '../infrastructure/dynamodb-storage-probe';
 import { EventBridgeBusProbe } from '../infrastructure/event-bridge-bus-probe';
+import { UnsettledBacklogProbe } from '../health/unsettled-backlog.probe';
 
 /** Where admin-API replays run and deliver: see {@link apiReplayOptions}. */
 export interface ApiReplayOptions {
@@ -150,6 +151,7 @@ export function buildApiDependencies(options: ApiDependencyOptions): ApiDependen
     probes: {
       storage: DynamoDbStorageProbe.of(storage),
       bus: new EventBridgeBusProbe(eventBridge),
+      backlog: new UnsettledBacklogProbe(() => projections.unsettledPayments(), clock),
     },
     console: {
       sessions: new ConsoleSessions(config.api.cursorKey, clock),

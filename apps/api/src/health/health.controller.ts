@@ -2,14 +2,15 @@ import { Controller, Get, Inject } from '@nestjs/common';
 import {
   ApiOkResponse,
   ApiProperty,
+  ApiPropertyOptional,
   ApiServiceUnavailableResponse,
   ApiTags,
 } from '@nestjs/swagger';
 import { StoreUnavailableError } from '@ledger/errors';
 import type { TenantGateways } from '@ledger/outbound';
-import { BUS_PROBE, PAYMENT_GATEWAY, STORAGE_PROBE } from '../api-dependencies';
+import { BACKLOG_PROBE, BUS_PROBE, PAYMENT_GATEWAY, STORAGE_PROBE } from '../api-dependencies';
 import { ProblemDto } from '../openapi/problem.dto';
-import type { BusProbe, StorageProbe } from './health-probes.port';
+import type { BacklogProbe, BusProbe, StorageProbe } from './health-probes.port';
 
 export class HealthReport {
   @ApiProperty({
@@ -35,6 +36,16 @@ export class HealthReport {
     example: { circuit: 'closed', notClosed: 0 },
   })
   gateway!: { circuit: 'closed' | 'open' | 'half_open' | 'isolated'; notClosed: number };
+
+  @ApiPropertyOptional({
+    description:
+      'The backlog of accepted payments: how many are still `requested` (accepted with ' +
+      '`Prefer: respond-async` or in a batch and not yet charged, e.g. while a breaker is open), ' +
+      'counted over at most 1,000 unsettled payments (`atLeast` when there were more). Absent ' +
+      'when the read model does not answer.',
+    example: { requested: 0, atLeast: false },
+  })
+  backlog?: { requested: number; atLeast: boolean };
 }
 
 /**
@@ -58,6 +69,7 @@ export class HealthController {
     @Inject(STORAGE_PROBE) private readonly storage: StorageProbe,
     @Inject(PAYMENT_GATEWAY) private readonly gateways: TenantGateways,
     @Inject(BUS_PROBE) private readonly bus: BusProbe,
+    @Inject(BACKLOG_PROBE) private readonly backlog: BacklogProbe,
   ) {}
 
   /**
@@ -73,7 +85,11 @@ export class HealthController {
       '`gateway` as in the 200 report, and Retry-After',
   })
   async health(): Promise<HealthReport> {
-    const [up, busUp] = await Promise.all([this.storage.reachable(), this.bus.reachable()]);
+    const [up, busUp, backlog] = await Promise.all([
+      this.storage.reachable(),
+      this.bus.reachable(),
+      this.backlog.waiting(),
+    ]);
     const checks = {
       dynamodb: up ? ('up' as const) : ('down' as const),
       bus: busUp ? ('up' as const) : ('down' as const),
@@ -83,6 +99,10 @@ export class HealthController {
       },
     };
     if (!up) throw new ServiceUnavailableError(checks);
-    return { status: busUp ? 'ok' : 'degraded', ...checks };
+    return {
+      status: busUp ? 'ok' : 'degraded',
+      ...checks,
+      ...(backlog !== undefined && { backlog }),
+    };
   }
 }

@@ -250,6 +250,18 @@ describe('asynchronous payments, charged by the charger from the stream', () => 
       const list = await api.app.inject({ method: 'GET', url: '/payments', headers: ACME });
       const whileOpen = await stateOf(paymentId);
       const circuitThen = gateway.circuitState();
+      // The projector shows it in /health's backlog while it waits.
+      let backlog: { requested: number } | undefined;
+      await waitUntil(
+        async () => {
+          const health = await api.app.inject({ method: 'GET', url: '/health' });
+          backlog = health.json<{ backlog?: { requested: number } }>().backlog;
+          return (
+            (backlog?.requested ?? 0) >= 1 || (await stateOf(paymentId)).status !== 'requested'
+          );
+        },
+        { intervalMs: 100, what: 'the backlog on /health' },
+      );
       await waitForStatus(paymentId, 'succeeded');
 
       expect(accepted.statusCode).toBe(202);
@@ -257,6 +269,7 @@ describe('asynchronous payments, charged by the charger from the stream', () => 
       expect(read.statusCode).toBe(200);
       expect(list.statusCode).toBe(200);
       expect(whileOpen.status).toBe('requested');
+      expect(backlog?.requested).toBeGreaterThanOrEqual(1);
     });
   });
 });
