@@ -32,13 +32,13 @@ export type PaymentBatchResult =
   | { index: number; idempotencyKey: string; error: unknown };
 
 export interface PaymentBatchOptions {
-  /** Items run at once (default 8). */
+  /** Items run at once (default 16). */
   concurrency?: number;
   /** How long the batch may run before unanswered items are given up (default 20 s). */
   deadlineMs?: number;
 }
 
-const DEFAULTS = { concurrency: 8, deadlineMs: 20_000 };
+const DEFAULTS = { concurrency: 16, deadlineMs: 20_000 };
 
 /**
  * Handles {@link RequestPaymentBatch}: each item goes through {@link RequestPaymentHandler} with
