@@ -165,7 +165,12 @@ export class PaymentBatchItemResultDto {
   @ApiProperty({ type: 'integer', description: "The item's place in the request", example: 0 })
   index!: number;
 
-  @ApiProperty({ example: 'order-2026-0001-pay', nullable: true })
+  @ApiProperty({
+    type: 'string',
+    nullable: true,
+    description: "The item's key; null when the item had none that is a string",
+    example: 'order-2026-0001-pay',
+  })
   idempotencyKey!: string | null;
 
   @ApiProperty({
