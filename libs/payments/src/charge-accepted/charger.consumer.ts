@@ -161,11 +161,17 @@ export class Charger implements StreamConsumer {
         ? { outcome: 'unknown', reason: 'no gateway transaction is known for this payment' }
         : await this.workflow.gatewayFor(tenantId).refund(
             { chargeId, refundId, amount: refund.amount, paymentId },
-            this.workflow.attemptContext(streamId, tenantId, correlationId, {
-              operation: 'refund',
-              refundId,
-              idempotencyKey: refundKeyOf(tenantId, paymentId, refundId),
-            }),
+            this.workflow.attemptContext(
+              streamId,
+              tenantId,
+              correlationId,
+              {
+                operation: 'refund',
+                refundId,
+                idempotencyKey: refundKeyOf(tenantId, paymentId, refundId),
+              },
+              ACTOR,
+            ),
           );
     if (outcome.outcome === 'not_attempted') throw new ChargeNotSentError(outcome.reason);
     const settled = await this.workflow.run(

@@ -55,6 +55,8 @@ describe('Charger', () => {
       expect(ledger.reports).toEqual([
         expect.objectContaining({ paymentId: 'pay_0001', status: 'succeeded' }),
       ]);
+      const recorded = await ledger.recordOf('pay_0001', 'GatewayCallAttempted');
+      expect(recorded.metadata.actor).toBe('charger');
     });
 
     it('does nothing when the request is delivered again after the payment concluded', async () => {

@@ -122,7 +122,7 @@ export class PaymentWorkflow {
     correlationId: string | undefined,
     actor: string,
   ): Promise<HandledCommand<PaymentState>> {
-    const outcome = await this.sendCharge(tenantId, paymentId, state, correlationId);
+    const outcome = await this.sendCharge(tenantId, paymentId, state, correlationId, actor);
     if (outcome.outcome === 'not_attempted') throw new ChargeNotSentError(outcome.reason);
     return this.concludeCharge(tenantId, paymentId, outcome, correlationId, undefined, actor);
   }
@@ -133,6 +133,7 @@ export class PaymentWorkflow {
     paymentId: string,
     state: PaymentState,
     correlationId: string | undefined,
+    attemptActor = 'api',
   ): Promise<GatewayOutcome<GatewayCharge>> {
     const streamId = paymentStreamId(tenantId, paymentId);
     return this.gatewayFor(tenantId).charge(
@@ -144,10 +145,13 @@ export class PaymentWorkflow {
         ...(state.customerId && { customerId: state.customerId }),
         ...(state.description && { description: state.description }),
       },
-      this.attemptContext(streamId, tenantId, correlationId, {
-        operation: 'charge',
-        idempotencyKey: chargeKeyOf(tenantId, paymentId),
-      }),
+      this.attemptContext(
+        streamId,
+        tenantId,
+        correlationId,
+        { operation: 'charge', idempotencyKey: chargeKeyOf(tenantId, paymentId) },
+        attemptActor,
+      ),
     );
   }
 
@@ -185,14 +189,19 @@ export class PaymentWorkflow {
     tenantId: string,
     correlationId: string | undefined,
     call: { operation: 'charge' | 'refund'; refundId?: string; idempotencyKey: string },
+    /** Who records the attempts (`api` unless the charger calls). */
+    actor = 'api',
   ) {
     return {
       ...call,
       onAttempt: async (record: AttemptRecord): Promise<void> => {
-        await this.run(streamId, tenantId, correlationId, {
-          type: 'RecordGatewayAttempt',
-          data: record,
-        });
+        await this.run(
+          streamId,
+          tenantId,
+          correlationId,
+          { type: 'RecordGatewayAttempt', data: record },
+          actor,
+        );
       },
     };
   }
