@@ -42,4 +42,3 @@ export function createTenantGateways(config: LedgerConfig, env: LedgerEnv): Tena
     ),
   );
 }
-
