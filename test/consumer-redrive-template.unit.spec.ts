@@ -51,7 +51,7 @@ describe("the stack's redrive of the consumers' failures", () => {
 
       const invoke = statements().get('InvokeConsumers');
 
-      expect(consumers).toHaveLength(3);
+      expect(consumers).toHaveLength(4);
       expect(invoke?.Action).toBe('lambda:InvokeFunction');
       expect(invoke?.Resource).toEqual(consumers);
     });

@@ -171,6 +171,34 @@ describe('the OpenAPI document against real answers', () => {
         }),
         'unsupported_media_type',
       );
+      expectDocumented(
+        'post',
+        '/payments',
+        await post({ ...ACME, 'idempotency-key': 'oa-async', prefer: 'respond-async' }, valid),
+      );
+    });
+  });
+
+  describe('POST /payments/batch', () => {
+    it('answers every documented outcome as documented', async () => {
+      const post = (body: unknown) =>
+        call('POST', '/payments/batch', {
+          headers: { ...ACME, ...JSON_TYPE },
+          body: JSON.stringify(body),
+        });
+      const items = [
+        { idempotencyKey: 'oa-batch-1', amount: 1250, currency: 'EUR' },
+        { idempotencyKey: 'oa-batch-2', amount: 0, currency: 'EUR' },
+      ];
+
+      expectDocumented('post', '/payments/batch', await post({ items }));
+      expectDocumented('post', '/payments/batch', await post({ items: [] }), 'validation_failed');
+      expectDocumented(
+        'post',
+        '/payments/batch',
+        await post({ items: [items[0], items[0]] }),
+        'validation_failed',
+      );
     });
   });
 

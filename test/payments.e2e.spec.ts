@@ -94,6 +94,32 @@ describe('payments, end to end through the sandbox gateway', () => {
     });
   });
 
+  describe('when a payment is asked for with Prefer: respond-async', () => {
+    it('answers 202, and the charger ledger start runs charges it through the sandbox', async () => {
+      const response = await fetch(`${ledger.baseUrl}/payments`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${ACME_KEY}`,
+          'idempotency-key': 'e2e-async-1',
+          'content-type': 'application/json',
+          prefer: 'respond-async',
+        },
+        body: JSON.stringify({ amount: 4300, currency: 'EUR' }),
+      });
+      const accepted = (await response.json()) as { paymentId: string; status: string };
+
+      const events = await waitForEvents(accepted.paymentId, (all) =>
+        all.some((e) => e.type === 'PaymentSucceeded'),
+      );
+
+      expect(response.status).toBe(202);
+      expect(response.headers.get('location')).toBe(`/payments/${accepted.paymentId}`);
+      expect(accepted.status).toBe('requested');
+      const attempt = events.find((e) => e.type === 'GatewayCallAttempted');
+      expect(attempt?.metadata.actor).toBe('charger');
+    });
+  });
+
   describe('when a payment is declined by the gateway', () => {
     it('fails, and the failure webhook is linked too', async () => {
       const response = await fetch(`${ledger.baseUrl}/payments`, {

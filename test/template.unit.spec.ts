@@ -247,6 +247,7 @@ describe('template.yaml', () => {
           IdempotencyTable: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
           ReadModelsTable: ['dynamodb:BatchGetItem', 'dynamodb:GetItem'],
           'ReadModelsTable/index/gsi1': ['dynamodb:Query'],
+          'ReadModelsTable/index/unsettled': ['dynamodb:Query'],
           MetaTable: [
             'dynamodb:BatchGetItem',
             'dynamodb:GetItem',
@@ -304,6 +305,26 @@ describe('template.yaml', () => {
           // The configuration document, for its providers' interpreters: no secret.
           'ssm:parameter${LedgerConfigParameter}': ['ssm:GetParameter'],
           ...logs('CorrelatorLogGroup'),
+          ...trace,
+        },
+      ],
+      [
+        'ChargerFunction',
+        'ChargerRole',
+        {
+          ...streamReads,
+          EventsTable: ['dynamodb:PutItem', 'dynamodb:Query'],
+          MetaTable: [
+            'dynamodb:DeleteItem',
+            'dynamodb:GetItem',
+            'dynamodb:PutItem',
+            'dynamodb:Query',
+          ],
+          StreamConsumersDeadLetterQueue: ['sqs:SendMessage'],
+          // The tenants' gateway accounts, as the API reads them.
+          'ssm:parameter${LedgerConfigParameter}': ['ssm:GetParameter'],
+          'secretsmanager:secret:${LedgerSecretsPrefix}*': ['secretsmanager:GetSecretValue'],
+          ...logs('ChargerLogGroup'),
           ...trace,
         },
       ],
@@ -375,7 +396,7 @@ describe('template.yaml', () => {
       expect(template.Parameters.ApiReservedConcurrency?.Default).toBe(400);
     });
 
-    it.each(['CorrelatorFunction', 'ProjectorFunction', 'PublisherFunction'])(
+    it.each(['CorrelatorFunction', 'ProjectorFunction', 'PublisherFunction', 'ChargerFunction'])(
       'reserves concurrency for the consumer %s',
       (logicalId) => {
         expect(reserved(logicalId)).toEqual({ '!Ref': 'ConsumerReservedConcurrency' });
@@ -661,7 +682,12 @@ describe('template.yaml', () => {
   });
 
   describe('when the functions that read the configuration are read', () => {
-    const configured = ['ApiFunction', 'PaymentSweeperFunction', 'CorrelatorFunction'];
+    const configured = [
+      'ApiFunction',
+      'PaymentSweeperFunction',
+      'CorrelatorFunction',
+      'ChargerFunction',
+    ];
 
     it('points no function at a configuration file in the package', () => {
       const environments = [

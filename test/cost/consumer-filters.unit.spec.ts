@@ -4,6 +4,7 @@ import { PAYMENT_EVENT_TYPES, parsePaymentStreamId, paymentStreamId } from '@led
 import { projectorWants } from '@ledger/projections';
 import type { RecordHead } from '@ledger/stream-consumer';
 import { recordHeadOf } from '@ledger/stream-consumer/aws';
+import { chargerActsOn } from '@ledger/payments';
 import {
   WEBHOOK_RECEIVED,
   WEBHOOK_REJECTED,
@@ -46,6 +47,9 @@ const corpus: StoredEvent[] = [
   ...PAYMENT_EVENT_TYPES.flatMap((type) => [
     event(paymentStreamId('acme', 'pay_1'), type, { at: AT }),
     event(paymentStreamId('acme', 'pay_1'), type, { at: AT, gatewayTransactionId: 'ch_1' }),
+    // Requests accepted asynchronously (the charger's), and a mode no request carries.
+    event(paymentStreamId('acme', 'pay_1'), type, { at: AT, mode: 'async' }),
+    event(paymentStreamId('acme', 'pay_1'), type, { at: AT, mode: 'sync' }),
   ]),
   event(deliveryStreamId('acme', 'sandbox', 'evt_1'), WEBHOOK_RECEIVED, { provider: 'sandbox' }),
   event(rejectionStreamId('acme', '01JZ'), WEBHOOK_REJECTED, { provider: 'sandbox' }),
@@ -58,6 +62,7 @@ const actsOn: Record<string, (stored: StoredEvent) => boolean> = {
   // The projector and the publisher both begin by skipping anything but a payment stream.
   projector: (stored) => parsePaymentStreamId(stored.streamId) !== undefined,
   publisher: (stored) => parsePaymentStreamId(stored.streamId) !== undefined,
+  charger: chargerActsOn,
 };
 
 /** What the local drivers decode for each consumer that says (`StreamConsumer.wants`). */

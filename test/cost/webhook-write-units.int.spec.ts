@@ -11,6 +11,7 @@ import {
   type PaymentCommand,
 } from '@ledger/ledger';
 import { createLogger } from '@ledger/observability';
+import { TenantGateways } from '@ledger/outbound';
 import { CONSUMER_ROOTS } from '@ledger/stream-processor-app';
 import { createLambdaStreamHandler, streamConsumerAdapters } from '@ledger/stream-consumer/aws';
 import {
@@ -62,6 +63,8 @@ describe('the write units of a webhook that confirms a known payment', () => {
       logger: createLogger('silent'),
       eventBridge,
       clock: () => new Date(NOW),
+      // The charger acts on no webhook event: it needs no gateway account here.
+      gateways: new TenantGateways(new Map()),
     };
     const { parkingLot } = streamConsumerAdapters(ledger.storage);
     for (const [name, compose] of Object.entries(CONSUMER_ROOTS)) {

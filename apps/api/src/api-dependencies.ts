@@ -5,7 +5,12 @@ import type { TenantGateways } from '@ledger/outbound';
 import type { RejectionRecorder, WebhookReceiver } from '@ledger/webhooks';
 import type { ConsoleSources } from './console/console-sources';
 import type { ApiHandlers } from './cqrs/api-use-cases';
-import type { BusProbe, ConsumersProbe, StorageProbe } from './health/health-probes.port';
+import type {
+  BacklogProbe,
+  BusProbe,
+  ConsumersProbe,
+  StorageProbe,
+} from './health/health-probes.port';
 
 /**
  * What a composition root hands the API: ports and handlers already built, nothing read from
@@ -25,10 +30,15 @@ export interface ApiDependencies {
   /** Each tenant's gateway client; /health reports their circuit states. */
   gateways: TenantGateways;
   /**
-   * What /health checks: the storage (503 when down), the bus and, where the API can see them
+   * What /health checks: the storage (503 when down), the bus, the charger's backlog and, where the API can see them
    * (`ledger start`), the stream consumers' process (degraded when either is down).
    */
-  probes: { storage: StorageProbe; bus: BusProbe; consumers?: ConsumersProbe };
+  probes: {
+    storage: StorageProbe;
+    bus: BusProbe;
+    backlog: BacklogProbe;
+    consumers?: ConsumersProbe;
+  };
   /** What the web console (`/console`) reads besides the queries. */
   console: ConsoleSources;
 }
@@ -36,6 +46,7 @@ export interface ApiDependencies {
 export const STORAGE_PROBE = Symbol('STORAGE_PROBE');
 export const BUS_PROBE = Symbol('BUS_PROBE');
 export const CONSUMERS_PROBE = Symbol('CONSUMERS_PROBE');
+export const BACKLOG_PROBE = Symbol('BACKLOG_PROBE');
 export const LOGGER = Symbol('LOGGER');
 export const CLOCK = Symbol('CLOCK');
 export const API_KEYS = Symbol('API_KEYS');

@@ -3,6 +3,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { EVENT_STORE } from '@ledger/event-store';
 import {
   API_KEYS,
+  BACKLOG_PROBE,
   BUS_PROBE,
   CLOCK,
   CONFIG,
@@ -20,6 +21,7 @@ import { apiUseCases } from './cqrs/api-use-cases';
 import { useCaseProviders } from './cqrs/use-case-bindings';
 import { HealthController } from './health/health.controller';
 import { PaymentQueriesController } from './payments/payment-queries.controller';
+import { PaymentBatchController } from './payments/payment-batch.controller';
 import { PaymentsController } from './payments/payments.controller';
 import { WebhooksController } from './webhooks/webhooks.controller';
 
@@ -37,6 +39,7 @@ export class ApiModule {
       controllers: [
         HealthController,
         WebhooksController,
+        PaymentBatchController,
         PaymentsController,
         PaymentQueriesController,
         ReplaysController,
@@ -46,6 +49,7 @@ export class ApiModule {
         ...useCaseProviders(apiUseCases(deps.handlers)),
         { provide: STORAGE_PROBE, useValue: deps.probes.storage },
         { provide: BUS_PROBE, useValue: deps.probes.bus },
+        { provide: BACKLOG_PROBE, useValue: deps.probes.backlog },
         // null: no consumers' process to report (an API of its own, a Lambda function).
         { provide: CONSUMERS_PROBE, useValue: deps.probes.consumers ?? null },
         { provide: EVENT_STORE, useValue: deps.eventStore },

@@ -1,7 +1,9 @@
 import { PUBLISHER } from '@ledger/bus/aws';
+import { CHARGER } from '@ledger/payments';
 import { PROJECTOR } from '@ledger/projections';
 import type { StreamConsumer } from '@ledger/stream-consumer';
 import { CORRELATOR } from '@ledger/webhooks';
+import { composeCharger } from './composition/charger.root';
 import type { ConsumerContext } from './composition/consumer-context';
 import { composeCorrelator } from './composition/correlator.root';
 import { composeProjector } from './composition/projector.root';
@@ -18,6 +20,7 @@ export const CONSUMER_ROOTS: Readonly<
   [PROJECTOR]: composeProjector,
   [PUBLISHER]: composePublisher,
   [CORRELATOR]: composeCorrelator,
+  [CHARGER]: composeCharger,
 };
 
 /**
@@ -25,6 +28,12 @@ export const CONSUMER_ROOTS: Readonly<
  * payloads are read (its providers' interpreter settings only, never a key or secret).
  */
 export const CONSUMERS_READING_PROVIDERS: ReadonlySet<string> = new Set([CORRELATOR]);
+
+/**
+ * The consumers whose function reads the whole configuration with the gateway secrets it refers
+ * to: the charger, which calls each tenant's gateway.
+ */
+export const CONSUMERS_CALLING_GATEWAYS: ReadonlySet<string> = new Set([CHARGER]);
 
 /** Every consumer of the events table's stream (the local stream processor runs them all). */
 export function buildConsumers(context: ConsumerContext): StreamConsumer[] {

@@ -3,4 +3,5 @@ export * from './composition/consumer-lambda.root';
 export * from './composition/local-stream-processor.root';
 export * from './consumers';
 export * from './local-stream-processor';
+export * from './composition/charger.root';
 export * from './supervised/stream-processor.protocol';

@@ -1,5 +1,6 @@
 export * from './payment-gateway.port';
 export { GatewayNotConfiguredError, TenantGateways } from './tenant-gateways';
+export { createTenantGateways } from './tenant-gateways.factory';
 export { GatewayClientClosedError, InvalidGatewayOptionsError } from './gateway.errors';
 export {
   GATEWAY_CLIENT_USER_AGENT,

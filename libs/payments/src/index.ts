@@ -8,3 +8,6 @@ export * from './request-refund/request-refund.handler';
 export * from './reconcile-payment/reconcile-payment.command';
 export * from './reconcile-payment/reconcile-payment.handler';
 export * from './sweep-payments/payment-sweeper';
+export * from './charge-accepted/charger.consumer';
+export * from './request-payment-batch/request-payment-batch.command';
+export * from './request-payment-batch/request-payment-batch.handler';

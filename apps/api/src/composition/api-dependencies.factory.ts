@@ -2,24 +2,14 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { ledgerTemplateRules, type BusRule } from '@ledger/bus';
 import { busAdapters, redriveDeadLetters } from '@ledger/bus/aws';
-import {
-  gatewayBaseUrl,
-  reachableHost,
-  tenantGateway,
-  type LedgerConfig,
-  type LedgerEnv,
-} from '@ledger/config';
+import type { LedgerConfig, LedgerEnv } from '@ledger/config';
 import type { LedgerStorage } from '@ledger/event-store/aws';
 import type { Logger } from '@ledger/observability';
-import {
-  HttpPaymentGateway,
-  StripePaymentGateway,
-  TenantGateways,
-  type PaymentGateway,
-} from '@ledger/outbound';
+import { createTenantGateways, type TenantGateways } from '@ledger/outbound';
 import {
   PaymentWorkflow,
   ReconcilePaymentHandler,
+  RequestPaymentBatchHandler,
   RequestPaymentHandler,
   RequestRefundHandler,
 } from '@ledger/payments';
@@ -52,6 +42,7 @@ import { ConsoleSessions } from '../console/console-session';
 import type { ApiDependencies } from '../api-dependencies';
 import { DynamoDbStorageProbe } from '../infrastructure/dynamodb-storage-probe';
 import { EventBridgeBusProbe } from '../infrastructure/event-bridge-bus-probe';
+import { UnsettledBacklogProbe } from '../health/unsettled-backlog.probe';
 
 /** Where admin-API replays run and deliver: see {@link apiReplayOptions}. */
 export interface ApiReplayOptions {
@@ -110,37 +101,9 @@ export function apiReplayOptions(
   return options;
 }
 
-/**
- * One gateway client per tenant, each for the tenant's own account and with its own circuit
- * breaker, of the adapter its `kind` names. A `sandbox` account with a null `baseUrl` is the
- * sandbox `ledger start` runs (which hosts every account); a `stripe` one is Stripe's own API.
- */
+/** One gateway client per tenant (see `createTenantGateways`, which the charger shares). */
 export function createGateways(config: LedgerConfig, env: LedgerEnv): TenantGateways {
-  return new TenantGateways(
-    new Map(
-      config.tenants.map((tenant): [string, PaymentGateway] => {
-        const account = tenantGateway(tenant);
-        const baseUrl =
-          gatewayBaseUrl(account) ?? `http://${reachableHost(env.host)}:${env.sandboxGatewayPort}`;
-        switch (account.kind) {
-          case 'sandbox':
-            return [tenant.id, new HttpPaymentGateway({ baseUrl, apiKey: account.apiKey })];
-          case 'stripe':
-            return [
-              tenant.id,
-              new StripePaymentGateway({
-                baseUrl,
-                apiKey: account.apiKey,
-                tenantId: tenant.id,
-                ...(account.paymentMethod !== undefined && {
-                  paymentMethod: account.paymentMethod,
-                }),
-              }),
-            ];
-        }
-      }),
-    ),
-  );
+  return createTenantGateways(config, env);
 }
 
 /** The API's ports and handlers for one configuration and storage (shared by its roots and tests). */
@@ -188,6 +151,7 @@ export function buildApiDependencies(options: ApiDependencyOptions): ApiDependen
     probes: {
       storage: DynamoDbStorageProbe.of(storage),
       bus: new EventBridgeBusProbe(eventBridge),
+      backlog: new UnsettledBacklogProbe(() => projections.unsettledPayments(), clock),
     },
     console: {
       sessions: new ConsoleSessions(config.api.cursorKey, clock),
@@ -200,6 +164,7 @@ export function buildApiDependencies(options: ApiDependencyOptions): ApiDependen
     },
     handlers: {
       requestPayment: new RequestPaymentHandler(payments),
+      requestPaymentBatch: new RequestPaymentBatchHandler(new RequestPaymentHandler(payments)),
       requestRefund: new RequestRefundHandler(payments),
       reconcilePayment: new ReconcilePaymentHandler(payments),
       receiveWebhook: new ReceiveWebhookHandler(webhookReceiver),

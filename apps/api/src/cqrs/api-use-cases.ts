@@ -1,8 +1,10 @@
 import {
   ReconcilePayment,
   RequestPayment,
+  RequestPaymentBatch,
   RequestRefund,
   type ReconcilePaymentHandler,
+  type RequestPaymentBatchHandler,
   type RequestPaymentHandler,
   type RequestRefundHandler,
 } from '@ledger/payments';
@@ -28,6 +30,7 @@ import { commandHandler, queryHandler, type UseCaseBinding } from './use-case-bi
 /** The API's use cases: one handler each, built by the composition root on its ports. */
 export interface ApiHandlers {
   requestPayment: RequestPaymentHandler;
+  requestPaymentBatch: RequestPaymentBatchHandler;
   requestRefund: RequestRefundHandler;
   reconcilePayment: ReconcilePaymentHandler;
   receiveWebhook: ReceiveWebhookHandler;
@@ -43,6 +46,7 @@ export interface ApiHandlers {
 export function apiUseCases(handlers: ApiHandlers): UseCaseBinding[] {
   return [
     commandHandler(RequestPayment, handlers.requestPayment),
+    commandHandler(RequestPaymentBatch, handlers.requestPaymentBatch),
     commandHandler(RequestRefund, handlers.requestRefund),
     commandHandler(ReconcilePayment, handlers.reconcilePayment),
     commandHandler(ReceiveWebhook, handlers.receiveWebhook),

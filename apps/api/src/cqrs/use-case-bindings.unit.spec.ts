@@ -2,7 +2,12 @@ import 'reflect-metadata';
 import { Module, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { CommandBus, CqrsModule, QueryBus } from '@nestjs/cqrs';
-import { ReconcilePayment, RequestPayment, RequestRefund } from '@ledger/payments';
+import {
+  ReconcilePayment,
+  RequestPayment,
+  RequestPaymentBatch,
+  RequestRefund,
+} from '@ledger/payments';
 import { GetPayment, GetPaymentHistory, ListPayments } from '@ledger/projections';
 import { GetReplayJob, ListReplayJobs, StartReplay } from '@ledger/replay';
 import { ReceiveWebhook } from '@ledger/webhooks';
@@ -87,6 +92,7 @@ describe('use-case bindings', () => {
       const handlers = {
         requestPayment: recording('requestPayment'),
         requestRefund: recording('requestRefund'),
+        requestPaymentBatch: recording('requestPaymentBatch'),
         reconcilePayment: recording('reconcilePayment'),
         receiveWebhook: recording('receiveWebhook'),
         startReplay: recording('startReplay'),
@@ -106,6 +112,7 @@ describe('use-case bindings', () => {
           new RequestPayment('acme', 'k', { amount: 1, currency: 'EUR' }),
           'command',
         ],
+        ['requestPaymentBatch', new RequestPaymentBatch('acme', []), 'command'],
         ['requestRefund', new RequestRefund('acme', 'pay_1', 'k', { amount: 1 }), 'command'],
         ['reconcilePayment', new ReconcilePayment('acme', 'pay_1'), 'command'],
         ['receiveWebhook', new ReceiveWebhook('sandbox', Buffer.from('{}'), {}, '::1'), 'command'],

@@ -21,3 +21,12 @@ export type ConsumersState =
 export interface ConsumersProbe {
   state(): ConsumersState;
 }
+
+/** How many accepted payments wait for the charger: `requested`, no gateway call concluded yet. */
+export interface BacklogProbe {
+  /**
+   * Counted up to a cap, so /health stays cheap; `atLeast` when the cap was reached. Undefined
+   * when the read model does not answer (never throws).
+   */
+  waiting(): Promise<{ requested: number; atLeast: boolean } | undefined>;
+}

@@ -1,13 +1,22 @@
 import { TenantGateways } from '@ledger/outbound';
 import { HealthController, ServiceUnavailableError } from './health.controller';
-import type { BusProbe, ConsumersState, StorageProbe } from './health-probes.port';
+import type { BacklogProbe, BusProbe, ConsumersState, StorageProbe } from './health-probes.port';
 
 const probe = (up: boolean): StorageProbe & BusProbe => ({ reachable: () => Promise.resolve(up) });
+const backlog = (requested?: number): BacklogProbe => ({
+  waiting: () =>
+    Promise.resolve(requested === undefined ? undefined : { requested, atLeast: false }),
+});
 
 describe('the health check on its probes', () => {
   describe('when the storage and the bus answer', () => {
     it('reports ok', async () => {
-      const health = new HealthController(probe(true), new TenantGateways(new Map()), probe(true));
+      const health = new HealthController(
+        probe(true),
+        new TenantGateways(new Map()),
+        probe(true),
+        backlog(0),
+      );
 
       const report = await health.health();
 
@@ -17,7 +26,12 @@ describe('the health check on its probes', () => {
 
   describe('when only the bus is down', () => {
     it('reports degraded', async () => {
-      const health = new HealthController(probe(true), new TenantGateways(new Map()), probe(false));
+      const health = new HealthController(
+        probe(true),
+        new TenantGateways(new Map()),
+        probe(false),
+        backlog(0),
+      );
 
       const report = await health.health();
 
@@ -32,6 +46,7 @@ describe('the health check on its probes', () => {
         probe(true),
         new TenantGateways(new Map()),
         probe(true),
+        backlog(0),
         consumers,
       );
 
@@ -47,6 +62,7 @@ describe('the health check on its probes', () => {
           probe(true),
           new TenantGateways(new Map()),
           probe(true),
+          backlog(0),
           { state: () => state },
         );
 
@@ -59,7 +75,12 @@ describe('the health check on its probes', () => {
 
   describe('when no consumers process is visible (an API of its own, a Lambda function)', () => {
     it('leaves consumers out of the report', async () => {
-      const health = new HealthController(probe(true), new TenantGateways(new Map()), probe(true));
+      const health = new HealthController(
+        probe(true),
+        new TenantGateways(new Map()),
+        probe(true),
+        backlog(0),
+      );
 
       const report = await health.health();
 
@@ -67,9 +88,28 @@ describe('the health check on its probes', () => {
     });
   });
 
+  describe('when accepted payments wait for the charger', () => {
+    it('reports how many, and leaves the count out when the read model does not answer', async () => {
+      const gateways = new TenantGateways(new Map());
+      const waiting = new HealthController(probe(true), gateways, probe(true), backlog(7));
+      const unknown = new HealthController(probe(true), gateways, probe(true), backlog());
+
+      const report = await waiting.health();
+      const withoutCount = await unknown.health();
+
+      expect(report.backlog).toEqual({ requested: 7, atLeast: false });
+      expect(withoutCount).not.toHaveProperty('backlog');
+    });
+  });
+
   describe('when the storage is down', () => {
     it('refuses with the 503 error carrying the checks', async () => {
-      const health = new HealthController(probe(false), new TenantGateways(new Map()), probe(true));
+      const health = new HealthController(
+        probe(false),
+        new TenantGateways(new Map()),
+        probe(true),
+        backlog(0),
+      );
 
       const checked = health.health();
 

@@ -8,9 +8,21 @@ import {
 } from '@nestjs/swagger';
 import { StoreUnavailableError } from '@ledger/errors';
 import type { TenantGateways } from '@ledger/outbound';
-import { BUS_PROBE, CONSUMERS_PROBE, PAYMENT_GATEWAY, STORAGE_PROBE } from '../api-dependencies';
+import {
+  BACKLOG_PROBE,
+  BUS_PROBE,
+  CONSUMERS_PROBE,
+  PAYMENT_GATEWAY,
+  STORAGE_PROBE,
+} from '../api-dependencies';
 import { ProblemDto } from '../openapi/problem.dto';
-import type { BusProbe, ConsumersProbe, ConsumersState, StorageProbe } from './health-probes.port';
+import type {
+  BacklogProbe,
+  BusProbe,
+  ConsumersProbe,
+  ConsumersState,
+  StorageProbe,
+} from './health-probes.port';
 
 const CONSUMERS_STATES: readonly ConsumersState[] = [
   'starting',
@@ -56,6 +68,16 @@ export class HealthReport {
       'each consumer is a function of its own.',
   })
   consumers?: ConsumersState;
+
+  @ApiPropertyOptional({
+    description:
+      'The backlog of accepted payments: how many are still `requested` (accepted with ' +
+      '`Prefer: respond-async` or in a batch and not yet charged, e.g. while a breaker is open), ' +
+      'counted over at most 1,000 unsettled payments (`atLeast` when there were more). Absent ' +
+      'when the read model does not answer.',
+    example: { requested: 0, atLeast: false },
+  })
+  backlog?: { requested: number; atLeast: boolean };
 }
 
 /**
@@ -80,6 +102,7 @@ export class HealthController {
     @Inject(STORAGE_PROBE) private readonly storage: StorageProbe,
     @Inject(PAYMENT_GATEWAY) private readonly gateways: TenantGateways,
     @Inject(BUS_PROBE) private readonly bus: BusProbe,
+    @Inject(BACKLOG_PROBE) private readonly backlog: BacklogProbe,
     @Inject(CONSUMERS_PROBE) private readonly consumers: ConsumersProbe | null = null,
   ) {}
 
@@ -97,7 +120,11 @@ export class HealthController {
       '`gateway` (and `consumers`) as in the 200 report, and Retry-After',
   })
   async health(): Promise<HealthReport> {
-    const [up, busUp] = await Promise.all([this.storage.reachable(), this.bus.reachable()]);
+    const [up, busUp, backlog] = await Promise.all([
+      this.storage.reachable(),
+      this.bus.reachable(),
+      this.backlog.waiting(),
+    ]);
     const checks = {
       dynamodb: up ? ('up' as const) : ('down' as const),
       bus: busUp ? ('up' as const) : ('down' as const),
@@ -109,6 +136,10 @@ export class HealthController {
     };
     if (!up) throw new ServiceUnavailableError(checks);
     const consumersRunning = checks.consumers === undefined || checks.consumers === 'running';
-    return { status: busUp && consumersRunning ? 'ok' : 'degraded', ...checks };
+    return {
+      status: busUp && consumersRunning ? 'ok' : 'degraded',
+      ...checks,
+      ...(backlog !== undefined && { backlog }),
+    };
   }
 }

@@ -34,6 +34,7 @@ describe('GET /health', () => {
         dynamodb: 'up',
         bus: 'up',
         gateway: { circuit: 'closed', notClosed: 0 },
+        backlog: { requested: 0, atLeast: false },
       });
     });
   });

@@ -33,6 +33,8 @@ const NOT_ANSWERED: Record<string, string> = {
   rule_not_found: 'recorded on a replay job as its error (the API refuses unknown rules first)',
   gateway_unreachable: 'internal to the gateway adapter: a network_error attempt',
   retry_scheduled: "internal to the gateway adapter's retry policy",
+  charge_not_sent: 'the charger (the record is delivered again)',
+  charge_unsettled: 'the charger (the record is delivered again, then parked)',
 };
 
 function sourceFiles(dir: string): string[] {

@@ -32,6 +32,7 @@ describe('GET /docs', () => {
         '/admin/replays/{replayId}',
         '/health',
         '/payments',
+        '/payments/batch',
         '/payments/{paymentId}',
         '/payments/{paymentId}/history',
         '/payments/{paymentId}/reconcile',

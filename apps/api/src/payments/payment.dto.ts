@@ -1,6 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
   IsDefined,
+  IsIn,
+  IsObject,
   IsISO4217CurrencyCode,
   IsInt,
   IsOptional,
@@ -121,4 +126,72 @@ export class RefundResultDto {
 
   @ApiProperty({ type: 'integer', example: 6 })
   version!: number;
+}
+
+/** One item of `POST /payments/batch`: a payment as `POST /payments` takes it, and its key. */
+export class PaymentBatchItemDto extends CreatePaymentDto {
+  @ApiProperty({
+    description:
+      "This item's Idempotency-Key (1 to 255 printable characters), as the header of a single request",
+    example: 'order-2026-0001-pay',
+  })
+  idempotencyKey!: string;
+}
+
+/** `POST /payments/batch`: each item is checked on its own, so items are plain objects here. */
+export class PaymentBatchDto {
+  @ApiProperty({ type: [PaymentBatchItemDto], minItems: 1, maxItems: 100 })
+  @IsObject({ each: true, message: 'each item must be an object' })
+  @ArrayMaxSize(100, { message: 'a batch holds at most 100 items' })
+  @ArrayMinSize(1, { message: 'a batch holds at least one item' })
+  @IsArray({ message: 'items must be an array' })
+  @IsDefined({ message: 'items is required' })
+  items!: Record<string, unknown>[];
+
+  @ApiPropertyOptional({
+    enum: ['async', 'sync'],
+    default: 'async',
+    description:
+      '`async` (default): each item is accepted (202) and charged by the charger; `sync`: each ' +
+      'item is charged within the request (201), up to the deadline',
+  })
+  @IsIn(['async', 'sync'], { message: 'mode must be async or sync' })
+  @IsOptional()
+  mode?: 'async' | 'sync';
+}
+
+/** One item's answer in a batch's 207. */
+export class PaymentBatchItemResultDto {
+  @ApiProperty({ type: 'integer', description: "The item's place in the request", example: 0 })
+  index!: number;
+
+  @ApiProperty({
+    type: 'string',
+    nullable: true,
+    description: "The item's key; null when the item had none that is a string",
+    example: 'order-2026-0001-pay',
+  })
+  idempotencyKey!: string | null;
+
+  @ApiProperty({
+    type: 'integer',
+    description:
+      'The HTTP status a single POST /payments would answer: 202, 201, or a problem status (400, ' +
+      '409, 422, 503 batch_deadline_exceeded...)',
+    example: 202,
+  })
+  status!: number;
+
+  @ApiProperty({
+    description:
+      'The body a single request would get: a PaymentCommandResult, or its problem+json document',
+    type: 'object',
+    additionalProperties: true,
+  })
+  body!: Record<string, unknown>;
+}
+
+export class PaymentBatchResultDto {
+  @ApiProperty({ type: [PaymentBatchItemResultDto] })
+  items!: PaymentBatchItemResultDto[];
 }

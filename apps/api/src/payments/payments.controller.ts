@@ -1,5 +1,6 @@
 import { Body, Controller, Headers, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
 import {
+  ApiAcceptedResponse,
   ApiBadRequestResponse,
   ApiBearerAuth,
   ApiForbiddenResponse,
@@ -20,6 +21,7 @@ import {
   ReconcilePayment,
   RequestPayment,
   RequestRefund,
+  type CommandMode,
   type PaymentCommandResponse,
 } from '@ledger/payments';
 import { ApiKeyGuard } from '../auth/api-key.guard';
@@ -27,6 +29,7 @@ import { TenantId } from '../auth/tenant.decorator';
 import { ApiJsonBodyProblems, ProblemDto } from '../openapi/problem.dto';
 import { PaymentIdPipe } from '../path-ids/path-id.pipe';
 import { requireIdempotencyKey } from './idempotency-key';
+import { prefersRespondAsync } from './prefer-header';
 import {
   CreatePaymentDto,
   PaymentCommandResultDto,
@@ -37,7 +40,17 @@ import {
 const IDEMPOTENCY_HEADER = {
   name: 'Idempotency-Key',
   required: true,
-  description: 'A unique key per command; a repeat with the same body returns the first response',
+  description:
+    'A unique key per command; a repeat with the same body returns the first response (201 or ' +
+    '202, whichever it was, in either mode)',
+};
+
+const PREFER_HEADER = {
+  name: 'Prefer',
+  required: false,
+  description:
+    'RFC 7240. `respond-async`: answer 202 as soon as the request is recorded; the charger makes ' +
+    'the gateway call. Other preferences are ignored.',
 };
 
 @ApiTags('payments')
@@ -57,10 +70,19 @@ export class PaymentsController {
       'Records the request, calls the gateway (every attempt recorded), and answers with the ' +
       'outcome: succeeded, failed (a definitive decline, or a call refused before sending when no ' +
       'earlier run of the same request may have sent it) or outcome_unknown (the gateway may have ' +
-      'acted but never answered; settled later by its webhook, by reconcile or by the sweeper).',
+      'acted but never answered; settled later by its webhook, by reconcile or by the sweeper). ' +
+      'With `Prefer: respond-async`, answers 202 once the request is recorded and the charger ' +
+      'charges it from the stream, with the same policies and gateway Idempotency-Key.',
   })
   @ApiHeader(IDEMPOTENCY_HEADER)
+  @ApiHeader(PREFER_HEADER)
   @ApiCreatedResponse({ type: PaymentCommandResultDto })
+  @ApiAcceptedResponse({
+    type: PaymentCommandResultDto,
+    description:
+      'With `Prefer: respond-async`: the payment is recorded (`requested`) and charged from the ' +
+      'stream; `Location` names it, `Preference-Applied: respond-async`',
+  })
   @ApiBadRequestResponse({
     type: ProblemDto,
     description:
@@ -78,15 +100,33 @@ export class PaymentsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Record<string, unknown>> {
     const response = await this.commands.execute<RequestPayment, PaymentCommandResponse>(
-      new RequestPayment(tenantId, requireIdempotencyKey(key), { ...body }, request.id),
+      new RequestPayment(
+        tenantId,
+        requireIdempotencyKey(key),
+        { ...body },
+        request.id,
+        modeOf(request),
+      ),
     );
-    return send(reply, response);
+    return send(reply, response, String(response.body.paymentId));
   }
 
   @Post(':paymentId/refunds')
-  @ApiOperation({ summary: 'Refund (part of) a captured payment through the gateway' })
+  @ApiOperation({
+    summary: 'Refund (part of) a captured payment through the gateway',
+    description:
+      'With `Prefer: respond-async`, answers 202 once the refund request is recorded; the ' +
+      'charger sends it from the stream.',
+  })
   @ApiHeader(IDEMPOTENCY_HEADER)
+  @ApiHeader(PREFER_HEADER)
   @ApiCreatedResponse({ type: RefundResultDto })
+  @ApiAcceptedResponse({
+    type: RefundResultDto,
+    description:
+      'With `Prefer: respond-async`: the refund is recorded (`requested`) and sent from the ' +
+      'stream; `Location` names the payment, `Preference-Applied: respond-async`',
+  })
   @ApiBadRequestResponse({
     type: ProblemDto,
     description:
@@ -109,9 +149,16 @@ export class PaymentsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Record<string, unknown>> {
     const response = await this.commands.execute<RequestRefund, PaymentCommandResponse>(
-      new RequestRefund(tenantId, paymentId, requireIdempotencyKey(key), { ...body }, request.id),
+      new RequestRefund(
+        tenantId,
+        paymentId,
+        requireIdempotencyKey(key),
+        { ...body },
+        request.id,
+        modeOf(request),
+      ),
     );
-    return send(reply, response);
+    return send(reply, response, paymentId);
   }
 
   @Post(':paymentId/reconcile')
@@ -135,11 +182,28 @@ export class PaymentsController {
     const response = await this.commands.execute<ReconcilePayment, PaymentCommandResponse>(
       new ReconcilePayment(tenantId, paymentId, request.id),
     );
-    return send(reply, response);
+    return send(reply, response, paymentId);
   }
 }
 
-function send(reply: FastifyReply, response: PaymentCommandResponse): Record<string, unknown> {
+/** `async` when the request prefers it (`Prefer: respond-async`), else `sync`. */
+function modeOf(request: FastifyRequest): CommandMode {
+  return prefersRespondAsync(request.headers.prefer) ? 'async' : 'sync';
+}
+
+/**
+ * The command's answer. A 202 (the first answer of an accepted request, replayed alike) names the
+ * payment to poll and says the preference was applied, whatever the repeat asked for.
+ */
+function send(
+  reply: FastifyReply,
+  response: PaymentCommandResponse,
+  paymentId: string,
+): Record<string, unknown> {
   void reply.status(response.statusCode);
+  if (response.statusCode === 202) {
+    void reply.header('location', `/payments/${encodeURIComponent(paymentId)}`);
+    void reply.header('preference-applied', 'respond-async');
+  }
   return response.body;
 }

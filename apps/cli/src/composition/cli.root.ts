@@ -3,12 +3,17 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { DeadLetters } from '@ledger/bus';
 import { busAdapters, createEventBridgeClient } from '@ledger/bus/aws';
-import { loadLambdaProviderInterpretations, type LedgerEnv } from '@ledger/config';
+import {
+  loadLambdaLedgerConfig,
+  loadLambdaProviderInterpretations,
+  type LedgerEnv,
+} from '@ledger/config';
 import { PowertoolsParameterSource } from '@ledger/config/aws';
 import type { EventStore, GlobalEventLog, UpcasterChain } from '@ledger/event-store';
 import { closeLedgerStorage, type LedgerStorage } from '@ledger/event-store/aws';
 import { openLedgerStorage } from '@ledger/ledger/aws';
 import type { Logger } from '@ledger/observability';
+import { createTenantGateways } from '@ledger/outbound';
 import { projectionAdapters, type ProjectionAdapters } from '@ledger/projections/aws';
 import type { ReplayJobs } from '@ledger/replay';
 import { replayAdapters } from '@ledger/replay/aws';
@@ -26,7 +31,11 @@ import {
   SqsFailureQueue,
   streamConsumerAdapters,
 } from '@ledger/stream-consumer/aws';
-import { CONSUMER_ROOTS, CONSUMERS_READING_PROVIDERS } from '@ledger/stream-processor-app';
+import {
+  CONSUMER_ROOTS,
+  CONSUMERS_CALLING_GATEWAYS,
+  CONSUMERS_READING_PROVIDERS,
+} from '@ledger/stream-processor-app';
 
 /** The ports the `ledger` operator commands work on, for one engine and table prefix. */
 export interface CliRoot {
@@ -88,10 +97,19 @@ export function composeCli(env: LedgerEnv): CliRoot {
       const providers = CONSUMERS_READING_PROVIDERS.has(name)
         ? await loadLambdaProviderInterpretations(env, new PowertoolsParameterSource())
         : undefined;
+      // The charger calls each tenant's gateway, with the accounts its function reads (the
+      // configuration parameter when set, else the file).
+      const gateways = CONSUMERS_CALLING_GATEWAYS.has(name)
+        ? createTenantGateways(
+            await loadLambdaLedgerConfig(env, new PowertoolsParameterSource()),
+            env,
+          )
+        : undefined;
       return compose({
         storage,
         logger,
         eventBridge: bus(),
+        gateways,
         ...(providers !== undefined && { providers }),
       });
     },

@@ -167,6 +167,7 @@ describe('redriving the batches the consumer functions gave up on', () => {
           storage: ledger.storage,
           logger: createLogger('silent'),
           eventBridge,
+          gateways: undefined,
         }),
         streamConsumerAdapters(ledger.storage).parkingLot,
         { upcasters: ledger.storage.upcasters },

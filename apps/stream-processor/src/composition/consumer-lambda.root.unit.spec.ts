@@ -4,6 +4,7 @@ import { InMemoryParameterSource } from '@ledger/config/in-memory';
 import { closeLedgerStorage, createLedgerStorage } from '@ledger/event-store/aws';
 import { createEventBridgeClient } from '@ledger/bus/aws';
 import { createLogger } from '@ledger/observability';
+import { TenantGateways } from '@ledger/outbound';
 import { CONSUMER_ROOTS } from '../consumers';
 import { composeConsumerLambda } from './consumer-lambda.root';
 
@@ -16,7 +17,8 @@ describe('the stream-consumer composition roots', () => {
     it('builds the consumer its name says, so CONSUMER_NAME selects the right one', async () => {
       const storage = createLedgerStorage({ endpoint: NOWHERE, tablePrefix: 'unit-' });
       const eventBridge = createEventBridgeClient(NOWHERE);
-      const context = { storage, eventBridge, logger: createLogger('silent') };
+      const gateways = new TenantGateways(new Map());
+      const context = { storage, eventBridge, logger: createLogger('silent'), gateways };
 
       const names = Object.entries(CONSUMER_ROOTS).map(([name, compose]) => [
         name,
@@ -29,6 +31,7 @@ describe('the stream-consumer composition roots', () => {
         ['projector', 'projector'],
         ['publisher', 'publisher'],
         ['correlator', 'correlator'],
+        ['charger', 'charger'],
       ]);
     });
   });

@@ -3,6 +3,7 @@ import { loadLedgerConfig, type LedgerEnv } from '@ledger/config';
 import { closeLedgerStorage } from '@ledger/event-store/aws';
 import { openLedgerStorage } from '@ledger/ledger/aws';
 import type { Logger } from '@ledger/observability';
+import { createTenantGateways } from '@ledger/outbound';
 import { createDynamoDbStreamsClient } from '@ledger/stream-consumer/aws';
 import { buildConsumers } from '../consumers';
 import { startLocalStreamProcessor, type LocalStreamProcessor } from '../local-stream-processor';
@@ -16,8 +17,9 @@ export interface LocalConsumerContext {
 
 /**
  * What every consumer of a local stream processor is composed from, opened from the process's
- * environment alone: the engine (DYNAMODB_ENDPOINT), the bus (EVENTBRIDGE_ENDPOINT) and the
- * configuration file (LEDGER_CONFIG). The one place a new `ConsumerContext` field is filled in
+ * environment alone: the engine (DYNAMODB_ENDPOINT), the bus (EVENTBRIDGE_ENDPOINT), the
+ * configuration file (LEDGER_CONFIG) and the gateways it names (the sandbox on
+ * SANDBOX_GATEWAY_PORT). The one place a new `ConsumerContext` field is filled in
  * for `ledger start`'s consumers' process and the stand-alone processor.
  */
 export function openLocalConsumerContext(env: LedgerEnv, logger: Logger): LocalConsumerContext {
@@ -32,6 +34,9 @@ export function openLocalConsumerContext(env: LedgerEnv, logger: Logger): LocalC
       eventBusName: env.eventBusName,
       // The providers' interpreters: how the correlator reads each provider's payloads.
       providers: config.providers,
+      // The charger's clients: each tenant's account with breakers of its own, as in AWS where
+      // the charger is a function apart from the API.
+      gateways: createTenantGateways(config, env),
     },
     close: () => {
       eventBridge.destroy();

@@ -50,6 +50,8 @@ export type PaymentRequestedDataV1 = {
   customerId?: string;
   orderId?: string;
   requestedAt: string;
+  /** `async`: accepted only; the charger calls the gateway later. */
+  mode?: 'async';
 };
 
 /** `payment.succeeded`: the gateway captured the payment. */
@@ -107,6 +109,8 @@ export type RefundRequestedDataV1 = {
   currency: string;
   reason?: string;
   requestedAt: string;
+  /** `async`: accepted only; the charger sends it later. */
+  mode?: 'async';
 };
 
 /** `refund.succeeded`: the gateway refunded; the payment's balances after it. */

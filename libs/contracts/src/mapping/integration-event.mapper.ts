@@ -198,12 +198,12 @@ export function toIntegrationEvent(
 
   switch (domainEvent.type) {
     case 'PaymentRequested': {
-      const { amount, currency, customerId, orderId, requestedAt } = domainEvent.data;
+      const { amount, currency, customerId, orderId, requestedAt, mode } = domainEvent.data;
       // `description` stays out: free text the tenant typed, possibly personal, and not a fact
       // any consumer acts on (it is available from GET /payments/{id}).
       return publish(
         'payment.requested',
-        withoutUndefined({ amount, currency, customerId, orderId, requestedAt }),
+        withoutUndefined({ amount, currency, customerId, orderId, requestedAt, mode }),
       );
     }
     case 'GatewayCallAttempted': {
@@ -297,10 +297,17 @@ export function toIntegrationEvent(
       // Internal markers of which runs may have sent a request; consumers see the attempts.
       return undefined;
     case 'RefundRequested': {
-      const { refundId, amount, reason, requestedAt } = domainEvent.data;
+      const { refundId, amount, reason, requestedAt, mode } = domainEvent.data;
       return publish(
         'refund.requested',
-        withoutUndefined({ refundId, amount, currency: payment.currency, reason, requestedAt }),
+        withoutUndefined({
+          refundId,
+          amount,
+          currency: payment.currency,
+          reason,
+          requestedAt,
+          mode,
+        }),
       );
     }
     case 'RefundSucceeded': {

@@ -4,6 +4,13 @@ import type { PaymentFailureCategory } from './payment.failure-category';
 /** Where a gateway outcome was learnt from, when it was not a webhook. */
 export type ConclusionSource = 'gateway_response' | 'reconcile';
 
+/**
+ * How a payment or refund request is charged: `async` when the request was only accepted
+ * (`Prefer: respond-async`) and the charger, a stream consumer, makes the gateway call. Absent:
+ * the requesting run charges it (the synchronous path, and every event written before).
+ */
+export type RequestMode = 'async';
+
 /** Opens a payment stream: the intent to charge, before any gateway call. */
 export type RequestPayment = Command<
   'RequestPayment',
@@ -16,6 +23,7 @@ export type RequestPayment = Command<
     customerId?: string;
     orderId?: string;
     description?: string;
+    mode?: RequestMode;
   }
 >;
 
@@ -114,6 +122,7 @@ export type RequestRefund = Command<
     /** Integer minor units, positive, in the payment's currency. */
     amount: number;
     reason?: string;
+    mode?: RequestMode;
   }
 >;
 

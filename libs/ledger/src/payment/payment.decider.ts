@@ -147,7 +147,7 @@ export const paymentDecider: Decider<PaymentCommand, PaymentEvent, PaymentState>
 };
 
 function requestPayment(command: RequestPayment, state: PaymentState): PaymentEvent[] {
-  const { paymentId, amount, currency, customerId, orderId, description } = command.data;
+  const { paymentId, amount, currency, customerId, orderId, description, mode } = command.data;
   const errors = [
     ...(typeof paymentId === 'string' && paymentId !== '' ? [] : ['paymentId must not be empty']),
     ...amountErrors(amount),
@@ -169,6 +169,7 @@ function requestPayment(command: RequestPayment, state: PaymentState): PaymentEv
         orderId,
         description,
         requestedAt: command.metadata.now,
+        mode,
       },
       command.metadata,
     ),
@@ -504,7 +505,7 @@ function webhookEffect(
 
 function requestRefund(command: RequestRefund, state: PaymentState): PaymentEvent[] {
   requireExisting(state);
-  const { refundId, amount, reason } = command.data;
+  const { refundId, amount, reason, mode } = command.data;
   const errors = [
     ...(typeof refundId === 'string' && refundId !== '' ? [] : ['refundId must not be empty']),
     ...amountErrors(amount),
@@ -518,7 +519,7 @@ function requestRefund(command: RequestRefund, state: PaymentState): PaymentEven
   return [
     emit(
       'RefundRequested',
-      { refundId, amount, reason, requestedAt: command.metadata.now },
+      { refundId, amount, reason, requestedAt: command.metadata.now, mode },
       command.metadata,
     ),
   ];

@@ -17,6 +17,7 @@ import type {
   ChargeResumption,
   ConclusionSource,
   GatewayAttemptOutcome,
+  RequestMode,
   WebhookIntent,
 } from './payment.commands';
 import { paymentDecider } from './payment.decider';
@@ -41,6 +42,7 @@ const outcomeSource = oneOf<OutcomeSource>({
   reconcile: true,
   webhook: true,
 });
+const requestMode = optional(oneOf<RequestMode>({ async: true }));
 const chargeResumption = oneOf<ChargeResumption>({ request_retry: true, reconcile: true });
 const paymentStatus = oneOf<PaymentStatus>({
   requested: true,
@@ -96,6 +98,7 @@ const dataChecks: { readonly [T in PaymentEventType]: DataChecks<DataOf<T>> } = 
     orderId: optional(string),
     description: optional(string),
     requestedAt: string,
+    mode: requestMode,
   },
   GatewayCallAttempted: {
     at: string,
@@ -181,6 +184,7 @@ const dataChecks: { readonly [T in PaymentEventType]: DataChecks<DataOf<T>> } = 
     amount: number,
     reason: optional(string),
     requestedAt: string,
+    mode: requestMode,
   },
   RefundResumed: { at: string, refundId: string, by: chargeResumption },
   RefundSucceeded: {

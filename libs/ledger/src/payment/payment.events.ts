@@ -3,6 +3,7 @@ import type {
   ChargeResumption,
   ConclusionSource,
   GatewayAttemptData,
+  RequestMode,
   WebhookIntent,
 } from './payment.commands';
 import type { PaymentFailureCategory } from './payment.failure-category';
@@ -50,6 +51,8 @@ export type PaymentRequested = DomainEvent<
     orderId?: string;
     description?: string;
     requestedAt: string;
+    /** `async`: accepted only; the charger makes the gateway call. Absent: the request charged. */
+    mode?: RequestMode;
   }
 >;
 
@@ -135,7 +138,14 @@ export type PaymentOutcomeContradicted = DomainEvent<
 
 export type RefundRequested = DomainEvent<
   'RefundRequested',
-  Timestamped & { refundId: string; amount: number; reason?: string; requestedAt: string }
+  Timestamped & {
+    refundId: string;
+    amount: number;
+    reason?: string;
+    requestedAt: string;
+    /** As `PaymentRequested`'s: `async` when the charger sends the refund. */
+    mode?: RequestMode;
+  }
 >;
 
 /** As `ChargeResumed`, for one refund: another run may send it from here on. */

@@ -198,7 +198,10 @@ function evolveFacts(state: PaymentState, event: PaymentEvent): PaymentState {
     case 'GatewayCallAttempted': {
       const attempt = event.data;
       const next: PaymentState = { ...state, attempts: state.attempts + 1, updatedAt: attempt.at };
-      if (attempt.operation === 'charge' && state.status === 'requested') {
+      // A call the breaker or bulkhead refused sent nothing: the payment is not processing (an
+      // accepted payment waiting out an open breaker stays `requested`).
+      const sent = attempt.outcome !== 'circuit_open' && attempt.outcome !== 'bulkhead_rejected';
+      if (attempt.operation === 'charge' && state.status === 'requested' && sent) {
         next.status = 'processing';
       }
       if (

@@ -105,7 +105,38 @@ export class PaymentWorkflow {
       );
       if (!isUnsettled(resumed.state)) return resumed;
     }
-    const outcome = await this.gatewayFor(tenantId).charge(
+    const outcome = await this.sendCharge(tenantId, paymentId, state, correlationId);
+    return this.concludeCharge(tenantId, paymentId, outcome, correlationId, resumption, actor);
+  }
+
+  /**
+   * Charges an accepted asynchronous payment (the charger's run), concluding it unless the call
+   * was refused before anything was sent (breaker open, bulkhead full): a refusal proves nothing
+   * and concludes nothing, it raises {@link ChargeNotSentError} so that the charge is tried again
+   * later with the same gateway Idempotency-Key.
+   */
+  async chargeUnlessRefused(
+    tenantId: string,
+    paymentId: string,
+    state: PaymentState,
+    correlationId: string | undefined,
+    actor: string,
+  ): Promise<HandledCommand<PaymentState>> {
+    const outcome = await this.sendCharge(tenantId, paymentId, state, correlationId, actor);
+    if (outcome.outcome === 'not_attempted') throw new ChargeNotSentError(outcome.reason);
+    return this.concludeCharge(tenantId, paymentId, outcome, correlationId, undefined, actor);
+  }
+
+  /** One charge operation through the tenant's gateway, every attempt recorded on the stream. */
+  private sendCharge(
+    tenantId: string,
+    paymentId: string,
+    state: PaymentState,
+    correlationId: string | undefined,
+    attemptActor = 'api',
+  ): Promise<GatewayOutcome<GatewayCharge>> {
+    const streamId = paymentStreamId(tenantId, paymentId);
+    return this.gatewayFor(tenantId).charge(
       {
         paymentId,
         amount: state.amount,
@@ -114,13 +145,26 @@ export class PaymentWorkflow {
         ...(state.customerId && { customerId: state.customerId }),
         ...(state.description && { description: state.description }),
       },
-      this.attemptContext(streamId, tenantId, correlationId, {
-        operation: 'charge',
-        idempotencyKey: chargeKeyOf(tenantId, paymentId),
-      }),
+      this.attemptContext(
+        streamId,
+        tenantId,
+        correlationId,
+        { operation: 'charge', idempotencyKey: chargeKeyOf(tenantId, paymentId) },
+        attemptActor,
+      ),
     );
+  }
+
+  private concludeCharge(
+    tenantId: string,
+    paymentId: string,
+    outcome: GatewayOutcome<GatewayCharge>,
+    correlationId: string | undefined,
+    resumption: ChargeResumption | undefined,
+    actor: string,
+  ): Promise<HandledCommand<PaymentState>> {
     return this.run(
-      streamId,
+      paymentStreamId(tenantId, paymentId),
       tenantId,
       correlationId,
       {
@@ -145,14 +189,19 @@ export class PaymentWorkflow {
     tenantId: string,
     correlationId: string | undefined,
     call: { operation: 'charge' | 'refund'; refundId?: string; idempotencyKey: string },
+    /** Who records the attempts (`api` unless the charger calls). */
+    actor = 'api',
   ) {
     return {
       ...call,
       onAttempt: async (record: AttemptRecord): Promise<void> => {
-        await this.run(streamId, tenantId, correlationId, {
-          type: 'RecordGatewayAttempt',
-          data: record,
-        });
+        await this.run(
+          streamId,
+          tenantId,
+          correlationId,
+          { type: 'RecordGatewayAttempt', data: record },
+          actor,
+        );
       },
     };
   }
@@ -232,6 +281,19 @@ function replay(response: StoredResponse): PaymentCommandResponse {
     );
   }
   return { statusCode: response.statusCode, body };
+}
+
+/**
+ * The gateway client refused to send a charge or refund (breaker open, bulkhead full): nothing
+ * was sent, so nothing is concluded and the call may be tried again with the same key.
+ */
+export class ChargeNotSentError extends LedgerError {
+  readonly code = 'charge_not_sent';
+  readonly status = 503;
+
+  constructor(readonly reason: string) {
+    super(`The gateway call was not sent (${reason}); it is tried again later`);
+  }
 }
 
 /** The refusal a request with the same Idempotency-Key got the first time. */

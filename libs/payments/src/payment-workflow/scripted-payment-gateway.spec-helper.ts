@@ -6,6 +6,7 @@ import type {
   CallContext,
   ChargeRequest,
   GatewayCharge,
+  GatewayCircuitState,
   GatewayOutcome,
   GatewayRefund,
   PaymentGateway,
@@ -37,6 +38,8 @@ export class ScriptedGateway implements PaymentGateway {
   private readonly chargeKeys = new Map<string, GatewayCharge>();
   private readonly steps: Step[] = [];
   private issued = 0;
+  /** What `circuitState()` reports (the scripted steps decide what each call does). */
+  circuit: GatewayCircuitState = 'closed';
 
   constructor(readonly account: string) {}
 
@@ -136,8 +139,8 @@ export class ScriptedGateway implements PaymentGateway {
     });
   }
 
-  circuitState(): 'closed' {
-    return 'closed';
+  circuitState(): GatewayCircuitState {
+    return this.circuit;
   }
 
   sent(operation: 'charge' | 'refund'): string[] {

@@ -39,9 +39,9 @@ export class BatchProcessor {
     options: BatchProcessorOptions = {},
   ) {
     this.options = {
-      maxAttempts: options.maxAttempts ?? 5,
-      initialDelayMs: options.initialDelayMs ?? 100,
-      maxDelayMs: options.maxDelayMs ?? 5000,
+      maxAttempts: options.maxAttempts ?? consumer.retry?.maxAttempts ?? 5,
+      initialDelayMs: options.initialDelayMs ?? consumer.retry?.initialDelayMs ?? 100,
+      maxDelayMs: options.maxDelayMs ?? consumer.retry?.maxDelayMs ?? 5000,
       concurrency: options.concurrency ?? consumer.concurrency ?? 16,
       clock: options.clock ?? (() => new Date()),
       onParked: options.onParked,

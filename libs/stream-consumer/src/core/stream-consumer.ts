@@ -10,6 +10,11 @@ export interface StreamConsumer {
   /** Event streams handled at once within a batch, when this consumer wants other than 16. */
   readonly concurrency?: number;
   /**
+   * How a failing record is retried before it is parked, when this consumer wants other than the
+   * processor's defaults (the charger waits out an open circuit breaker this way).
+   */
+  readonly retry?: { maxAttempts?: number; initialDelayMs?: number; maxDelayMs?: number };
+  /**
    * `batch.following` holds the records of the same event stream that come after `event` in this
    * batch, in order: a consumer may act on them at once (and then find them done when they come),
    * but must still handle each when it comes.
