@@ -7,4 +7,7 @@ export * from './request-refund/request-refund.command';
 export * from './request-refund/request-refund.handler';
 export * from './reconcile-payment/reconcile-payment.command';
 export * from './reconcile-payment/reconcile-payment.handler';
+export * from './reconcile-payment/reconcile-payment.errors';
+export * from './bulk-reconcile/bulk-reconcile';
+export * from './bulk-reconcile/gateway-pacing';
 export * from './sweep-payments/payment-sweeper';
