@@ -10,4 +10,6 @@ export * from './reconcile-payment/reconcile-payment.handler';
 export * from './reconcile-payment/reconcile-payment.errors';
 export * from './bulk-reconcile/bulk-reconcile';
 export * from './bulk-reconcile/gateway-pacing';
+export * from './bulk-reconcile/reconcile-job.runner';
+export * from './bulk-reconcile/reconcile-age';
 export * from './sweep-payments/payment-sweeper';

@@ -22,6 +22,7 @@ import {
   ReconcilePaymentHandler,
   RequestPaymentHandler,
   RequestRefundHandler,
+  reconcileJobRunner,
 } from '@ledger/payments';
 import { paymentAdapters } from '@ledger/payments/aws';
 import {
@@ -174,6 +175,7 @@ export function buildApiDependencies(options: ApiDependencyOptions): ApiDependen
     paymentAdapters(storage, { clock }).requestIdempotency,
     clock,
   );
+  const reconcilePayment = new ReconcilePaymentHandler(payments);
   const liveDocuments = projections.liveDocuments();
   const consumers = streamConsumerAdapters(storage);
   const deadLetters = busAdapters(storage).deadLetters;
@@ -201,7 +203,7 @@ export function buildApiDependencies(options: ApiDependencyOptions): ApiDependen
     handlers: {
       requestPayment: new RequestPaymentHandler(payments),
       requestRefund: new RequestRefundHandler(payments),
-      reconcilePayment: new ReconcilePaymentHandler(payments),
+      reconcilePayment,
       receiveWebhook: new ReceiveWebhookHandler(webhookReceiver),
       startReplay: new StartReplayHandler({
         jobs,
@@ -211,6 +213,14 @@ export function buildApiDependencies(options: ApiDependencyOptions): ApiDependen
           generations: projections.generations(),
           documentsOf: projections.documentsOf,
           republish: replays.republish,
+          // A bulk reconcile asks through the same handler as POST /payments/{id}/reconcile.
+          reconcile: reconcileJobRunner({
+            jobs,
+            candidates: projections.unsettledPayments(),
+            reconciler: reconcilePayment,
+            breakerOf: (tenantId) => gateways.for(tenantId).circuitState(),
+            clock,
+          }),
         }),
         dispatch: replays.dispatch,
         tenantIds: config.tenants.map((tenant) => tenant.id),

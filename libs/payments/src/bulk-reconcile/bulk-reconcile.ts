@@ -177,6 +177,21 @@ export class BulkReconciler {
     }
   }
 
+  /** How many payments `selection` holds now (a job's total): the index read once, nothing asked. */
+  async count(selection: ReconcileSelection): Promise<number> {
+    let total = 0;
+    let cursor: string | undefined;
+    do {
+      const page = await this.candidates.unsettledBefore(selection.updatedBefore, {
+        limit: 100,
+        ...(cursor !== undefined && { cursor }),
+      });
+      total += page.items.filter((item) => selects(selection, item)).length;
+      cursor = page.nextCursor;
+    } while (cursor !== undefined);
+    return total;
+  }
+
   /** One run over `selection`, from `run.cursor` on. */
   async run(
     selection: ReconcileSelection,
@@ -188,7 +203,6 @@ export class BulkReconciler {
       ...this.options.pacing,
       breakerOf: this.options.breakerOf ?? (() => 'closed'),
     });
-    const statuses = new Set<string>(selection.statuses);
     const summary = emptyReconcileSummary();
     const stopped = (): boolean => run.signal?.aborted === true || run.shouldStop?.() === true;
     let cursor = run.cursor;
@@ -203,11 +217,7 @@ export class BulkReconciler {
         limit: want,
         ...(cursor !== undefined && { cursor }),
       });
-      const chosen = page.items.filter(
-        (item) =>
-          statuses.has(item.status) &&
-          (selection.tenantId === undefined || item.tenantId === selection.tenantId),
-      );
+      const chosen = page.items.filter((item) => selects(selection, item));
       let unavailable: string | undefined;
       let interrupted = false;
       await Promise.all(
@@ -290,6 +300,13 @@ export class BulkReconciler {
       };
     }
   }
+}
+
+function selects(selection: ReconcileSelection, item: ReconcileCandidate): boolean {
+  return (
+    (selection.statuses as readonly string[]).includes(item.status) &&
+    (selection.tenantId === undefined || item.tenantId === selection.tenantId)
+  );
 }
 
 function selected(candidate: ReconcileCandidate): ReconcileItemResult {

@@ -38,8 +38,8 @@ class FragileGateway extends ScriptedGateway {
   }
 
   override async findCharge(paymentId: string): Promise<GatewayOutcome<GatewayCharge | undefined>> {
-    this.statesSeen.add(this.circuitState());
-    if (this.circuitState() === 'open') return { outcome: 'not_attempted', reason: 'circuit_open' };
+    this.circuitState();
+    if (this.state === 'open') return { outcome: 'not_attempted', reason: 'circuit_open' };
     const now = Date.now();
     this.starts = [...this.starts.filter((at) => now - at < this.windowMs), now];
     this.finds += 1;
