@@ -91,7 +91,7 @@ export async function runReconcileJob(
       countReconcileItem(summary, item);
       if (items.length < MAX_REPORTED_ITEMS) items.push(item);
       else omitted += 1;
-      current = { ...current, processed: summary.selected };
+      current = { ...current, processed: summary.selected, result: { ...result() } };
       deps.onProgress?.(current);
       await deps.onItem?.(item);
     },
