@@ -147,7 +147,7 @@ describe('bulk reconcile through the admin API', () => {
         progress = (await progressOf(jobId)).json<Progress>();
         return progress.status !== 'running';
       },
-      { timeoutMs: 90_000, intervalMs: 200, what: `reconcile job ${jobId} to end` },
+      { timeoutMs: 180_000, intervalMs: 200, what: `reconcile job ${jobId} to end` },
     );
     return progress as Progress;
   }
@@ -155,7 +155,14 @@ describe('bulk reconcile through the admin API', () => {
   beforeAll(async () => {
     ledger = await createTestLedger('reconciliations');
     sandbox = await startSandboxGateway({ port: 0, apiKey: GATEWAY_KEY });
-    client = new HttpPaymentGateway({ baseUrl: sandbox.url, apiKey: GATEWAY_KEY });
+    // Generous per-attempt timeouts: on a busy machine the in-process sandbox can be slow to
+    // answer, and a timeout the machine caused would count towards the breaker.
+    client = new HttpPaymentGateway({
+      baseUrl: sandbox.url,
+      apiKey: GATEWAY_KEY,
+      attemptTimeoutMs: 15_000,
+      deadlineMs: 30_000,
+    });
     watched = new WatchedGateway(client);
     // The API's clock stands a second after the payments were left, however long seeding and
     // the run take: the requested ones stay within their request lock, so nothing may charge them.
@@ -192,7 +199,7 @@ describe('bulk reconcile through the admin API', () => {
     await projectionAdapters(ledger.storage).documentsOf(FIRST_GENERATION).overwriteMany(documents);
     process.stderr.write(`projected in ${Date.now() - leftAt} ms\n`);
     runFrom = Date.now();
-  }, 120_000);
+  }, 240_000);
 
   afterAll(async () => {
     await api.close();
@@ -207,7 +214,7 @@ describe('bulk reconcile through the admin API', () => {
         method: 'POST',
         url: '/admin/reconciliations',
         headers: OPERATOR,
-        payload: { tenantId: 'acme', concurrency: 8, ratePerSecond: 500 },
+        payload: { tenantId: 'acme', concurrency: 6, ratePerSecond: 500 },
       });
 
       expect(started.statusCode).toBe(202);
@@ -216,7 +223,7 @@ describe('bulk reconcile through the admin API', () => {
       const job = await finished(jobId);
       process.stderr.write(`reconciled in ${Date.now() - runFrom} ms\n`);
 
-      expect(job).toMatchObject({
+      expect({ ...job, items: undefined }).toMatchObject({
         status: 'completed',
         processed: 1000,
         total: 1000,
@@ -242,7 +249,7 @@ describe('bulk reconcile through the admin API', () => {
         'PaymentFailed',
         'PaymentRequested',
       ]);
-    }, 120_000);
+    }, 200_000);
   });
 
   describe('when a tenant asks', () => {
