@@ -75,7 +75,6 @@ describe('bulk reconcile through the admin API', () => {
   const untouched: string[] = [];
   /** When the payments were left (their events' `at`). */
   const leftAt = Date.now();
-  let runFrom = Date.now();
 
   /**
    * Writes a payment's stream as a run that never concluded it would have left it: decided in
@@ -195,10 +194,7 @@ describe('bulk reconcile through the admin API', () => {
         }),
       ),
     );
-    process.stderr.write(`seeded in ${Date.now() - leftAt} ms\n`);
     await projectionAdapters(ledger.storage).documentsOf(FIRST_GENERATION).overwriteMany(documents);
-    process.stderr.write(`projected in ${Date.now() - leftAt} ms\n`);
-    runFrom = Date.now();
   }, 240_000);
 
   afterAll(async () => {
@@ -221,7 +217,6 @@ describe('bulk reconcile through the admin API', () => {
       const { jobId } = started.json<{ jobId: string }>();
       expect(started.headers.location).toBe(`/admin/reconciliations/${jobId}`);
       const job = await finished(jobId);
-      process.stderr.write(`reconciled in ${Date.now() - runFrom} ms\n`);
 
       expect({ ...job, items: undefined }).toMatchObject({
         status: 'completed',
