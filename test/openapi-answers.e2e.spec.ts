@@ -452,6 +452,45 @@ describe('the OpenAPI document against real answers', () => {
     });
   });
 
+  describe('the admin reconciliation routes', () => {
+    it('answer every documented outcome as documented', async () => {
+      const start = (headers: Record<string, string>, request: unknown) =>
+        call('POST', '/admin/reconciliations', {
+          headers: { ...JSON_TYPE, ...headers },
+          body: JSON.stringify(request),
+        });
+
+      const started = await start(ACME_ADMIN, { dryRun: true });
+      expectDocumented('post', '/admin/reconciliations', started);
+      expectDocumented(
+        'post',
+        '/admin/reconciliations',
+        await start(ACME_ADMIN, { status: ['succeeded'] }),
+        'validation_failed',
+      );
+      expectDocumented(
+        'post',
+        '/admin/reconciliations',
+        await start(ACME_ADMIN, { storeWide: true }),
+        'operator_key_required',
+      );
+
+      const one = '/admin/reconciliations/{jobId}';
+      const { jobId } = started.body as { jobId: string };
+      expectDocumented(
+        'get',
+        one,
+        await call('GET', `/admin/reconciliations/${jobId}`, { headers: ACME_ADMIN }),
+      );
+      expectDocumented(
+        'get',
+        one,
+        await call('GET', `/admin/reconciliations/${'0'.repeat(26)}`, { headers: ACME_ADMIN }),
+        'reconciliation_not_found',
+      );
+    });
+  });
+
   describe('GET /health', () => {
     it('answers as documented', async () => {
       expectDocumented('get', '/health', await call('GET', '/health'));

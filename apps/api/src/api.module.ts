@@ -14,6 +14,7 @@ import {
   STORAGE_PROBE,
   type ApiDependencies,
 } from './api-dependencies';
+import { ReconciliationsController } from './admin/reconciliations.controller';
 import { ReplaysController } from './admin/replays.controller';
 import { ApiKeyRegistry } from './auth/api-keys';
 import { ConsoleController } from './console/console.controller';
@@ -43,6 +44,7 @@ export class ApiModule {
         PaymentsController,
         PaymentQueriesController,
         ReplaysController,
+        ReconciliationsController,
         ConsoleController,
       ],
       providers: [

@@ -5,6 +5,7 @@ import { createLogger } from '@ledger/observability';
 import { cliStorageEndpoint } from './composition/cli.root';
 import { registerConsumerCommands } from './consumers/consumer.commands';
 import { registerEventCommands } from './events/events.commands';
+import { registerPaymentCommands } from './payments/payments.commands';
 import { registerRebuildCommands } from './replay/rebuild.command';
 import { registerReplayConsumerCommand } from './replay/replay-consumer.command';
 import { registerRepublishCommand } from './replay/republish.command';
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerConsumerCommands(program, env, logger);
   registerEventCommands(program, env);
   registerWebhookCommands(program, env);
+  registerPaymentCommands(program, env);
   const replay = program.command('replay').description('Rebuild projections or re-deliver events');
   registerRebuildCommands(replay, program, env);
   registerRepublishCommand(replay, env, logger);

@@ -109,7 +109,13 @@ export class GuardedAttempts<C extends GuardedCall> {
         await this.record(call, context, facts, observation.kind);
         return sentAny
           ? { outcome: 'unknown', reason: observation.kind }
-          : { outcome: 'not_attempted', reason: observation.kind };
+          : {
+              outcome: 'not_attempted',
+              reason: observation.kind,
+              ...(observation.kind === 'circuit_open' && {
+                retryAfterMs: resilience.halfOpenInMs(),
+              }),
+            };
       }
 
       const exchange = observation.kind === 'response' ? observation.exchange : undefined;

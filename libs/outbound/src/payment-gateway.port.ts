@@ -52,7 +52,12 @@ export type GatewayOutcome<T> =
   | { outcome: 'succeeded'; value: T; httpStatus: number }
   | { outcome: 'declined'; code: string; reason: string; httpStatus: number }
   | { outcome: 'unknown'; reason: string }
-  | { outcome: 'not_attempted'; reason: NotAttemptedReason };
+  | {
+      outcome: 'not_attempted';
+      reason: NotAttemptedReason;
+      /** When the breaker refused: how long until it lets a call through again (half-open). */
+      retryAfterMs?: number;
+    };
 
 /** A charge as the gateway reports it. */
 export interface GatewayCharge {

@@ -110,7 +110,7 @@ export class ReplayStartedDto {
 
 export class ReplayProgressDto {
   @ApiProperty() replayId!: string;
-  @ApiProperty({ enum: ['rebuild', 'republish'] }) kind!: string;
+  @ApiProperty({ enum: ['rebuild', 'republish', 'reconcile'] }) kind!: string;
   @ApiProperty({ enum: ['running', 'interrupted', 'failed', 'completed'] }) status!: string;
   @ApiProperty() processed!: number;
   @ApiPropertyOptional() total?: number;

@@ -12,6 +12,7 @@ import {
   RequestPaymentBatchHandler,
   RequestPaymentHandler,
   RequestRefundHandler,
+  reconcileJobRunner,
 } from '@ledger/payments';
 import { paymentAdapters } from '@ledger/payments/aws';
 import {
@@ -137,6 +138,7 @@ export function buildApiDependencies(options: ApiDependencyOptions): ApiDependen
     paymentAdapters(storage, { clock }).requestIdempotency,
     clock,
   );
+  const reconcilePayment = new ReconcilePaymentHandler(payments);
   const liveDocuments = projections.liveDocuments();
   const consumers = streamConsumerAdapters(storage);
   const deadLetters = busAdapters(storage).deadLetters;
@@ -166,7 +168,7 @@ export function buildApiDependencies(options: ApiDependencyOptions): ApiDependen
       requestPayment: new RequestPaymentHandler(payments),
       requestPaymentBatch: new RequestPaymentBatchHandler(new RequestPaymentHandler(payments)),
       requestRefund: new RequestRefundHandler(payments),
-      reconcilePayment: new ReconcilePaymentHandler(payments),
+      reconcilePayment,
       receiveWebhook: new ReceiveWebhookHandler(webhookReceiver),
       startReplay: new StartReplayHandler({
         jobs,
@@ -176,6 +178,14 @@ export function buildApiDependencies(options: ApiDependencyOptions): ApiDependen
           generations: projections.generations(),
           documentsOf: projections.documentsOf,
           republish: replays.republish,
+          // A bulk reconcile asks through the same handler as POST /payments/{id}/reconcile.
+          reconcile: reconcileJobRunner({
+            jobs,
+            candidates: projections.unsettledPayments(),
+            reconciler: reconcilePayment,
+            breakerOf: (tenantId) => gateways.for(tenantId).circuitState(),
+            clock,
+          }),
         }),
         dispatch: replays.dispatch,
         tenantIds: config.tenants.map((tenant) => tenant.id),

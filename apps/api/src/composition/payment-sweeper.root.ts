@@ -46,7 +46,11 @@ export function composePaymentSweeper(options: PaymentSweeperOptions): PaymentSw
   return new PaymentSweeper(
     projectionAdapters(storage).unsettledPayments(),
     reconcile,
-    { olderThanMs: sweeper.olderThanSeconds * 1000, maxPerSweep: sweeper.maxPerRun },
+    {
+      olderThanMs: sweeper.olderThanSeconds * 1000,
+      maxPerSweep: sweeper.maxPerRun,
+      breakerOf: (tenantId) => gateways.for(tenantId).circuitState(),
+    },
     clock,
     (error, candidate) =>
       logger.warn({ err: error, ...candidate }, 'the sweeper could not settle a payment'),

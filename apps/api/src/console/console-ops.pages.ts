@@ -143,10 +143,14 @@ export function deliveriesPage(options: {
 }
 
 /** How much of a job is done, as text: "30 of 40 events (75%)", or the count while counting. */
-export function progressText(job: Pick<ReplayJob, 'processed' | 'total'>): string {
-  if (job.total === undefined) return `${job.processed} events (total not counted yet)`;
+export function progressText(
+  job: Pick<ReplayJob, 'processed' | 'total'> & { kind?: ReplayJob['kind'] },
+): string {
+  // A bulk reconcile counts payments; the replays count events.
+  const unit = job.kind === 'reconcile' ? 'payments' : 'events';
+  if (job.total === undefined) return `${job.processed} ${unit} (total not counted yet)`;
   const share = job.total === 0 ? 100 : Math.floor((job.processed / job.total) * 100);
-  return `${job.processed} of ${job.total} events (${share}%)`;
+  return `${job.processed} of ${job.total} ${unit} (${share}%)`;
 }
 
 /** What a job covers, in words: its tenant or the whole store, narrowed by payment and time. */
@@ -165,7 +169,12 @@ function scopeText(job: ReplayJob): string {
 
 /** What kind of job, with its mode or the rule it is aimed at. */
 function kindText(job: ReplayJob): string {
-  const detail = job.kind === 'rebuild' ? job.mode : job.target;
+  const detail =
+    job.kind === 'rebuild'
+      ? job.mode
+      : job.kind === 'reconcile'
+        ? job.reconcile?.statuses.join(', ')
+        : job.target;
   return `${job.kind}${detail === undefined ? '' : ` (${detail})`}${job.dryRun ? ', dry run' : ''}`;
 }
 

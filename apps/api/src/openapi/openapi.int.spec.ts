@@ -28,6 +28,8 @@ describe('GET /docs', () => {
       expect(response.statusCode).toBe(200);
       expect(document.openapi).toMatch(/^3\./);
       expect(Object.keys(document.paths).sort()).toEqual([
+        '/admin/reconciliations',
+        '/admin/reconciliations/{jobId}',
         '/admin/replays',
         '/admin/replays/{replayId}',
         '/health',

@@ -58,3 +58,19 @@ export function ApiJsonBodyProblems(): MethodDecorator & ClassDecorator {
     }),
   );
 }
+
+/** A payment as the ledger last recorded it, in a problem that could not reach the gateway. */
+export class LastKnownPaymentDto {
+  @ApiProperty() paymentId!: string;
+  @ApiProperty() status!: string;
+  @ApiProperty({ type: 'integer' }) amount!: number;
+  @ApiPropertyOptional() currency?: string;
+  @ApiPropertyOptional() updatedAt?: string;
+  @ApiProperty({ type: 'integer', description: 'The stream version the state reflects' })
+  version!: number;
+}
+
+/** `gateway_unavailable`: the problem carries the payment as the ledger last recorded it. */
+export class GatewayUnavailableProblemDto extends ProblemDto {
+  @ApiProperty({ type: LastKnownPaymentDto }) payment!: LastKnownPaymentDto;
+}

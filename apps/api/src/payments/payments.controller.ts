@@ -26,7 +26,11 @@ import {
 } from '@ledger/payments';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { TenantId } from '../auth/tenant.decorator';
-import { ApiJsonBodyProblems, ProblemDto } from '../openapi/problem.dto';
+import {
+  ApiJsonBodyProblems,
+  GatewayUnavailableProblemDto,
+  ProblemDto,
+} from '../openapi/problem.dto';
 import { PaymentIdPipe } from '../path-ids/path-id.pipe';
 import { requireIdempotencyKey } from './idempotency-key';
 import { prefersRespondAsync } from './prefer-header';
@@ -168,11 +172,19 @@ export class PaymentsController {
       "Concludes the payment from the gateway's record of the charge; when the gateway has none, " +
       'an outcome_unknown payment, or a requested/processing one unchanged for longer than the ' +
       '30 s request lock, is charged again with the same gateway Idempotency-Key. A record that ' +
-      'contradicts a concluded payment is recorded as a contradiction; the status stands.',
+      'contradicts a concluded payment is recorded as a contradiction; the status stands. When ' +
+      "the tenant's gateway cannot be asked (its circuit breaker is open), 503 " +
+      'gateway_unavailable with Retry-After (seconds until the breaker lets a call through) and ' +
+      'the payment as the ledger last recorded it; reads (GET /payments...) never need the gateway.',
   })
   @ApiOkResponse({ type: PaymentCommandResultDto })
   @ApiBadRequestResponse({ type: ProblemDto, description: 'invalid_payment_id' })
   @ApiNotFoundResponse({ type: ProblemDto, description: 'payment_not_found' })
+  @ApiServiceUnavailableResponse({
+    type: GatewayUnavailableProblemDto,
+    description: 'gateway_unavailable (with Retry-After and `payment`, its last known state)',
+    headers: { 'Retry-After': { description: 'seconds', schema: { type: 'integer' } } },
+  })
   async reconcile(
     @TenantId() tenantId: string,
     @Param('paymentId', PaymentIdPipe) paymentId: string,

@@ -17,6 +17,8 @@ export interface ReplayProgressBarOptions {
   stream?: NodeJS.WriteStream;
   /** Without a terminal (CI logs), a plain line this often instead of a bar redrawn in place. */
   plainEveryMs?: number;
+  /** What is counted; default `events`. */
+  unit?: string;
 }
 
 interface Payload {
@@ -70,6 +72,7 @@ export class ReplayProgressBar {
       { ...figures, startedAt: this.baseline?.at.toISOString() ?? new Date().toISOString() },
       new Date(),
       this.baseline,
+      this.options.unit,
     );
     const note = figures.note === undefined ? '' : `, ${figures.note}`;
     if (figures.total === undefined || figures.total === 0) {

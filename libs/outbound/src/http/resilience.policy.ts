@@ -198,6 +198,8 @@ export class GatewayResilience {
   private readonly bulkhead: BulkheadPolicy;
   private readonly breaker: CircuitBreakerPolicy;
   private readonly timeout: TimeoutPolicy;
+  /** When the breaker last opened (performance.now()): the half-open wait counts from there. */
+  private openedAt: number | undefined;
 
   constructor(readonly options: ResilienceOptions) {
     // cockatiel counts retries, not attempts; the attempt itself stops earlier (see planRetry),
@@ -222,6 +224,10 @@ export class GatewayResilience {
         halfOpenAfter: options.halfOpenAfterMs,
       },
     );
+    // Only the time of opening is noted here; attempts are recorded inside the attempt.
+    this.breaker.onBreak(() => {
+      this.openedAt = performance.now();
+    });
     // Cooperative: the timeout aborts the signal handed to the HTTP request, which ends it at any
     // stage (connecting, waiting, or reading a trickling body) and closes the socket; the attempt
     // then rejects with a cancellation. Aggressive would race every call against an
@@ -238,6 +244,15 @@ export class GatewayResilience {
   /** The breaker's current state. */
   circuitState(): BreakerState {
     return toBreakerState(this.breaker.state);
+  }
+
+  /**
+   * While the breaker is open: how long until it lets a probe through (half-open), for a
+   * caller's Retry-After. Undefined when it is not open.
+   */
+  halfOpenInMs(): number | undefined {
+    if (this.breaker.state !== CircuitState.Open || this.openedAt === undefined) return undefined;
+    return Math.max(0, this.openedAt + this.options.halfOpenAfterMs - performance.now());
   }
 
   /**

@@ -103,4 +103,47 @@ describe('ReconcilePaymentHandler', () => {
       );
     });
   });
+
+  describe("when the tenant's breaker refuses the status query", () => {
+    it('answers gateway_unavailable with Retry-After and the payment as last recorded, writing nothing', async () => {
+      const { ledger, paymentId } = await paymentAfter('unreachable');
+      ledger.gateway.findCharge = () =>
+        Promise.resolve({ outcome: 'not_attempted', reason: 'circuit_open', retryAfterMs: 3_200 });
+      const before = await ledger.typesOf('acme', paymentId);
+
+      const refused = await new ReconcilePaymentHandler(ledger.workflow)
+        .execute(new ReconcilePayment('acme', paymentId))
+        .catch((error: unknown) => error);
+
+      expect(refused).toMatchObject({
+        code: 'gateway_unavailable',
+        status: 503,
+        retryAfterSeconds: 4,
+      });
+      expect((refused as { details(): unknown }).details()).toEqual({
+        payment: expect.objectContaining({
+          paymentId,
+          status: 'outcome_unknown',
+          amount: 700,
+          currency: 'EUR',
+          version: before.length,
+        }),
+      });
+      expect(await ledger.typesOf('acme', paymentId)).toEqual(before);
+    });
+  });
+
+  describe('when asked to skip a concluded payment', () => {
+    it('answers it skipped without asking the gateway', async () => {
+      const { ledger, paymentId } = await paymentAfter('answer');
+      const asked = ledger.gateway.calls.length;
+
+      const response = await new ReconcilePaymentHandler(ledger.workflow).execute(
+        new ReconcilePayment('acme', paymentId, undefined, 'operator', { skipConcluded: true }),
+      );
+
+      expect(response.body).toMatchObject({ paymentId, status: 'succeeded', skipped: true });
+      expect(ledger.gateway.calls).toHaveLength(asked);
+    });
+  });
 });

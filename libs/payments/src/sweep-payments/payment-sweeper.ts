@@ -1,25 +1,19 @@
-import { ReconcilePayment } from '../reconcile-payment/reconcile-payment.command';
+import type { BreakerState } from '@ledger/ledger';
+import {
+  BulkReconciler,
+  RECONCILABLE_STATUSES,
+  type ReconcileCandidate,
+  type ReconcileCandidates,
+  type Reconciler,
+} from '../bulk-reconcile/bulk-reconcile';
 
 /** A payment the sweeper may settle, as the read model's unsettled index lists it. */
-export interface SweepCandidate {
-  tenantId: string;
-  paymentId: string;
-  status: string;
-  updatedAt: string;
-}
+export type SweepCandidate = ReconcileCandidate;
 
 /** Where the sweeper finds its candidates: a bounded, paged query, never a scan of the events. */
-export interface SweepCandidates {
-  unsettledBefore(
-    updatedBefore: string,
-    page: { limit: number; cursor?: string },
-  ): Promise<{ items: SweepCandidate[]; nextCursor?: string }>;
-}
+export type SweepCandidates = ReconcileCandidates;
 
-/** What the sweeper settles with: the handler of the reconcile command, as the API's. */
-export interface Reconciler {
-  execute(command: ReconcilePayment): Promise<{ body: Record<string, unknown> }>;
-}
+export type { Reconciler };
 
 export interface PaymentSweeperOptions {
   /** Only payments unchanged for this long (at least the 30 s request lock). */
@@ -28,6 +22,11 @@ export interface PaymentSweeperOptions {
   maxPerSweep: number;
   /** Candidates read per index query. Default 25. */
   pageSize?: number;
+  /**
+   * Each tenant's breaker state: a sweep asks nothing of a tenant whose breaker is open and
+   * ends there (the rest waits for the next sweep), as a bulk reconcile would wait.
+   */
+  breakerOf?: (tenantId: string) => BreakerState;
 }
 
 /** What one sweep did. */
@@ -40,8 +39,6 @@ export interface SweepResult {
   failed: number;
 }
 
-const UNSETTLED = new Set(['requested', 'processing', 'outcome_unknown']);
-
 /** The minimum `olderThanMs`: the request-idempotency lock a live run may still hold. */
 export const MIN_SWEEP_AGE_MS = 30_000;
 
@@ -49,24 +46,33 @@ export const MIN_SWEEP_AGE_MS = 30_000;
  * Gives every payment left without a conclusion a path to settlement: payments in `requested`,
  * `processing` or `outcome_unknown` unchanged for longer than `olderThanMs` are reconciled one by
  * one (the gateway is asked; a payment it has nothing for is charged with the same key). A
- * failure of one payment is reported and does not stop the sweep.
+ * failure of one payment is reported and does not stop the sweep. It is a bulk reconcile
+ * ({@link BulkReconciler}) of every unsettled status, one payment at a time, as the sweeper.
  */
 export class PaymentSweeper {
-  private readonly pageSize: number;
+  private readonly bulk: BulkReconciler;
 
   constructor(
-    private readonly candidates: SweepCandidates,
-    private readonly reconciler: Reconciler,
+    candidates: SweepCandidates,
+    reconciler: Reconciler,
     private readonly options: PaymentSweeperOptions,
     private readonly clock: () => Date = () => new Date(),
-    private readonly onError: (error: unknown, candidate: SweepCandidate) => void = () => {},
+    onError: (error: unknown, candidate: SweepCandidate) => void = () => {},
   ) {
     if (options.olderThanMs < MIN_SWEEP_AGE_MS) {
       throw new RangeError(
         `olderThanMs must be at least ${MIN_SWEEP_AGE_MS} (the request lock), got ${options.olderThanMs}`,
       );
     }
-    this.pageSize = options.pageSize ?? 25;
+    this.bulk = new BulkReconciler(candidates, reconciler, {
+      concurrency: 1,
+      pageSize: options.pageSize ?? 25,
+      actor: 'sweeper',
+      ...(options.breakerOf !== undefined && { breakerOf: options.breakerOf }),
+      // One payment at a time is pace enough; an open breaker ends the sweep at once.
+      pacing: { ratePerSecond: Number.POSITIVE_INFINITY, maxBreakerWaitMs: 0 },
+      onError,
+    });
   }
 
   /**
@@ -75,32 +81,22 @@ export class PaymentSweeper {
    */
   async sweep(budgetMs = Number.POSITIVE_INFINITY): Promise<SweepResult> {
     const startedAt = this.clock().getTime();
-    const outOfTime = (): boolean => this.clock().getTime() - startedAt >= budgetMs;
-    const before = new Date(startedAt - this.options.olderThanMs).toISOString();
-    const result: SweepResult = { examined: 0, settled: 0, unsettled: 0, failed: 0 };
-    let cursor: string | undefined;
-    do {
-      const limit = Math.min(this.pageSize, this.options.maxPerSweep - result.examined);
-      const page = await this.candidates.unsettledBefore(before, {
-        limit,
-        ...(cursor !== undefined && { cursor }),
-      });
-      for (const candidate of page.items) {
-        if (outOfTime()) return result;
-        result.examined += 1;
-        try {
-          const { body } = await this.reconciler.execute(
-            new ReconcilePayment(candidate.tenantId, candidate.paymentId, undefined, 'sweeper'),
-          );
-          if (UNSETTLED.has(String(body.status))) result.unsettled += 1;
-          else result.settled += 1;
-        } catch (error) {
-          result.failed += 1;
-          this.onError(error, candidate);
-        }
-      }
-      cursor = page.nextCursor;
-    } while (cursor !== undefined && result.examined < this.options.maxPerSweep && !outOfTime());
-    return result;
+    const { summary } = await this.bulk.run(
+      {
+        statuses: RECONCILABLE_STATUSES,
+        updatedBefore: new Date(startedAt - this.options.olderThanMs).toISOString(),
+      },
+      {
+        maxItems: this.options.maxPerSweep,
+        shouldStop: () => this.clock().getTime() - startedAt >= budgetMs,
+      },
+    );
+    const settled = Object.values(summary.settled).reduce((sum, n) => sum + n, 0);
+    return {
+      examined: summary.selected,
+      settled: settled + summary.skipped,
+      unsettled: summary.unknown,
+      failed: summary.errors,
+    };
   }
 }

@@ -10,9 +10,14 @@ import type { GetReplayJob } from './get-replay-job.query';
 export class GetReplayJobHandler {
   constructor(private readonly jobs: Pick<ReplayJobs, 'get'>) {}
 
-  async execute({ requester, replayId }: GetReplayJob): Promise<ReplayJob> {
+  async execute({ requester, replayId, kind }: GetReplayJob): Promise<ReplayJob> {
     const job = replayJobSeenBy(await this.jobs.get(replayId), requester);
-    if (job === undefined) throw new NotFoundError('No such replay', 'replay_not_found');
+    if (kind === 'reconcile' && job?.kind !== 'reconcile') {
+      throw new NotFoundError('No such reconciliation', 'reconciliation_not_found');
+    }
+    if (job === undefined || (kind !== undefined && job.kind !== kind)) {
+      throw new NotFoundError('No such replay', 'replay_not_found');
+    }
     return job;
   }
 }

@@ -64,4 +64,25 @@ describe('GetReplayJobHandler', () => {
       await expect(handler.execute(new GetReplayJob(OPERATOR, 'r-store'))).resolves.toEqual(record);
     });
   });
+
+  describe('when a reconcile job is asked for by kind', () => {
+    it("finds it, and answers reconciliation_not_found for a replay or another tenant's", async () => {
+      const handler = new GetReplayJobHandler(
+        jobsOf(
+          job('r-reconcile', { kind: 'reconcile' }),
+          job('r-rebuild', {}),
+          job('r-globex', { kind: 'reconcile', scope: { tenantId: 'globex' } }),
+        ),
+      );
+
+      const found = await handler.execute(new GetReplayJob(ACME, 'r-reconcile', 'reconcile'));
+
+      expect(found.kind).toBe('reconcile');
+      for (const replayId of ['r-rebuild', 'r-globex', 'r-none']) {
+        await expect(
+          handler.execute(new GetReplayJob(ACME, replayId, 'reconcile')),
+        ).rejects.toMatchObject({ code: 'reconciliation_not_found', status: 404 });
+      }
+    });
+  });
 });

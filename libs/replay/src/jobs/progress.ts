@@ -15,6 +15,8 @@ export function formatProgress(
   job: Pick<ReplayJob, 'processed' | 'total' | 'startedAt'>,
   now: Date = new Date(),
   baseline: ProgressBaseline = { at: new Date(job.startedAt), processed: 0 },
+  /** What is counted: events (a replay), payments (a bulk reconcile). */
+  unit = 'events',
 ): string {
   const elapsedSeconds = Math.max((now.getTime() - baseline.at.getTime()) / 1000, 0.001);
   const rate = (job.processed - baseline.processed) / elapsedSeconds;
@@ -23,7 +25,7 @@ export function formatProgress(
     total !== undefined && rate > 0 && job.processed < total
       ? ` ETA ${formatSeconds((total - job.processed) / rate)}`
       : '';
-  return `${job.processed}${total === undefined ? '' : `/${total}`} events, ${rate.toFixed(0)}/s${eta}`;
+  return `${job.processed}${total === undefined ? '' : `/${total}`} ${unit}, ${rate.toFixed(0)}/s${eta}`;
 }
 
 function formatSeconds(seconds: number): string {

@@ -10,7 +10,19 @@ export interface ReplayScope {
   detailTypes?: string[];
 }
 
-export type ReplayKind = 'rebuild' | 'republish';
+/** `reconcile`: a bulk reconcile of payments (libs/payments), recorded and run as a replay is. */
+export type ReplayKind = 'rebuild' | 'republish' | 'reconcile';
+
+/** What a bulk reconcile asks the gateway about, fixed when the job is recorded. */
+export interface ReconcileJobSpec {
+  /** The payment statuses selected (`requested`, `processing`, `outcome_unknown`). */
+  statuses: string[];
+  /** Only payments unchanged since before this instant: the job's start less `olderThanSeconds`. */
+  updatedBefore: string;
+  olderThanSeconds: number;
+  /** Payments asked at once. */
+  concurrency: number;
+}
 export type ReplayStatus = 'running' | 'interrupted' | 'failed' | 'completed';
 
 /** A replay's record: what it does, how far it got, where to resume. */
@@ -25,6 +37,8 @@ export interface ReplayJob {
   target?: string;
   /** Republish: events per second. */
   ratePerSecond?: number;
+  /** Reconcile: what it selects and how hard it asks. */
+  reconcile?: ReconcileJobSpec;
   /** Rebuild (blue-green): the read-model generation being built. */
   generation?: string;
   processed: number;

@@ -10,13 +10,15 @@ export interface ReplayRequest {
   rule?: string;
   ratePerSecond?: number;
   dryRun?: boolean;
+  /** Reconcile: the selection and concurrency (the caller fills in the defaults). */
+  reconcile?: { statuses: string[]; olderThanSeconds: number; concurrency: number };
   /** Operator only: the tenant to replay (a tenant may name itself). */
   tenantId?: string;
   /** Operator only: every tenant of the store. */
   storeWide?: boolean;
 }
 
-/** Record a replay (rebuild or republish) and start it in the background. */
+/** Record a replay (rebuild, republish or a bulk reconcile) and start it in the background. */
 export class StartReplay {
   constructor(
     readonly requester: ReplayRequester,

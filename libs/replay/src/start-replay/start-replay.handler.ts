@@ -41,9 +41,16 @@ export class StartReplayHandler {
         'rule is required for republish',
       ]);
     }
+    if (request.kind === 'reconcile' && request.reconcile === undefined) {
+      throw new ValidationFailedError('A reconcile says what it selects', [
+        'reconcile is required for a reconcile job',
+      ]);
+    }
     this.checkRule(request);
     const tenantId = this.tenantOf(requester, request);
-    const now = (this.deps.clock ?? (() => new Date()))().toISOString();
+    const started = (this.deps.clock ?? (() => new Date()))();
+    const now = started.toISOString();
+    const reconcile = request.kind === 'reconcile' ? request.reconcile : undefined;
     const job: ReplayJob = {
       replayId: ulid(),
       kind: request.kind,
@@ -53,6 +60,14 @@ export class StartReplayHandler {
       ...(request.kind === 'rebuild' && { mode: 'in-place' as const }),
       ...(request.rule !== undefined && { target: request.rule }),
       ...(request.ratePerSecond !== undefined && { ratePerSecond: request.ratePerSecond }),
+      ...(reconcile !== undefined && {
+        reconcile: {
+          ...reconcile,
+          updatedBefore: new Date(
+            started.getTime() - reconcile.olderThanSeconds * 1000,
+          ).toISOString(),
+        },
+      }),
       processed: 0,
       startedAt: now,
       updatedAt: now,

@@ -146,4 +146,41 @@ describe('StartReplayHandler', () => {
       expect(ran).toHaveLength(0);
     });
   });
+
+  describe('when a bulk reconcile is asked for', () => {
+    it("records its selection with the bound its age gives, in the caller's tenant", async () => {
+      const { ran, handler } = starting();
+
+      const job = await handler.execute(
+        new StartReplay(ACME, {
+          kind: 'reconcile',
+          reconcile: { statuses: ['outcome_unknown'], olderThanSeconds: 600, concurrency: 3 },
+          ratePerSecond: 10,
+        }),
+      );
+      await handler.idle();
+
+      expect(job).toMatchObject({
+        kind: 'reconcile',
+        scope: { tenantId: 'acme' },
+        ratePerSecond: 10,
+        reconcile: {
+          statuses: ['outcome_unknown'],
+          olderThanSeconds: 600,
+          concurrency: 3,
+          updatedBefore: '2026-03-01T11:50:00.000Z',
+        },
+      });
+      expect(ran.map((j) => j.replayId)).toEqual([job.replayId]);
+    });
+
+    it('refuses one that says nothing of what it selects', async () => {
+      const { jobs, handler } = starting();
+
+      await expect(
+        handler.execute(new StartReplay(ACME, { kind: 'reconcile' })),
+      ).rejects.toMatchObject({ code: 'validation_failed' });
+      expect(jobs.created).toEqual([]);
+    });
+  });
 });

@@ -18,6 +18,8 @@ export interface ReplayJobRunnerDependencies {
   documentsOf: (generation: string) => GenerationDocuments;
   /** Where republished events go, and the rules they are aimed at (template.yaml's). */
   republish?: { delivery: ReplayDelivery; rules: readonly BusRule[] };
+  /** Runs a bulk reconcile job (libs/payments), where the deployment can reach the gateways. */
+  reconcile?: ReplayJobRunner;
 }
 
 /** The one way a recorded replay job is run, wherever it runs (API process, worker, CLI). */
@@ -26,6 +28,14 @@ export function replayJobRunner(deps: ReplayJobRunnerDependencies): ReplayJobRun
     if (job.kind === 'rebuild') {
       const projection = paymentViewRebuild(deps.generations, deps.documentsOf);
       return runRebuild({ store: deps.store, jobs: deps.jobs, projection }, job, { signal });
+    }
+    if (job.kind === 'reconcile') {
+      if (deps.reconcile === undefined) {
+        const error = 'No payment gateway is configured for reconcile jobs in this deployment';
+        await deps.jobs.update(job.replayId, { status: 'failed', error });
+        return { ...job, status: 'failed', error };
+      }
+      return deps.reconcile(job, signal);
     }
     if (deps.republish === undefined) {
       const error = 'No re-delivery adapter is configured for this deployment';
