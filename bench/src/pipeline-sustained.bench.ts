@@ -214,8 +214,8 @@ export const pipelineSustainedScenario: Scenario = {
           `deliveries per second plus the last, the ${POLLED_PER_TICK} oldest pending each time) ` +
           `that finds the row succeeded, so up to ${POLL_MS} ms late or more when the samples ` +
           "finish out of order; published = the example subscriber's receipt receivedAt (the " +
-          "local bus in `ledger start` delivers to it). A consumer's rate = deliveries / (its " +
-          'last one done - first send). Caught up = the last sampled delivery projected and ' +
+          "local bus in `ledger start` delivers to it). A consumer's rate = deliveries up to " +
+          'the furthest sample it was seen done with / (that one done - first send). Caught up = the last sampled delivery projected and ' +
           'published, from the last 2xx.',
         `Keeping up: lag p99 to projected and published < 2 s, caught up within 5 s, intake >= ` +
           '0.95 of offered, every delivery 2xx. The search starts at 0.7 x raw and climbs or ' +
@@ -384,10 +384,15 @@ async function measurePhase(
   const ackOf = (seq: number): number => result.ackAt[seq - 1] ?? Number.NaN;
   const lagsTo = (pick: (s: Sample) => number | undefined): number[] =>
     samples.map((s) => (pick(s) ?? Number.NaN) - ackOf(s.seq));
-  const last = samples[samples.length - 1];
   const doneAt = (pick: (s: Sample) => number | undefined): number =>
     Math.max(...samples.map((s) => pick(s) ?? Number.NaN));
-  const rateTo = (at: number): number => (count * 1000) / (at - startAt);
+  // Through the furthest sample it was seen done with: all of them when it caught up.
+  const rateTo = (pick: (s: Sample) => number | undefined): number => {
+    const furthest = samples.filter((s) => pick(s) !== undefined).at(-1);
+    return furthest === undefined
+      ? Number.NaN
+      : (furthest.seq * 1000) / (pick(furthest)! - startAt);
+  };
   const ok = acks.length;
   const failed = count - ok;
   const response = result.ackAt.map((at, i) =>
@@ -417,9 +422,9 @@ async function measurePhase(
     response: lagStats(response),
     correlated: lagStats(lagsTo((s) => s.correlatedAt)),
     consumerRates: {
-      correlator: rateTo(last.correlatedAt ?? Number.NaN),
-      projector: rateTo(last.projectedAt ?? Number.NaN),
-      publisher: rateTo(last.publishedAt ?? Number.NaN),
+      correlator: rateTo((s) => s.correlatedAt),
+      projector: rateTo((s) => s.projectedAt),
+      publisher: rateTo((s) => s.publishedAt),
     },
     cpuMsPerDelivery: {
       ledger: perDelivery(cpuBefore.ledger, cpuAfter.ledger),
