@@ -8,7 +8,8 @@ import { freePorts } from '@ledger/local-engine';
 import type { SenderConfig } from './webhook-ingest.payload';
 import { treeCpuMs } from './process-tree';
 
-const READY_TIMEOUT_MS = 60_000;
+/** Generous: on a shared 2-core machine under load, Nest's start and the table checks are slow. */
+const READY_TIMEOUT_MS = 120_000;
 const READY_POLL_MS = 100;
 const STOP_GRACE_MS = 10_000;
 const OUTPUT_TAIL_CHARS = 8_000;

@@ -31,8 +31,8 @@ const SCENARIOS: readonly Scenario[] = [
   publisherScenario,
   rebuildScenario,
   pipelineIntakeScenario,
-  pipelineSustainedScenario,
   pipelineOpsScenario,
+  pipelineSustainedScenario,
 ];
 
 const TABLE_PREFIX = 'bench-';
