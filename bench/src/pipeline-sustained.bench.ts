@@ -36,7 +36,6 @@ const SEARCH_START = 0.7;
 /** Sampled deliveries per second whose read-model row is polled (every 100 ms) until projected. */
 const SAMPLES_PER_SECOND = 20;
 const POLL_MS = 100;
-const POLL_IN_FLIGHT = 8;
 /**
  * Samples polled per tick, the oldest due first: the consumers work in stream order, so a later
  * one is rarely done before these, and the polling stays a few dozen reads a second.
@@ -219,7 +218,8 @@ export const pipelineSustainedScenario: Scenario = {
           `phase's rate over ${CONNECTIONS} connections; stop it after.`,
         `Lags from each delivery's 2xx: correlated = the payment's updatedAt (the correlator's ` +
           `decision); projected = first poll (every ${POLL_MS} ms, ~${SAMPLES_PER_SECOND} sampled ` +
-          `deliveries per second plus the last, the ${POLLED_PER_TICK} oldest pending each time) ` +
+          `deliveries per second plus the last, oldest pending first, ${POLLED_PER_TICK} at a time ` +
+          'while they are done) ' +
           `that finds the row succeeded, so up to ${POLL_MS} ms late or more when the samples ` +
           "finish out of order; published = the example subscriber's receipt receivedAt (the " +
           "local bus in `ledger start` delivers to it). A consumer's rate = deliveries up to " +
@@ -340,48 +340,38 @@ async function measurePhase(
     if (loadDone && drainDeadline === Number.POSITIVE_INFINITY)
       drainDeadline = now + phase.drainLimitMs;
     if (now > drainDeadline) break;
-    const due = [...pendingProjection]
-      .filter((s) => startAt + (s.seq - 1) * intervalMs <= now)
-      .slice(0, POLLED_PER_TICK);
-    await measure({
-      name: 'poll projected',
-      inFlight: POLL_IN_FLIGHT,
-      total: Math.max(1, due.length),
-      op: async (i) => {
-        const sample = due[i];
-        if (sample === undefined) return;
+    // The oldest due samples, a few at a time, on while every one of a round is done: the
+    // polling keeps pace with consumers that are ahead and costs a few reads when they are not.
+    await pollInOrder(
+      () => [...pendingProjection].filter((s) => startAt + (s.seq - 1) * intervalMs <= Date.now()),
+      async (sample) => {
         const document = await read(
           PIPELINE_TENANT,
           benchPaymentId(phase.paymentPrefix, sample.seq),
         );
-        if (document?.state.status === 'succeeded') {
-          sample.projectedAt = Date.now();
-          sample.correlatedAt = Date.parse(document.state.updatedAt ?? '');
-          pendingProjection.delete(sample);
-          pendingPublication.add(sample);
-        }
+        if (document?.state.status !== 'succeeded') return false;
+        sample.projectedAt = Date.now();
+        sample.correlatedAt = Date.parse(document.state.updatedAt ?? '');
+        pendingProjection.delete(sample);
+        pendingPublication.add(sample);
+        return true;
       },
-    });
-    // A receipt follows its row closely: asked for right away, then on each later poll.
-    const publishing = [...pendingPublication].slice(0, POLLED_PER_TICK);
-    await measure({
-      name: 'poll published',
-      inFlight: POLL_IN_FLIGHT,
-      total: Math.max(1, publishing.length),
-      op: async (i) => {
-        const sample = publishing[i];
-        if (sample === undefined) return;
+    );
+    // A receipt follows its row closely: asked for as soon as the row is seen.
+    await pollInOrder(
+      () => [...pendingPublication],
+      async (sample) => {
         const at = await publishedAt(
           context.storage,
           PIPELINE_TENANT,
           benchPaymentId(phase.paymentPrefix, sample.seq),
         );
-        if (at !== undefined) {
-          sample.publishedAt = at;
-          pendingPublication.delete(sample);
-        }
+        if (at === undefined) return false;
+        sample.publishedAt = at;
+        pendingPublication.delete(sample);
+        return true;
       },
-    });
+    );
     await sleep(Math.max(0, POLL_MS - (Date.now() - now)));
   }
   const result: ScheduledLoadResult = await load;
@@ -443,6 +433,22 @@ async function measurePhase(
     maxSendDelayMs: result.maxSendDelayMs,
     failures: keepUpFailures(outcome),
   };
+}
+
+/**
+ * Polls `pending()` oldest first, POLLED_PER_TICK at a time, and goes on to the next ones only
+ * while every one of a round turned out done.
+ */
+async function pollInOrder(
+  pending: () => Sample[],
+  poll: (sample: Sample) => Promise<boolean>,
+): Promise<void> {
+  for (;;) {
+    const round = pending().slice(0, POLLED_PER_TICK);
+    if (round.length === 0) return;
+    const done = await Promise.all(round.map(poll));
+    if (done.some((isDone) => !isDone)) return;
+  }
 }
 
 function failedPhase(label: string, fraction: number, rate: number, error: unknown): PhaseResult {
