@@ -10,6 +10,9 @@ import { ensureTables, startDynamoDbLocal, type RunningDynamoDbLocal } from '@le
 import { USAGE, UsageError, parseArgs, type BenchArgs } from './args';
 import { eventStoreScenario } from './event-store.bench';
 import { gatewayScenario } from './gateway.bench';
+import { pipelineIntakeScenario } from './pipeline-intake.bench';
+import { pipelineOpsScenario } from './pipeline-ops.bench';
+import { pipelineSustainedScenario } from './pipeline-sustained.bench';
 import { projectionScenario } from './projection.bench';
 import { rebuildScenario } from './rebuild.bench';
 import { publisherScenario } from './publisher.bench';
@@ -27,6 +30,9 @@ const SCENARIOS: readonly Scenario[] = [
   projectionScenario,
   publisherScenario,
   rebuildScenario,
+  pipelineIntakeScenario,
+  pipelineOpsScenario,
+  pipelineSustainedScenario,
 ];
 
 const TABLE_PREFIX = 'bench-';

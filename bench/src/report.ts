@@ -41,7 +41,8 @@ export function formatTable(rows: readonly ResultRow[]): string {
 export function formatCheck(item: Check): string {
   const value = item.value.toFixed(2);
   if (item.target === undefined) return `${item.label} = ${value}`;
-  const line = `${item.label} = ${value} (target >= ${item.target.toFixed(2)})`;
+  const relation = item.bound === 'max' ? '<=' : '>=';
+  const line = `${item.label} = ${value} (target ${relation} ${item.target.toFixed(2)})`;
   return item.met === true ? line : `WARN: ${line} — target missed`;
 }
 

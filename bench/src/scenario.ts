@@ -29,6 +29,8 @@ export interface Check {
   label: string;
   value: number;
   target?: number;
+  /** Whether the target is a lower bound (the default) or an upper one. */
+  bound?: 'min' | 'max';
   /** Undefined when there is no target. */
   met?: boolean;
 }
@@ -51,4 +53,9 @@ export interface Scenario {
 
 export function check(label: string, value: number, target?: number): Check {
   return { label, value, target, met: target === undefined ? undefined : value >= target };
+}
+
+/** A headline figure that should stay at or below `max`. */
+export function checkAtMost(label: string, value: number, max: number): Check {
+  return { label, value, target: max, bound: 'max', met: value <= max };
 }

@@ -18,3 +18,4 @@ export { documentClientFor } from './infrastructure/document-client';
 export { BATCH_GET_KEYS, batchGetInOrder } from './infrastructure/batch-get';
 export * from './stream-record';
 export * from './infrastructure/close-ledger-storage';
+export * from './infrastructure/dynamodb-op-log';

@@ -1,4 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { attachOpLogFromEnv } from './dynamodb-op-log';
 
 /** Credentials DynamoDB Local accepts (letters and digits only); never sent to AWS. */
 const LOCAL_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
@@ -39,5 +40,8 @@ export function createDynamoDbClient(
   endpoint?: string,
   options: { maxAttempts?: number } = {},
 ): DynamoDBClient {
-  return new DynamoDBClient(dynamoDbClientConfig(endpoint, options));
+  const client = new DynamoDBClient(dynamoDbClientConfig(endpoint, options));
+  // The bench's opt-in request count (LEDGER_DYNAMODB_OP_LOG); nothing when unset.
+  attachOpLogFromEnv(client);
+  return client;
 }
