@@ -396,7 +396,11 @@ describe('HttpPaymentGateway', () => {
       const refused = recorder('idem-2');
       const notAttempted = await client.charge({ ...CHARGE, paymentId: 'pay_2' }, refused.context);
 
-      expect(notAttempted).toEqual({ outcome: 'not_attempted', reason: 'circuit_open' });
+      expect(notAttempted).toEqual({
+        outcome: 'not_attempted',
+        reason: 'circuit_open',
+        retryAfterMs: expect.any(Number),
+      });
       expect(refused.records).toEqual([
         expect.objectContaining({ attempt: 1, outcome: 'circuit_open', breakerState: 'open' }),
       ]);
