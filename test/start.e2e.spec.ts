@@ -48,6 +48,7 @@ describe('ledger start', () => {
         bus: 'up',
         gateway: { circuit: 'closed', notClosed: 0 },
         consumers: 'running',
+        backlog: { requested: 0, atLeast: false },
       });
       expect(missing.status).toBe(404);
       expect(missing.headers.get('content-type')).toContain('application/problem+json');
