@@ -16,13 +16,17 @@ import { startLocalBus, type RunningLocalBus } from '@ledger/local-bus';
 import { createLogger } from '@ledger/observability';
 import { HttpPaymentGateway, TenantGateways } from '@ledger/outbound';
 import { createReceiptsHandler, DynamoDbReceiptStore } from '@ledger/payment-receipts';
-import { workOnReplay } from '@ledger/replay';
+import { PaymentProjector } from '@ledger/projections';
+import { FIRST_GENERATION, projectionAdapters } from '@ledger/projections/aws';
+import { workOnReplay, type ReplayJob } from '@ledger/replay';
+import { replayAdapters } from '@ledger/replay/aws';
 import { startSandboxGateway, type RunningSandboxGateway } from '@ledger/sandbox-gateway';
 import { composeConsumerLambda } from '@ledger/stream-processor-app';
 import type { BusEnvelope } from '@ledger/bus';
 import { createLambdaStreamHandler } from '@ledger/stream-consumer/aws';
 import { createTestLedger, type TestLedger } from '@ledger/testing';
 import { signFor } from '@ledger/webhooks';
+import { ulid } from 'ulid';
 import { stringify } from 'yaml';
 import { functions, grantsOf } from './support/template';
 
@@ -462,25 +466,136 @@ describe('what each function does to DynamoDB, against its role in template.yaml
     });
   });
 
-  describe('when the replay worker runs the job the API handed it (ReplayWorkerFunction)', () => {
-    it('uses only what ReplayWorkerRole allows', async () => {
-      const root = composeReplayWorker(readLedgerEnv({ LOG_LEVEL: 'silent' }), processStorage());
+  describe('when the replay worker runs the jobs the API handed it (ReplayWorkerFunction)', () => {
+    /**
+     * The worker composed as its Lambda handler composes it, in the environment template.yaml
+     * gives it, on the deployed configuration: the tenant's gateway key in Secrets Manager.
+     */
+    function composeWorker() {
+      const configured = 'LEDGER_CONFIG_PARAMETER' in templateVariables('ReplayWorkerFunction');
+      const env = readLedgerEnv({
+        AWS_LAMBDA_FUNCTION_NAME: 'ReplayWorkerFunction',
+        LOG_LEVEL: 'silent',
+        ...(configured && { LEDGER_CONFIG_PARAMETER: CONFIG_PARAMETER }),
+      });
+      const [tenant] = deployedDocument.tenants;
+      const document = {
+        ...deployedDocument,
+        tenants: [
+          {
+            ...tenant,
+            gateway: {
+              kind: 'sandbox',
+              baseUrl: sandbox.url,
+              apiKey: `secretsmanager:${SECRETS_PREFIX}iam-gateway-key`,
+            },
+          },
+        ],
+      };
+      const parameters = new InMemoryParameterSource(
+        { [CONFIG_PARAMETER]: stringify(document) },
+        {
+          [`${SECRETS_PREFIX}iam-api-key`]: ACME.authorization.slice('Bearer '.length),
+          [`${SECRETS_PREFIX}iam-gateway-key`]: GATEWAY_KEY,
+          [`${SECRETS_PREFIX}iam-webhooks`]: WEBHOOK_SECRET,
+        },
+      );
+      return { parameters, root: composeReplayWorker(env, processStorage(), parameters) };
+    }
+
+    /** One invocation of the worker on `id`, as its handler makes it. */
+    const invocation = (root: Awaited<ReturnType<typeof composeReplayWorker>>, id: string) =>
+      workOnReplay(
+        { ...root.dependencies, owner: `invocation-${id}`, continueLater: () => Promise.resolve() },
+        id,
+        () => 900_000,
+        60_000,
+      );
+
+    it('runs a rebuild with only what ReplayWorkerRole allows', async () => {
+      const { parameters, root: composed } = composeWorker();
+      const root = await composed;
       try {
         accesses.length = 0;
 
-        const outcome = await workOnReplay(
-          {
-            ...root.dependencies,
-            owner: 'invocation-1',
-            continueLater: () => Promise.resolve(),
-          },
-          replayId,
-          () => 900_000,
-          60_000,
-        );
+        const outcome = await invocation(root, replayId);
 
         expect(outcome).toBe('completed');
         expect(deniedTo('ReplayWorkerRole', accesses)).toEqual([]);
+        expect(deniedReadsTo('ReplayWorkerRole', parameters.reads)).toEqual([]);
+      } finally {
+        await root.close();
+      }
+    });
+
+    it('settles the payments of a reconcile job through the gateway, with only what ReplayWorkerRole allows', async () => {
+      // A payment whose answer was lost (outcome_unknown) and that the sandbox charged, projected.
+      const streamId = paymentStreamId('acme', 'pay_left_unknown');
+      const metadata = { now: new Date(Date.now() - 60_000).toISOString(), tenantId: 'acme' };
+      await handleCommand(ledger.store, paymentDecider, decodePaymentEvent, streamId, {
+        type: 'RequestPayment',
+        data: { paymentId: 'pay_left_unknown', amount: 900, currency: 'EUR' },
+        metadata,
+      });
+      await handleCommand(ledger.store, paymentDecider, decodePaymentEvent, streamId, {
+        type: 'ConcludeCharge',
+        data: { outcome: 'unknown', reason: 'timeout', source: 'gateway_response' },
+        metadata,
+      });
+      const charged = await fetch(`${sandbox.url}/v1/charges`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${GATEWAY_KEY}`,
+          'idempotency-key': 'acme:pay_left_unknown:charge',
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify({ paymentId: 'pay_left_unknown', amount: 900, currency: 'EUR' }),
+      });
+      await charged.body?.cancel();
+      const projector = new PaymentProjector(
+        ledger.store,
+        projectionAdapters(ledger.storage).documentsOf(FIRST_GENERATION),
+      );
+      for (const event of (await ledger.store.readStream(streamId)).events) {
+        await projector.handle(event);
+      }
+      const now = new Date().toISOString();
+      const job: ReplayJob = {
+        replayId: ulid(),
+        kind: 'reconcile',
+        scope: { tenantId: 'acme' },
+        status: 'running',
+        dryRun: false,
+        reconcile: {
+          statuses: ['outcome_unknown'],
+          updatedBefore: now,
+          olderThanSeconds: 0,
+          concurrency: 1,
+        },
+        processed: 0,
+        startedAt: now,
+        updatedAt: now,
+      };
+      await replayAdapters(ledger.storage).jobs.create(job);
+      const { parameters, root: composed } = composeWorker();
+      const root = await composed;
+      try {
+        accesses.length = 0;
+
+        const outcome = await invocation(root, job.replayId);
+
+        const { events } = await ledger.store.readStream(streamId);
+        expect(charged.status).toBe(201);
+        expect(outcome).toBe('completed');
+        expect(events.at(-1)?.type).toBe('PaymentSucceeded');
+        expect(deniedTo('ReplayWorkerRole', accesses)).toEqual([]);
+        expect([...parameters.reads.keys()].sort()).toEqual([
+          `secretsmanager:${SECRETS_PREFIX}iam-api-key`,
+          `secretsmanager:${SECRETS_PREFIX}iam-gateway-key`,
+          `secretsmanager:${SECRETS_PREFIX}iam-webhooks`,
+          `ssm:${CONFIG_PARAMETER}`,
+        ]);
+        expect(deniedReadsTo('ReplayWorkerRole', parameters.reads)).toEqual([]);
       } finally {
         await root.close();
       }

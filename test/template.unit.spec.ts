@@ -277,14 +277,23 @@ describe('template.yaml', () => {
         'ReplayWorkerFunction',
         'ReplayWorkerRole',
         {
-          EventsTable: ['dynamodb:BatchGetItem', 'dynamodb:Query'],
+          // Reconcile jobs append the gateway's answers; replays only read.
+          EventsTable: ['dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
           'EventsTable/index/time-index': ['dynamodb:Query'],
           ReadModelsTable: ['dynamodb:GetItem', 'dynamodb:PutItem'],
-          MetaTable: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+          'ReadModelsTable/index/unsettled': ['dynamodb:Query'],
+          MetaTable: [
+            'dynamodb:GetItem',
+            'dynamodb:PutItem',
+            'dynamodb:Query',
+            'dynamodb:UpdateItem',
+          ],
           PaymentReceiptsFunctionPaymentOutcomes: ['events:ListTargetsByRule'],
           PaymentReceiptsFunction: ['lambda:InvokeFunction'],
           ReplayWorkerFunction: ['lambda:InvokeFunction'],
           ReplayWorkerDeadLetterQueue: ['sqs:SendMessage'],
+          // The tenants' gateway accounts for reconcile jobs, as the charger reads them.
+          ...configuration,
           ...logs('ReplayWorkerLogGroup'),
           ...trace,
         },
@@ -685,6 +694,7 @@ describe('template.yaml', () => {
     const configured = [
       'ApiFunction',
       'PaymentSweeperFunction',
+      'ReplayWorkerFunction',
       'CorrelatorFunction',
       'ChargerFunction',
     ];
@@ -727,6 +737,23 @@ describe('template.yaml', () => {
         expect(fn.Environment?.Variables ?? {}).not.toHaveProperty('LEDGER_CONFIG_PARAMETER');
         expect(reads).toEqual([]);
       }
+    });
+
+    it('lets the replay worker read the configuration and its secrets exactly as the charger does', () => {
+      const configurationReads = (role: string) =>
+        statementsOf(role)
+          .filter((s) => [s.Action].flat().some((action) => /^(ssm|secretsmanager):/.test(action)))
+          .map(({ Effect, Action, Resource, Condition }) => ({
+            Effect,
+            Action,
+            Resource,
+            Condition,
+          }));
+
+      const worker = configurationReads('ReplayWorkerRole');
+
+      expect(worker).toHaveLength(2);
+      expect(worker).toEqual(configurationReads('ChargerRole'));
     });
 
     it('lets the correlator read the configuration but none of its secrets', () => {

@@ -4,7 +4,7 @@ import { PAYMENT_EVENT_TYPES, parsePaymentStreamId, paymentStreamId } from '@led
 import { projectorWants } from '@ledger/projections';
 import type { RecordHead } from '@ledger/stream-consumer';
 import { recordHeadOf } from '@ledger/stream-consumer/aws';
-import { chargerActsOn } from '@ledger/payments';
+import { chargerActsOn, chargerWants } from '@ledger/payments';
 import {
   WEBHOOK_RECEIVED,
   WEBHOOK_REJECTED,
@@ -69,6 +69,7 @@ const actsOn: Record<string, (stored: StoredEvent) => boolean> = {
 const wants: Record<string, (head: RecordHead) => boolean> = {
   correlator: correlatorWants,
   projector: projectorWants,
+  charger: chargerWants,
 };
 
 describe("the consumers' own record filters (`wants`, before decoding)", () => {

@@ -1,9 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { stringify } from 'yaml';
-import { DevelopmentConfigInLambdaError, readLedgerEnv, repoRoot } from '@ledger/config';
+import {
+  DevelopmentConfigInLambdaError,
+  readLedgerEnv,
+  repoRoot,
+  type LedgerEnv,
+  type ParameterSource,
+} from '@ledger/config';
 import { InMemoryParameterSource } from '@ledger/config/in-memory';
 import { composeApiLambda } from './api-lambda.root';
 import { composePaymentSweeperLambda } from './payment-sweeper.root';
+import { composeReplayWorker } from './replay-worker.root';
 
 const PARAMETER = '/ledger/prod/config';
 const COMMITTED = readFileSync(`${repoRoot()}/ledger.config.yaml`, 'utf8');
@@ -44,6 +51,12 @@ const productionSecrets = {
 const ROOTS = [
   ['the API function', composeApiLambda],
   ['the payment sweeper function', composePaymentSweeperLambda],
+  // Its gateway clients (for reconcile jobs) come from the same parameter and secrets.
+  [
+    'the replay worker function',
+    (env: LedgerEnv, parameters: ParameterSource) =>
+      composeReplayWorker(env, undefined, parameters),
+  ],
 ] as const;
 
 describe.each(ROOTS)('the composition root of %s', (_name, compose) => {

@@ -1,10 +1,19 @@
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { ledgerTemplateRules } from '@ledger/bus';
 import { createEventBridgeClient } from '@ledger/bus/aws';
-import { readLedgerEnv, type LedgerEnv } from '@ledger/config';
+import {
+  loadLambdaLedgerConfig,
+  readLedgerEnv,
+  type LedgerEnv,
+  type ParameterSource,
+} from '@ledger/config';
+import { PowertoolsParameterSource } from '@ledger/config/aws';
 import { closeLedgerStorage, type LedgerStorage } from '@ledger/event-store/aws';
 import { openLedgerStorage } from '@ledger/ledger/aws';
 import { createLogger } from '@ledger/observability';
+import { createTenantGateways } from '@ledger/outbound';
+import { PaymentWorkflow, ReconcilePaymentHandler, reconcileJobRunner } from '@ledger/payments';
+import { paymentAdapters } from '@ledger/payments/aws';
 import { projectionAdapters } from '@ledger/projections/aws';
 import {
   replayJobRunner,
@@ -24,20 +33,33 @@ export interface ReplayWorkerRoot {
 
 /**
  * The composition root of the replay worker function (template.yaml: ReplayWorkerFunction):
- * the replay records and read model on the ledger's storage, and, in a stack, republish to the
- * deployed rules' targets. `opened`: a storage the caller opened and closes (a spec's);
- * by default the one the environment names.
+ * the replay records and read model on the ledger's storage; in a stack, republish to the
+ * deployed rules' targets; and bulk reconcile jobs on each tenant's gateway account, read as the
+ * charger reads them (the SSM parameter LEDGER_CONFIG_PARAMETER names, with its secrets, through
+ * `parameters`; a development configuration is refused). `opened`: a storage the caller opened
+ * and closes (a spec's); by default the one the environment names.
  */
-export function composeReplayWorker(
+export async function composeReplayWorker(
   env: LedgerEnv = readLedgerEnv(),
   opened?: LedgerStorage,
-): ReplayWorkerRoot {
+  parameters: ParameterSource = new PowertoolsParameterSource(),
+): Promise<ReplayWorkerRoot> {
+  const gateways = createTenantGateways(await loadLambdaLedgerConfig(env, parameters), env);
   const logger = createLogger(env.logLevel);
   const storage = opened ?? openLedgerStorage(env);
   const { jobs } = replayAdapters(storage);
   const projections = projectionAdapters(storage);
   const lambda = new LambdaClient({});
   const eventBridge = createEventBridgeClient(env.eventBridgeEndpoint);
+  // The reconcile handler `POST /payments/{id}/reconcile` dispatches to, called directly (no
+  // Nest here), as the admin API's own runner and the CLI's call it.
+  const reconciler = new ReconcilePaymentHandler(
+    new PaymentWorkflow(
+      storage.eventStore,
+      (tenantId) => gateways.for(tenantId),
+      paymentAdapters(storage).requestIdempotency,
+    ),
+  );
   const run = replayJobRunner({
     store: storage.eventStore,
     jobs,
@@ -52,6 +74,12 @@ export function composeReplayWorker(
         }),
         rules: ledgerTemplateRules(),
       },
+    }),
+    reconcile: reconcileJobRunner({
+      jobs,
+      candidates: projections.unsettledPayments(),
+      reconciler,
+      breakerOf: (tenantId) => gateways.for(tenantId).circuitState(),
     }),
   });
   return {

@@ -15,7 +15,9 @@ export const handler = async (
   event: ReplayWorkerEvent,
   context: Context,
 ): Promise<{ replayId: string; outcome: ReplayWorkOutcome }> => {
-  composed ??= composeReplayWorker();
+  // Composed on the first invocation (the configuration and its secrets read once); a failed
+  // composition is tried again by the next one.
+  composed ??= await composeReplayWorker();
   const dispatch = composed.dispatcherFor(context.invokedFunctionArn);
   const continueLater = (replayId: string): Promise<void> => dispatch({ replayId });
   const outcome = await workOnReplay(

@@ -10,7 +10,7 @@ import {
   type PaymentState,
 } from '@ledger/ledger';
 import type { GatewayOutcome, GatewayRefund } from '@ledger/outbound';
-import type { StreamConsumer } from '@ledger/stream-consumer';
+import type { RecordHead, StreamConsumer } from '@ledger/stream-consumer';
 import { ReconcilePayment } from '../reconcile-payment/reconcile-payment.command';
 import { ReconcilePaymentHandler } from '../reconcile-payment/reconcile-payment.handler';
 import {
@@ -32,10 +32,19 @@ export const CHARGER_EVENT_TYPES = ['PaymentRequested', 'RefundRequested'] as co
  * Whether the charger acts on `event`: a payment or refund request that was only accepted
  * (`Prefer: respond-async`, a batch item). Everything else is skipped without a read.
  */
-export function chargerActsOn(event: StoredEvent): boolean {
+export function chargerActsOn(event: Pick<StoredEvent, 'type' | 'data'>): boolean {
   return (
     (CHARGER_EVENT_TYPES as readonly string[]).includes(event.type) && event.data.mode === 'async'
   );
+}
+
+/**
+ * `chargerActsOn` on a stream record's head, before it is decoded (`StreamConsumer.wants`): the
+ * request's type and its `data.mode`, a string member of the image.
+ */
+export function chargerWants(head: RecordHead): boolean {
+  const mode = head.dataString('mode');
+  return chargerActsOn({ type: head.type, data: mode === undefined ? {} : { mode } });
 }
 
 /**
@@ -85,6 +94,10 @@ export class Charger implements StreamConsumer {
     private readonly clock: () => Date = () => new Date(),
   ) {
     this.reconcile = new ReconcilePaymentHandler(workflow);
+  }
+
+  wants(head: RecordHead): boolean {
+    return chargerWants(head);
   }
 
   async handle(event: StoredEvent): Promise<void> {

@@ -216,4 +216,26 @@ describe('Charger', () => {
       ]);
     });
   });
+
+  describe('when the drivers ask about a record before decoding it', () => {
+    const head = (type: string, data: Record<string, string>) => ({
+      streamId: paymentStreamId('acme', 'pay_0001'),
+      type,
+      dataString: (member: string): string | undefined => data[member],
+    });
+
+    it('wants the requests accepted asynchronously and nothing else', () => {
+      const { charger } = chargerOnTwins();
+
+      const wanted = [
+        head('PaymentRequested', { mode: 'async' }),
+        head('RefundRequested', { mode: 'async', refundId: 'ref_1' }),
+        head('PaymentRequested', { mode: 'sync' }),
+        head('RefundRequested', {}),
+        head('PaymentSucceeded', { mode: 'async' }),
+      ].map((record) => charger.wants(record));
+
+      expect(wanted).toEqual([true, true, false, false, false]);
+    });
+  });
 });
