@@ -16,6 +16,8 @@ const OUTPUT_TAIL_CHARS = 8_000;
 
 /** The tenant and provider of the bench's configuration file (the provider is `sandbox`). */
 export const PIPELINE_TENANT = 'bench';
+/** The bench tenant's API key in the file below, for scenarios that call its API. */
+export const PIPELINE_API_KEY = 'bench-only-api-key';
 const PROVIDER_SECRET = 'whsec_YmVuY2gtb25seS1ub3QtYS1yZWFsLXNlY3JldC0wMQ==';
 
 /** What a sender of the bench tenant's provider needs (scheme and secret of the file below). */
@@ -34,7 +36,7 @@ const CONFIG_YAML = `# Written by the bench (bench/src/ledger-start.ts); deleted
 environment: development
 tenants:
   - id: ${PIPELINE_TENANT}
-    apiKeys: ['bench-only-api-key']
+    apiKeys: ['${PIPELINE_API_KEY}']
     gateway:
       kind: sandbox
       baseUrl: null
@@ -66,6 +68,8 @@ export interface LedgerStartOptions {
 /** `ledger start` as the bench runs it: its own process (tree), ports, data directory. */
 export interface RunningLedger {
   baseUrl: string;
+  /** The sandbox gateway `ledger start` runs (its `/_control` routes included). */
+  sandboxUrl: string;
   pid: number;
   /** CPU time of its whole process tree so far (user + system), in ms; undefined without /proc. */
   treeCpuMs(): number | undefined;
@@ -120,6 +124,7 @@ export async function startLedger(options: LedgerStartOptions): Promise<RunningL
   const pid = child.pid ?? -1;
   const running: RunningLedger = {
     baseUrl: `http://127.0.0.1:${port}`,
+    sandboxUrl: `http://127.0.0.1:${sandboxPort}`,
     pid,
     treeCpuMs: () => treeCpuMs(pid),
     outputTail: () => tail.trim(),

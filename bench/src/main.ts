@@ -10,6 +10,7 @@ import { ensureTables, startDynamoDbLocal, type RunningDynamoDbLocal } from '@le
 import { USAGE, UsageError, parseArgs, type BenchArgs } from './args';
 import { eventStoreScenario } from './event-store.bench';
 import { gatewayScenario } from './gateway.bench';
+import { paymentsAsyncScenario } from './payments-async.bench';
 import { pipelineIntakeScenario } from './pipeline-intake.bench';
 import { pipelineOpsScenario } from './pipeline-ops.bench';
 import { pipelineSustainedScenario } from './pipeline-sustained.bench';
@@ -33,6 +34,7 @@ const SCENARIOS: readonly Scenario[] = [
   pipelineIntakeScenario,
   pipelineOpsScenario,
   pipelineSustainedScenario,
+  paymentsAsyncScenario,
 ];
 
 const TABLE_PREFIX = 'bench-';

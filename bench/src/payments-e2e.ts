@@ -180,7 +180,7 @@ export async function writeGatewayConfig(
 }
 
 /** Up to `size` items spread evenly over `items` (first and last included). */
-function sample<T>(items: readonly T[], size: number): T[] {
+export function sample<T>(items: readonly T[], size: number): T[] {
   if (items.length <= size) return [...items];
   if (size <= 1) return items.slice(0, size);
   const step = (items.length - 1) / (size - 1);
