@@ -487,8 +487,11 @@ function formatPhase(p: PhaseResult): string {
     `lag p50/p99 ms: correlated ${ms(p.correlated)}, projected ${ms(p.projected)}, published ` +
     `${ms(p.published)} (${p.projected.count} sampled` +
     (p.unobserved > 0 ? `, ${p.unobserved} not seen done within the wait` : '') +
-    '); caught up ' +
-    `${(p.caughtUpMs / 1000).toFixed(1)} s after the last 2xx; CPU ms/delivery ledger ` +
+    '); ' +
+    (Number.isNaN(p.caughtUpMs)
+      ? 'not caught up within the wait'
+      : `caught up ${(p.caughtUpMs / 1000).toFixed(1)} s after the last 2xx`) +
+    `; CPU ms/delivery ledger ` +
     `${cpu(p.cpuMsPerDelivery.ledger)}, engine ${cpu(p.cpuMsPerDelivery.engine)}; ` +
     (p.failures.length === 0 ? 'kept up.' : `did not keep up: ${p.failures.join('; ')}.`)
   );
