@@ -15,6 +15,7 @@ import { loadCliConfig } from '../composition/cli-config';
 import { assertKnownTenant } from '../composition/known-names';
 import { composeCliReconcile } from '../composition/reconcile.root';
 import { ReplayProgressBar } from '../replay/progress-bar';
+import { onStopSignals } from '../replay/stop-signals';
 
 interface ReconcileCliOptions {
   status?: string;
@@ -205,20 +206,4 @@ function summaryLine(job: ReplayJob, result: ReconcileJobResult | undefined): st
     (job.error === undefined ? '' : ` (${job.error})`) +
     '\n'
   );
-}
-
-/** Calls `stop` on the first SIGINT or SIGTERM; a second one quits at once. Returns an unsubscribe. */
-function onStopSignals(stop: () => void): () => void {
-  let stopping = false;
-  const handler = (): void => {
-    if (stopping) process.exit(EXIT.interrupted);
-    stopping = true;
-    stop();
-  };
-  process.on('SIGINT', handler);
-  process.on('SIGTERM', handler);
-  return () => {
-    process.off('SIGINT', handler);
-    process.off('SIGTERM', handler);
-  };
 }

@@ -22,6 +22,7 @@ import { loadCliConfig } from '../composition/cli-config';
 import { composeCli } from '../composition/cli.root';
 import { assertKnownTenant } from '../composition/known-names';
 import { ReplayProgressBar, type ProgressFigures } from './progress-bar';
+import { onStopSignals } from './stop-signals';
 
 interface RepublishCliOptions {
   rule?: string;
@@ -239,20 +240,4 @@ async function assertBusReachable(url: string, env: LedgerEnv): Promise<void> {
   });
   await response.body?.cancel();
   if (!response.ok) throw new UsageError(`${url} does not answer as the local bus does`);
-}
-
-/** Calls `stop` on the first SIGINT or SIGTERM; a second one quits at once. Returns an unsubscribe. */
-function onStopSignals(stop: () => void): () => void {
-  let stopping = false;
-  const handler = (): void => {
-    if (stopping) process.exit(EXIT.interrupted);
-    stopping = true;
-    stop();
-  };
-  process.on('SIGINT', handler);
-  process.on('SIGTERM', handler);
-  return () => {
-    process.off('SIGINT', handler);
-    process.off('SIGTERM', handler);
-  };
 }
