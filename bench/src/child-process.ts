@@ -102,40 +102,16 @@ async function startNodeProcess(options: {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 
-  let tail = '';
-  const keepTail = (chunk: Buffer): void => {
-    tail = (tail + chunk.toString('utf8')).slice(-OUTPUT_TAIL_CHARS);
-  };
-  // Always drained: a full pipe would block the child mid-run.
-  child.stdout?.on('data', keepTail);
-  child.stderr?.on('data', keepTail);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  // Backstop for a bench that exits abruptly (Ctrl-C): never leave the child running.
-  const killOnExit = (): void => {
-    if (isRunning(child)) child.kill('SIGKILL');
-  };
-  process.once('exit', killOnExit);
-
+  const watched = watchChild(name, child, STOP_GRACE_MS);
   const running: RunningProcess = {
     baseUrl: `http://127.0.0.1:${port}`,
     pid: child.pid ?? -1,
     cpuMs: () => processCpuMs(child.pid),
-    outputTail: () => tail.trim(),
-    async stop() {
-      process.removeListener('exit', killOnExit);
-      if (!isRunning(child)) return;
-      child.kill('SIGTERM');
-      const timer = sleep(STOP_GRACE_MS).then(() => 'timeout' as const);
-      if ((await Promise.race([exited, timer])) === 'timeout' && isRunning(child)) {
-        child.kill('SIGKILL');
-        await exited;
-      }
-    },
+    outputTail: watched.outputTail,
+    stop: watched.stop,
   };
   try {
-    await waitForReady(name, `${running.baseUrl}${options.readyPath}`, child, () =>
-      running.outputTail(),
-    );
+    await watched.waitForReady(`${running.baseUrl}${options.readyPath}`, READY_TIMEOUT_MS);
   } catch (error) {
     await running.stop();
     throw error;
@@ -143,35 +119,70 @@ async function startNodeProcess(options: {
   return running;
 }
 
-async function waitForReady(
-  name: string,
-  url: string,
-  child: ChildProcess,
-  output: () => string,
-): Promise<void> {
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  let last = 'no answer';
-  while (Date.now() < deadline) {
-    if (!isRunning(child)) {
+/** A spawned Node process as the bench holds it: the tail of its output, its stop, its readiness. */
+export interface WatchedChild {
+  outputTail: () => string;
+  /** SIGTERM, then SIGKILL once `stopGraceMs` passed; nothing when it has already exited. */
+  stop: () => Promise<void>;
+  /** Resolves once GET `url` answers 200; rejects when the child exits or `timeoutMs` passes. */
+  waitForReady: (url: string, timeoutMs: number) => Promise<void>;
+}
+
+/**
+ * Drains `child`'s output (a full pipe would block it mid-run), keeping its tail for errors, and
+ * kills it if the bench exits abruptly (Ctrl-C) before stopping it.
+ */
+export function watchChild(name: string, child: ChildProcess, stopGraceMs: number): WatchedChild {
+  let tail = '';
+  const keepTail = (chunk: Buffer): void => {
+    tail = (tail + chunk.toString('utf8')).slice(-OUTPUT_TAIL_CHARS);
+  };
+  child.stdout?.on('data', keepTail);
+  child.stderr?.on('data', keepTail);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const killOnExit = (): void => {
+    if (isRunning(child)) child.kill('SIGKILL');
+  };
+  process.once('exit', killOnExit);
+  const outputTail = (): string => tail.trim();
+  return {
+    outputTail,
+    stop: async () => {
+      process.removeListener('exit', killOnExit);
+      if (!isRunning(child)) return;
+      child.kill('SIGTERM');
+      const timer = sleep(stopGraceMs).then(() => 'timeout' as const);
+      if ((await Promise.race([exited, timer])) === 'timeout' && isRunning(child)) {
+        child.kill('SIGKILL');
+        await exited;
+      }
+    },
+    waitForReady: async (url, timeoutMs) => {
+      const deadline = Date.now() + timeoutMs;
+      let last = 'no answer';
+      while (Date.now() < deadline) {
+        if (!isRunning(child)) {
+          throw new Error(
+            `${name} exited during start-up (code ${child.exitCode}, signal ` +
+              `${child.signalCode}):\n${outputTail()}`,
+          );
+        }
+        try {
+          const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+          const text = await response.text();
+          if (response.status === 200) return;
+          last = `${response.status} ${text}`;
+        } catch (error) {
+          last = error instanceof Error ? error.message : String(error);
+        }
+        await sleep(READY_POLL_MS);
+      }
       throw new Error(
-        `${name} exited during start-up (code ${child.exitCode}, signal ${child.signalCode}):\n` +
-          output(),
+        `${name} did not answer GET ${new URL(url).pathname} 200 within ${timeoutMs} ms ` +
+          `(last: ${last}):\n${outputTail()}`,
       );
-    }
-    try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
-      const text = await response.text();
-      if (response.status === 200) return;
-      last = `${response.status} ${text}`;
-    } catch (error) {
-      last = error instanceof Error ? error.message : String(error);
-    }
-    await sleep(READY_POLL_MS);
-  }
-  throw new Error(
-    `${name} did not answer GET ${new URL(url).pathname} 200 within ${READY_TIMEOUT_MS} ms ` +
-      `(last: ${last}):\n${output()}`,
-  );
+    },
+  };
 }
 
 function isRunning(child: ChildProcess): boolean {

@@ -1,18 +1,16 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { repoRoot } from '@ledger/config';
 import { freePorts } from '@ledger/local-engine';
 import type { SenderConfig } from './webhook-ingest.payload';
+import { watchChild } from './child-process';
 import { treeCpuMs } from './process-tree';
 
 /** Generous: on a shared 2-core machine under load, Nest's start and the table checks are slow. */
 const READY_TIMEOUT_MS = 120_000;
-const READY_POLL_MS = 100;
 const STOP_GRACE_MS = 10_000;
-const OUTPUT_TAIL_CHARS = 8_000;
 
 /** The tenant and provider of the bench's configuration file (the provider is `sandbox`). */
 export const PIPELINE_TENANT = 'bench';
@@ -110,74 +108,24 @@ export async function startLedger(options: LedgerStartOptions): Promise<RunningL
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let tail = '';
-  const keepTail = (chunk: Buffer): void => {
-    tail = (tail + chunk.toString('utf8')).slice(-OUTPUT_TAIL_CHARS);
-  };
-  child.stdout?.on('data', keepTail);
-  child.stderr?.on('data', keepTail);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const killOnExit = (): void => {
-    if (isRunning(child)) child.kill('SIGKILL');
-  };
-  process.once('exit', killOnExit);
+  const watched = watchChild('ledger start', child, STOP_GRACE_MS);
   const pid = child.pid ?? -1;
   const running: RunningLedger = {
     baseUrl: `http://127.0.0.1:${port}`,
     sandboxUrl: `http://127.0.0.1:${sandboxPort}`,
     pid,
     treeCpuMs: () => treeCpuMs(pid),
-    outputTail: () => tail.trim(),
+    outputTail: watched.outputTail,
     async stop() {
-      process.removeListener('exit', killOnExit);
-      if (isRunning(child)) {
-        child.kill('SIGTERM');
-        const timer = sleep(STOP_GRACE_MS).then(() => 'timeout' as const);
-        if ((await Promise.race([exited, timer])) === 'timeout' && isRunning(child)) {
-          child.kill('SIGKILL');
-          await exited;
-        }
-      }
+      await watched.stop();
       rmSync(dir, { recursive: true, force: true });
     },
   };
   try {
-    await waitForHealth(running, child);
+    await watched.waitForReady(`${running.baseUrl}/health`, READY_TIMEOUT_MS);
   } catch (error) {
     await running.stop();
     throw error;
   }
   return running;
-}
-
-async function waitForHealth(running: RunningLedger, child: ChildProcess): Promise<void> {
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  let last = 'no answer';
-  while (Date.now() < deadline) {
-    if (!isRunning(child)) {
-      throw new Error(
-        `ledger start exited during start-up (code ${child.exitCode}, signal ` +
-          `${child.signalCode}):\n${running.outputTail()}`,
-      );
-    }
-    try {
-      const response = await fetch(`${running.baseUrl}/health`, {
-        signal: AbortSignal.timeout(2_000),
-      });
-      const text = await response.text();
-      if (response.status === 200) return;
-      last = `${response.status} ${text}`;
-    } catch (error) {
-      last = error instanceof Error ? error.message : String(error);
-    }
-    await sleep(READY_POLL_MS);
-  }
-  throw new Error(
-    `ledger start did not answer GET /health 200 within ${READY_TIMEOUT_MS} ms (last: ${last}):\n` +
-      running.outputTail(),
-  );
-}
-
-function isRunning(child: ChildProcess): boolean {
-  return child.exitCode === null && child.signalCode === null;
 }
