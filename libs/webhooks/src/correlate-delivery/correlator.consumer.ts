@@ -6,6 +6,7 @@ import {
   paymentStreamId,
   type ApplyWebhook,
   handleCommand,
+  PaymentNotFoundError,
 } from '@ledger/ledger';
 import type { RecordHead, StreamConsumer } from '@ledger/stream-consumer';
 import type { InterpretedPayload } from '../payloads/gateway-payload';
@@ -61,10 +62,16 @@ export class Correlator implements StreamConsumer {
     const tenantId = String(delivery.metadata.tenantId);
     const payload = interpret(delivery, this.interpreters);
     const refs = refsOf(payload);
-    const known = await this.resolve(tenantId, refs, payload);
-    if (known !== undefined) {
-      await this.apply(tenantId, known, delivery, payload);
-      return;
+    if (refs[0]?.kind === 'payment') {
+      // The payment id it names is its only reference: the one read of that payment's stream the
+      // decision needs also says whether the payment exists, so no separate look-up first.
+      if (await this.applyIfKnown(tenantId, refs[0].value, delivery, payload)) return;
+    } else {
+      const known = await this.resolve(tenantId, refs, payload);
+      if (known !== undefined) {
+        await this.apply(tenantId, known, delivery, payload);
+        return;
+      }
     }
     // A delivery that names nothing at all stays on its own stream, recorded but unlinked.
     if (refs.length === 0) return;
@@ -122,6 +129,22 @@ export class Correlator implements StreamConsumer {
         const target = await this.resolve(tenantId, refsOf(payload), payload);
         if (target !== undefined) await this.apply(tenantId, target, delivery, payload);
       }
+    }
+  }
+
+  /** `apply`, or false (nothing written) when this tenant has no such payment yet. */
+  private async applyIfKnown(
+    tenantId: string,
+    paymentId: string,
+    delivery: StoredEvent,
+    payload: InterpretedPayload,
+  ): Promise<boolean> {
+    try {
+      await this.apply(tenantId, paymentId, delivery, payload);
+      return true;
+    } catch (error) {
+      if (error instanceof PaymentNotFoundError) return false;
+      throw error;
     }
   }
 

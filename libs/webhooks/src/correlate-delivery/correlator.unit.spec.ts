@@ -326,6 +326,58 @@ describe('Correlator (in memory)', () => {
     });
   });
 
+  describe('when a delivery names a payment by its ledger id', () => {
+    /** The event store's reads of `streamId` while `run` runs (a whole-stream read pages within). */
+    async function readsOf(streamId: string, run: () => Promise<void>): Promise<string[]> {
+      const reads: string[] = [];
+      const readHead = store.readHead.bind(store);
+      const readWholeStream = store.readWholeStream.bind(store);
+      store.readHead = (id) => (id === streamId && reads.push('readHead'), readHead(id));
+      store.readWholeStream = (id, from) => (
+        id === streamId && reads.push('readWholeStream'),
+        readWholeStream(id, from)
+      );
+      try {
+        await run();
+      } finally {
+        store.readHead = readHead;
+        store.readWholeStream = readWholeStream;
+      }
+      return reads;
+    }
+
+    it("reads the payment's stream once to find it and decide", async () => {
+      await request('acme', 'pay_once');
+      const delivery = await deliver('acme', {
+        id: 'evt_once',
+        type: 'payment.completed',
+        data: { paymentId: 'pay_once', transactionId: 'tx_once' },
+      });
+
+      const reads = await readsOf(paymentStreamId('acme', 'pay_once'), () =>
+        correlator.handle(delivery),
+      );
+
+      expect(reads).toEqual(['readWholeStream']);
+      expect(await typesOf('acme', 'pay_once')).toEqual(['PaymentRequested', 'PaymentSucceeded']);
+    });
+
+    it('writes nothing to a payment it does not know, and waits for it', async () => {
+      const delivery = await deliver('acme', {
+        id: 'evt_early',
+        type: 'payment.completed',
+        data: { paymentId: 'pay_later' },
+      });
+
+      await correlator.handle(delivery);
+
+      expect(await typesOf('acme', 'pay_later')).toEqual([]);
+      expect(await index.pendingFor('acme', { kind: 'payment', value: 'pay_later' })).toEqual([
+        { deliveryStreamId: delivery.streamId, deliveryEventId: delivery.eventId },
+      ]);
+    });
+  });
+
   describe("when a payment's later events repeat a transaction id it is linked by", () => {
     it('reads neither the link again nor the waiting list more than once', async () => {
       await request('acme', 'pay_r');
