@@ -6,7 +6,7 @@ import { repoRoot } from '@ledger/config';
 import { freePorts } from '@ledger/local-engine';
 import type { SenderConfig } from './webhook-ingest.payload';
 import { watchChild } from './child-process';
-import { treeCpuMs } from './process-tree';
+import { childrenCpuMs, treeCpuMs } from './process-tree';
 
 /** Generous: on a shared 2-core machine under load, Nest's start and the table checks are slow. */
 const READY_TIMEOUT_MS = 120_000;
@@ -71,6 +71,8 @@ export interface RunningLedger {
   pid: number;
   /** CPU time of its whole process tree so far (user + system), in ms; undefined without /proc. */
   treeCpuMs(): number | undefined;
+  /** CPU time so far of the processes it started (its consumers' process), in ms. */
+  consumersCpuMs(): number | undefined;
   outputTail(): string;
   /** SIGTERM (its Ctrl-C path), then SIGKILL after 10 s; removes its data directory. */
   stop(): Promise<void>;
@@ -115,6 +117,7 @@ export async function startLedger(options: LedgerStartOptions): Promise<RunningL
     sandboxUrl: `http://127.0.0.1:${sandboxPort}`,
     pid,
     treeCpuMs: () => treeCpuMs(pid),
+    consumersCpuMs: () => childrenCpuMs(pid),
     outputTail: watched.outputTail,
     async stop() {
       await watched.stop();

@@ -66,7 +66,10 @@ interface PhaseResult extends StepOutcome {
   correlated: LagStats;
   /** Deliveries per second each consumer got through: from the first send to its last done. */
   consumerRates: { correlator: number; projector: number; publisher: number };
-  cpuMsPerDelivery: { ledger?: number; engine?: number };
+  /** Ledger = `ledger start`'s whole tree; consumers = its consumers' process alone. */
+  cpuMsPerDelivery: { ledger?: number; consumers?: number; engine?: number };
+  /** The consumers' process's CPU over the phase's wall time: 1 is one core kept busy. */
+  consumersCoreShare?: number;
   seedMs: number;
   startUpMs: number;
   maxSendDelayMs: number;
@@ -205,6 +208,11 @@ export const pipelineSustainedScenario: Scenario = {
           1,
         ),
         check('hold: seconds to catch up after the load stopped', hold.caughtUpMs / 1000),
+        // One Node process runs every consumer: near 1, they are bound by its one core.
+        check(
+          "hold: consumers' process CPU per wall second (1 = one core)",
+          hold.consumersCoreShare ?? Number.NaN,
+        ),
       ],
       notes: [
         `Raw: conditional PutItem of a WebhookReceived-sized item, ${RAW_IN_FLIGHT} in flight, ` +
@@ -313,7 +321,12 @@ async function measurePhase(
   if (samples.at(-1)?.seq !== count) samples.push({ seq: count });
 
   const engine = engineProcessIds();
-  const cpuBefore = { ledger: ledger.treeCpuMs(), engine: processesCpuMs(engine) };
+  const cpuBefore = {
+    ledger: ledger.treeCpuMs(),
+    consumers: ledger.consumersCpuMs(),
+    engine: processesCpuMs(engine),
+    at: Date.now(),
+  };
   let loadDone = false;
   const load = runScheduledLoad({
     origin: ledger.baseUrl,
@@ -375,7 +388,12 @@ async function measurePhase(
     await sleep(Math.max(0, POLL_MS - (Date.now() - now)));
   }
   const result: ScheduledLoadResult = await load;
-  const cpuAfter = { ledger: ledger.treeCpuMs(), engine: processesCpuMs(engine) };
+  const cpuAfter = {
+    ledger: ledger.treeCpuMs(),
+    consumers: ledger.consumersCpuMs(),
+    engine: processesCpuMs(engine),
+    at: Date.now(),
+  };
 
   const acks = result.ackAt.filter((at): at is number => at !== null);
   const lastAck = acks.length === 0 ? Number.NaN : Math.max(...acks);
@@ -426,8 +444,13 @@ async function measurePhase(
     },
     cpuMsPerDelivery: {
       ledger: perDelivery(cpuBefore.ledger, cpuAfter.ledger),
+      consumers: perDelivery(cpuBefore.consumers, cpuAfter.consumers),
       engine: perDelivery(cpuBefore.engine, cpuAfter.engine),
     },
+    consumersCoreShare:
+      cpuBefore.consumers === undefined || cpuAfter.consumers === undefined
+        ? undefined
+        : (cpuAfter.consumers - cpuBefore.consumers) / (cpuAfter.at - cpuBefore.at),
     seedMs,
     startUpMs,
     maxSendDelayMs: result.maxSendDelayMs,
@@ -492,7 +515,8 @@ function formatPhase(p: PhaseResult): string {
       ? 'not caught up within the wait'
       : `caught up ${(p.caughtUpMs / 1000).toFixed(1)} s after the last 2xx`) +
     `; CPU ms/delivery ledger ` +
-    `${cpu(p.cpuMsPerDelivery.ledger)}, engine ${cpu(p.cpuMsPerDelivery.engine)}; ` +
+    `${cpu(p.cpuMsPerDelivery.ledger)} (its consumers' process ${cpu(p.cpuMsPerDelivery.consumers)}, ` +
+    `busy ${cpu(p.consumersCoreShare)} of a core), engine ${cpu(p.cpuMsPerDelivery.engine)}; ` +
     (p.failures.length === 0 ? 'kept up.' : `did not keep up: ${p.failures.join('; ')}.`)
   );
 }

@@ -64,6 +64,16 @@ export function treeCpuMs(root: number): number | undefined {
   return tree.reduce((sum, stat) => sum + stat.cpuMs, 0);
 }
 
+/**
+ * CPU time (user + system) of the processes `root` started and their descendants, `root` itself
+ * left out, in ms: for `ledger start`, its consumers' process. Undefined as for `treeCpuMs`.
+ */
+export function childrenCpuMs(root: number): number | undefined {
+  const tree = descendants(root);
+  if (tree.length === 0) return undefined;
+  return tree.filter((stat) => stat.pid !== root).reduce((sum, stat) => sum + stat.cpuMs, 0);
+}
+
 function commandLine(pid: number): string {
   try {
     return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
