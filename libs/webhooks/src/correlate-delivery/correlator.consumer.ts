@@ -62,25 +62,14 @@ export class Correlator implements StreamConsumer {
     const tenantId = String(delivery.metadata.tenantId);
     const payload = interpret(delivery, this.interpreters);
     const refs = refsOf(payload);
-    if (refs[0]?.kind === 'payment') {
-      // The payment id it names is its only reference: the one read of that payment's stream the
-      // decision needs also says whether the payment exists, so no separate look-up first.
-      if (await this.applyIfKnown(tenantId, refs[0].value, delivery, payload)) return;
-    } else {
-      const known = await this.resolve(tenantId, refs, payload);
-      if (known !== undefined) {
-        await this.apply(tenantId, known, delivery, payload);
-        return;
-      }
-    }
+    if (await this.applyToResolved(tenantId, refs, delivery, payload)) return;
     // A delivery that names nothing at all stays on its own stream, recorded but unlinked.
     if (refs.length === 0) return;
     const pending = { deliveryStreamId: delivery.streamId, deliveryEventId: delivery.eventId };
     for (const ref of refs) await this.index.addPending(tenantId, ref, pending);
     // The payment side writes its link, then reads the waiting list; this side writes the waiting
     // entry, then resolves again. Whichever runs second sees the other, so no delivery is missed.
-    const linked = await this.resolve(tenantId, refs, payload);
-    if (linked !== undefined) await this.apply(tenantId, linked, delivery, payload);
+    await this.applyToResolved(tenantId, refs, delivery, payload);
   }
 
   private async linkWaitingDeliveries(
@@ -126,26 +115,35 @@ export class Correlator implements StreamConsumer {
         // Decided afresh, by the same rules as on arrival: a weak reference may have become
         // ambiguous, or may not agree with this payment.
         const payload = interpret(delivery, this.interpreters);
-        const target = await this.resolve(tenantId, refsOf(payload), payload);
-        if (target !== undefined) await this.apply(tenantId, target, delivery, payload);
+        await this.applyToResolved(tenantId, refsOf(payload), delivery, payload);
       }
     }
   }
 
-  /** `apply`, or false (nothing written) when this tenant has no such payment yet. */
-  private async applyIfKnown(
+  /**
+   * Applies the delivery to the payment its references resolve to; false (nothing written) when
+   * they resolve to none yet. A payment id is then its only reference, and the one read of that
+   * payment's stream the decision needs also says whether the payment exists: no look-up first.
+   */
+  private async applyToResolved(
     tenantId: string,
-    paymentId: string,
+    refs: CorrelationRef[],
     delivery: StoredEvent,
     payload: InterpretedPayload,
   ): Promise<boolean> {
-    try {
-      await this.apply(tenantId, paymentId, delivery, payload);
-      return true;
-    } catch (error) {
-      if (error instanceof PaymentNotFoundError) return false;
-      throw error;
+    if (refs[0]?.kind === 'payment') {
+      try {
+        await this.apply(tenantId, refs[0].value, delivery, payload);
+        return true;
+      } catch (error) {
+        if (error instanceof PaymentNotFoundError) return false;
+        throw error;
+      }
     }
+    const known = await this.resolve(tenantId, refs, payload);
+    if (known === undefined) return false;
+    await this.apply(tenantId, known, delivery, payload);
+    return true;
   }
 
   /** Applies the delivery to the payment, then clears every waiting entry it left. */
@@ -214,6 +212,7 @@ export class Correlator implements StreamConsumer {
     return linked?.paymentId === paymentId;
   }
 
+  /** The payment a delivery's transaction or order id names, by the correlation index. */
   private async resolve(
     tenantId: string,
     refs: CorrelationRef[],
@@ -221,11 +220,9 @@ export class Correlator implements StreamConsumer {
   ): Promise<string | undefined> {
     for (const ref of refs) {
       switch (ref.kind) {
-        case 'payment': {
-          const head = await this.store.readHead(paymentStreamId(tenantId, ref.value));
-          if (head !== undefined) return ref.value;
+        case 'payment':
+          // Not resolved here: `applyToResolved` decides on the payment's own stream at once.
           break;
-        }
         case 'transaction': {
           const [linked] = await this.index.linked(tenantId, ref, 1);
           if (linked !== undefined) return linked.paymentId;

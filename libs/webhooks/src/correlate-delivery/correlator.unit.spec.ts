@@ -365,6 +365,27 @@ describe('Correlator (in memory)', () => {
       expect(reads).toEqual(['readWholeStream']);
       expect(await typesOf('acme', 'pay_once')).toEqual(['PaymentRequested', 'PaymentSucceeded']);
     });
+
+    it("reads the payment's stream once to land a delivery that waited for it", async () => {
+      const delivery = await deliver('acme', {
+        id: 'evt_waited',
+        type: 'payment.completed',
+        data: { paymentId: 'pay_waited' },
+      });
+      await correlator.handle(delivery);
+      const streamId = paymentStreamId('acme', 'pay_waited');
+      await handleCommand(store, paymentDecider, decodePaymentEvent, streamId, {
+        type: 'RequestPayment',
+        data: { paymentId: 'pay_waited', amount: 1000, currency: 'EUR' },
+        metadata: { now: NOW, tenantId: 'acme' },
+      });
+      const [requested] = (await store.readStream(streamId)).events;
+
+      const reads = await readsOf(streamId, () => correlator.handle(requested));
+
+      expect(reads).toEqual(['readWholeStream']);
+      expect(await typesOf('acme', 'pay_waited')).toEqual(['PaymentRequested', 'PaymentSucceeded']);
+    });
   });
 
   describe("when a payment's later events repeat a transaction id it is linked by", () => {
