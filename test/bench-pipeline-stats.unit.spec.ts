@@ -67,6 +67,30 @@ describe('the pipeline bench arithmetic', () => {
       expect(highestPassing(allFail)).toBeUndefined();
     });
 
+    it('descends at once to the highest step the slowest consumer showed it can carry', () => {
+      const fine = [0.05, 0.1, 0.15, ...FRACTIONS];
+
+      expect(nextSearchFraction(fine, 0.7, new Map([[0.7, false]]), 0.12)).toBe(0.1);
+      expect(nextSearchFraction(fine, 0.7, new Map([[0.7, false]]), 0.01)).toBe(0.05);
+      expect(nextSearchFraction(fine, 0.7, new Map([[0.7, false]]), 0.9)).toBe(0.6);
+      expect(nextSearchFraction(fine, 0.7, new Map([[0.7, false]]), Number.NaN)).toBe(0.6);
+    });
+
+    it('climbs back one step at a time after a descent that jumped', () => {
+      const fine = [0.05, 0.1, 0.15, ...FRACTIONS];
+      const tried = new Map([
+        [0.7, false],
+        [0.1, true],
+      ]);
+
+      expect(nextSearchFraction(fine, 0.7, tried, 0.5)).toBe(0.15);
+      tried.set(0.15, true);
+      expect(nextSearchFraction(fine, 0.7, tried)).toBe(0.2);
+      tried.set(0.2, false);
+      expect(nextSearchFraction(fine, 0.7, tried)).toBeUndefined();
+      expect(highestPassing(tried)).toBe(0.15);
+    });
+
     it('refuses a start that is not a step', () => {
       expect(() => nextSearchFraction(FRACTIONS, 0.65, new Map())).toThrow(RangeError);
     });

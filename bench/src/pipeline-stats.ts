@@ -77,23 +77,34 @@ export function keepUpFailures(step: StepOutcome): string[] {
 
 /**
  * The next offered rate to try, as a fraction of the raw write rate, in a stepped search for the
- * highest fraction that keeps up: it starts at `start`, climbs one step while steps pass and
- * descends one step while they fail, and stops where a pass sits right below a failure, or at
- * either end of `fractions`. Undefined when the search is over.
+ * highest fraction that keeps up. It starts at `start` and climbs one step while steps pass. While
+ * every step tried has failed it descends: to the highest step below the failures that is at most
+ * `ceiling` (what the slowest consumer got through in the last failed step, as a fraction of the
+ * same raw rate), or one step when no ceiling is known; the lowest step when none is that low. Once a
+ * step has passed it climbs one step at a time up to the lowest failure, so a descent that jumped
+ * is filled back in. Undefined when the search is over (a pass right below a failure, or an end).
  */
 export function nextSearchFraction(
   fractions: readonly number[],
   start: number,
   tried: ReadonlyMap<number, boolean>,
+  ceiling?: number,
 ): number | undefined {
   const steps = [...fractions].sort((a, b) => a - b);
   if (!steps.includes(start)) throw new RangeError(`start ${start} is not one of the steps`);
   if (tried.size === 0) return start;
   const passed = [...tried].filter(([, ok]) => ok).map(([fraction]) => fraction);
   const failed = [...tried].filter(([, ok]) => !ok).map(([fraction]) => fraction);
-  if (passed.length > 0 && failed.length > 0) return undefined;
-  if (failed.length === 0) return steps.find((step) => step > Math.max(...passed));
-  return [...steps].reverse().find((step) => step < Math.min(...failed));
+  const lowestFailure = failed.length === 0 ? Number.POSITIVE_INFINITY : Math.min(...failed);
+  if (passed.length > 0) {
+    const highestPass = Math.max(...passed);
+    return steps.find((step) => step > highestPass && step < lowestFailure);
+  }
+  const below = steps.filter((step) => step < lowestFailure);
+  if (below.length === 0) return undefined;
+  if (ceiling === undefined || Number.isNaN(ceiling)) return below.at(-1);
+  const capped = below.filter((step) => step <= ceiling);
+  return capped.length === 0 ? below[0] : capped.at(-1);
 }
 
 /** The highest fraction that kept up, if any did. */

@@ -30,8 +30,11 @@ const RAW_IN_FLIGHT = 16;
 const RAW_ROUNDS = 3;
 /** Issue #18: consumers keep up at an offered rate of at least this share of raw PutItem. */
 const TARGET_RATIO = 0.7;
-/** Offered rates of the search, as fractions of the raw rate; it starts at the target. */
-const FRACTIONS = [0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.85, 1.0];
+/**
+ * Offered rates of the search, as fractions of the raw rate; it starts at the target. The low
+ * steps are there so that a pipeline far from the target still gets a rate it keeps up at.
+ */
+const FRACTIONS = [0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.85, 1.0];
 const SEARCH_START = 0.7;
 /** Sampled deliveries per second whose read-model row is polled (every 100 ms) until projected. */
 const SAMPLES_PER_SECOND = 20;
@@ -66,8 +69,13 @@ interface PhaseResult extends StepOutcome {
   correlated: LagStats;
   /** Deliveries per second each consumer got through: from the first send to its last done. */
   consumerRates: { correlator: number; projector: number; publisher: number };
-  /** Ledger = `ledger start`'s whole tree; consumers = its consumers' process alone. */
+  /**
+   * Ledger = `ledger start`'s whole tree; consumers = its consumers' process alone. Per delivery
+   * handled: every consumer done with it (all of them when the phase caught up).
+   */
   cpuMsPerDelivery: { ledger?: number; consumers?: number; engine?: number };
+  /** Deliveries every consumer was seen done with (the furthest sample of the slowest). */
+  handled: number;
   /** The consumers' process's CPU over the phase's wall time: 1 is one core kept busy. */
   consumersCoreShare?: number;
   seedMs: number;
@@ -155,14 +163,17 @@ export const pipelineSustainedScenario: Scenario = {
 
     const tried = new Map<number, boolean>();
     const search: PhaseResult[] = [];
+    // After a failed step, the descent goes straight to what its slowest consumer carried.
+    let ceiling: number | undefined;
     for (
-      let fraction = nextSearchFraction(FRACTIONS, SEARCH_START, tried);
+      let fraction = nextSearchFraction(FRACTIONS, SEARCH_START, tried, ceiling);
       fraction !== undefined;
-      fraction = nextSearchFraction(FRACTIONS, SEARCH_START, tried)
+      fraction = nextSearchFraction(FRACTIONS, SEARCH_START, tried, ceiling)
     ) {
       const step = await runPhase(`search ${fraction} x raw`, fraction, sizing.stepSeconds);
       search.push(step);
       tried.set(fraction, step.failures.length === 0);
+      ceiling = Math.min(...Object.values(step.consumerRates)) / rawRate;
     }
     const chosen = highestPassing(tried);
     const holdFraction = chosen ?? Math.min(...FRACTIONS);
@@ -234,10 +245,14 @@ export const pipelineSustainedScenario: Scenario = {
           'the furthest sample it was seen done with / (that one done - first send). Caught up = the last sampled delivery projected and ' +
           'published, from the last 2xx.',
         `Keeping up: lag p99 to projected and published < 2 s, caught up within 5 s, intake >= ` +
-          '0.95 of offered, every delivery 2xx. The search starts at 0.7 x raw and climbs or ' +
-          `descends one step (${FRACTIONS.join(', ')}) of ${sizing.stepSeconds} s; the hold ` +
-          `runs ${sizing.holdSeconds} s at the highest step that kept up` +
+          '0.95 of offered, every delivery 2xx. The search (steps ' +
+          `${FRACTIONS.join(', ')} x raw, ${sizing.stepSeconds} s each) starts at 0.7 x raw, ` +
+          'climbs one step while steps keep up, descends after a failure straight to the highest ' +
+          "step at most what that step's slowest consumer got through, then climbs back one step " +
+          `at a time; the hold runs ${sizing.holdSeconds} s at the highest step that kept up` +
           (chosen === undefined ? ' (none did: held at the lowest step).' : '.'),
+        'CPU per delivery handled: CPU from the load\'s start to the end of the wait, divided by ' +
+          'the deliveries every consumer was seen done with (all of them once caught up).',
         ...search.map((step) => formatPhase(step)),
         formatPhase(hold),
       ],
@@ -428,13 +443,24 @@ async function measurePhase(
     unobserved: samples.filter((s) => s.projectedAt === undefined || s.publishedAt === undefined)
       .length,
   };
+  // Through the furthest sample its slowest consumer was seen done with.
+  const furthestDone = (pick: (s: Sample) => number | undefined): number =>
+    samples.filter((s) => pick(s) !== undefined).at(-1)?.seq ?? 0;
+  const handled = Math.min(
+    furthestDone((s) => s.correlatedAt),
+    furthestDone((s) => s.projectedAt),
+    furthestDone((s) => s.publishedAt),
+  );
   const perDelivery = (before?: number, after?: number): number | undefined =>
-    before === undefined || after === undefined ? undefined : (after - before) / count;
+    before === undefined || after === undefined || handled === 0
+      ? undefined
+      : (after - before) / handled;
   return {
     ...outcome,
     label: phase.label,
     fraction: phase.fraction,
     deliveries: count,
+    handled,
     response: lagStats(response),
     correlated: lagStats(lagsTo((s) => s.correlatedAt)),
     consumerRates: {
@@ -488,6 +514,7 @@ function failedPhase(label: string, fraction: number, rate: number, error: unkno
     caughtUpMs: Number.NaN,
     unobserved: 0,
     deliveries: 0,
+    handled: 0,
     response: none,
     correlated: none,
     consumerRates: { correlator: Number.NaN, projector: Number.NaN, publisher: Number.NaN },
@@ -514,7 +541,7 @@ function formatPhase(p: PhaseResult): string {
     (Number.isNaN(p.caughtUpMs)
       ? 'not caught up within the wait'
       : `caught up ${(p.caughtUpMs / 1000).toFixed(1)} s after the last 2xx`) +
-    `; CPU ms/delivery ledger ` +
+    `; CPU ms per delivery handled (${p.handled}) ledger ` +
     `${cpu(p.cpuMsPerDelivery.ledger)} (its consumers' process ${cpu(p.cpuMsPerDelivery.consumers)}, ` +
     `busy ${cpu(p.consumersCoreShare)} of a core), engine ${cpu(p.cpuMsPerDelivery.engine)}; ` +
     (p.failures.length === 0 ? 'kept up.' : `did not keep up: ${p.failures.join('; ')}.`)
