@@ -173,19 +173,21 @@ export async function waitUntil(
 }
 
 /**
- * What the local poller's idle sleep did to a latency measured at a steady rate, from how many
- * of its GetRecords calls came back empty (each one is followed by `idleDelayMs`, 100 ms).
+ * What the local poller's pacing did to a latency measured at a steady rate, from how many of its
+ * GetRecords calls came back empty (a pass over the shards starts at most every `pollIntervalMs`,
+ * 100 ms, unless the last one read a full batch).
  */
 export function idleSleepNote(reads: { calls: number; empty: number }, extras: string): string {
   const share = reads.calls === 0 ? 0 : reads.empty / reads.calls;
   const base =
-    'The local poller sleeps 100 ms after every empty GetRecords (idleDelayMs default); an ' +
-    'event appended during that sleep waits for the rest of it, up to 100 ms, on top of ' +
-    `${extras}. While the appends ran it made ${reads.calls} GetRecords calls, ${reads.empty} ` +
-    `of them empty (${(share * 100).toFixed(0)}%): `;
+    'The local poller starts a read of the stream at most every 100 ms (pollIntervalMs ' +
+    'default) unless the last one read a full batch; an event appended just after a read waits ' +
+    `for the next, up to 100 ms, on top of ${extras}. While the appends ran it made ` +
+    `${reads.calls} GetRecords calls, ${reads.empty} of them empty ` +
+    `(${(share * 100).toFixed(0)}%): `;
   return share >= 0.5
-    ? `${base}mostly idle, so that sleep dominates the latency measured here.`
+    ? `${base}mostly idle, so that wait dominates the latency measured here.`
     : `${base}mostly busy (each read found records that arrived during the previous cycle), so ` +
-        'here the cycle (GetRecords, handling, checkpoint) set the latency more than the sleep; ' +
-        'at lower rates or on a faster engine the poller idles and the 100 ms sleep dominates.';
+        'here the cycle (GetRecords, handling, checkpoint) set the latency as much as the wait; ' +
+        'at lower rates or on a faster engine the poller idles and the 100 ms wait dominates.';
 }

@@ -65,10 +65,10 @@ describe('asynchronous payments, charged by the charger from the stream', () => 
       adapters.poller({
         consumer: charger,
         streams,
-        idleDelayMs: 50,
+        pollIntervalMs: 50,
         processor: { maxAttempts: 8, initialDelayMs: 300, maxDelayMs: 1_500 },
       }),
-      adapters.poller({ consumer: projector, streams, idleDelayMs: 50 }),
+      adapters.poller({ consumer: projector, streams, pollIntervalMs: 50 }),
     );
     await Promise.all(pollers.map((poller) => poller.start()));
   });

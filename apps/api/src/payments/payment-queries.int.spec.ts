@@ -45,7 +45,7 @@ describe('payment queries over the projected read model', () => {
     poller = streamConsumerAdapters(ledger.storage).poller({
       consumer: projector,
       streams,
-      idleDelayMs: 20,
+      pollIntervalMs: 20,
     });
     await poller.start();
   });

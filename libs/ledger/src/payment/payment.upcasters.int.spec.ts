@@ -120,7 +120,7 @@ describe('PaymentFailed v1 in a store read through the ledger upcasters', () => 
       checkpoints: new DynamoDbCheckpointStore(ledger.client, ledger.tables.meta),
       parkingLot: new DynamoDbParkingLot(ledger.client, ledger.tables.meta),
       upcasters: chain,
-      idleDelayMs: 20,
+      pollIntervalMs: 20,
     });
     try {
       await poller.start();

@@ -57,7 +57,7 @@ describe('IntegrationEventPublisher', () => {
       eventsTable: ledger.tables.events,
       checkpoints: new DynamoDbCheckpointStore(ledger.client, ledger.tables.meta),
       parkingLot: new DynamoDbParkingLot(ledger.client, ledger.tables.meta),
-      idleDelayMs: 20,
+      pollIntervalMs: 20,
     });
     await poller.start();
   });

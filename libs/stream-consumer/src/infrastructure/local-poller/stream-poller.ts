@@ -23,8 +23,13 @@ export interface StreamPollerOptions {
   eventsTable: string;
   checkpoints: CheckpointStore;
   parkingLot: ParkingLot;
-  /** Pause after an empty read (default 100 ms). */
-  idleDelayMs?: number;
+  /**
+   * Least time between the starts of two passes over the shards (default 100 ms). A pass that
+   * found nothing, or handled its records sooner, waits out the rest: records that trickle in are
+   * read a few at a time every interval rather than one read per record or two. A pass that read
+   * a full batch (a backlog) is followed by the next at once.
+   */
+  pollIntervalMs?: number;
   /** Records per GetRecords call (default 1,000, the API's maximum). */
   batchSize?: number;
   /** How often the shard list is refreshed (default 5 s). */
@@ -102,8 +107,10 @@ export class StreamPoller {
   private async run(): Promise<void> {
     while (this.running) {
       try {
-        const handled = await this.pollOnce();
-        if (!handled) await this.sleep(this.options.idleDelayMs ?? 100);
+        const startedAt = Date.now();
+        const backlog = await this.pollOnce();
+        const interval = backlog ? 0 : (this.options.pollIntervalMs ?? 100);
+        await this.sleep(Math.max(0, startedAt + interval - Date.now()));
       } catch (error) {
         this.options.log?.('stream poll failed; retrying', {
           consumer: this.consumerName,
@@ -116,13 +123,13 @@ export class StreamPoller {
     }
   }
 
-  /** One pass over every shard that may be read now; true when any records were handled. */
+  /** One pass over every shard that may be read now; true when a shard gave a full batch. */
   private async pollOnce(): Promise<boolean> {
     await this.refreshShards();
-    let handledAny = false;
+    let backlog = false;
     for (const state of this.readableShards()) {
       if (!this.running) break;
-      handledAny = (await this.pollShard(state)) || handledAny;
+      backlog = (await this.pollShard(state)) || backlog;
     }
     const every = this.options.checkpointEveryMs ?? 1000;
     const now = Date.now();
@@ -130,7 +137,7 @@ export class StreamPoller {
       (shardId, checkpoint) =>
         checkpoint.finished || now - (this.savedAt.get(shardId) ?? -Infinity) >= every,
     );
-    return handledAny;
+    return backlog;
   }
 
   /** Writes the handled positions `due` selects; one write per shard, whatever the batches. */
@@ -191,6 +198,7 @@ export class StreamPoller {
     });
   }
 
+  /** Reads and handles one batch of the shard; true when it was a full one. */
   private async pollShard(state: ShardState): Promise<boolean> {
     const shardId = state.shard.ShardId as string;
     state.iterator ??= await this.iteratorFor(shardId);
@@ -237,7 +245,7 @@ export class StreamPoller {
     }
     state.iterator = output.NextShardIterator ?? undefined;
     if (finished) this.shardsRefreshedAt = 0; // a closed shard has children to pick up
-    return raw.length > 0;
+    return raw.length >= (this.options.batchSize ?? 1000);
   }
 
   private async iteratorFor(shardId: string): Promise<string> {
