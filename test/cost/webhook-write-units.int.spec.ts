@@ -247,17 +247,18 @@ describe('the write units of a webhook that confirms a known payment', () => {
       'correlator: PutItem events',
       'projector: PutItem read-models',
     ]);
-    // The correlator: the payment's stream (one read says it exists and decides), the waiting
-    // entries the delivery may have left, and, for the event it wrote, the transaction id's link
-    // (already there: the waiting list is not read again). The projector: the documents of its
-    // batch's payments, here one, in one request (up to 100 a request). The
-    // publisher reads nothing from DynamoDB. Left out: the projector's read of the generation
-    // pointer (`GetItem meta`), at most one a second per process whatever the load.
+    // The correlator: once per batch, the waiting entries its deliveries may have left (up to 100
+    // a request), then the payment's stream (one read says it exists and decides); for the event
+    // it wrote, once per batch, the links of the transaction ids its events bring (already there:
+    // the waiting list is not read again). The projector: the documents of its batch's payments,
+    // here one, in one request (up to 100 a request). The publisher reads nothing from DynamoDB.
+    // Left out: the projector's read of the generation pointer (`GetItem meta`), at most one a
+    // second per process whatever the load.
     expect(reads.filter((read) => read !== 'projector: GetItem meta')).toEqual([
+      'correlator: BatchGetItem meta',
       'correlator: Query events',
-      'correlator: Query meta',
       'projector: BatchGetItem read-models',
-      'correlator: Query meta',
+      'correlator: BatchGetItem meta',
     ]);
   });
 });

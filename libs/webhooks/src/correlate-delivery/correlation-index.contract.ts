@@ -78,5 +78,34 @@ export function describeCorrelationIndexContract(
         expect(await index.pendingFor('acme', ref)).toEqual([second]);
       });
     });
+
+    describe('when exact entries are read together', () => {
+      it('answers each key in order, the same key twice alike, and undefined where there is none', async () => {
+        const txn = { kind: 'transaction' as const, value: 'txn_batch' };
+        const payment = { kind: 'payment' as const, value: 'pay_waited' };
+        const waiting = { deliveryStreamId: 'acme#delivery#sandbox#d9', deliveryEventId: 'ev_9' };
+        await index.link('acme', txn, { paymentId: 'pay_t' });
+        await index.addPending('acme', payment, waiting);
+
+        const found = await index.entries([
+          { kind: 'link', tenantId: 'acme', ref: txn },
+          { kind: 'pending', tenantId: 'acme', ref: payment, deliveryEventId: 'ev_9' },
+          { kind: 'link', tenantId: 'globex', ref: txn },
+          { kind: 'pending', tenantId: 'acme', ref: payment, deliveryEventId: 'ev_other' },
+          { kind: 'pending', tenantId: 'acme', ref: txn, deliveryEventId: 'ev_9' },
+          { kind: 'link', tenantId: 'acme', ref: txn },
+        ]);
+
+        expect(found).toEqual([
+          { paymentId: 'pay_t' },
+          waiting,
+          undefined,
+          undefined,
+          undefined,
+          { paymentId: 'pay_t' },
+        ]);
+        expect(await index.entries([])).toEqual([]);
+      });
+    });
   });
 }

@@ -22,6 +22,14 @@ export interface PendingDelivery {
 }
 
 /**
+ * One exact entry of the index: the link of a transaction id (which names one payment; an order
+ * id's links are read with `linked`), or one delivery's entry waiting on a reference.
+ */
+export type CorrelationEntryKey =
+  | { kind: 'link'; tenantId: string; ref: CorrelationRef & { kind: 'transaction' } }
+  | { kind: 'pending'; tenantId: string; ref: CorrelationRef; deliveryEventId: string };
+
+/**
  * Which payment an order id or gateway transaction id belongs to, and which deliveries wait for a
  * reference to become known. Derived from events; safe to rebuild.
  */
@@ -39,4 +47,12 @@ export interface CorrelationIndex {
   addPending(tenantId: string, ref: CorrelationRef, delivery: PendingDelivery): Promise<void>;
   pendingFor(tenantId: string, ref: CorrelationRef): Promise<PendingDelivery[]>;
   removePending(tenantId: string, ref: CorrelationRef, deliveryEventId: string): Promise<void>;
+  /**
+   * The entries at `keys`, in their order, strongly consistent, read together (one BatchGetItem
+   * per 100 keys in DynamoDB): the payment a link names, the waiting delivery, or undefined where
+   * there is none. What the correlator knows of a whole batch before it handles its records.
+   */
+  entries(
+    keys: readonly CorrelationEntryKey[],
+  ): Promise<(LinkedPayment | PendingDelivery | undefined)[]>;
 }

@@ -8,7 +8,7 @@ import {
   handleCommand,
   PaymentNotFoundError,
 } from '@ledger/ledger';
-import type { RecordHead, StreamConsumer } from '@ledger/stream-consumer';
+import type { BatchContext, RecordHead, StreamConsumer } from '@ledger/stream-consumer';
 import type { InterpretedPayload } from '../payloads/gateway-payload';
 import { PayloadInterpreters } from '../payloads/payload-interpreter';
 import {
@@ -16,9 +16,16 @@ import {
   decodeWebhookReceived,
   isDeliveryStream,
 } from '../receive-webhook/webhook.events';
-import type { CorrelationIndex, CorrelationRef, LinkedPayment } from './correlation-index.port';
+import { BatchEntries } from './batch-entries';
+import type {
+  CorrelationEntryKey,
+  CorrelationIndex,
+  CorrelationRef,
+  LinkedPayment,
+} from './correlation-index.port';
 
 export const CORRELATOR = 'correlator';
+const BATCH_ENTRIES = 'correlator.entries';
 
 /**
  * Moves each verified delivery onto the stream of the payment it concerns, as the payment decider
@@ -47,35 +54,80 @@ export class Correlator implements StreamConsumer {
     return correlatorWants(head);
   }
 
-  async handle(event: StoredEvent): Promise<void> {
+  async handle(event: StoredEvent, batch?: BatchContext): Promise<void> {
     if (!correlatorActsOn(event)) return;
+    const entries = batch === undefined ? BatchEntries.NONE : await this.batchEntries(batch);
     if (event.type === WEBHOOK_RECEIVED) {
-      await this.correlateDelivery(event);
+      await this.correlateDelivery(event, entries);
       return;
     }
     const payment = parsePaymentStreamId(event.streamId);
     if (payment !== undefined)
-      await this.linkWaitingDeliveries(payment.tenantId, payment.paymentId, event);
+      await this.linkWaitingDeliveries(payment.tenantId, payment.paymentId, event, entries);
   }
 
-  private async correlateDelivery(delivery: StoredEvent): Promise<void> {
+  /**
+   * The index entries every record of the batch will ask about, read together once: each
+   * delivery's own waiting entries (a crash may have left some) and the link of each transaction
+   * id a payment event brings.
+   */
+  private batchEntries(batch: BatchContext): Promise<BatchEntries> {
+    let entries = batch.memo.get(BATCH_ENTRIES) as Promise<BatchEntries> | undefined;
+    if (entries === undefined) {
+      const keys: CorrelationEntryKey[] = [];
+      for (const event of batch.events) {
+        if (!correlatorActsOn(event)) continue;
+        if (event.type === WEBHOOK_RECEIVED) {
+          const tenantId = String(event.metadata.tenantId);
+          let refs: CorrelationRef[];
+          try {
+            refs = refsOf(interpret(event, this.interpreters));
+          } catch {
+            continue; // Its own handling fails, and says why.
+          }
+          for (const ref of refs) {
+            keys.push({ kind: 'pending', tenantId, ref, deliveryEventId: event.eventId });
+          }
+        } else if (typeof event.data.gatewayTransactionId === 'string') {
+          const payment = parsePaymentStreamId(event.streamId);
+          if (payment === undefined) continue;
+          keys.push({
+            kind: 'link',
+            tenantId: payment.tenantId,
+            ref: { kind: 'transaction', value: event.data.gatewayTransactionId },
+          });
+        }
+      }
+      entries = BatchEntries.read(this.index, keys);
+      batch.memo.set(BATCH_ENTRIES, entries);
+    }
+    return entries;
+  }
+
+  private async correlateDelivery(delivery: StoredEvent, entries: BatchEntries): Promise<void> {
     const tenantId = String(delivery.metadata.tenantId);
     const payload = interpret(delivery, this.interpreters);
     const refs = refsOf(payload);
-    if (await this.applyToResolved(tenantId, refs, delivery, payload)) return;
+    // Waiting entries only a crash of an earlier attempt can have left, as the batch read them.
+    const left = entries.waitingUnder(tenantId, refs, delivery.eventId);
+    if (await this.applyToResolved(tenantId, refs, delivery, payload, entries, left)) return;
     // A delivery that names nothing at all stays on its own stream, recorded but unlinked.
     if (refs.length === 0) return;
     const pending = { deliveryStreamId: delivery.streamId, deliveryEventId: delivery.eventId };
-    for (const ref of refs) await this.index.addPending(tenantId, ref, pending);
+    for (const ref of refs) {
+      await this.index.addPending(tenantId, ref, pending);
+      entries.waiting(tenantId, ref, pending);
+    }
     // The payment side writes its link, then reads the waiting list; this side writes the waiting
     // entry, then resolves again. Whichever runs second sees the other, so no delivery is missed.
-    await this.applyToResolved(tenantId, refs, delivery, payload);
+    await this.applyToResolved(tenantId, refs, delivery, payload, entries, refs);
   }
 
   private async linkWaitingDeliveries(
     tenantId: string,
     paymentId: string,
     event: StoredEvent,
+    entries: BatchEntries,
   ): Promise<void> {
     const links: { ref: CorrelationRef; payment: LinkedPayment }[] = [];
     if (event.type === 'PaymentRequested') {
@@ -100,9 +152,16 @@ export class Correlator implements StreamConsumer {
     for (const { ref, payment } of links) {
       // A payment's later events repeat its transaction id: link it once, not on each of them.
       const linkedBefore =
-        ref.kind === 'transaction' && (await this.linksTo(tenantId, ref, payment.paymentId));
+        ref.kind === 'transaction' &&
+        (await this.linksTo(
+          tenantId,
+          { kind: 'transaction', value: ref.value },
+          payment.paymentId,
+          entries,
+        ));
       if (ref.kind === 'order' || (ref.kind === 'transaction' && !linkedBefore)) {
         await this.index.link(tenantId, ref, payment);
+        entries.linked(tenantId, ref, payment);
       }
       // The event that wrote the link read the waiting list after writing it, and was handled
       // (or parked, and then redriven) before this later event of the same payment: a delivery
@@ -115,7 +174,7 @@ export class Correlator implements StreamConsumer {
         // Decided afresh, by the same rules as on arrival: a weak reference may have become
         // ambiguous, or may not agree with this payment.
         const payload = interpret(delivery, this.interpreters);
-        await this.applyToResolved(tenantId, refsOf(payload), delivery, payload);
+        await this.applyToResolved(tenantId, refsOf(payload), delivery, payload, entries);
       }
     }
   }
@@ -130,10 +189,13 @@ export class Correlator implements StreamConsumer {
     refs: CorrelationRef[],
     delivery: StoredEvent,
     payload: InterpretedPayload,
+    entries: BatchEntries,
+    /** The references the delivery is known to wait under; undefined: read them. */
+    waitingUnder?: readonly CorrelationRef[],
   ): Promise<boolean> {
     if (refs[0]?.kind === 'payment') {
       try {
-        await this.apply(tenantId, refs[0].value, delivery, payload);
+        await this.apply(tenantId, refs[0].value, delivery, payload, entries, waitingUnder);
         return true;
       } catch (error) {
         if (error instanceof PaymentNotFoundError) return false;
@@ -142,7 +204,7 @@ export class Correlator implements StreamConsumer {
     }
     const known = await this.resolve(tenantId, refs, payload);
     if (known === undefined) return false;
-    await this.apply(tenantId, known, delivery, payload);
+    await this.apply(tenantId, known, delivery, payload, entries, waitingUnder);
     return true;
   }
 
@@ -152,6 +214,8 @@ export class Correlator implements StreamConsumer {
     paymentId: string,
     delivery: StoredEvent,
     payload: InterpretedPayload,
+    entries: BatchEntries,
+    waitingUnder?: readonly CorrelationRef[],
   ): Promise<void> {
     const data = decodeWebhookReceived(delivery);
     const command: ApplyWebhook = {
@@ -195,19 +259,31 @@ export class Correlator implements StreamConsumer {
     );
     // Only entries that exist: most deliveries never waited, and a delete is billed regardless.
     for (const ref of refsOf(payload)) {
-      const waiting = await this.index.pendingFor(tenantId, ref);
-      if (waiting.some((entry) => entry.deliveryEventId === delivery.eventId)) {
+      const waits =
+        waitingUnder === undefined
+          ? (await this.index.pendingFor(tenantId, ref)).some(
+              (entry) => entry.deliveryEventId === delivery.eventId,
+            )
+          : waitingUnder.some((under) => under.kind === ref.kind && under.value === ref.value);
+      if (waits) {
         await this.index.removePending(tenantId, ref, delivery.eventId);
+        entries.removed(tenantId, ref, delivery.eventId);
       }
     }
   }
 
-  /** Whether a transaction id already names this payment (a read costs a fifth of a write). */
+  /**
+   * Whether a transaction id already names this payment (a read costs a fifth of a write), as
+   * the batch read it when it did.
+   */
   private async linksTo(
     tenantId: string,
-    ref: CorrelationRef,
+    ref: CorrelationRef & { kind: 'transaction' },
     paymentId: string,
+    entries: BatchEntries,
   ): Promise<boolean> {
+    const known = entries.linkOf(tenantId, ref);
+    if (known !== undefined) return known?.paymentId === paymentId;
     const [linked] = await this.index.linked(tenantId, ref, 1);
     return linked?.paymentId === paymentId;
   }

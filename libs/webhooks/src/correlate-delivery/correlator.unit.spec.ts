@@ -422,6 +422,102 @@ describe('Correlator (in memory)', () => {
     });
   });
 
+  describe('when its records come in a batch', () => {
+    const batchOf = (events: StoredEvent[]) => ({ events, memo: new Map(), following: [] });
+
+    /** The correlation index's reads (and batch reads) while `run` runs. */
+    async function indexReads(run: () => Promise<void>): Promise<string[]> {
+      const reads: string[] = [];
+      const linked = index.linked.bind(index);
+      const pendingFor = index.pendingFor.bind(index);
+      const entries = index.entries.bind(index);
+      index.linked = (...args) => (reads.push(`linked ${args[1].kind}`), linked(...args));
+      index.pendingFor = (...args) => (reads.push(`pending ${args[1].kind}`), pendingFor(...args));
+      index.entries = (keys) => (reads.push(`entries ${keys.length}`), entries(keys));
+      try {
+        await run();
+      } finally {
+        index.linked = linked;
+        index.pendingFor = pendingFor;
+        index.entries = entries;
+      }
+      return reads;
+    }
+
+    const completed = (paymentId: string, transactionId: string) =>
+      deliver('acme', {
+        id: `evt_${paymentId}`,
+        type: 'payment.completed',
+        data: { paymentId, transactionId },
+      });
+
+    it('reads the waiting entries and transaction links of the whole batch at once', async () => {
+      // Arrange
+      await request('acme', 'pay_b1');
+      await request('acme', 'pay_b2');
+      const deliveries = [await completed('pay_b1', 'tx_b1'), await completed('pay_b2', 'tx_b2')];
+
+      // Act: the deliveries in one batch, then the outcomes they appended in the next.
+      const arrival = await indexReads(async () => {
+        const batch = batchOf(deliveries);
+        for (const delivery of deliveries) await correlator.handle(delivery, batch);
+      });
+      const outcomes = [
+        ...(await store.readStream(paymentStreamId('acme', 'pay_b1'), { fromVersion: 2 })).events,
+        ...(await store.readStream(paymentStreamId('acme', 'pay_b2'), { fromVersion: 2 })).events,
+      ];
+      const linking = await indexReads(async () => {
+        const batch = batchOf(outcomes);
+        for (const outcome of outcomes) await correlator.handle(outcome, batch);
+      });
+
+      // Assert: one batch read each; the waiting list is still read after each new link.
+      expect(arrival).toEqual(['entries 2']);
+      expect(linking).toEqual(['entries 2', 'pending transaction', 'pending transaction']);
+      expect(await typesOf('acme', 'pay_b1')).toEqual(['PaymentRequested', 'PaymentSucceeded']);
+      expect(await index.linked('acme', { kind: 'transaction', value: 'tx_b2' })).toEqual([
+        { paymentId: 'pay_b2' },
+      ]);
+    });
+
+    it('deletes a waiting entry an earlier, crashed attempt left, as the batch read found it', async () => {
+      // Arrange: an attempt wrote the entry, then died before it could resolve again.
+      await request('acme', 'pay_crash');
+      const delivery = await completed('pay_crash', 'tx_crash');
+      const ref = { kind: 'payment' as const, value: 'pay_crash' };
+      await index.addPending('acme', ref, {
+        deliveryStreamId: delivery.streamId,
+        deliveryEventId: delivery.eventId,
+      });
+
+      // Act
+      await correlator.handle(delivery, batchOf([delivery]));
+
+      // Assert
+      expect(await typesOf('acme', 'pay_crash')).toEqual(['PaymentRequested', 'PaymentSucceeded']);
+      expect(await index.pendingFor('acme', ref)).toEqual([]);
+    });
+
+    it('reads for each record itself when the batch read fails', async () => {
+      // Arrange
+      await request('acme', 'pay_down');
+      const delivery = await completed('pay_down', 'tx_down');
+      const ref = { kind: 'payment' as const, value: 'pay_down' };
+      await index.addPending('acme', ref, {
+        deliveryStreamId: delivery.streamId,
+        deliveryEventId: delivery.eventId,
+      });
+      index.entries = () => Promise.reject(new Error('the store is unreachable'));
+
+      // Act
+      await correlator.handle(delivery, batchOf([delivery]));
+
+      // Assert
+      expect(await typesOf('acme', 'pay_down')).toEqual(['PaymentRequested', 'PaymentSucceeded']);
+      expect(await index.pendingFor('acme', ref)).toEqual([]);
+    });
+  });
+
   describe('when a delivery waited and its payment then became known', () => {
     it('deletes the waiting entry it left', async () => {
       const delivery = await deliver('acme', {

@@ -5,8 +5,9 @@ import {
   QueryCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import { documentClientFor } from '@ledger/event-store/aws';
+import { batchGetInOrder, documentClientFor } from '@ledger/event-store/aws';
 import type {
+  CorrelationEntryKey,
   CorrelationIndex,
   CorrelationRef,
   LinkedPayment,
@@ -17,6 +18,13 @@ const partitionOf = (tenantId: string, ref: CorrelationRef): string =>
   `correlation#${tenantId}#${ref.kind}#${ref.value}`;
 const LINK = 'link';
 const PENDING = 'pending#';
+
+const toLinkedPayment = (item: Record<string, unknown>): LinkedPayment => ({
+  paymentId: item.paymentId as string,
+  // Number(): an amount past 2^53 reads back as a bigint, and the port promises a number.
+  ...(item.amount !== undefined && { amount: Number(item.amount) }),
+  ...(item.currency !== undefined && { currency: item.currency as string }),
+});
 
 /**
  * The correlation index in the meta table: one partition per reference, holding the payment it
@@ -63,12 +71,7 @@ export class DynamoDbCorrelationIndex implements CorrelationIndex {
         Limit: limit,
       }),
     );
-    return (Items ?? []).map((item) => ({
-      paymentId: item.paymentId as string,
-      // Number(): an amount past 2^53 reads back as a bigint, and the port promises a number.
-      ...(item.amount !== undefined && { amount: Number(item.amount) }),
-      ...(item.currency !== undefined && { currency: item.currency as string }),
-    }));
+    return (Items ?? []).map(toLinkedPayment);
   }
 
   async addPending(
@@ -102,6 +105,29 @@ export class DynamoDbCorrelationIndex implements CorrelationIndex {
       deliveryStreamId: item.deliveryStreamId as string,
       deliveryEventId: item.deliveryEventId as string,
     }));
+  }
+
+  async entries(
+    keys: readonly CorrelationEntryKey[],
+  ): Promise<(LinkedPayment | PendingDelivery | undefined)[]> {
+    const itemKeys = keys.map((key) => ({
+      pk: partitionOf(key.tenantId, key.ref),
+      sk: key.kind === 'link' ? LINK : `${PENDING}${key.deliveryEventId}`,
+    }));
+    // BatchGetItem refuses a key twice in one request: each is read once.
+    const unique = [...new Map(itemKeys.map((key) => [`${key.pk}\u0000${key.sk}`, key])).values()];
+    const items = await batchGetInOrder(this.documents, this.table, unique, true);
+    const found = new Map(unique.map((key, i) => [`${key.pk}\u0000${key.sk}`, items[i]]));
+    return keys.map((key, i) => {
+      const item = found.get(`${itemKeys[i].pk}\u0000${itemKeys[i].sk}`);
+      if (item === undefined) return undefined;
+      return key.kind === 'link'
+        ? toLinkedPayment(item)
+        : {
+            deliveryStreamId: item.deliveryStreamId as string,
+            deliveryEventId: item.deliveryEventId as string,
+          };
+    });
   }
 
   async removePending(

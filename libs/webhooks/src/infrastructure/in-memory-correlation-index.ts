@@ -1,4 +1,5 @@
 import type {
+  CorrelationEntryKey,
   CorrelationIndex,
   CorrelationRef,
   LinkedPayment,
@@ -62,6 +63,20 @@ export class InMemoryCorrelationIndex implements CorrelationIndex {
   ): Promise<void> {
     await Promise.resolve();
     this.partitions.get(partitionOf(tenantId, ref))?.pending.delete(deliveryEventId);
+  }
+
+  async entries(
+    keys: readonly CorrelationEntryKey[],
+  ): Promise<(LinkedPayment | PendingDelivery | undefined)[]> {
+    await Promise.resolve();
+    return keys.map((key) => {
+      const partition = this.partitions.get(partitionOf(key.tenantId, key.ref));
+      const entry =
+        key.kind === 'link'
+          ? partition?.links.get('link')
+          : partition?.pending.get(key.deliveryEventId);
+      return entry === undefined ? undefined : { ...entry };
+    });
   }
 
   private partition(tenantId: string, ref: CorrelationRef): Partition {
