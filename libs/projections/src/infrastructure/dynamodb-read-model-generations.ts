@@ -28,6 +28,9 @@ export const POINTER_CACHE_MS = 1000;
  */
 export class DynamoDbReadModelGenerations implements ReadModelGenerations {
   private cached?: { value: Generations; until: number };
+  private reading?: Promise<Generations>;
+  /** Moves on at each write of this instance: a read begun before it does not fill the cache. */
+  private writes = 0;
 
   constructor(
     private readonly client: DynamoDBClient,
@@ -43,6 +46,13 @@ export class DynamoDbReadModelGenerations implements ReadModelGenerations {
   async current(): Promise<Generations> {
     const now = Date.now();
     if (this.cached !== undefined && this.cached.until > now) return this.cached.value;
+    // One read at a time: the callers that find the cache expired together share it.
+    this.reading ??= this.read(now).finally(() => (this.reading = undefined));
+    return this.reading;
+  }
+
+  private async read(now: number): Promise<Generations> {
+    const writesBefore = this.writes;
     const { Item } = await this.documents.send(
       new GetCommand({ TableName: this.table, Key: KEY, ConsistentRead: true }),
     );
@@ -52,7 +62,7 @@ export class DynamoDbReadModelGenerations implements ReadModelGenerations {
       ...(pointer.building !== undefined && { building: pointer.building }),
       ...(pointer.previous !== undefined && { previous: pointer.previous }),
     };
-    this.cached = { value, until: now + this.cacheMs };
+    if (this.writes === writesBefore) this.cached = { value, until: now + this.cacheMs };
     return value;
   }
 
@@ -84,9 +94,10 @@ export class DynamoDbReadModelGenerations implements ReadModelGenerations {
     );
   }
 
+  /** Read now, not joined to a read already under way (it may have begun before a write). */
   private async fresh(): Promise<Generations> {
     this.cached = undefined;
-    return this.current();
+    return this.read(Date.now());
   }
 
   private async update(
@@ -105,7 +116,9 @@ export class DynamoDbReadModelGenerations implements ReadModelGenerations {
           ExpressionAttributeValues: values,
         }),
       );
+      this.writes += 1;
       this.cached = undefined;
+      this.reading = undefined;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException)
         throw new GenerationConflictError(conflict);
