@@ -84,7 +84,7 @@ export function describeCorrelationIndexContract(
         const txn = { kind: 'transaction' as const, value: 'txn_batch' };
         const payment = { kind: 'payment' as const, value: 'pay_waited' };
         const waiting = { deliveryStreamId: 'acme#delivery#sandbox#d9', deliveryEventId: 'ev_9' };
-        await index.link('acme', txn, { paymentId: 'pay_t' });
+        await index.link('acme', txn, { paymentId: 'pay_t', linkedBy: 'ev_link' });
         await index.addPending('acme', payment, waiting);
 
         const found = await index.entries([
@@ -97,12 +97,15 @@ export function describeCorrelationIndexContract(
         ]);
 
         expect(found).toEqual([
-          { paymentId: 'pay_t' },
+          { paymentId: 'pay_t', linkedBy: 'ev_link' },
           waiting,
           undefined,
           undefined,
           undefined,
-          { paymentId: 'pay_t' },
+          { paymentId: 'pay_t', linkedBy: 'ev_link' },
+        ]);
+        expect(await index.linked('acme', txn)).toEqual([
+          { paymentId: 'pay_t', linkedBy: 'ev_link' },
         ]);
         expect(await index.entries([])).toEqual([]);
       });

@@ -13,6 +13,12 @@ export interface LinkedPayment {
   paymentId: string;
   amount?: number;
   currency?: string;
+  /**
+   * A transaction id's link: the id of the payment event that wrote it. Handed that same event
+   * again (a crash may have come between writing the link and reading who waits for it), the
+   * correlator reads the waiting list again; a later event repeating the id does not.
+   */
+  linkedBy?: string;
 }
 
 /** A delivery that named a reference no payment had yet; linked once one does. */

@@ -146,27 +146,25 @@ export class Correlator implements StreamConsumer {
     if (typeof event.data.gatewayTransactionId === 'string') {
       links.push({
         ref: { kind: 'transaction', value: event.data.gatewayTransactionId },
-        payment: { paymentId },
+        payment: { paymentId, linkedBy: event.eventId },
       });
     }
     for (const { ref, payment } of links) {
       // A payment's later events repeat its transaction id: link it once, not on each of them.
-      const linkedBefore =
-        ref.kind === 'transaction' &&
-        (await this.linksTo(
-          tenantId,
-          { kind: 'transaction', value: ref.value },
-          payment.paymentId,
-          entries,
-        ));
-      if (ref.kind === 'order' || (ref.kind === 'transaction' && !linkedBefore)) {
+      const link =
+        ref.kind === 'transaction'
+          ? await this.linkOf(tenantId, { kind: 'transaction', value: ref.value }, entries)
+          : undefined;
+      const linked = link?.paymentId === payment.paymentId;
+      if (ref.kind === 'order' || (ref.kind === 'transaction' && !linked)) {
         await this.index.link(tenantId, ref, payment);
         entries.linked(tenantId, ref, payment);
       }
       // The event that wrote the link read the waiting list after writing it, and was handled
       // (or parked, and then redriven) before this later event of the same payment: a delivery
       // that began waiting since then resolves again after its entry and finds the link itself.
-      if (linkedBefore) continue;
+      // That event itself, handed over again, reads it again: it may have stopped in between.
+      if (linked && link.linkedBy !== event.eventId) continue;
       for (const waiting of await this.index.pendingFor(tenantId, ref)) {
         const { events } = await this.store.readStream(waiting.deliveryStreamId, { limit: 1 });
         const delivery = events[0];
@@ -273,19 +271,18 @@ export class Correlator implements StreamConsumer {
   }
 
   /**
-   * Whether a transaction id already names this payment (a read costs a fifth of a write), as
-   * the batch read it when it did.
+   * The payment a transaction id names already, if any (a read costs a fifth of a write), as the
+   * batch read it when it did.
    */
-  private async linksTo(
+  private async linkOf(
     tenantId: string,
     ref: CorrelationRef & { kind: 'transaction' },
-    paymentId: string,
     entries: BatchEntries,
-  ): Promise<boolean> {
+  ): Promise<LinkedPayment | undefined> {
     const known = entries.linkOf(tenantId, ref);
-    if (known !== undefined) return known?.paymentId === paymentId;
+    if (known !== undefined) return known ?? undefined;
     const [linked] = await this.index.linked(tenantId, ref, 1);
-    return linked?.paymentId === paymentId;
+    return linked;
   }
 
   /** The payment a delivery's transaction or order id names, by the correlation index. */

@@ -410,15 +410,61 @@ describe('Correlator (in memory)', () => {
         breakerState: 'closed',
       });
       const afterFirst = [...reads];
+      const delivery = await deliver('acme', {
+        id: 'evt_r',
+        type: 'payment.completed',
+        data: { paymentId: 'pay_r', transactionId: 'tx_r' },
+      });
+      await correlator.handle(delivery);
       reads.length = 0;
-      // A later event repeating the transaction id (here the same one, handed over again).
+      // A later event repeating the transaction id: the outcome the delivery appended.
       await correlator.handle(
-        (await store.readStream(paymentStreamId('acme', 'pay_r'), { fromVersion: 2 })).events[0],
+        (await store.readStream(paymentStreamId('acme', 'pay_r'), { fromVersion: 3 })).events[0],
       );
 
-      // The first event links it and reads who waits; handed it again, only the link is read.
+      // The first event links it and reads who waits; the later one reads only the link.
       expect(afterFirst).toEqual(['linked transaction', 'pending transaction']);
       expect(reads).toEqual(['linked transaction']);
+    });
+
+    it('reads the waiting list again when the event that linked it is handed over again', async () => {
+      // Arrange: a delivery waits for a transaction id; the gateway's answer brings it, and its
+      // first handling wrote the link, then stopped (a crash) before reading who waits.
+      const delivery = await deliver('acme', {
+        id: 'evt_s',
+        type: 'payment.completed',
+        data: { transactionId: 'tx_s' },
+      });
+      await correlator.handle(delivery);
+      await request('acme', 'pay_s');
+      const streamId = paymentStreamId('acme', 'pay_s');
+      await handleCommand(store, paymentDecider, decodePaymentEvent, streamId, {
+        type: 'RecordGatewayAttempt',
+        data: {
+          operation: 'charge',
+          attempt: 1,
+          idempotencyKey: 'k-s',
+          method: 'POST',
+          path: '/charges',
+          startedAt: NOW,
+          durationMs: 10,
+          outcome: 'succeeded',
+          httpStatus: 202,
+          gatewayTransactionId: 'tx_s',
+          breakerState: 'closed',
+        },
+        metadata: { now: NOW, tenantId: 'acme' },
+      });
+      const [answer] = (await store.readStream(streamId, { fromVersion: 2 })).events;
+      const ref = { kind: 'transaction' as const, value: 'tx_s' };
+      await index.link('acme', ref, { paymentId: 'pay_s', linkedBy: answer.eventId });
+
+      // Act: the stream hands the event over again.
+      await correlator.handle(answer);
+
+      // Assert
+      expect(await typesOf('acme', 'pay_s')).toContain('PaymentSucceeded');
+      expect(await index.pendingFor('acme', ref)).toEqual([]);
     });
   });
 
@@ -476,7 +522,7 @@ describe('Correlator (in memory)', () => {
       expect(linking).toEqual(['entries 2', 'pending transaction', 'pending transaction']);
       expect(await typesOf('acme', 'pay_b1')).toEqual(['PaymentRequested', 'PaymentSucceeded']);
       expect(await index.linked('acme', { kind: 'transaction', value: 'tx_b2' })).toEqual([
-        { paymentId: 'pay_b2' },
+        { paymentId: 'pay_b2', linkedBy: outcomes[1].eventId },
       ]);
     });
 

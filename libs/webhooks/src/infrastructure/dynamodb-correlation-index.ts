@@ -24,6 +24,7 @@ const toLinkedPayment = (item: Record<string, unknown>): LinkedPayment => ({
   // Number(): an amount past 2^53 reads back as a bigint, and the port promises a number.
   ...(item.amount !== undefined && { amount: Number(item.amount) }),
   ...(item.currency !== undefined && { currency: item.currency as string }),
+  ...(item.linkedBy !== undefined && { linkedBy: item.linkedBy as string }),
 });
 
 /**
@@ -52,6 +53,7 @@ export class DynamoDbCorrelationIndex implements CorrelationIndex {
           paymentId: payment.paymentId,
           amount: payment.amount,
           currency: payment.currency,
+          linkedBy: payment.linkedBy,
         },
       }),
     );
