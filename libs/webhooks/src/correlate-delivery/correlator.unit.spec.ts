@@ -4,6 +4,7 @@ import {
   decodePaymentEvent,
   paymentDecider,
   paymentStreamId,
+  type GatewayAttemptData,
   type PaymentCommand,
   handleCommand,
 } from '@ledger/ledger';
@@ -85,6 +86,24 @@ describe('Correlator (in memory)', () => {
       currency: 'EUR',
       ...extra,
     });
+
+  /** A charge the gateway answered with success, bringing its transaction id. */
+  const chargeAnswered = (
+    idempotencyKey: string,
+    gatewayTransactionId: string,
+  ): GatewayAttemptData => ({
+    operation: 'charge',
+    attempt: 1,
+    idempotencyKey,
+    method: 'POST',
+    path: '/charges',
+    startedAt: NOW,
+    durationMs: 10,
+    outcome: 'succeeded',
+    httpStatus: 202,
+    gatewayTransactionId,
+    breakerState: 'closed',
+  });
 
   async function typesOf(tenantId: string, paymentId: string): Promise<string[]> {
     const { events } = await store.readStream(paymentStreamId(tenantId, paymentId));
@@ -291,19 +310,7 @@ describe('Correlator (in memory)', () => {
   describe('when a delivery names a payment the ledger already knows', () => {
     it('writes nothing to the correlation index: no waiting entry to delete, no link again', async () => {
       await request('acme', 'pay_w');
-      await command('acme', 'pay_w', 'RecordGatewayAttempt', {
-        operation: 'charge',
-        attempt: 1,
-        idempotencyKey: 'k-w',
-        method: 'POST',
-        path: '/charges',
-        startedAt: NOW,
-        durationMs: 10,
-        outcome: 'succeeded',
-        httpStatus: 202,
-        gatewayTransactionId: 'tx_w',
-        breakerState: 'closed',
-      });
+      await command('acme', 'pay_w', 'RecordGatewayAttempt', chargeAnswered('k-w', 'tx_w'));
       const writes: string[] = [];
       const link = index.link.bind(index);
       const removePending = index.removePending.bind(index);
@@ -396,19 +403,7 @@ describe('Correlator (in memory)', () => {
       const pendingFor = index.pendingFor.bind(index);
       index.linked = (...args) => (reads.push(`linked ${args[1].kind}`), linked(...args));
       index.pendingFor = (...args) => (reads.push(`pending ${args[1].kind}`), pendingFor(...args));
-      await command('acme', 'pay_r', 'RecordGatewayAttempt', {
-        operation: 'charge',
-        attempt: 1,
-        idempotencyKey: 'k-r-1',
-        method: 'POST',
-        path: '/charges',
-        startedAt: NOW,
-        durationMs: 10,
-        outcome: 'succeeded',
-        httpStatus: 202,
-        gatewayTransactionId: 'tx_r',
-        breakerState: 'closed',
-      });
+      await command('acme', 'pay_r', 'RecordGatewayAttempt', chargeAnswered('k-r-1', 'tx_r'));
       const afterFirst = [...reads];
       const delivery = await deliver('acme', {
         id: 'evt_r',
@@ -440,19 +435,7 @@ describe('Correlator (in memory)', () => {
       const streamId = paymentStreamId('acme', 'pay_s');
       await handleCommand(store, paymentDecider, decodePaymentEvent, streamId, {
         type: 'RecordGatewayAttempt',
-        data: {
-          operation: 'charge',
-          attempt: 1,
-          idempotencyKey: 'k-s',
-          method: 'POST',
-          path: '/charges',
-          startedAt: NOW,
-          durationMs: 10,
-          outcome: 'succeeded',
-          httpStatus: 202,
-          gatewayTransactionId: 'tx_s',
-          breakerState: 'closed',
-        },
+        data: chargeAnswered('k-s', 'tx_s'),
         metadata: { now: NOW, tenantId: 'acme' },
       });
       const [answer] = (await store.readStream(streamId, { fromVersion: 2 })).events;
@@ -577,19 +560,7 @@ describe('Correlator (in memory)', () => {
       );
 
       await request('acme', 'pay_p');
-      await command('acme', 'pay_p', 'RecordGatewayAttempt', {
-        operation: 'charge',
-        attempt: 1,
-        idempotencyKey: 'k-p',
-        method: 'POST',
-        path: '/charges',
-        startedAt: NOW,
-        durationMs: 10,
-        outcome: 'succeeded',
-        httpStatus: 202,
-        gatewayTransactionId: 'tx_p',
-        breakerState: 'closed',
-      });
+      await command('acme', 'pay_p', 'RecordGatewayAttempt', chargeAnswered('k-p', 'tx_p'));
 
       expect(await typesOf('acme', 'pay_p')).toContain('PaymentSucceeded');
       expect(await index.pendingFor('acme', { kind: 'transaction', value: 'tx_p' })).toEqual([]);
