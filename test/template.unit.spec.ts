@@ -305,6 +305,7 @@ describe('template.yaml', () => {
           ...streamReads,
           EventsTable: ['dynamodb:PutItem', 'dynamodb:Query'],
           MetaTable: [
+            'dynamodb:BatchGetItem',
             'dynamodb:DeleteItem',
             'dynamodb:GetItem',
             'dynamodb:PutItem',
