@@ -251,7 +251,7 @@ export const pipelineSustainedScenario: Scenario = {
           "step at most what that step's slowest consumer got through, then climbs back one step " +
           `at a time; the hold runs ${sizing.holdSeconds} s at the highest step that kept up` +
           (chosen === undefined ? ' (none did: held at the lowest step).' : '.'),
-        'CPU per delivery handled: CPU from the load\'s start to the end of the wait, divided by ' +
+        "CPU per delivery handled: CPU from the load's start to the end of the wait, divided by " +
           'the deliveries every consumer was seen done with (all of them once caught up).',
         ...search.map((step) => formatPhase(step)),
         formatPhase(hold),

@@ -75,7 +75,6 @@ export class BatchEntries {
     this.note({ kind: 'link', tenantId, ref: { kind: ref.kind, value: ref.value } }, payment);
   }
 
-
   waiting(tenantId: string, ref: CorrelationRef, delivery: PendingDelivery): void {
     this.note(
       { kind: 'pending', tenantId, ref, deliveryEventId: delivery.deliveryEventId },
