@@ -13,7 +13,8 @@ type Item = Record<string, unknown>;
  * stored: BatchGetItem, 100 keys a request, the requests at once; what DynamoDB leaves
  * unprocessed (throttling) is asked again after a growing pause, up to 8 times. What an index
  * listed is read eventually consistent first (half the read units), and only the keys that read
- * missed are read again strongly consistent: an index entry can be newer than a replica.
+ * missed are read again strongly consistent: an index entry can be newer than a replica. A key
+ * given twice is read once (BatchGetItem refuses duplicates) and answered at both places.
  */
 export async function batchGetInOrder(
   documents: DynamoDBDocumentClient,
@@ -24,10 +25,13 @@ export async function batchGetInOrder(
 ): Promise<(Item | undefined)[]> {
   const idOf = (key: { pk: unknown; sk: unknown }): string =>
     `${String(key.pk)}\u0000${String(key.sk)}`;
+  const unique = [...new Map(keys.map((key) => [idOf(key), key])).values()];
   const found = new Map<string, Item>();
-  await readAll(documents, table, keys, consistent, (item) => found.set(idOf(item as never), item));
+  await readAll(documents, table, unique, consistent, (item) =>
+    found.set(idOf(item as never), item),
+  );
   if (consistent) return keys.map((key) => found.get(idOf(key)));
-  const missed = keys.filter((key) => !found.has(idOf(key)));
+  const missed = unique.filter((key) => !found.has(idOf(key)));
   if (missed.length > 0) {
     await readAll(documents, table, missed, true, (item) => found.set(idOf(item as never), item));
   }

@@ -112,16 +112,17 @@ export class DynamoDbCorrelationIndex implements CorrelationIndex {
   async entries(
     keys: readonly CorrelationEntryKey[],
   ): Promise<(LinkedPayment | PendingDelivery | undefined)[]> {
-    const itemKeys = keys.map((key) => ({
-      pk: partitionOf(key.tenantId, key.ref),
-      sk: key.kind === 'link' ? LINK : `${PENDING}${key.deliveryEventId}`,
-    }));
-    // BatchGetItem refuses a key twice in one request: each is read once.
-    const unique = [...new Map(itemKeys.map((key) => [`${key.pk}\u0000${key.sk}`, key])).values()];
-    const items = await batchGetInOrder(this.documents, this.table, unique, true);
-    const found = new Map(unique.map((key, i) => [`${key.pk}\u0000${key.sk}`, items[i]]));
+    const items = await batchGetInOrder(
+      this.documents,
+      this.table,
+      keys.map((key) => ({
+        pk: partitionOf(key.tenantId, key.ref),
+        sk: key.kind === 'link' ? LINK : `${PENDING}${key.deliveryEventId}`,
+      })),
+      true,
+    );
     return keys.map((key, i) => {
-      const item = found.get(`${itemKeys[i].pk}\u0000${itemKeys[i].sk}`);
+      const item = items[i];
       if (item === undefined) return undefined;
       return key.kind === 'link'
         ? toLinkedPayment(item)
