@@ -1,7 +1,13 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { BatchWriteItemCommand, QueryCommand, type WriteRequest } from '@aws-sdk/client-dynamodb';
+import {
+  BatchWriteItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  type AttributeValue,
+  type WriteRequest,
+} from '@aws-sdk/client-dynamodb';
 import { positionOf, type StoredEvent } from '@ledger/event-store';
 import { toEventItem, type LedgerStorage } from '@ledger/event-store/aws';
 import {
@@ -10,7 +16,11 @@ import {
   type PaymentCommand,
   type PaymentEvent,
 } from '@ledger/ledger';
-import { evolvePaymentDocument, type PaymentDocument } from '@ledger/projections';
+import {
+  evolvePaymentDocument,
+  type GenerationDocuments,
+  type PaymentDocument,
+} from '@ledger/projections';
 import { projectionAdapters } from '@ledger/projections/aws';
 import { CONSUMER_ROOTS } from '@ledger/stream-processor-app';
 import { ulid } from 'ulid';
@@ -25,6 +35,8 @@ import {
 import type { OpTotals } from './pipeline-stats';
 import { skipBacklog, type SkippedBacklog } from './scenario-storage';
 import type { BenchContext } from './scenario';
+import { PROVIDER as PIPELINE_PROVIDER, type SenderConfig } from './webhook-ingest.payload';
+import { rawPutWorkload } from './webhook-ingest.workload';
 
 const LOADGEN_GRACE_MS = 120_000;
 /** Events per BatchWriteItem: DynamoDB's maximum. */
@@ -135,6 +147,96 @@ function processingPayment(tenantId: string, paymentId: string, now: Date): Paym
     throw new Error(`A seeded payment is ${state.status}, expected processing`);
   }
   return events;
+}
+
+/**
+ * The least DynamoDB work a delivery concluding a payment cannot do without, done raw: the three
+ * conditional writes every such delivery needs wherever it runs (intake's `WebhookReceived` in
+ * `events`; the decision, a `PaymentSucceeded` in `events`; the payment's document in
+ * `read-models`), one after the other as the pipeline orders them, and nothing else: no reads,
+ * no stream reads, no publishing, no HTTP. Its rate is a ceiling for any pipeline on this engine
+ * and machine, measured in the same run as the raw PutItem it is compared with.
+ */
+export function pipelineFloorWorkload(
+  storage: LedgerStorage,
+  sender: SenderConfig,
+  options: { idPrefix: string; host: string; tenantId: string },
+): { deliver(): Promise<void> } {
+  const intake = rawPutWorkload(storage, sender, {
+    idPrefix: `${options.idPrefix}d-`,
+    host: options.host,
+  });
+  const adapters = projectionAdapters(storage);
+  let documents: Promise<GenerationDocuments> | undefined;
+  let seq = 0;
+  return {
+    async deliver() {
+      documents ??= adapters
+        .generations({ cacheMs: 0 })
+        .current()
+        .then(({ live }) => adapters.documentsOf(live));
+      const paymentId = benchPaymentId(`${options.idPrefix}p-`, ++seq);
+      const streamId = paymentStreamId(options.tenantId, paymentId);
+      const now = new Date();
+      const history = processingPayment(options.tenantId, paymentId, now);
+      const [succeeded] = paymentDecider.decide(
+        {
+          // What the correlator decides for the delivery (its ids are placeholders of that size).
+          type: 'ApplyWebhook',
+          data: {
+            deliveryEventId: ulid(),
+            deliveryStreamId: `webhook#${options.tenantId}#${sender.scheme}#${paymentId}`,
+            provider: PIPELINE_PROVIDER,
+            deliveryId: paymentId,
+            providerEventType: 'payment.completed',
+            intent: 'payment_succeeded',
+            receivedAt: now.toISOString(),
+            gatewayTransactionId: `ch_${paymentId}`,
+            amount: SEEDED_AMOUNT,
+            currency: SEEDED_CURRENCY,
+          },
+          metadata: {
+            now: now.toISOString(),
+            tenantId: options.tenantId,
+            causationId: ulid(),
+            actor: 'correlator',
+          },
+        },
+        history.reduce(paymentDecider.evolve, paymentDecider.initialState()),
+      );
+      let document: PaymentDocument | null = null;
+      let decision: Record<string, AttributeValue> | undefined;
+      [...history, succeeded].forEach((event, i) => {
+        const stored: StoredEvent = {
+          streamId,
+          version: i + 1,
+          eventId: ulid(),
+          type: event.type,
+          schemaVersion: event.schemaVersion ?? 1,
+          data: event.data,
+          metadata: event.metadata,
+          recordedAt: now.toISOString(),
+          position: positionOf(now.toISOString(), streamId, i + 1),
+        };
+        document = evolvePaymentDocument(document, stored);
+        if (event === succeeded) {
+          const { position: _position, ...item } = stored;
+          decision = toEventItem(item);
+        }
+      });
+      await intake.put();
+      await storage.dynamoDb.send(
+        new PutItemCommand({
+          TableName: storage.tables.events,
+          Item: decision,
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      if (!(await (await documents).put(document!, 0))) {
+        throw new Error(`The floor's document of ${paymentId} was already there`);
+      }
+    },
+  };
 }
 
 /**
