@@ -85,6 +85,19 @@ export async function waitForHealthy(ledger: LedgerProcess, timeoutMs = 60_000):
   throw new Error(`ledger did not become healthy within ${timeoutMs} ms:\n${ledger.output()}`);
 }
 
+/** Process ids of the stream consumers' processes `ledger start` (pid `ledgerPid`) runs. */
+export function consumerProcesses(ledgerPid: number): number[] {
+  const ps = spawnSync('ps', ['-eo', 'pid=,ppid=,args='], { encoding: 'utf8' });
+  return ps.stdout
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/))
+    .filter(
+      ([, ppid, ...args]) =>
+        Number(ppid) === ledgerPid && args.some((arg) => arg.includes('stream-processor')),
+    )
+    .map(([pid]) => Number(pid));
+}
+
 /** Process ids of DynamoDB Local engines listening on `port`. */
 export function engineProcesses(port: string): number[] {
   const ps = spawnSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' });

@@ -1,4 +1,5 @@
 import {
+  consumerProcesses,
   engineProcesses,
   spawnLedger,
   waitForHealthy,
@@ -27,11 +28,16 @@ export class LedgerUnderChaos {
     return this.current;
   }
 
-  /** The Node process and, when the ledger runs its own, the DynamoDB Local JVM. */
+  /**
+   * The Node process, its stream consumers' process and, when the ledger runs its own, the
+   * DynamoDB Local JVM.
+   */
   pids(): Record<string, number | undefined> {
     const running = this.current.child.exitCode === null && this.current.child.signalCode === null;
+    const ledger = running ? this.current.child.pid : undefined;
     return {
-      ledger: running ? this.current.child.pid : undefined,
+      ledger,
+      consumers: ledger === undefined ? undefined : consumerProcesses(ledger)[0],
       ...(this.env.DYNAMODB_ENDPOINT === undefined && {
         dynamodbLocal: engineProcesses(this.env.DYNAMODB_LOCAL_PORT)[0],
       }),
