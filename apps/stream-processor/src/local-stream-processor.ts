@@ -2,14 +2,17 @@ import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import type { LedgerStorage } from '@ledger/event-store/aws';
 import type { Logger } from '@ledger/observability';
 import type { StreamConsumer } from '@ledger/stream-consumer';
-import { streamConsumerAdapters } from '@ledger/stream-consumer/aws';
+import { SharedStreamTail, streamConsumerAdapters } from '@ledger/stream-consumer/aws';
 
 export interface LocalStreamProcessor {
   consumers: string[];
   stop(): Promise<void>;
 }
 
-/** Runs one stream poller per consumer, each with its own checkpoint, until stopped. */
+/**
+ * Runs one stream poller per consumer, each with its own checkpoint, until stopped; the records
+ * are read once for all of them (`SharedStreamTail`) wherever their positions meet.
+ */
 export async function startLocalStreamProcessor(options: {
   storage: LedgerStorage;
   streams: DynamoDBStreamsClient;
@@ -18,10 +21,12 @@ export async function startLocalStreamProcessor(options: {
 }): Promise<LocalStreamProcessor> {
   const { storage, logger } = options;
   const adapters = streamConsumerAdapters(storage);
+  const tail = new SharedStreamTail(options.streams);
   const pollers = options.consumers.map((consumer) =>
     adapters.poller({
       consumer,
       streams: options.streams,
+      tail,
       log: (message, fields) => logger.warn({ ...fields }, message),
       processor: {
         onParked: (record, error) =>
@@ -37,6 +42,7 @@ export async function startLocalStreamProcessor(options: {
     consumers: pollers.map((poller) => poller.consumerName),
     stop: async () => {
       await Promise.all(pollers.map((poller) => poller.stop()));
+      tail.clear();
     },
   };
 }

@@ -6,6 +6,7 @@ export * from './infrastructure/dynamodb-parking-lot';
 export * from './infrastructure/dynamodb-checkpoint-store';
 export * from './infrastructure/streams-client';
 export * from './infrastructure/local-poller/stream-poller';
+export * from './infrastructure/local-poller/shared-stream-tail';
 export * from './infrastructure/lambda/lambda-stream-handler';
 export * from './infrastructure/wanted-records';
 export * from './infrastructure/stream-consumer.adapters';

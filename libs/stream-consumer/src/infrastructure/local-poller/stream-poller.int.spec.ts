@@ -11,6 +11,7 @@ import {
   createDynamoDbStreamsClient,
 } from '../../aws';
 import { redriveParked, type StreamConsumer } from '../../index';
+import { SharedStreamTail } from './shared-stream-tail';
 import { StreamPoller } from './stream-poller';
 
 /** Records every event it is handed; can be told to fail on some. */
@@ -38,6 +39,28 @@ class FlakyCheckpointStore extends DynamoDbCheckpointStore {
 
 function waitFor(condition: () => boolean): Promise<void> {
   return waitUntil(condition, { what: 'the consumer' });
+}
+
+/** A streams client that counts its GetRecords calls and the records they return. */
+function countingStreams(): {
+  client: DynamoDBStreamsClient;
+  reads: () => number;
+  recordsRead: () => number;
+} {
+  const client = createDynamoDbStreamsClient(process.env.DYNAMODB_ENDPOINT);
+  let reads = 0;
+  let recordsRead = 0;
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (context.commandName !== 'GetRecordsCommand') return next(args);
+      reads += 1;
+      const result = await next(args);
+      recordsRead += (result.output as { Records?: unknown[] }).Records?.length ?? 0;
+      return result;
+    },
+    { step: 'initialize', name: 'countGetRecords' },
+  );
+  return { client, reads: () => reads, recordsRead: () => recordsRead };
 }
 
 function versionsByStream(events: StoredEvent[]): Map<string, number[]> {
@@ -206,20 +229,6 @@ describe('StreamPoller on DynamoDB Local streams', () => {
   });
 
   describe('when records trickle in', () => {
-    /** A streams client that counts its GetRecords calls. */
-    function countingStreams(): { client: DynamoDBStreamsClient; reads: () => number } {
-      const client = createDynamoDbStreamsClient(process.env.DYNAMODB_ENDPOINT);
-      let reads = 0;
-      client.middlewareStack.add(
-        (next, context) => async (args) => {
-          if (context.commandName === 'GetRecordsCommand') reads += 1;
-          return next(args);
-        },
-        { step: 'initialize', name: 'countGetRecords' },
-      );
-      return { client, reads: () => reads };
-    }
-
     async function shardCount(): Promise<number> {
       const { Table } = await ledger.client.send(
         new DescribeTableCommand({ TableName: ledger.tables.events }),
@@ -267,6 +276,125 @@ describe('StreamPoller on DynamoDB Local streams', () => {
       expect(consumer.received.filter((e) => e.streamId === 't#1').map((e) => e.version)).toEqual(
         Array.from({ length: appends }, (_, i) => i + 1),
       );
+    });
+  });
+
+  describe('when several pollers share a tail', () => {
+    /** Pollers of `consumers` on one tail, over a counting streams client. */
+    function sharingPollers(consumers: StreamConsumer[], maxBuffered?: number) {
+      const counting = countingStreams();
+      const tail = new SharedStreamTail(counting.client, { maxBuffered });
+      const started = consumers.map((consumer) => {
+        const poller = new StreamPoller({
+          consumer,
+          dynamoDb: ledger.client,
+          streams: counting.client,
+          eventsTable: ledger.tables.events,
+          checkpoints,
+          parkingLot,
+          pollIntervalMs: 20,
+          tail,
+        });
+        pollers.push(poller);
+        return poller;
+      });
+      return { counting, pollers: started };
+    }
+
+    /** Starts the pollers and waits until each has read up to a marker event just appended. */
+    async function startAtHead(
+      streamId: string,
+      consumers: RecordingConsumer[],
+      all: StreamPoller[],
+    ) {
+      await ledger.store.append(streamId, 0, [{ type: 'Marker', data: {} }]);
+      await Promise.all(all.map((poller) => poller.start()));
+      await waitFor(() =>
+        consumers.every((consumer) => consumer.received.some((e) => e.streamId === streamId)),
+      );
+    }
+
+    it('reads each record once for all of them, and hands every poller every record in order', async () => {
+      // Arrange: four consumers at the same position, as `ledger start` runs them.
+      const consumers = ['one', 'two', 'three', 'four'].map(
+        (n) => new RecordingConsumer(`tail-${n}`),
+      );
+      const { counting, pollers: sharing } = sharingPollers(consumers);
+      await startAtHead('sh#marker', consumers, sharing);
+      const readBefore = counting.recordsRead();
+
+      // Act
+      const streams = ['sh#1', 'sh#2', 'sh#3', 'sh#4'];
+      await appendMany(streams, 25);
+      await waitFor(() =>
+        consumers.every(
+          (consumer) =>
+            consumer.received.filter((e) => streams.includes(e.streamId)).length === 100,
+        ),
+      );
+      const recordsRead = counting.recordsRead() - readBefore;
+      counting.client.destroy();
+
+      // Assert: 100 records read from the stream once, not once per poller (400).
+      expect(recordsRead).toBe(100);
+      for (const consumer of consumers) {
+        const ours = consumer.received.filter((e) => streams.includes(e.streamId));
+        expect(ours).toHaveLength(100);
+        for (const versions of versionsByStream(ours).values()) {
+          expect(versions).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
+        }
+      }
+    });
+
+    it('holds no poller back behind one that stalls, and the stalled one reads on its own once it has fallen out of the tail', async () => {
+      // Arrange: a tail keeping only 10 records, and one consumer that blocks until released.
+      const fast = new RecordingConsumer('tail-fast');
+      const slow = new RecordingConsumer('tail-slow');
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      const stalling: StreamConsumer = {
+        name: slow.name,
+        handle: async (event) => {
+          if (event.streamId === 'st#1' && event.version === 1) await released;
+          await slow.handle(event);
+        },
+      };
+      const { counting, pollers: sharing } = sharingPollers([fast, stalling], 10);
+      const both = [fast, slow];
+      await startAtHead('st#marker', both, sharing);
+      const readBefore = counting.recordsRead();
+
+      // Act: 60 events while the slow consumer is stuck on the first of them.
+      await appendMany(['st#1', 'st#2', 'st#3'], 20);
+      await waitFor(
+        () =>
+          fast.received.filter((e) => e.streamId.startsWith('st#') && e.type === 'Tick').length ===
+          60,
+      );
+      // The slow one's stream st#1 waits behind its first event (a stream is handled in order).
+      const slowMeanwhile = slow.received.filter((e) => e.streamId === 'st#1').length;
+      release();
+      await waitFor(
+        () =>
+          slow.received.filter((e) => e.streamId.startsWith('st#') && e.type === 'Tick').length ===
+          60,
+      );
+      const recordsRead = counting.recordsRead() - readBefore;
+      counting.client.destroy();
+
+      // Assert: the fast one was done while the slow one had nothing; both got every record once,
+      // in order; the slow one's catching up read records again (the tail had dropped them).
+      expect(slowMeanwhile).toBe(0);
+      for (const consumer of both) {
+        const ours = consumer.received.filter(
+          (e) => e.streamId.startsWith('st#') && e.type === 'Tick',
+        );
+        expect(ours).toHaveLength(60);
+        for (const versions of versionsByStream(ours).values()) {
+          expect(versions).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+        }
+      }
+      expect(recordsRead).toBeGreaterThan(60);
     });
   });
 

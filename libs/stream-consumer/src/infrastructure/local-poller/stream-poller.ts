@@ -13,7 +13,9 @@ import { BatchProcessor, type BatchProcessorOptions } from '../../core/batch-pro
 import type { ParkingLot } from '../../core/parking-lot.port';
 import type { StreamConsumer } from '../../core/stream-consumer';
 import { decodeWantedRecords } from '../wanted-records';
+import type { EventStreamRecord } from '@ledger/event-store/aws';
 import type { CheckpointStore, ShardCheckpoint } from '../../core/checkpoint-store.port';
+import type { SharedStreamTail } from './shared-stream-tail';
 import { RecordNotParkedError, StreamNotEnabledError } from '../../core/stream-consumer.errors';
 
 export interface StreamPollerOptions {
@@ -43,6 +45,11 @@ export interface StreamPollerOptions {
   processor?: BatchProcessorOptions;
   /** Applied to every decoded record, as the event store applies them to its reads. */
   upcasters?: UpcasterChain;
+  /**
+   * The records the process's pollers read together (`SharedStreamTail`): this poller reads on
+   * its own only where the tail does not hold its position. Without it, it always reads on its own.
+   */
+  tail?: SharedStreamTail;
   log?: (message: string, fields?: Record<string, unknown>) => void;
 }
 
@@ -201,26 +208,41 @@ export class StreamPoller {
   /** Reads and handles one batch of the shard; true when it was a full one. */
   private async pollShard(state: ShardState): Promise<boolean> {
     const shardId = state.shard.ShardId as string;
-    state.iterator ??= await this.iteratorFor(shardId);
-    let output;
-    try {
-      output = await this.options.streams.send(
-        new GetRecordsCommand({
-          ShardIterator: state.iterator,
-          Limit: this.options.batchSize ?? 1000,
-        }),
-      );
-    } catch (error) {
-      if (
-        error instanceof ExpiredIteratorException ||
-        error instanceof TrimmedDataAccessException
-      ) {
-        state.iterator = undefined;
-        return false;
+    const batchSize = this.options.batchSize ?? 1000;
+    const shared = await this.options.tail?.read(
+      this.streamArn as string,
+      shardId,
+      this.checkpoints.get(shardId)?.sequenceNumber,
+      batchSize,
+    );
+    let raw: EventStreamRecord[];
+    let finished: boolean;
+    if (shared !== undefined) {
+      raw = shared.records;
+      finished = shared.finished;
+      // Its own reads, when it needs them again, start from where it is then.
+      state.iterator = undefined;
+    } else {
+      state.iterator ??= await this.iteratorFor(shardId);
+      let output;
+      try {
+        output = await this.options.streams.send(
+          new GetRecordsCommand({ ShardIterator: state.iterator, Limit: batchSize }),
+        );
+      } catch (error) {
+        if (
+          error instanceof ExpiredIteratorException ||
+          error instanceof TrimmedDataAccessException
+        ) {
+          state.iterator = undefined;
+          return false;
+        }
+        throw error;
       }
-      throw error;
+      raw = output.Records ?? [];
+      finished = output.NextShardIterator === undefined || output.NextShardIterator === null;
+      state.iterator = output.NextShardIterator ?? undefined;
     }
-    const raw = output.Records ?? [];
     const records = decodeWantedRecords(raw, this.options.consumer, this.options.upcasters);
     if (records.length > 0) {
       const outcome = await this.processor.process(records);
@@ -231,7 +253,6 @@ export class StreamPoller {
       }
     }
     const lastSequence = raw.at(-1)?.dynamodb?.SequenceNumber;
-    const finished = output.NextShardIterator === undefined || output.NextShardIterator === null;
     if (lastSequence !== undefined || finished) {
       const previous = this.checkpoints.get(shardId);
       // Held in memory at once (this process reads on from here); written in pollOnce.
@@ -243,9 +264,8 @@ export class StreamPoller {
       this.checkpoints.set(shardId, { ...checkpoint, updatedAt: new Date().toISOString() });
       this.unsaved.set(shardId, checkpoint);
     }
-    state.iterator = output.NextShardIterator ?? undefined;
     if (finished) this.shardsRefreshedAt = 0; // a closed shard has children to pick up
-    return raw.length >= (this.options.batchSize ?? 1000);
+    return raw.length >= batchSize;
   }
 
   private async iteratorFor(shardId: string): Promise<string> {
