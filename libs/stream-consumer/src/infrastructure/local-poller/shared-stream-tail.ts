@@ -6,6 +6,7 @@ import {
   type DynamoDBStreamsClient,
   type _Record,
 } from '@aws-sdk/client-dynamodb-streams';
+import { setTimeout as delay } from 'node:timers/promises';
 
 export interface SharedStreamTailOptions {
   /**
@@ -15,8 +16,8 @@ export interface SharedStreamTailOptions {
   maxBuffered?: number;
   /**
    * Least time between the starts of two reads of a shard for the pollers together (default
-   * 50 ms), unless the last one read a full batch: pollers that come in between are handed what
-   * is already read.
+   * 50 ms), unless the last one read a full batch: a poller that has every kept record and comes
+   * in between waits for the gap to pass and shares the read then.
    */
   minReadGapMs?: number;
   /** Records per GetRecords call (default 1,000, the API's maximum). */
@@ -88,25 +89,27 @@ export class SharedStreamTail {
     } catch {
       return undefined;
     }
-    let from = this.indexAfter(tail, after);
-    if (from === undefined) return undefined;
-    if (from === tail.dropped + tail.records.length && !tail.finished) {
-      const gap = this.options.minReadGapMs ?? 50;
-      if (tail.reading === undefined && !tail.lastReadFull && Date.now() - tail.lastReadAt < gap) {
-        return { records: [], finished: false };
+    const hasEveryKept = (): boolean =>
+      this.indexAfter(tail, after) === tail.dropped + tail.records.length && !tail.finished;
+    if (hasEveryKept()) {
+      // Soon after a read that was not full, wait for the gap to pass, then share the next read
+      // (unless one that came meanwhile brought records already).
+      const wait = tail.lastReadAt + (this.options.minReadGapMs ?? 50) - Date.now();
+      if (tail.reading === undefined && !tail.lastReadFull && wait > 0) await delay(wait);
+      if (hasEveryKept()) {
+        try {
+          await (tail.reading ??= this.readMore(tail).finally(() => (tail.reading = undefined)));
+        } catch (error) {
+          this.forget(key, pending);
+          if (error instanceof ExpiredIteratorException) return undefined;
+          if (error instanceof TrimmedDataAccessException) return undefined;
+          throw error;
+        }
       }
-      try {
-        await (tail.reading ??= this.readMore(tail).finally(() => (tail.reading = undefined)));
-      } catch (error) {
-        this.forget(key, pending);
-        if (error instanceof ExpiredIteratorException) return undefined;
-        if (error instanceof TrimmedDataAccessException) return undefined;
-        throw error;
-      }
-      // Records may have been dropped meanwhile (another poller's read of a full batch).
-      from = this.indexAfter(tail, after);
-      if (from === undefined) return undefined;
     }
+    // Records may have been dropped meanwhile (another poller's read of a full batch).
+    const from = this.indexAfter(tail, after);
+    if (from === undefined) return undefined;
     const start = from - tail.dropped;
     const records = tail.records.slice(start, start + limit);
     const finished = tail.finished && start + records.length === tail.records.length;

@@ -151,20 +151,23 @@ describe('SharedStreamTail', () => {
       await tail.read(ARN, SHARD, seq(1), 2);
       shard.append(1);
 
-      // Within the gap after a read that was not full: what is kept, nothing read.
+      // Two pollers within the gap after a read that was not full: they wait for it to pass,
+      // then share one read.
       jest.advanceTimersByTime(20);
-      const within = await tail.read(ARN, SHARD, seq(1), 2);
-      // After the gap: read.
-      jest.advanceTimersByTime(40);
-      const after = await tail.read(ARN, SHARD, seq(1), 2);
-      // A full batch: the next read comes at once.
-      shard.append(3);
+      const first = tail.read(ARN, SHARD, seq(1), 2);
+      const second = tail.read(ARN, SHARD, seq(1), 2);
+      await jest.advanceTimersByTimeAsync(29);
+      const readsBeforeTheGap = shard.getRecords;
+      await jest.advanceTimersByTimeAsync(1);
+      const shared = await Promise.all([first, second]);
+      // A full batch: the next read comes at once, with no wait.
       jest.advanceTimersByTime(60);
+      shard.append(3);
       const full = await tail.read(ARN, SHARD, seq(2), 2);
       const next = await tail.read(ARN, SHARD, seq(4), 2);
 
-      expect(within).toEqual({ records: [], finished: false });
-      expect(seqsOf(after?.records)).toEqual([seq(2)]);
+      expect(readsBeforeTheGap).toBe(1);
+      expect(shared.map((read) => seqsOf(read?.records))).toEqual([[seq(2)], [seq(2)]]);
       expect(seqsOf(full?.records)).toEqual([seq(3), seq(4)]);
       expect(seqsOf(next?.records)).toEqual([seq(5)]);
       expect(shard.getRecords).toBe(4);
