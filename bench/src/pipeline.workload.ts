@@ -149,6 +149,21 @@ function processingPayment(tenantId: string, paymentId: string, now: Date): Paym
   return events;
 }
 
+/** A decided event as the store would have recorded it at `version` of `streamId`, at `now`. */
+function storedAt(streamId: string, version: number, event: PaymentEvent, now: Date): StoredEvent {
+  return {
+    streamId,
+    version,
+    eventId: ulid(),
+    type: event.type,
+    schemaVersion: event.schemaVersion ?? 1,
+    data: event.data,
+    metadata: event.metadata,
+    recordedAt: now.toISOString(),
+    position: positionOf(now.toISOString(), streamId, version),
+  };
+}
+
 /**
  * The least DynamoDB work a delivery concluding a payment cannot do without, done raw: the three
  * conditional writes every such delivery needs wherever it runs (intake's `WebhookReceived` in
@@ -207,17 +222,7 @@ export function pipelineFloorWorkload(
       let document: PaymentDocument | null = null;
       let decision: Record<string, AttributeValue> | undefined;
       [...history, succeeded].forEach((event, i) => {
-        const stored: StoredEvent = {
-          streamId,
-          version: i + 1,
-          eventId: ulid(),
-          type: event.type,
-          schemaVersion: event.schemaVersion ?? 1,
-          data: event.data,
-          metadata: event.metadata,
-          recordedAt: now.toISOString(),
-          position: positionOf(now.toISOString(), streamId, i + 1),
-        };
+        const stored = storedAt(streamId, i + 1, event, now);
         document = evolvePaymentDocument(document, stored);
         if (event === succeeded) {
           const { position: _position, ...item } = stored;
@@ -259,17 +264,7 @@ export async function seedProcessingPayments(
     const streamId = paymentStreamId(tenantId, paymentId);
     let document: PaymentDocument | null = null;
     processingPayment(tenantId, paymentId, now).forEach((event, i) => {
-      const stored: StoredEvent = {
-        streamId,
-        version: i + 1,
-        eventId: ulid(),
-        type: event.type,
-        schemaVersion: event.schemaVersion ?? 1,
-        data: event.data,
-        metadata: event.metadata,
-        recordedAt: now.toISOString(),
-        position: positionOf(now.toISOString(), streamId, i + 1),
-      };
+      const stored = storedAt(streamId, i + 1, event, now);
       const { position: _position, ...item } = stored;
       items.push({ PutRequest: { Item: toEventItem(item) } });
       document = evolvePaymentDocument(document, stored);

@@ -12,7 +12,7 @@ import {
 } from '../../aws';
 import { redriveParked, type StreamConsumer } from '../../index';
 import { SharedStreamTail } from './shared-stream-tail';
-import { StreamPoller } from './stream-poller';
+import { StreamPoller, type StreamPollerOptions } from './stream-poller';
 
 /** Records every event it is handed; can be told to fail on some. */
 class RecordingConsumer implements StreamConsumer {
@@ -77,25 +77,34 @@ describe('StreamPoller on DynamoDB Local streams', () => {
   let parkingLot: DynamoDbParkingLot;
   const pollers: StreamPoller[] = [];
 
-  function pollerFor(
-    consumer: StreamConsumer,
-    batchSize = 1000,
-    checkpointEveryMs?: number,
+  /** A poller on the spec's ledger, stopped after each spec; `options` override the defaults. */
+  function newPoller(
+    options: Pick<StreamPollerOptions, 'consumer'> & Partial<StreamPollerOptions>,
   ): StreamPoller {
     const poller = new StreamPoller({
-      checkpointEveryMs,
-      consumer,
       dynamoDb: ledger.client,
       streams,
       eventsTable: ledger.tables.events,
       checkpoints,
       parkingLot,
-      batchSize,
       pollIntervalMs: 20,
-      processor: { maxAttempts: 3, initialDelayMs: 5, maxDelayMs: 20 },
+      ...options,
     });
     pollers.push(poller);
     return poller;
+  }
+
+  function pollerFor(
+    consumer: StreamConsumer,
+    batchSize = 1000,
+    checkpointEveryMs?: number,
+  ): StreamPoller {
+    return newPoller({
+      consumer,
+      batchSize,
+      checkpointEveryMs,
+      processor: { maxAttempts: 3, initialDelayMs: 5, maxDelayMs: 20 },
+    });
   }
 
   async function appendMany(streamIds: string[], perStream: number): Promise<void> {
@@ -244,16 +253,11 @@ describe('StreamPoller on DynamoDB Local streams', () => {
       const counting = countingStreams();
       const consumer = new RecordingConsumer('paced');
       const intervalMs = 250;
-      const poller = new StreamPoller({
+      const poller = newPoller({
         consumer,
-        dynamoDb: ledger.client,
         streams: counting.client,
-        eventsTable: ledger.tables.events,
-        checkpoints,
-        parkingLot,
         pollIntervalMs: intervalMs,
       });
-      pollers.push(poller);
       const startedAt = Date.now();
       await poller.start();
 
@@ -284,20 +288,9 @@ describe('StreamPoller on DynamoDB Local streams', () => {
     function sharingPollers(consumers: StreamConsumer[], maxBuffered?: number) {
       const counting = countingStreams();
       const tail = new SharedStreamTail(counting.client, { maxBuffered });
-      const started = consumers.map((consumer) => {
-        const poller = new StreamPoller({
-          consumer,
-          dynamoDb: ledger.client,
-          streams: counting.client,
-          eventsTable: ledger.tables.events,
-          checkpoints,
-          parkingLot,
-          pollIntervalMs: 20,
-          tail,
-        });
-        pollers.push(poller);
-        return poller;
-      });
+      const started = consumers.map((consumer) =>
+        newPoller({ consumer, streams: counting.client, tail }),
+      );
       return { counting, pollers: started };
     }
 
