@@ -39,9 +39,8 @@ interface ShardTail {
   dropped: number;
   /** Absolute index of each kept record, by sequence number. */
   at: Map<string, number>;
-  /** Where the next read continues; undefined once the shard is closed. */
+  /** Where the next read continues; undefined once the shard is closed and read to its end. */
   iterator?: string;
-  finished: boolean;
   reading?: Promise<void>;
   lastReadAt: number;
   lastReadFull: boolean;
@@ -90,7 +89,8 @@ export class SharedStreamTail {
       return undefined;
     }
     const hasEveryKept = (): boolean =>
-      this.indexAfter(tail, after) === tail.dropped + tail.records.length && !tail.finished;
+      this.indexAfter(tail, after) === tail.dropped + tail.records.length &&
+      tail.iterator !== undefined;
     if (hasEveryKept()) {
       // Soon after a read that was not full, wait for the gap to pass, then share the next read
       // (unless one that came meanwhile brought records already).
@@ -112,7 +112,10 @@ export class SharedStreamTail {
     if (from === undefined) return undefined;
     const start = from - tail.dropped;
     const records = tail.records.slice(start, start + limit);
-    const finished = tail.finished && start + records.length === tail.records.length;
+    const finished = tail.iterator === undefined && start + records.length === tail.records.length;
+    // A closed shard is not read again: its records go once a poller has been handed the last
+    // (one that comes later opens it again at its own position, and finds it closed).
+    if (finished) this.forget(key, pending);
     return { records, finished };
   }
 
@@ -140,7 +143,6 @@ export class SharedStreamTail {
       dropped: 0,
       at: new Map(),
       iterator: ShardIterator,
-      finished: ShardIterator === undefined,
       lastReadAt: 0,
       lastReadFull: false,
     };
@@ -168,11 +170,13 @@ export class SharedStreamTail {
     }
     tail.lastReadFull = records.length >= batchSize;
     tail.iterator = output.NextShardIterator ?? undefined;
-    tail.finished = tail.iterator === undefined;
     this.trim(tail);
   }
 
-  /** Keeps the newest `maxBuffered` records, dropping the oldest in one go once there are half as many more. */
+  /**
+   * Keeps the newest `maxBuffered` records, dropping the oldest in one go once there are half as
+   * many more.
+   */
   private trim(tail: ShardTail): void {
     const max = this.options.maxBuffered ?? 5000;
     if (tail.records.length <= max + Math.floor(max / 2)) return;

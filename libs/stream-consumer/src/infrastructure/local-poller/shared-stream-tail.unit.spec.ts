@@ -18,6 +18,7 @@ class FakeShard {
   readonly records: _Record[] = [];
   closed = false;
   getRecords = 0;
+  iterators = 0;
   expireNext = false;
 
   append(count: number): void {
@@ -30,6 +31,7 @@ class FakeShard {
   readonly client = {
     send: (command: unknown): Promise<unknown> => {
       if (command instanceof GetShardIteratorCommand) {
+        this.iterators += 1;
         const after = command.input.SequenceNumber!;
         const index = this.records.findIndex((r) => r.dynamodb!.SequenceNumber === after);
         return Promise.resolve({ ShardIterator: String(index + 1) });
@@ -123,6 +125,21 @@ describe('SharedStreamTail', () => {
     expect(some).toEqual({ records: expect.any(Array), finished: false });
     expect(seqsOf(rest?.records)).toEqual([seq(4)]);
     expect(rest?.finished).toBe(true);
+  });
+
+  it('lets a closed shard go once a poller has its last record; a later one opens it again', async () => {
+    const shard = new FakeShard();
+    shard.append(3);
+    shard.closed = true;
+    const tail = new SharedStreamTail(shard.client, { minReadGapMs: 0 });
+
+    const last = await tail.read(ARN, SHARD, seq(1), 1000);
+    const later = await tail.read(ARN, SHARD, seq(1), 1000);
+
+    expect(last).toEqual({ records: expect.any(Array), finished: true });
+    expect(seqsOf(later?.records)).toEqual([seq(2), seq(3)]);
+    expect(later?.finished).toBe(true);
+    expect(shard.iterators).toBe(2);
   });
 
   it('forgets a shard whose iterator expired, and opens it again at the next caller position', async () => {
