@@ -13,9 +13,8 @@ import { BatchProcessor, type BatchProcessorOptions } from '../../core/batch-pro
 import type { ParkingLot } from '../../core/parking-lot.port';
 import type { StreamConsumer } from '../../core/stream-consumer';
 import { decodeWantedRecords } from '../wanted-records';
-import type { EventStreamRecord } from '@ledger/event-store/aws';
 import type { CheckpointStore, ShardCheckpoint } from '../../core/checkpoint-store.port';
-import type { SharedStreamTail } from './shared-stream-tail';
+import type { SharedStreamTail, TailRead } from './shared-stream-tail';
 import { RecordNotParkedError, StreamNotEnabledError } from '../../core/stream-consumer.errors';
 
 export interface StreamPollerOptions {
@@ -215,34 +214,13 @@ export class StreamPoller {
       this.checkpoints.get(shardId)?.sequenceNumber,
       batchSize,
     );
-    let raw: EventStreamRecord[];
-    let finished: boolean;
     if (shared !== undefined) {
-      raw = shared.records;
-      finished = shared.finished;
       // Its own reads, when it needs them again, start from where it is then.
       state.iterator = undefined;
-    } else {
-      state.iterator ??= await this.iteratorFor(shardId);
-      let output;
-      try {
-        output = await this.options.streams.send(
-          new GetRecordsCommand({ ShardIterator: state.iterator, Limit: batchSize }),
-        );
-      } catch (error) {
-        if (
-          error instanceof ExpiredIteratorException ||
-          error instanceof TrimmedDataAccessException
-        ) {
-          state.iterator = undefined;
-          return false;
-        }
-        throw error;
-      }
-      raw = output.Records ?? [];
-      finished = output.NextShardIterator === undefined || output.NextShardIterator === null;
-      state.iterator = output.NextShardIterator ?? undefined;
     }
+    const read = shared ?? (await this.readOnItsOwn(state, batchSize));
+    if (read === undefined) return false;
+    const { records: raw, finished } = read;
     const records = decodeWantedRecords(raw, this.options.consumer, this.options.upcasters);
     if (records.length > 0) {
       const outcome = await this.processor.process(records);
@@ -266,6 +244,28 @@ export class StreamPoller {
     }
     if (finished) this.shardsRefreshedAt = 0; // a closed shard has children to pick up
     return raw.length >= batchSize;
+  }
+
+  /** The next batch from this poller's own iterator; undefined when it expired or was trimmed. */
+  private async readOnItsOwn(state: ShardState, batchSize: number): Promise<TailRead | undefined> {
+    state.iterator ??= await this.iteratorFor(state.shard.ShardId as string);
+    let output;
+    try {
+      output = await this.options.streams.send(
+        new GetRecordsCommand({ ShardIterator: state.iterator, Limit: batchSize }),
+      );
+    } catch (error) {
+      if (
+        error instanceof ExpiredIteratorException ||
+        error instanceof TrimmedDataAccessException
+      ) {
+        state.iterator = undefined;
+        return undefined;
+      }
+      throw error;
+    }
+    state.iterator = output.NextShardIterator ?? undefined;
+    return { records: output.Records ?? [], finished: state.iterator === undefined };
   }
 
   private async iteratorFor(shardId: string): Promise<string> {
